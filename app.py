@@ -1,0 +1,66 @@
+"""Entry point: ``app`` (Dash) and ``server`` (Flask, for gunicorn ``app:server``)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc  # noqa: F401 - registers the component library
+import flask_bootstrap
+import plotly.io as pio
+from flask import send_from_directory
+
+from atlas.api import api
+from atlas.data import get_data
+from callbacks import register_callbacks
+from layouts import ids
+from layouts.main import TOPOJSON_URL, layout
+
+log = logging.getLogger("atlas")
+
+BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
+BOOTSTRAP_URL = "/vendor/bootstrap/bootstrap.min.css"
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def on_error(err: Exception) -> None:
+    """One place for unexpected callback errors: log them, show a German message, keep outputs."""
+    log.exception("Fehler in einem Callback", exc_info=err)
+    dash.set_props(ids.ALERT, {
+        "children": "Diese Ansicht konnte nicht aktualisiert werden. Die bisherige Anzeige bleibt "
+                    "erhalten. Bitte wählen Sie eine andere Einstellung oder laden Sie die Seite neu.",
+        "is_open": True,
+        "color": "danger",
+    })
+
+
+def create_app() -> dash.Dash:
+    data = get_data()  # loaded once per process
+    pio.defaults.topojson = str(ASSETS / "topojson")
+    application = dash.Dash(
+        __name__,
+        title="Sozialstrukturatlas Thüringen",
+        external_stylesheets=[BOOTSTRAP_URL],
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        on_error=on_error,
+        update_title=None,
+    )
+    application.index_string = application.index_string.replace("<html>", '<html lang="de">')
+    server = application.server
+    server.config["MAX_CONTENT_LENGTH"] = 20 * 1024 * 1024
+
+    @server.get(BOOTSTRAP_URL)
+    def bootstrap_css():
+        return send_from_directory(BOOTSTRAP_DIR, "bootstrap.min.css", max_age=86400)
+
+    server.register_blueprint(api)
+    application.layout = layout(data)
+    register_callbacks()
+    assert TOPOJSON_URL.startswith("/assets/")
+    return application
+
+
+app = create_app()
+server = app.server

@@ -1,0 +1,98 @@
+"""Read-only JSON API for scripts and report automation (a Flask blueprint, no Dash)."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, jsonify, request
+
+from atlas.data import AtlasData, get_data, rank_note
+from atlas.errors import UnknownIndicator
+
+api = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _error(status: int, message: str):
+    response = jsonify({"error": message, "status": status})
+    response.status_code = status
+    return response
+
+
+def indicators_payload(data: AtlasData) -> list[dict]:
+    out = []
+    for ind in data.catalogue.indicators:
+        src = data.catalogue.source_of(ind)
+        out.append({
+            "id": ind.id,
+            "title": ind.title,
+            "short_title": ind.short_title,
+            "unit": ind.unit,
+            "unit_label": ind.unit_label,
+            "definition": ind.definition,
+            "area": ind.area,
+            "area_title": data.catalogue.area(ind.area).title,
+            "life_phases": list(ind.life_phases),
+            "polarity": ind.polarity,
+            "years": data.years(ind.id),
+            "source": {"title": src.title, "attribution": src.attribution, "table": ind.table,
+                       "licence": src.licence, "licence_url": src.licence_url, "url": src.url},
+        })
+    return out
+
+
+def values_payload(data: AtlasData, indicator_id: str, year: int) -> dict:
+    ind = data.indicator(indicator_id)
+    table = data.table(indicator_id, year)
+    ref = data.reference(indicator_id, year)
+    src = data.catalogue.source_of(ind)
+    values = []
+    for row in table.itertuples(index=False):
+        missing = math.isnan(row.value)
+        values.append({
+            "ags": row.ags,
+            "name": row.name,
+            "kind": row.kind,
+            "value": None if missing else row.value,
+            "status": row.status or "ok",
+            "rank": None if missing else int(row.rank),
+        })
+    return {
+        "indicator": ind.id,
+        "title": ind.title,
+        "year": year,
+        "unit": ind.unit,
+        "source": data.catalogue.source_line(ind),
+        "licence": src.licence,
+        "rank_note": rank_note(ind),
+        "values": values,
+        "reference": {"label": ref.label, "basis": ref.basis,
+                      "value": None if ref.missing else ref.value},
+    }
+
+
+@api.get("/indicators")
+def indicators():
+    return jsonify({"indicators": indicators_payload(get_data())})
+
+
+@api.get("/values")
+def values():
+    data = get_data()
+    indicator_id = request.args.get("indicator", "")
+    if not indicator_id:
+        return _error(400, "Parameter „indicator“ fehlt, z. B. /api/values?indicator=sgb2_quote")
+    try:
+        years = data.years(indicator_id)
+    except UnknownIndicator:
+        return _error(404, f"Unbekannter Indikator „{indicator_id[:60]}“. Liste: /api/indicators")
+    raw_year = request.args.get("year")
+    if raw_year is None:
+        year = years[-1]
+    elif not raw_year.isdigit():
+        return _error(400, f"Jahr „{raw_year[:20]}“ ist keine Jahreszahl.")
+    elif int(raw_year) not in years:
+        return _error(400, f"Für „{indicator_id}“ gibt es kein Jahr {raw_year}; verfügbar: "
+                           f"{', '.join(map(str, years))}.")
+    else:
+        year = int(raw_year)
+    return jsonify(values_payload(data, indicator_id, year))

@@ -1,0 +1,244 @@
+"""``atlas build``: build the atlas's data from a folder of official source files.
+
+Everything is read, joined and validated in memory first; only then are the outputs written, each to
+a temporary file that replaces the previous one (``os.replace``). A failed build therefore leaves the
+previous data untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from atlas import geo, readers
+from atlas.catalogue import Catalogue, load_catalogue
+from atlas.errors import SourceError
+from atlas.paths import data_dir, find_sources
+from atlas.schema import HISTORIC_KREISE, LAND_AGS, Col
+
+BOUNDARY_FILE = "geo/th_kreise_vg5000_2023.geojson"
+GEBIETSSTAND = "31.12.2023"
+SIMPLIFY_TOLERANCE_M = 100.0
+
+#: Where each reader finds its files in a sources folder (glob patterns) and how it reads them.
+READER_FILES: dict[str, tuple[tuple[str, ...], Callable[[Path], pd.DataFrame]]] = {
+    "inkar2024": (("indicators/inkar2024/*th_kreise_long.csv",), readers.read_inkar_long),
+    "inkar2021": (("indicators/inkar2021/*th_kreise_long.csv",), readers.read_inkar_long),
+    "tidy": (("indicators/tidy/*_long.csv",), readers.read_tidy),
+    "gisd": (("indicators/gisd/GISD_Thueringen_Kreis.csv",), readers.read_gisd),
+    "ba": (("indicators/ba/*.csv",), readers.read_ba),
+    "genesis": (
+        ("indicators/genesis_ffcsv/*.csv", "indicators/genesis_ffcsv_old/*.csv"),
+        readers.read_genesis_flat,
+    ),
+}
+
+# built files, relative to the data folder
+GEO_OUT = Path("geo/kreise.geojson")
+REGIONS_OUT = Path("indicators/regions.csv")
+VALUES_OUT = Path("indicators/values.csv")
+INFO_OUT = Path("indicators/build_info.json")
+
+
+@dataclass
+class BuildReport:
+    sources: Path
+    regions: int = 0
+    indicators: int = 0
+    indicators_with_values: int = 0
+    years: tuple[int, int] | None = None
+    values: int = 0
+    missing_values: int = 0
+    outside_thuringia: int = 0
+    historic: dict[str, int] = field(default_factory=dict)
+    geo_bytes: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        years = f"{self.years[0]}–{self.years[1]}" if self.years else "keine"
+        lines = [
+            f"Quellordner: {self.sources}",
+            f"Gebiete: {self.regions} Kreise (Gebietsstand {GEBIETSSTAND}), "
+            f"Grenzen {self.geo_bytes / 1024:.0f} KB",
+            f"Indikatoren: {self.indicators_with_values} von {self.indicators} mit Werten",
+            f"Jahre: {years}",
+            f"Werte: {self.values} (davon {self.missing_values} fehlend/gesperrt)",
+        ]
+        if self.outside_thuringia:
+            lines.append(f"Zeilen außerhalb Thüringens ignoriert: {self.outside_thuringia}")
+        for ags, count in self.historic.items():
+            lines.append(
+                f"Historischer Kreis {HISTORIC_KREISE[ags]} ({ags}): {count} Werte als historisch "
+                "geführt, nicht mit dem Wartburgkreis verrechnet"
+            )
+        lines.append(f"Warnungen: {len(self.warnings)}")
+        lines += [f"  ! {w}" for w in self.warnings]
+        lines.append(f"Dauer: {self.seconds:.1f} s")
+        return "\n".join(lines)
+
+
+def _files(sources: Path, reader: str) -> list[Path]:
+    patterns, _ = READER_FILES[reader]
+    found = sorted({p for pattern in patterns for p in sources.glob(pattern)})
+    if not found:
+        raise SourceError(
+            sources / patterns[0], f"keine Quelldatei für „{reader}“ gefunden",
+            hint=f"Erwartet: {', '.join(patterns)} im Quellordner.",
+        )
+    return found
+
+
+def _read_reader(sources: Path, reader: str, codes: set[str]) -> pd.DataFrame:
+    """All rows of one reader's files for the wanted codes, with the file name for messages."""
+    _, read = READER_FILES[reader]
+    parts = []
+    for path in _files(sources, reader):
+        if reader == "genesis":  # only the tables the catalogue asks for
+            table = readers.genesis_table_code(path)
+            if not any(code.split("/")[0] == table for code in codes):
+                continue
+        frame = read(path)
+        frame = frame[frame[Col.CODE].isin(codes)]
+        parts.append(frame.assign(file=path.name))
+    if not parts:
+        return pd.DataFrame(columns=[Col.ROW, "file", Col.AGS, Col.YEAR, Col.CODE, Col.VALUE])
+    return pd.concat(parts, ignore_index=True)
+
+
+def collect_values(
+    sources: Path, catalogue: Catalogue, kreise: set[str], report: BuildReport
+) -> pd.DataFrame:
+    """Join every catalogue series to the Kreise; later series of an indicator win per year."""
+    wanted: dict[str, set[str]] = {}
+    for ind in catalogue.indicators:
+        for s in ind.series:
+            wanted.setdefault(s.source, set()).add(s.code)
+    raw = {reader: _read_reader(sources, reader, codes) for reader, codes in wanted.items()}
+    known = kreise | set(HISTORIC_KREISE) | {LAND_AGS}
+    frames = []
+    for ind in catalogue.indicators:
+        pieces = []
+        for rank, s in enumerate(ind.series):
+            rows = raw[s.source]
+            rows = rows[rows[Col.CODE] == s.code]
+            inside = rows[Col.AGS].str.startswith(LAND_AGS)
+            report.outside_thuringia += int((~inside).sum())
+            rows = rows[inside]
+            unknown = rows[~rows[Col.AGS].isin(known)]
+            if not unknown.empty:
+                bad = unknown.iloc[0]
+                raise SourceError(
+                    sources / bad["file"],
+                    f"unbekannter Regionalschlüssel „{bad[Col.AGS]}“ (Indikator {ind.id})",
+                    row=int(bad[Col.ROW]),
+                    column="AGS",
+                    hint=f"Erwartet werden die Kreise Thüringens, Gebietsstand {GEBIETSSTAND}.",
+                )
+            pieces.append(rows.assign(_rank=rank))
+        if not pieces or all(p.empty for p in pieces):
+            report.warnings.append(f"Indikator {ind.id}: keine Werte in den Quellen gefunden")
+            continue
+        joined = pd.concat(pieces, ignore_index=True)
+        joined = joined.sort_values("_rank").drop_duplicates([Col.AGS, Col.YEAR], keep="last")
+        frames.append(
+            joined.assign(**{Col.INDICATOR: ind.id})[
+                [Col.INDICATOR, Col.AGS, Col.YEAR, Col.VALUE, Col.STATUS]
+            ]
+        )
+    values = pd.concat(frames, ignore_index=True)
+    return values.sort_values([Col.INDICATOR, Col.AGS, Col.YEAR]).reset_index(drop=True)
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build(
+    sources: str | os.PathLike | None = None,
+    out: Path | None = None,
+    catalogue: Catalogue | None = None,
+) -> BuildReport:
+    """Build boundaries and indicator values into ``out`` (default: the data folder).
+
+    Raises
+    ------
+    SourcesNotFound, SourceError
+        Before anything is written.
+    """
+    started = time.perf_counter()
+    folder = find_sources(sources)
+    out = Path(out or data_dir())
+    report = BuildReport(sources=folder)
+    catalogue = catalogue or load_catalogue()
+
+    boundaries = geo.read_boundaries(folder / BOUNDARY_FILE, level="kreis")
+    if len(boundaries) != 22:
+        report.warnings.append(f"{len(boundaries)} statt 22 Kreise in {BOUNDARY_FILE}")
+    simplified = geo.simplify(boundaries, SIMPLIFY_TOLERANCE_M)
+    geo_bytes = geo.geojson_bytes(geo.to_geojson(simplified))
+    regions = pd.DataFrame(
+        {
+            Col.AGS: boundaries["AGS"],
+            Col.NAME: boundaries["GEN"],
+            "bez": boundaries["BEZ"],
+            "kind": boundaries["BEZ"].map(geo.kind_label),
+        }
+    )
+    kreise = set(regions[Col.AGS])
+
+    values = collect_values(folder, catalogue, kreise, report)
+
+    report.regions = len(regions)
+    report.indicators = len(catalogue.indicators)
+    with_values = values[values[Col.VALUE].notna() & values[Col.AGS].isin(kreise)]
+    report.indicators_with_values = with_values[Col.INDICATOR].nunique()
+    if not with_values.empty:
+        report.years = (int(with_values[Col.YEAR].min()), int(with_values[Col.YEAR].max()))
+    report.values = len(values)
+    report.missing_values = int(values[Col.VALUE].isna().sum())
+    for ags in HISTORIC_KREISE:
+        count = int((values[Col.AGS] == ags).sum())
+        if count:
+            report.historic[ags] = count
+    report.geo_bytes = len(geo_bytes)
+
+    # --- write: nothing above touched the data folder ---
+    info = {
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "sources": str(folder),
+        "gebietsstand": GEBIETSSTAND,
+        "boundary_file": BOUNDARY_FILE,
+        "regions": report.regions,
+        "indicators_with_values": report.indicators_with_values,
+        "warnings": report.warnings,
+    }
+    _atomic_write(out / GEO_OUT, geo_bytes)
+    _atomic_write(out / REGIONS_OUT, regions.to_csv(index=False).encode("utf-8"))
+    _atomic_write(out / VALUES_OUT, values.to_csv(index=False).encode("utf-8"))
+    _atomic_write(out / INFO_OUT, json.dumps(info, ensure_ascii=False, indent=2).encode("utf-8"))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def is_built(out: Path | None = None) -> bool:
+    out = Path(out or data_dir())
+    return all((out / p).is_file() for p in (GEO_OUT, REGIONS_OUT, VALUES_OUT, INFO_OUT))

@@ -1,0 +1,208 @@
+"""The indicator catalogue: nine Lebenslagenbereiche, indicators, sources and life phases.
+
+The catalogue is written by hand in ``data/indicators/catalogue.toml``; its indicator ids are public
+and stable (API and export URLs use them).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from atlas.errors import SourceError, UnknownIndicator
+from atlas.paths import catalogue_path
+
+#: Life phases (Lebensphasen) with their age bands; the UI offers them in this order.
+LIFE_PHASES: dict[str, str] = {
+    "kindheit": "Kindheit (0–14 Jahre)",
+    "jugend": "Jugend (15–24 Jahre)",
+    "erwachsenenalter": "Erwachsenenalter (25–64 Jahre)",
+    "senioren": "Senioren (65 Jahre und älter)",
+}
+
+#: Polarity: what a higher value means.
+POLARITIES: dict[str, str] = {
+    "risk": "höherer Wert = höheres Risiko",
+    "protective": "höherer Wert = geringeres Risiko",
+    "neutral": "neutral (keine Wertung)",
+}
+
+KINDS = ("rate", "count")
+READERS = ("inkar2024", "inkar2021", "tidy", "gisd", "ba", "genesis")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    attribution: str
+    licence: str
+    licence_url: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Series:
+    source: str  # reader key
+    code: str
+
+
+@dataclass(frozen=True)
+class Break:
+    year: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    short_title: str
+    unit: str
+    unit_label: str
+    decimals: int
+    kind: str
+    definition: str
+    area: str
+    life_phases: tuple[str, ...]
+    polarity: str
+    source: str
+    table: str
+    series: tuple[Series, ...]
+    breaks: tuple[Break, ...] = ()
+    own: bool = False  # imported by a user (issue "Own data")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    areas: tuple[Area, ...]
+    indicators: tuple[Indicator, ...]
+    sources: dict[str, Source] = field(hash=False)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise UnknownIndicator(f"Unbekannter Indikator „{indicator_id}“")
+
+    def area(self, area_id: str) -> Area:
+        for area in self.areas:
+            if area.id == area_id:
+                return area
+        raise KeyError(area_id)
+
+    def source_of(self, indicator: Indicator) -> Source:
+        return self.sources[indicator.source]
+
+    def filter(
+        self, life_phase: str | None = None, area: str | None = None, ids: set[str] | None = None
+    ) -> list[Indicator]:
+        """Indicators matching a life phase and an area (None or "alle" = no filter), in catalogue
+        order grouped by area order."""
+        order = {a.id: i for i, a in enumerate(self.areas)}
+        chosen = [
+            ind
+            for ind in self.indicators
+            if (not life_phase or life_phase == "alle" or life_phase in ind.life_phases)
+            and (not area or area == "alle" or ind.area == area)
+            and (ids is None or ind.id in ids)
+        ]
+        return sorted(chosen, key=lambda ind: order.get(ind.area, 99))
+
+    def source_line(self, indicator: Indicator) -> str:
+        """Attribution for one indicator: source, table and licence."""
+        src = self.source_of(indicator)
+        return f"Quelle: {src.attribution}, {indicator.table}; Lizenz: {src.licence}"
+
+
+def _require(entry: dict, keys: tuple[str, ...], path: Path, what: str) -> None:
+    missing = [k for k in keys if entry.get(k) in (None, "", [])]
+    if missing:
+        raise SourceError(path, f"{what}: Feld(er) {', '.join(missing)} fehlen oder sind leer")
+
+
+def parse_catalogue(data: dict, path: Path) -> Catalogue:
+    """Validate and convert the parsed TOML; every problem names the entry concerned."""
+    sources = {}
+    for sid, entry in data.get("sources", {}).items():
+        keys = ("title", "publisher", "attribution", "licence", "licence_url", "url")
+        _require(entry, keys, path, f"Quelle „{sid}“")
+        sources[sid] = Source(id=sid, **{k: entry[k] for k in keys})
+    areas = []
+    for entry in data.get("areas", []):
+        _require(entry, ("id", "title", "description"), path, "Lebenslagenbereich")
+        areas.append(Area(entry["id"], entry["title"], entry["description"]))
+    area_ids = {a.id for a in areas}
+    indicators = []
+    seen: set[str] = set()
+    for entry in data.get("indicators", []):
+        what = f"Indikator „{entry.get('id', '?')}“"
+        fields = ("id", "title", "short_title", "unit", "unit_label", "kind", "definition",
+                  "area", "life_phases", "polarity", "source", "table", "series")
+        _require(entry, fields, path, what)
+        if entry["id"] in seen:
+            raise SourceError(path, f"{what} ist doppelt vorhanden")
+        seen.add(entry["id"])
+        problems = []
+        if entry["area"] not in area_ids:
+            problems.append(f"unbekannter Lebenslagenbereich „{entry['area']}“")
+        if bad := [p for p in entry["life_phases"] if p not in LIFE_PHASES]:
+            problems.append(f"unbekannte Lebensphase(n) {bad}, erlaubt: {list(LIFE_PHASES)}")
+        if entry["polarity"] not in POLARITIES:
+            problems.append(f"Polarität muss eine von {list(POLARITIES)} sein")
+        if entry["kind"] not in KINDS:
+            problems.append(f"kind muss eine von {list(KINDS)} sein")
+        if entry["source"] not in sources:
+            problems.append(f"unbekannte Quelle „{entry['source']}“")
+        if bad := [s["source"] for s in entry["series"] if s.get("source") not in READERS]:
+            problems.append(f"unbekannte(r) Leser {bad}, erlaubt: {list(READERS)}")
+        if problems:
+            raise SourceError(path, f"{what}: " + "; ".join(problems))
+        indicators.append(
+            Indicator(
+                id=entry["id"],
+                title=entry["title"],
+                short_title=entry["short_title"],
+                unit=entry["unit"],
+                unit_label=entry["unit_label"],
+                decimals=int(entry.get("decimals", 1)),
+                kind=entry["kind"],
+                definition=" ".join(entry["definition"].split()),
+                area=entry["area"],
+                life_phases=tuple(entry["life_phases"]),
+                polarity=entry["polarity"],
+                source=entry["source"],
+                table=entry["table"],
+                series=tuple(Series(s["source"], str(s["code"])) for s in entry["series"]),
+                breaks=tuple(Break(int(b["year"]), b["label"]) for b in entry.get("breaks", [])),
+            )
+        )
+    return Catalogue(tuple(areas), tuple(indicators), sources)
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """Read and validate the catalogue TOML."""
+    path = Path(path or catalogue_path())
+    if not path.is_file():
+        raise SourceError(path, "Indikatorenkatalog nicht gefunden")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SourceError(path, f"kein gültiges TOML ({exc})") from exc
+    return parse_catalogue(data, path)
+
+
+@lru_cache(maxsize=1)
+def default_catalogue() -> Catalogue:
+    """The shipped catalogue, read once per process."""
+    return load_catalogue()

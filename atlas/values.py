@@ -1,0 +1,127 @@
+"""Parsing and formatting of statistical values the way German official statistics write them.
+
+Missing values are never zero: a cell is either a number (possibly with a quality flag) or a
+missing value with a reason ("geheim", "nichts vorhanden", ...).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+#: Special symbols of the statistical offices (Zeichenerklärung) → German reason shown to users.
+SPECIAL_SYMBOLS: dict[str, str] = {
+    "-": "nichts vorhanden",
+    ".": "unbekannt oder geheim",
+    "/": "nicht sicher genug",
+    "x": "Tabellenfach gesperrt",
+    "...": "noch nicht verfügbar",
+    "…": "noch nicht verfügbar",
+}
+
+#: Quality flags that may follow a number ("123 p") or sit in a `value_q` column.
+QUALITY_FLAGS: dict[str, str] = {
+    "p": "vorläufig",
+    "r": "berichtigt",
+    "e": "geschätzt",
+    "s": "geschätzt",
+}
+
+MISSING_LABEL = "keine Daten"
+
+_NUMBER_DE = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
+_NUMBER_EN = re.compile(r"^[+-]?(\d+)(\.\d+)?([eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed cell: ``value`` is NaN when missing; ``status`` names the reason or the flag."""
+
+    value: float
+    status: str = ""
+
+    @property
+    def missing(self) -> bool:
+        return math.isnan(self.value)
+
+
+class ValueParseError(ValueError):
+    """A cell that is neither a number nor a known special symbol."""
+
+
+def parse_value(raw: object, decimal: str = ",") -> Parsed:
+    """Parse one cell.
+
+    Parameters
+    ----------
+    raw
+        The cell as read (string, number or None).
+    decimal
+        ``","`` for German notation (``1.234,5``), ``"."`` for machine notation (``1234.5``).
+
+    Returns
+    -------
+    Parsed
+        NaN with a reason for special symbols and empty cells; the number with a flag otherwise.
+
+    Raises
+    ------
+    ValueParseError
+        If the cell is not a number and not a known symbol.
+    """
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return Parsed(math.nan, MISSING_LABEL)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return Parsed(float(raw))
+    text = str(raw).strip().strip('"').strip()
+    if text == "":
+        return Parsed(math.nan, MISSING_LABEL)
+    if text in SPECIAL_SYMBOLS:
+        return Parsed(math.nan, SPECIAL_SYMBOLS[text])
+    flag = ""
+    match = re.match(r"^(.*?)\s*([pres])$", text)
+    if match and match.group(1):
+        text, flag = match.group(1).strip(), QUALITY_FLAGS[match.group(2)]
+    number = _to_float(text, decimal)
+    if number is None:
+        raise ValueParseError(f"„{raw}“ ist keine Zahl und kein bekanntes Sonderzeichen")
+    return Parsed(number, flag)
+
+
+def _to_float(text: str, decimal: str) -> float | None:
+    if decimal == ",":
+        if _NUMBER_DE.match(text):
+            return float(text.replace(".", "").replace(",", "."))
+        return None
+    if _NUMBER_EN.match(text):
+        return float(text)
+    return None
+
+
+def format_number(value: float | None, decimals: int = 1, unit: str = "") -> str:
+    """German number format: decimal comma, dot as thousands separator, unit after a space.
+
+    Missing values become "keine Daten", never "0".
+
+    >>> format_number(1234567.891, 2, "Euro")
+    '1.234.567,89 Euro'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING_LABEL
+    text = f"{value:,.{decimals}f}".replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+    if text.startswith("-") and float(text.replace(".", "").replace(",", ".")) == 0:
+        text = text[1:]
+    if not unit:
+        return text
+    return f"{text} %" if unit == "%" else f"{text} {unit}"
+
+
+def format_signed(value: float, decimals: int = 1, unit: str = "") -> str:
+    """German number with an explicit sign, for differences (``+1,2``, ``−0,4``)."""
+    if value is None or math.isnan(value):
+        return MISSING_LABEL
+    text = format_number(abs(value), decimals, unit)
+    if round(value, decimals) == 0:
+        return "±" + text
+    return ("+" if value > 0 else "−") + text

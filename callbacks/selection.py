@@ -1,0 +1,86 @@
+"""Filters, URL and selection: which indicator, year and Kreise are shown."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, callback, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from atlas.data import get_data
+from atlas.urlstate import parse_view, toggle
+from layouts import ids
+from layouts.main import indicator_options, year_marks
+
+
+@callback(
+    Output(ids.REQUEST, "data"),
+    Output(ids.LIFE_PHASE, "value"),
+    Output(ids.AREA, "value"),
+    Output(ids.DISTRICTS, "value"),
+    Output(ids.ALERT, "children"),
+    Output(ids.ALERT, "is_open"),
+    Input(ids.URL, "search"),
+)
+def apply_url(search):
+    request = parse_view(search or "", get_data())
+    message = " ".join(request.problems)
+    return (
+        {"indicator": request.indicator, "year": request.year},
+        request.life_phase,
+        request.area,
+        list(request.selected),
+        message,
+        bool(message),
+    )
+
+
+@callback(
+    Output(ids.INDICATOR, "options"),
+    Output(ids.INDICATOR, "value"),
+    Input(ids.LIFE_PHASE, "value"),
+    Input(ids.AREA, "value"),
+    Input(ids.REQUEST, "data"),
+    State(ids.INDICATOR, "value"),
+)
+def update_indicator_list(life_phase, area, request, current):
+    data = get_data()
+    indicators = data.available_indicators(life_phase, area)
+    if not indicators:
+        return [{"label": "Keine Indikatoren für diese Auswahl", "value": "", "disabled": True}], no_update
+    available = [i.id for i in indicators]
+    wanted = (request or {}).get("indicator") if ctx.triggered_id == ids.REQUEST else current
+    value = wanted if wanted in available else (current if current in available else available[0])
+    return indicator_options(data, indicators), value
+
+
+@callback(
+    Output(ids.YEAR, "min"),
+    Output(ids.YEAR, "max"),
+    Output(ids.YEAR, "marks"),
+    Output(ids.YEAR, "value"),
+    Input(ids.INDICATOR, "value"),
+    State(ids.YEAR, "value"),
+    State(ids.REQUEST, "data"),
+)
+def update_years(indicator, current, request):
+    if not indicator:
+        raise PreventUpdate
+    years = get_data().years(indicator)
+    requested = (request or {}).get("year") if current is None else current
+    value = requested if requested in years else years[-1]
+    return years[0], years[-1], year_marks(years), value
+
+
+@callback(
+    Output(ids.DISTRICTS, "value", allow_duplicate=True),
+    Input(ids.MAP, "clickData"),
+    State(ids.DISTRICTS, "value"),
+    prevent_initial_call=True,
+)
+def click_district(click, selected):
+    if not click or not click.get("points"):
+        raise PreventUpdate
+    point = click["points"][0]
+    ags = point.get("location") or point.get("customdata")
+    if not ags:
+        raise PreventUpdate
+    return toggle(selected or [], ags)

@@ -1,0 +1,89 @@
+"""Map, time series, table and texts for the chosen indicator, year and Kreise."""
+
+from __future__ import annotations
+
+from dash import Input, Output, Patch, State, callback, ctx
+from dash.exceptions import PreventUpdate
+
+from atlas import figures
+from atlas.data import get_data
+from layouts import ids, panels
+
+
+def _valid(indicator, year) -> bool:
+    return bool(indicator) and year is not None and year in get_data().years(indicator)
+
+
+def _patch_map(update: dict) -> Patch:
+    """Send only values, colours, hover texts and legend: the geometry stays in the browser."""
+    patch = Patch()
+    for key, value in update["trace"].items():
+        if key == "marker":
+            patch["data"][figures.MAP_TRACE]["marker"]["line"] = value["line"]
+        else:
+            patch["data"][figures.MAP_TRACE][key] = value
+    for slot, item in enumerate(update["legend"]):
+        trace = patch["data"][figures.LEGEND_TRACES_START + slot]
+        trace["name"] = item["name"]
+        trace["visible"] = item["visible"]
+        trace["marker"]["color"] = item["marker"]["color"]
+    patch["layout"]["legend"]["title"]["text"] = update["legend_title"]
+    patch["layout"]["annotations"][0]["text"] = update["reference_text"]
+    return patch
+
+
+@callback(
+    Output(ids.MAP, "figure"),
+    Output(ids.MAP_NOTE, "children"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.YEAR, "value"),
+    Input(ids.DISTRICTS, "value"),
+    State(ids.MAP, "figure"),
+)
+def update_map(indicator, year, selected, current):
+    if not _valid(indicator, year):
+        raise PreventUpdate
+    data = get_data()
+    view = figures.map_view(data, indicator, year)
+    if current is None or not ctx.triggered_id:
+        return figures.choropleth(data, view, selected), view.classes.note
+    return _patch_map(figures.map_update(view, selected)), view.classes.note
+
+
+@callback(
+    Output(ids.TIMESERIES, "figure"),
+    Output(ids.TIMESERIES_NOTE, "children"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.YEAR, "value"),
+    Input(ids.DISTRICTS, "value"),
+)
+def update_timeseries(indicator, year, selected):
+    if not _valid(indicator, year):
+        raise PreventUpdate
+    fig = figures.timeseries(get_data(), indicator, selected or [], year)
+    notes = list(fig.layout.meta["notes"])
+    if not selected:
+        notes.insert(0, "Klicken Sie auf einen Kreis in der Karte oder wählen Sie links Kreise "
+                        "aus, um sie mit Thüringen zu vergleichen.")
+    return fig, " ".join(notes)
+
+
+@callback(
+    Output(ids.HEADING, "children"),
+    Output(ids.INFO, "children"),
+    Output(ids.TABLE, "children"),
+    Output(ids.ATTRIBUTION, "children"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.YEAR, "value"),
+)
+def update_panels(indicator, year):
+    if not _valid(indicator, year):
+        raise PreventUpdate
+    data = get_data()
+    view = figures.map_view(data, indicator, year)
+    return (
+        panels.heading(data, indicator, year),
+        panels.info_panel(data, indicator),
+        panels.values_table(data, view),
+        panels.attribution(data, indicator),
+    )

@@ -1,0 +1,1 @@
+"""Component trees of the atlas (no callbacks here)."""

@@ -1,0 +1,20 @@
+"""Component ids: the only place they are spelled out."""
+
+URL = "url"
+ALERT = "alert"
+REQUEST = "url-request"  # view requested by the URL, applied once on load
+
+LIFE_PHASE = "life-phase"
+AREA = "area"
+INDICATOR = "indicator"
+YEAR = "year"
+DISTRICTS = "districts"
+
+HEADING = "heading"
+INFO = "info-panel"
+MAP = "map"
+MAP_NOTE = "map-note"
+TIMESERIES = "timeseries"
+TIMESERIES_NOTE = "timeseries-note"
+TABLE = "values-table"
+ATTRIBUTION = "attribution"

@@ -1,0 +1,187 @@
+"""The atlas page: filters on the left, map and time series, table, attribution."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from atlas.catalogue import LIFE_PHASES, Indicator
+from atlas.data import AtlasData
+from layouts import ids
+
+TOPOJSON_URL = "/assets/topojson/"
+GRAPH_CONFIG = {
+    "topojsonURL": TOPOJSON_URL,
+    "displaylogo": False,
+    "locale": "de",
+    "scrollZoom": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+}
+ALL = "alle"
+DROPDOWN_LABELS = {
+    "select_all": "Alle auswählen",
+    "deselect_all": "Auswahl aufheben",
+    "selected_count": "{num_selected} ausgewählt",
+    "search": "Suchen",
+    "clear_search": "Suche löschen",
+    "clear_selection": "Auswahl löschen",
+    "no_options_found": "Keine Treffer",
+}
+
+
+def life_phase_options() -> list[dict]:
+    return [{"label": "Alle", "value": ALL}] + [
+        {"label": label.split(" (")[0], "value": key, "title": label}
+        for key, label in LIFE_PHASES.items()
+    ]
+
+
+def area_options(data: AtlasData) -> list[dict]:
+    return [{"label": "Alle Lebenslagenbereiche", "value": ALL}] + [
+        {"label": area.title, "value": area.id} for area in data.catalogue.areas
+    ]
+
+
+def indicator_options(data: AtlasData, indicators: list[Indicator]) -> list[dict]:
+    """Dropdown options grouped by Lebenslagenbereich (a disabled header per group)."""
+    options: list[dict] = []
+    current_area = None
+    for ind in indicators:
+        if ind.area != current_area:
+            current_area = ind.area
+            title = data.catalogue.area(ind.area).title
+            options.append({"label": f"— {title} —", "value": f"area:{ind.area}",
+                            "disabled": True})
+        options.append({"label": ind.title if len(ind.title) < 70 else ind.short_title,
+                        "value": ind.id, "search": f"{ind.title} {ind.short_title}"})
+    return options
+
+
+def district_options(data: AtlasData) -> list[dict]:
+    return [
+        {"label": f"{row.name} ({row.kind})", "value": row.ags}
+        for row in data.regions.sort_values("name").itertuples(index=False)
+    ]
+
+
+def year_marks(years: list[int]) -> dict:
+    """Slider marks: every year when few, otherwise every fifth plus first and last."""
+    if len(years) <= 12:
+        return {y: str(y) for y in years}
+    return {y: str(y) for y in years if y % 5 == 0 or y in (years[0], years[-1])}
+
+
+def _filters(data: AtlasData) -> dbc.Card:
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Label("Lebensphase", htmlFor=ids.LIFE_PHASE, className="form-label fw-semibold"),
+                dbc.RadioItems(id=ids.LIFE_PHASE, options=life_phase_options(), value=ALL,
+                               className="mb-3"),
+                html.Label("Lebenslagenbereich", htmlFor=ids.AREA,
+                           className="form-label fw-semibold"),
+                dcc.Dropdown(id=ids.AREA, labels=DROPDOWN_LABELS, options=area_options(data), value=ALL, clearable=False,
+                             className="mb-3"),
+                html.Label("Indikator", htmlFor=ids.INDICATOR, className="form-label fw-semibold"),
+                dcc.Dropdown(id=ids.INDICATOR, labels=DROPDOWN_LABELS, clearable=False, className="mb-3",
+                             optionHeight=48, maxHeight=480),
+                html.Label("Kreise vergleichen (bis zu 5, auch per Klick in die Karte)",
+                           htmlFor=ids.DISTRICTS, className="form-label fw-semibold"),
+                dcc.Dropdown(id=ids.DISTRICTS, labels=DROPDOWN_LABELS, options=district_options(data), multi=True,
+                             value=[], placeholder="Kreis wählen …", className="mb-2"),
+            ]
+        ),
+        className="mb-3",
+    )
+
+
+def layout(data: AtlasData) -> html.Div:
+    """The whole page. Initial values are applied by the URL callback."""
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.REQUEST),
+            dbc.Navbar(
+                dbc.Container(
+                    [
+                        html.Div(
+                            [
+                                html.H1("Sozialstrukturatlas Thüringen", className="h3 mb-0 text-white"),
+                                html.Div(
+                                    "Indikatoren zur Armutsprävention für die 22 Landkreise und "
+                                    "kreisfreien Städte",
+                                    className="small text-white",
+                                ),
+                            ]
+                        )
+                    ],
+                    fluid=True,
+                ),
+                color="primary",
+                dark=True,
+                className="mb-3",
+            ),
+            dbc.Container(
+                [
+                    dbc.Alert(id=ids.ALERT, is_open=False, color="warning", dismissable=True),
+                    dbc.Row(
+                        [
+                            dbc.Col([_filters(data), html.Div(id=ids.INFO)], lg=3, md=4),
+                            dbc.Col(
+                                [
+                                    html.H2(id=ids.HEADING, className="h4"),
+                                    html.Div(
+                                        [
+                                            html.Label("Jahr", htmlFor=ids.YEAR,
+                                                       className="form-label fw-semibold mb-0"),
+                                            dcc.Slider(id=ids.YEAR, step=None, min=0, max=1,
+                                                       value=None, marks={},
+                                                       tooltip={"placement": "bottom",
+                                                                "always_visible": False}),
+                                        ],
+                                        className="mb-2",
+                                    ),
+                                    dbc.Row(
+                                        [
+                                            dbc.Col(
+                                                [
+                                                    dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG,
+                                                              clear_on_unhover=True),
+                                                    html.Div(id=ids.MAP_NOTE,
+                                                             className="small text-muted"),
+                                                ],
+                                                xl=7,
+                                            ),
+                                            dbc.Col(
+                                                [
+                                                    html.H3("Zeitreihe: ausgewählte Kreise und "
+                                                            "Thüringen", className="h6"),
+                                                    dcc.Graph(id=ids.TIMESERIES,
+                                                              config=GRAPH_CONFIG),
+                                                    html.Div(id=ids.TIMESERIES_NOTE,
+                                                             className="small text-muted"),
+                                                ],
+                                                xl=5,
+                                            ),
+                                        ]
+                                    ),
+                                    html.Details(
+                                        [
+                                            html.Summary("Tabelle der Kartenwerte",
+                                                         className="fw-semibold"),
+                                            html.Div(id=ids.TABLE, className="mt-2"),
+                                        ],
+                                        open=True,
+                                        className="mt-3",
+                                    ),
+                                ],
+                                lg=9, md=8,
+                            ),
+                        ]
+                    ),
+                    html.Footer(id=ids.ATTRIBUTION, className="small text-muted border-top mt-4 pt-2 pb-4"),
+                ],
+                fluid=True,
+            ),
+        ]
+    )

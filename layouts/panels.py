@@ -1,0 +1,105 @@
+"""Component builders for the parts that change with indicator and year."""
+
+from __future__ import annotations
+
+import math
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from atlas.catalogue import LIFE_PHASES, POLARITIES
+from atlas.data import AtlasData, rank_note
+from atlas.figures import GEO_ATTRIBUTION, MapView
+from atlas.values import format_number
+
+
+def info_panel(data: AtlasData, indicator_id: str) -> dbc.Card:
+    ind = data.indicator(indicator_id)
+    src = data.catalogue.source_of(ind)
+    years = data.years(indicator_id)
+    rows = [
+        ("Einheit", ind.unit_label),
+        ("Lebenslagenbereich", data.catalogue.area(ind.area).title),
+        ("Lebensphasen", ", ".join(LIFE_PHASES[p].split(" (")[0] for p in ind.life_phases)),
+        ("Lesart", POLARITIES[ind.polarity]),
+        ("Jahre", f"{years[0]}–{years[-1]} ({len(years)} Jahre)" if years else "keine"),
+        ("Quelle", html.Span([html.A(src.attribution, href=src.url, target="_blank",
+                                     rel="noopener"), f", {ind.table}"])),
+        ("Lizenz", html.A(src.licence, href=src.licence_url, target="_blank", rel="noopener")),
+    ]
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H3(ind.title, className="h6"),
+                html.P(ind.definition, className="small"),
+                html.Dl(
+                    [part for label, value in rows
+                     for part in (html.Dt(label, className="col-5"),
+                                  html.Dd(value, className="col-7 mb-1"))],
+                    className="row small mb-0",
+                ),
+            ]
+        ),
+        className="mb-3",
+        id="info-card",
+    )
+
+
+def values_table(data: AtlasData, view: MapView) -> dbc.Table:
+    """The current map as an accessible table, sorted by rank; missing values are named."""
+    ind = data.indicator(view.indicator_id)
+    table = view.table.sort_values(["rank", "name"], na_position="last")
+    body = []
+    for row in table.itertuples(index=False):
+        missing = math.isnan(row.value)
+        value = row.status if missing else format_number(row.value, ind.decimals, ind.unit)
+        if not missing and row.status:
+            value += f" ({row.status})"
+        body.append(
+            html.Tr(
+                [
+                    html.Td("–" if missing else str(row.rank)),
+                    html.Th(row.name, scope="row"),
+                    html.Td(row.kind),
+                    html.Td(value, className="text-end"),
+                ]
+            )
+        )
+    body.append(
+        html.Tr(
+            [html.Td(""), html.Th(view.reference.label, scope="row"), html.Td("Referenz"),
+             html.Td(format_number(view.reference.value, ind.decimals, ind.unit),
+                     className="text-end")],
+            className="table-secondary",
+        )
+    )
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th("Rang", scope="col", title=rank_note(ind)),
+                html.Th("Kreis", scope="col"),
+                html.Th("Art", scope="col"),
+                html.Th(f"{ind.short_title} {view.year} ({ind.unit})", scope="col",
+                        className="text-end"),
+            ]
+        )
+    )
+    return dbc.Table(
+        [html.Caption(f"{ind.title}, {view.year}. Rang: {rank_note(ind)}. {view.source_line}"),
+         header, html.Tbody(body)],
+        striped=True, hover=True, size="sm", responsive=True, className="caption-top",
+    )
+
+
+def attribution(data: AtlasData, indicator_id: str) -> list:
+    ind = data.indicator(indicator_id)
+    return [
+        html.Span(GEO_ATTRIBUTION + " · "),
+        html.Span(data.catalogue.source_line(ind)),
+        html.Span(f" · Gebietsstand der Kreise: {data.info.get('gebietsstand', '31.12.2023')}"),
+    ]
+
+
+def heading(data: AtlasData, indicator_id: str, year: int) -> str:
+    ind = data.indicator(indicator_id)
+    return f"{ind.title} – {year}"
