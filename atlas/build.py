@@ -19,6 +19,7 @@ from typing import Callable
 import pandas as pd
 
 from atlas import geo, readers
+from atlas.validation import JUMP_STATUS, flag_jumps
 from atlas.catalogue import Catalogue, load_catalogue
 from atlas.errors import SourceError
 from atlas.paths import data_dir, find_sources
@@ -97,8 +98,12 @@ def _files(sources: Path, reader: str) -> list[Path]:
     return found
 
 
-def _read_reader(sources: Path, reader: str, codes: set[str]) -> pd.DataFrame:
-    """All rows of one reader's files for the wanted codes, with the file name for messages."""
+def _read_reader(sources: Path, reader: str, codes: set[str], known: set[str]) -> pd.DataFrame:
+    """All rows of one reader's files for the wanted codes, with the file name for messages.
+
+    Every Thuringian key in a file read must be a known Kreis, the historic Eisenach or the Land:
+    anything else means a broken or foreign file, and the build stops naming file and row.
+    """
     _, read = READER_FILES[reader]
     parts = []
     for path in _files(sources, reader):
@@ -107,6 +112,17 @@ def _read_reader(sources: Path, reader: str, codes: set[str]) -> pd.DataFrame:
             if not any(code.split("/")[0] == table for code in codes):
                 continue
         frame = read(path)
+        thuringian = frame[Col.AGS].str.startswith(LAND_AGS) & (frame[Col.AGS].str.len() <= 5)
+        unknown = frame[thuringian & ~frame[Col.AGS].isin(known)]
+        if not unknown.empty:
+            bad = unknown.iloc[0]
+            raise SourceError(
+                path,
+                f"unbekannter Regionalschlüssel „{bad[Col.AGS]}“",
+                row=int(bad[Col.ROW]),
+                column="AGS",
+                hint=f"Erwartet werden die Kreise Thüringens, Gebietsstand {GEBIETSSTAND}.",
+            )
         frame = frame[frame[Col.CODE].isin(codes)]
         parts.append(frame.assign(file=path.name))
     if not parts:
@@ -122,27 +138,17 @@ def collect_values(
     for ind in catalogue.indicators:
         for s in ind.series:
             wanted.setdefault(s.source, set()).add(s.code)
-    raw = {reader: _read_reader(sources, reader, codes) for reader, codes in wanted.items()}
     known = kreise | set(HISTORIC_KREISE) | {LAND_AGS}
+    raw = {reader: _read_reader(sources, reader, codes, known) for reader, codes in wanted.items()}
     frames = []
     for ind in catalogue.indicators:
         pieces = []
         for rank, s in enumerate(ind.series):
             rows = raw[s.source]
             rows = rows[rows[Col.CODE] == s.code]
-            inside = rows[Col.AGS].str.startswith(LAND_AGS)
+            inside = rows[Col.AGS].isin(known)
             report.outside_thuringia += int((~inside).sum())
             rows = rows[inside]
-            unknown = rows[~rows[Col.AGS].isin(known)]
-            if not unknown.empty:
-                bad = unknown.iloc[0]
-                raise SourceError(
-                    sources / bad["file"],
-                    f"unbekannter Regionalschlüssel „{bad[Col.AGS]}“ (Indikator {ind.id})",
-                    row=int(bad[Col.ROW]),
-                    column="AGS",
-                    hint=f"Erwartet werden die Kreise Thüringens, Gebietsstand {GEBIETSSTAND}.",
-                )
             pieces.append(rows.assign(_rank=rank))
         if not pieces or all(p.empty for p in pieces):
             report.warnings.append(f"Indikator {ind.id}: keine Werte in den Quellen gefunden")
@@ -205,7 +211,13 @@ def build(
     )
     kreise = set(regions[Col.AGS])
 
-    values = collect_values(folder, catalogue, kreise, report)
+    counts = {i.id for i in catalogue.indicators if i.kind == "count"}
+    values = flag_jumps(collect_values(folder, catalogue, kreise, report), counts)
+    for row in values[values[Col.STATUS] == JUMP_STATUS].itertuples(index=False):
+        report.warnings.append(
+            f"Indikator {row.indicator}, Kreis {row.ags}, {row.year}: Wert {row.value:g} springt "
+            "gegenüber Vor- und Folgejahr – als „auffällig“ markiert, Quelle prüfen"
+        )
 
     report.regions = len(regions)
     report.indicators = len(catalogue.indicators)

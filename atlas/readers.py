@@ -164,17 +164,17 @@ def read_gisd(path: Path) -> pd.DataFrame:
 def read_ba(path: Path) -> pd.DataFrame:
     """BA annual averages ``region,year,total,women``; codes ``total`` and ``women``.
 
-    Annual averages of monthly counts are rounded to whole persons, as the BA publishes them.
+    Values are kept exactly as in the file (averages of monthly counts); the catalogue's
+    ``decimals`` decides how they are shown.
     """
     path = Path(path)
     frame = _read_csv(path, ",", ["region", "year", "total"])
     parts = []
     for column in [c for c in frame.columns if c not in ("region", "year")]:
-        part = _finish(
-            path, frame, ags="region", year="year", code=None, code_value=column, value=column
+        parts.append(
+            _finish(path, frame, ags="region", year="year", code=None, code_value=column,
+                    value=column)
         )
-        part[Col.VALUE] = part[Col.VALUE].round(0)
-        parts.append(part)
     return pd.concat(parts, ignore_index=True)
 
 

@@ -67,3 +67,20 @@ def toggle(selected: list[str], ags: str, limit: int = MAX_SELECTED) -> list[str
     if ags in selected:
         return [a for a in selected if a != ags]
     return (list(selected) + [ags])[-limit:]
+
+
+def snap_year(years: list[int], wanted: int, previous: int | None) -> int:
+    """The year to show when the slider lands on ``wanted``: itself when it has data, otherwise
+    the next year with data in the direction of movement (so arrow keys skip gaps), else the
+    nearest one."""
+    if wanted in years:
+        return wanted
+    if previous is not None and wanted > previous:
+        later = [y for y in years if y > wanted]
+        if later:
+            return later[0]
+    if previous is not None and wanted < previous:
+        earlier = [y for y in years if y < wanted]
+        if earlier:
+            return earlier[-1]
+    return min(years, key=lambda y: (abs(y - wanted), -y))

@@ -6,7 +6,7 @@ from dash import Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from atlas.data import get_data
-from atlas.urlstate import parse_view, toggle
+from atlas.urlstate import parse_view, snap_year, toggle
 from layouts import ids
 from layouts.main import indicator_options, year_marks
 
@@ -68,6 +68,21 @@ def update_years(indicator, current, request):
     requested = (request or {}).get("year") if current is None else current
     value = requested if requested in years else years[-1]
     return years[0], years[-1], year_marks(years), value
+
+
+@callback(
+    Output(ids.YEAR, "value", allow_duplicate=True),
+    Output(ids.YEAR_SHOWN, "data"),
+    Input(ids.YEAR, "value"),
+    State(ids.INDICATOR, "value"),
+    State(ids.YEAR_SHOWN, "data"),
+    prevent_initial_call=True,
+)
+def skip_years_without_data(year, indicator, shown):
+    if year is None or not indicator:
+        raise PreventUpdate
+    target = snap_year(get_data().years(indicator), int(year), shown)
+    return (no_update if target == year else target), target
 
 
 @callback(

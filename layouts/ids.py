@@ -8,6 +8,7 @@ LIFE_PHASE = "life-phase"
 AREA = "area"
 INDICATOR = "indicator"
 YEAR = "year"
+YEAR_SHOWN = "year-shown"  # last year with data that was shown (for snapping over gaps)
 DISTRICTS = "districts"
 
 HEADING = "heading"

@@ -101,6 +101,7 @@ def layout(data: AtlasData) -> html.Div:
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.REQUEST),
+            dcc.Store(id=ids.YEAR_SHOWN),
             dbc.Navbar(
                 dbc.Container(
                     [
@@ -134,7 +135,7 @@ def layout(data: AtlasData) -> html.Div:
                                         [
                                             html.Label("Jahr", htmlFor=ids.YEAR,
                                                        className="form-label fw-semibold mb-0"),
-                                            dcc.Slider(id=ids.YEAR, step=None, min=0, max=1,
+                                            dcc.Slider(id=ids.YEAR, step=1, min=0, max=1,
                                                        value=None, marks={},
                                                        tooltip={"placement": "bottom",
                                                                 "always_visible": False}),

@@ -1,0 +1,35 @@
+"""Plausibility checks on built values: flag, never silently change, what looks wrong."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from atlas.schema import Col
+
+JUMP_STATUS = "auffällig (Sprung gegenüber Vor- und Folgejahr, Quelle prüfen)"
+
+
+def flag_jumps(values: pd.DataFrame, indicators: set[str], factor: float = 1.6,
+               calm: float = 0.15) -> pd.DataFrame:
+    """Mark single-year spikes of stock counts (population, registered unemployed): a value
+    ``factor`` times above (or below 1/factor of) both neighbouring years while those two agree
+    within ``calm``. Rates are not checked: real one-year events (asylum seekers 2015) and small
+    numbers make them jump legitimately.
+
+    Returns a new frame; flagged rows keep their value and get :data:`JUMP_STATUS` (shown in
+    hover, table and API).
+    """
+    out = values.copy()
+    ordered = out[out[Col.INDICATOR].isin(indicators)].sort_values(
+        [Col.INDICATOR, Col.AGS, Col.YEAR])
+    group = ordered.groupby([Col.INDICATOR, Col.AGS])[Col.VALUE]
+    prev, nxt, value = group.shift(1), group.shift(-1), ordered[Col.VALUE]
+    ratio_prev, ratio_next = value / prev, value / nxt
+    steady = (prev / nxt - 1).abs() <= calm
+    spike = steady & (
+        ((ratio_prev > factor) & (ratio_next > factor))
+        | ((ratio_prev < 1 / factor) & (ratio_next < 1 / factor))
+    )
+    flagged = ordered.index[spike.fillna(False) & (ordered[Col.STATUS] == "")]
+    out.loc[flagged, Col.STATUS] = JUMP_STATUS
+    return out

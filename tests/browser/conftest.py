@@ -1,0 +1,81 @@
+"""Browser tests: the real app on a loopback port, driven by Debian's headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def live_url(app_module):
+    server = make_server("127.0.0.1", 0, app_module.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Page:
+    """A page plus what the browser reported: console messages and failed requests."""
+
+    def __init__(self, page):
+        self.page = page
+        self.console: list[str] = []
+        self.failed: list[str] = []
+        page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}")
+                if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        page.on("requestfailed", lambda r: self.failed.append(r.url))
+        page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}")
+                if r.status >= 400 else None)
+
+    def open(self, url: str) -> None:
+        self.page.goto(url)
+        self.page.wait_for_function(
+            "document.querySelectorAll('#map .choroplethlocation').length === 22", timeout=20000
+        )
+
+    def map_fills(self) -> list[str]:
+        return self.page.eval_on_selector_all(
+            "#map .choroplethlocation", "els => els.map(e => getComputedStyle(e).fill)")
+
+    def full_data(self, graph_id: str) -> list[dict]:
+        return self.page.evaluate(
+            f"""() => document.querySelector('#{graph_id} .js-plotly-plot')._fullData.map(t => ({{
+                name: t.name, type: t.type,
+                locations: t.locations ? Array.from(t.locations) : null,
+                z: t.z ? Array.from(t.z) : null,
+                x: t.x ? Array.from(t.x) : null, y: t.y ? Array.from(t.y) : null,
+                visible: t.visible}}))"""
+        )
+
+
+@pytest.fixture
+def atlas_page(browser, live_url):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="de-DE")
+    page = Page(context.new_page())
+    yield page
+    context.close()
