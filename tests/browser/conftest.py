@@ -32,6 +32,8 @@ def live_url(app_module):
 @pytest.fixture(scope="session")
 def browser():
     playwright = pytest.importorskip("playwright.sync_api")
+    if not shutil.which(CHROMIUM) and not __import__("os").path.exists(CHROMIUM):
+        pytest.skip("Debian-Chromium fehlt: apt-get install chromium (.ci/run installiert es)")
     with playwright.sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
