@@ -19,11 +19,11 @@ from typing import Callable
 import pandas as pd
 
 from atlas import geo, readers
-from atlas.validation import JUMP_STATUS, flag_jumps
 from atlas.catalogue import Catalogue, load_catalogue
 from atlas.errors import SourceError
 from atlas.paths import data_dir, find_sources
 from atlas.schema import HISTORIC_KREISE, LAND_AGS, Col
+from atlas.validation import JUMP_STATUS, flag_jumps
 
 BOUNDARY_FILE = "geo/th_kreise_vg5000_2023.geojson"
 GEBIETSSTAND = "31.12.2023"

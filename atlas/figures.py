@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -197,6 +197,14 @@ def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None
     return fig
 
 
+def year_marker(year: int | None) -> dict:
+    """Shading of the year shown on the map (always the first shape of the time series)."""
+    x = year if year is not None else 0
+    return {"type": "rect", "x0": x - 0.4, "x1": x + 0.4, "y0": 0, "y1": 1, "yref": "paper",
+            "fillcolor": "rgba(0,0,0,0.06)", "line": {"width": 0}, "layer": "below",
+            "visible": year is not None}
+
+
 def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
                year: int | None = None, height: int = 380) -> go.Figure:
     """Time series of the selected Kreise against the Thüringen reference, with series breaks.
@@ -233,15 +241,11 @@ def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
                 hovertemplate=f"{label} %{{x}}: %{{y:,.{ind.decimals}f}} {ind.unit}<extra></extra>",
             )
         )
-    shapes, notes = [], []
+    shapes, notes = [year_marker(year)], []
     for break_year, label in data.breaks(indicator_id, selected):
         shapes.append({"type": "line", "x0": break_year - 0.5, "x1": break_year - 0.5, "y0": 0,
                        "y1": 1, "yref": "paper", "line": {"color": "#8a6d00", "dash": "dot"}})
         notes.append(f"Bruch {break_year}: {label}")
-    if year is not None:
-        shapes.append({"type": "rect", "x0": year - 0.4, "x1": year + 0.4, "y0": 0, "y1": 1,
-                       "yref": "paper", "fillcolor": "rgba(0,0,0,0.06)", "line": {"width": 0},
-                       "layer": "below"})
     layout = {
         "height": height,
         "margin": {"l": 60, "r": 70 if count else 20, "t": 20, "b": 40},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, callback, ctx
+from dash import Input, Output, Patch, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from atlas import figures
@@ -38,15 +38,12 @@ def _patch_map(update: dict) -> Patch:
     Input(ids.INDICATOR, "value"),
     Input(ids.YEAR, "value"),
     Input(ids.DISTRICTS, "value"),
-    State(ids.MAP, "figure"),
 )
-def update_map(indicator, year, selected, current):
+def update_map(indicator, year, selected):
+    """The page brings the map with its geometry; every change is a patch of values."""
     if not _valid(indicator, year):
         raise PreventUpdate
-    data = get_data()
-    view = figures.map_view(data, indicator, year)
-    if current is None or not ctx.triggered_id:
-        return figures.choropleth(data, view, selected), view.classes.note
+    view = figures.map_view(get_data(), indicator, year)
     return _patch_map(figures.map_update(view, selected)), view.classes.note
 
 
@@ -60,6 +57,10 @@ def update_map(indicator, year, selected, current):
 def update_timeseries(indicator, year, selected):
     if not _valid(indicator, year):
         raise PreventUpdate
+    if ctx.triggered_prop_ids and set(ctx.triggered_prop_ids.values()) == {ids.YEAR}:
+        patch = Patch()  # only the highlighted year moves
+        patch["layout"]["shapes"][0] = figures.year_marker(year)
+        return patch, no_update
     fig = figures.timeseries(get_data(), indicator, selected or [], year)
     notes = list(fig.layout.meta["notes"])
     if not selected:
@@ -70,20 +71,25 @@ def update_timeseries(indicator, year, selected):
 
 @callback(
     Output(ids.HEADING, "children"),
-    Output(ids.INFO, "children"),
     Output(ids.TABLE, "children"),
-    Output(ids.ATTRIBUTION, "children"),
     Input(ids.INDICATOR, "value"),
     Input(ids.YEAR, "value"),
 )
-def update_panels(indicator, year):
+def update_heading_and_table(indicator, year):
     if not _valid(indicator, year):
         raise PreventUpdate
     data = get_data()
     view = figures.map_view(data, indicator, year)
-    return (
-        panels.heading(data, indicator, year),
-        panels.info_panel(data, indicator),
-        panels.values_table(data, view),
-        panels.attribution(data, indicator),
-    )
+    return panels.heading(data, indicator, year), panels.values_table(data, view)
+
+
+@callback(
+    Output(ids.INFO, "children"),
+    Output(ids.ATTRIBUTION, "children"),
+    Input(ids.INDICATOR, "value"),
+)
+def update_indicator_texts(indicator):
+    if not indicator:
+        raise PreventUpdate
+    data = get_data()
+    return panels.info_panel(data, indicator), panels.attribution(data, indicator)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from atlas import figures
 from atlas.catalogue import LIFE_PHASES, Indicator
 from atlas.data import AtlasData
+from atlas.urlstate import DEFAULT_INDICATOR
 from layouts import ids
 
 TOPOJSON_URL = "/assets/topojson/"
@@ -69,6 +71,13 @@ def year_marks(years: list[int]) -> dict:
     if len(years) <= 12:
         return {y: str(y) for y in years}
     return {y: str(y) for y in years if y % 5 == 0 or y in (years[0], years[-1])}
+
+
+def initial_map(data: AtlasData):
+    """The map with its geometry, sent once with the page; later updates are patches."""
+    indicator = DEFAULT_INDICATOR
+    view = figures.map_view(data, indicator, data.latest_year(indicator))
+    return figures.choropleth(data, view)
 
 
 def _filters(data: AtlasData) -> dbc.Card:
@@ -147,7 +156,8 @@ def layout(data: AtlasData) -> html.Div:
                                             dbc.Col(
                                                 [
                                                     dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG,
-                                                              clear_on_unhover=True),
+                                                              clear_on_unhover=True,
+                                                              figure=initial_map(data)),
                                                     html.Div(id=ids.MAP_NOTE,
                                                              className="small text-muted"),
                                                 ],

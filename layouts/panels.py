@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData, rank_note
@@ -45,50 +45,31 @@ def info_panel(data: AtlasData, indicator_id: str) -> dbc.Card:
     )
 
 
-def values_table(data: AtlasData, view: MapView) -> dbc.Table:
-    """The current map as an accessible table, sorted by rank; missing values are named."""
+def values_table(data: AtlasData, view: MapView) -> list:
+    """The current map as an accessible table, sorted by rank; missing values are named.
+
+    Rendered from Markdown: one string instead of a component per cell keeps each update small.
+    """
     ind = data.indicator(view.indicator_id)
     table = view.table.sort_values(["rank", "name"], na_position="last")
-    body = []
+    lines = [
+        f"| Rang | Kreis | Art | {ind.short_title} {view.year} ({ind.unit}) |",
+        "|---:|:---|:---|---:|",
+    ]
     for row in table.itertuples(index=False):
         missing = math.isnan(row.value)
         value = row.status if missing else format_number(row.value, ind.decimals, ind.unit)
         if not missing and row.status:
             value += f" ({row.status})"
-        body.append(
-            html.Tr(
-                [
-                    html.Td("–" if missing else str(row.rank)),
-                    html.Th(row.name, scope="row"),
-                    html.Td(row.kind),
-                    html.Td(value, className="text-end"),
-                ]
-            )
-        )
-    body.append(
-        html.Tr(
-            [html.Td(""), html.Th(view.reference.label, scope="row"), html.Td("Referenz"),
-             html.Td(format_number(view.reference.value, ind.decimals, ind.unit),
-                     className="text-end")],
-            className="table-secondary",
-        )
-    )
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th("Rang", scope="col", title=rank_note(ind)),
-                html.Th("Kreis", scope="col"),
-                html.Th("Art", scope="col"),
-                html.Th(f"{ind.short_title} {view.year} ({ind.unit})", scope="col",
-                        className="text-end"),
-            ]
-        )
-    )
-    return dbc.Table(
-        [html.Caption(f"{ind.title}, {view.year}. Rang: {rank_note(ind)}. {view.source_line}"),
-         header, html.Tbody(body)],
-        striped=True, hover=True, size="sm", responsive=True, className="caption-top",
-    )
+        rank = "–" if missing else str(row.rank)
+        lines.append(f"| {rank} | **{row.name}** | {row.kind} | {value} |")
+    reference = format_number(view.reference.value, ind.decimals, ind.unit)
+    lines.append(f"| | **{view.reference.label}** | Referenz | {reference} |")
+    return [
+        html.P(f"{ind.title}, {view.year}. Rang: {rank_note(ind)}. {view.source_line}",
+               className="small text-muted mb-1"),
+        dcc.Markdown("\n".join(lines), className="values-table"),
+    ]
 
 
 def attribution(data: AtlasData, indicator_id: str) -> list:

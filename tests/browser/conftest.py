@@ -57,8 +57,11 @@ class Page:
     def open(self, url: str) -> None:
         self.page.goto(url)
         self.page.wait_for_function(
-            "document.querySelectorAll('#map .choroplethlocation').length === 22", timeout=20000
+            "document.querySelectorAll('#map .choroplethlocation').length === 22"
+            " && document.querySelector('#heading').innerText.length > 0"
+            " && document.querySelectorAll('#values-table tbody tr').length > 0", timeout=20000
         )
+        self.page.wait_for_load_state("networkidle")
 
     def map_fills(self) -> list[str]:
         return self.page.eval_on_selector_all(

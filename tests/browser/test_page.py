@@ -7,7 +7,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def _wait_for_change(page, before, timeout=10000):
+def _wait_for_change(page, before, timeout=20000):
     page.page.wait_for_function(
         "before => JSON.stringify(Array.from(document.querySelectorAll('#map .choroplethlocation'))"
         ".map(e => getComputedStyle(e).fill)) !== before",
