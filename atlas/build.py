@@ -215,8 +215,8 @@ def build(
     values = flag_jumps(collect_values(folder, catalogue, kreise, report), counts)
     for row in values[values[Col.STATUS] == JUMP_STATUS].itertuples(index=False):
         report.warnings.append(
-            f"Indikator {row.indicator}, Kreis {row.ags}, {row.year}: Wert {row.value:g} springt "
-            "gegenüber Vor- und Folgejahr – als „auffällig“ markiert, Quelle prüfen"
+            f"Indikator {row.indicator}, Kreis {row.ags}, {row.year}: Wert {row.value:g} weicht "
+            "stark von den Nachbarjahren ab – als „auffällig“ markiert, Quelle prüfen"
         )
 
     report.regions = len(regions)

@@ -167,6 +167,7 @@ def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None
             )
         )
     fig.update_layout(
+        template="none",  # no 7 KB default template in every figure sent to the browser
         height=height,
         margin={"l": 0, "r": 0, "t": 10, "b": 0},
         separators=SEPARATORS,
@@ -247,6 +248,7 @@ def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
                        "y1": 1, "yref": "paper", "line": {"color": "#8a6d00", "dash": "dot"}})
         notes.append(f"Bruch {break_year}: {label}")
     layout = {
+        "template": "none",
         "height": height,
         "margin": {"l": 60, "r": 70 if count else 20, "t": 20, "b": 40},
         "separators": SEPARATORS,

@@ -6,14 +6,14 @@ import pandas as pd
 
 from atlas.schema import Col
 
-JUMP_STATUS = "auffällig (Sprung gegenüber Vor- und Folgejahr, Quelle prüfen)"
+JUMP_STATUS = "auffällig (starker Sprung gegenüber den Nachbarjahren, Quelle prüfen)"
 
 
 def flag_jumps(values: pd.DataFrame, indicators: set[str], factor: float = 1.6,
                calm: float = 0.15) -> pd.DataFrame:
     """Mark single-year spikes of stock counts (population, registered unemployed): a value
     ``factor`` times above (or below 1/factor of) both neighbouring years while those two agree
-    within ``calm``. Rates are not checked: real one-year events (asylum seekers 2015) and small
+    within ``calm`` (at the ends of a series: the two years on the existing side). Rates are not checked: real one-year events (asylum seekers 2015) and small
     numbers make them jump legitimately.
 
     Returns a new frame; flagged rows keep their value and get :data:`JUMP_STATUS` (shown in
@@ -30,6 +30,12 @@ def flag_jumps(values: pd.DataFrame, indicators: set[str], factor: float = 1.6,
         ((ratio_prev > factor) & (ratio_next > factor))
         | ((ratio_prev < 1 / factor) & (ratio_next < 1 / factor))
     )
+    # first or last year of a series: compare with the two years on the one side that exists
+    prev2, next2 = group.shift(2), group.shift(-2)
+    off = lambda ratio: (ratio > factor) | (ratio < 1 / factor)  # noqa: E731
+    last = nxt.isna() & ((prev / prev2 - 1).abs() <= calm) & off(ratio_prev)
+    first = prev.isna() & ((nxt / next2 - 1).abs() <= calm) & off(ratio_next)
+    spike = spike | last | first
     flagged = ordered.index[spike.fillna(False) & (ordered[Col.STATUS] == "")]
     out.loc[flagged, Col.STATUS] = JUMP_STATUS
     return out

@@ -82,3 +82,12 @@ def test_implausible_spike_is_flagged_not_changed(data):
     assert table.loc["16063", "value"] == 319800.0  # as in the source file, not "corrected"
     assert table.loc["16063", "status"] == JUMP_STATUS
     assert data.info["warnings"] and any("16063" in w for w in data.info["warnings"])
+
+
+def test_spike_at_the_end_of_a_series_is_flagged(data):
+    from atlas.validation import JUMP_STATUS
+
+    greiz = data.table("arbeitslose", 2025).set_index("ags").loc["16076"]
+    assert greiz["value"] == 470.5 and greiz["status"] == JUMP_STATUS
+    erfurt = data.table("arbeitslose", 2025).set_index("ags").loc["16051"]
+    assert erfurt["status"] == ""

@@ -1,0 +1,624 @@
+"""Analysis views on the built data: Regionenprofil, Vergleich, Rangfolge, Streudiagramm and
+Veränderung.
+
+Every function here is pure: it reads an :class:`~atlas.data.AtlasData` and returns a DataFrame or a
+frozen dataclass; nothing is drawn and nothing is cached. Missing values stay NaN with the status
+"keine Daten" and are never treated as 0. Ranks are direction-aware exactly as in
+:meth:`AtlasData.table` (1 = most risk; 1 = highest value for neutral indicators).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from atlas.catalogue import LIFE_PHASES, Indicator
+from atlas.data import AtlasData, Reference
+from atlas.errors import AtlasError
+from atlas.schema import Col
+from atlas.values import MISSING_LABEL, format_number, format_signed
+
+#: Largest number of Kreise shown side by side in the comparison.
+MAX_COMPARE = 5
+
+#: Number of latest years (with a value for the Kreis) that make up the trend and the sparkline.
+TREND_YEARS = 5
+
+#: A change counts as "gleich" if it is within this share of the indicator's value range (all
+#: Kreise, trend years) …
+TREND_RELATIVE_TOLERANCE = 0.01
+#: … or within this absolute amount, whichever is larger.
+TREND_ABSOLUTE_TOLERANCE = 0.05
+
+RISING, FALLING, FLAT = "steigend", "fallend", "gleich"
+ARROWS = {RISING: "↑", FALLING: "↓", FLAT: "→"}
+FAVOURABLE, UNFAVOURABLE, NEUTRAL = "günstig", "ungünstig", "neutral"
+
+#: Unit of differences between shares given in %.
+PERCENTAGE_POINTS = "Prozentpunkte"
+
+#: Units on which ratios (relative deviation, relative change) are not meaningful.
+NON_RATIO_UNITS = frozenset({"Index"})
+
+#: Plain-language caveat shown with every scatter plot.
+SCATTER_CAVEAT = (
+    "Hinweis zur Deutung: Das Streudiagramm beruht auf nur 22 Kreisen (oder weniger, wenn Werte "
+    "fehlen). Ein Zusammenhang zwischen zwei Merkmalen ist kein Beleg für eine Ursache – beide "
+    "können zum Beispiel von einem dritten Merkmal wie der Siedlungsstruktur abhängen. Außerdem "
+    "beschreiben die Werte Kreise als Ganzes, nicht einzelne Menschen: Aus einem Zusammenhang "
+    "zwischen Kreisen lässt sich nicht auf Einzelpersonen schließen (ökologischer Fehlschluss)."
+)
+
+#: Fewest points for which correlations and a trend line are computed.
+MIN_POINTS = 3
+
+
+class AnalysisInputError(AtlasError, ValueError):
+    """An analysis request that cannot be answered (unknown Kreis, year without data, ...)."""
+
+
+# --- small helpers -----------------------------------------------------------------------------
+
+
+def _isnan(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value)
+
+
+def difference_unit(indicator: Indicator) -> str:
+    """Unit of a difference of two values: "Prozentpunkte" for shares in %, else the unit."""
+    return PERCENTAGE_POINTS if indicator.unit == "%" else indicator.unit
+
+
+def format_difference(value: float, indicator: Indicator) -> str:
+    """A signed difference in German, e.g. "+1,2 Prozentpunkte" or "−3 Euro"."""
+    return format_signed(value, indicator.decimals, difference_unit(indicator))
+
+
+def ratio_meaningful(indicator: Indicator, base: float, other: float = 0.0) -> bool:
+    """Whether a ratio to ``base`` (in %) is meaningful: a ratio-scaled unit, a positive base
+    and a non-negative other value."""
+    if indicator.unit in NON_RATIO_UNITS or _isnan(base) or _isnan(other):
+        return False
+    return base > 0 and other >= 0
+
+
+def _check_ags(data: AtlasData, ags: str) -> None:
+    if ags not in set(data.regions[Col.AGS]):
+        raise AnalysisInputError(
+            f"Unbekannter Kreis „{str(ags)[:20]}“: erwartet wird der fünfstellige Schlüssel eines "
+            "der 22 Thüringer Kreise, z. B. 16052 für Gera."
+        )
+
+
+def _check_life_phase(life_phase: str | None) -> None:
+    if life_phase and life_phase != "alle" and life_phase not in LIFE_PHASES:
+        raise AnalysisInputError(
+            f"Unbekannte Lebensphase „{str(life_phase)[:30]}“; erlaubt: alle, "
+            f"{', '.join(LIFE_PHASES)}."
+        )
+
+
+def _check_year(data: AtlasData, indicator_id: str, year: int, what: str = "Jahr") -> list[int]:
+    years = data.years(indicator_id)
+    if year not in years:
+        available = ", ".join(map(str, years)) if years else "keine"
+        raise AnalysisInputError(
+            f"Für „{data.indicator(indicator_id).short_title}“ gibt es kein {what} {year}; "
+            f"verfügbar: {available}."
+        )
+    return years
+
+
+def _kreis_values(data: AtlasData) -> dict[str, pd.DataFrame]:
+    """Indicator id → ``ags, year, value, status`` of the current Kreise with a value.
+
+    Read from ``data.values`` in one pass (``AtlasData.series`` looks up a name per row, which is
+    too slow for a whole profile).
+    """
+    values = data.values
+    rows = values[values[Col.VALUE].notna() & values[Col.AGS].isin(data.regions[Col.AGS])]
+    columns = [Col.AGS, Col.YEAR, Col.VALUE, Col.STATUS]
+    return {key: frame[columns] for key, frame in rows.groupby(Col.INDICATOR)}
+
+
+def _value_text(value: float, status: str, indicator: Indicator) -> str:
+    if _isnan(value):
+        return status or MISSING_LABEL
+    return format_number(value, indicator.decimals, indicator.unit)
+
+
+# --- trend -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Change over the last available years of one Kreis.
+
+    ``direction`` is "steigend", "fallend" or "gleich" (empty with fewer than two years),
+    ``assessment`` is "günstig", "ungünstig" or "neutral" given the indicator's polarity.
+    """
+
+    from_year: int | None
+    to_year: int | None
+    change: float  # last minus first, NaN with fewer than two years
+    direction: str
+    arrow: str
+    assessment: str
+    points: tuple[tuple[int, float], ...]  # (year, value), oldest first
+
+
+def trend_tolerance(value_range: float) -> float:
+    """Largest change still called "gleich": 1 % of the value range or 0.05, whichever is
+    larger."""
+    spread = 0.0 if _isnan(value_range) else abs(float(value_range))
+    return max(TREND_RELATIVE_TOLERANCE * spread, TREND_ABSOLUTE_TOLERANCE)
+
+
+def trend_direction(change: float, tolerance: float) -> str:
+    """"steigend", "fallend" or "gleich" (within ``tolerance``); "" for a missing change."""
+    if _isnan(change):
+        return ""
+    if abs(change) <= tolerance + 1e-9:  # 2.35 − 2.3 is 0.0500000000000003
+        return FLAT
+    return RISING if change > 0 else FALLING
+
+
+def assess(direction: str, polarity: str) -> str:
+    """Whether a direction is "günstig", "ungünstig" or "neutral" for an indicator polarity."""
+    if not direction:
+        return ""
+    if direction == FLAT or polarity not in ("risk", "protective"):
+        return NEUTRAL
+    good = FALLING if polarity == "risk" else RISING
+    return FAVOURABLE if direction == good else UNFAVOURABLE
+
+
+def trend(points, polarity: str, value_range: float) -> Trend:
+    """The trend from the first to the last of ``points``.
+
+    Parameters
+    ----------
+    points
+        ``(year, value)`` pairs, any order; missing values are dropped.
+    polarity
+        "risk", "protective" or "neutral".
+    value_range
+        Spread of the indicator (max − min) the tolerance is taken from, see
+        :func:`trend_tolerance`.
+
+    Returns
+    -------
+    Trend
+        With empty direction, arrow and assessment for fewer than two points.
+    """
+    clean = tuple(sorted((int(y), float(v)) for y, v in points if not _isnan(v)))
+    if len(clean) < 2:
+        year = clean[0][0] if clean else None
+        return Trend(year, year, math.nan, "", "", "", clean)
+    change = clean[-1][1] - clean[0][1]
+    direction = trend_direction(change, trend_tolerance(value_range))
+    return Trend(clean[0][0], clean[-1][0], change, direction, ARROWS[direction],
+                 assess(direction, polarity), clean)
+
+
+# --- Regionenprofil ----------------------------------------------------------------------------
+
+PROFILE_COLUMNS = [
+    "indicator", "short_title", "area", "area_title", "unit", "decimals", "polarity", "kind",
+    "year", "value", "value_text", "status", "rank", "rank_of", "rank_text",
+    "reference", "reference_label", "reference_basis", "reference_text",
+    "deviation", "deviation_unit", "deviation_text", "deviation_pct",
+    "trend_from", "trend_to", "trend_change", "trend_change_text", "trend_direction",
+    "trend_arrow", "trend_assessment", "trend_note", "sparkline",
+]
+
+
+def _deviation(indicator: Indicator, value: float, reference: Reference) -> tuple[float, str, float]:
+    """Absolute deviation, its German text and the relative deviation in % (NaN where not
+    meaningful). Counts are not compared with the Land total."""
+    if indicator.kind == "count" or _isnan(value) or reference.missing:
+        return math.nan, "", math.nan
+    deviation = value - reference.value
+    pct = (deviation / reference.value * 100
+           if ratio_meaningful(indicator, reference.value, value) else math.nan)
+    return deviation, format_difference(deviation, indicator), pct
+
+
+def profile(data: AtlasData, ags: str, life_phase: str | None = None) -> pd.DataFrame:
+    """Regionenprofil (Steckbrief) of one Kreis: every indicator with a value for it.
+
+    Parameters
+    ----------
+    data
+        The built atlas data.
+    ags
+        Five-digit key of a current Kreis.
+    life_phase
+        Only indicators describing this Lebensphase; None or "alle" for all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator, in Lebenslagenbereich order and catalogue order, with the columns
+        of :data:`PROFILE_COLUMNS`: the latest ``year`` with a value for this Kreis, ``value``
+        and ``value_text``, direction-aware ``rank`` among ``rank_of`` Kreise with values, the
+        reference of that year, the ``deviation`` from it (``deviation_text`` in Prozentpunkte for
+        shares in %; empty for counts, which are not compared with the Land total),
+        ``deviation_pct`` (relative, NaN where not meaningful), the trend over the last up to five
+        years with a value (``trend_*``; ``trend_note`` names series breaks inside that window)
+        and ``sparkline`` as a list of ``(year, value)``.
+
+    Raises
+    ------
+    AnalysisInputError
+        For an unknown Kreis or life phase.
+    """
+    _check_ags(data, ags)
+    _check_life_phase(life_phase)
+    all_values = _kreis_values(data)
+    records = []
+    for ind in data.available_indicators(life_phase):
+        values = all_values[ind.id]
+        own = values[values[Col.AGS] == ags].sort_values(Col.YEAR)
+        if own.empty:
+            continue
+        window = own.tail(TREND_YEARS)
+        year = int(window[Col.YEAR].iloc[-1])
+        value = float(window[Col.VALUE].iloc[-1])
+        status = str(window[Col.STATUS].iloc[-1])
+        table = data.table(ind.id, year)
+        row = table[table[Col.AGS] == ags].iloc[0]
+        rank_of = int(table[Col.VALUE].notna().sum())
+        rank = int(row["rank"])
+        reference = data.reference(ind.id, year)
+        deviation, deviation_text, deviation_pct = _deviation(ind, value, reference)
+
+        in_window = values[values[Col.YEAR].isin(window[Col.YEAR])][Col.VALUE]
+        points = list(zip(window[Col.YEAR].astype(int), window[Col.VALUE].astype(float)))
+        tr = trend(points, ind.polarity, float(in_window.max() - in_window.min()))
+        notes = [label for b_year, label in data.breaks(ind.id, [ags])
+                 if tr.from_year is not None and tr.from_year < b_year <= tr.to_year]
+        records.append({
+            "indicator": ind.id,
+            "short_title": ind.short_title,
+            "area": ind.area,
+            "area_title": data.catalogue.area(ind.area).title,
+            "unit": ind.unit,
+            "decimals": ind.decimals,
+            "polarity": ind.polarity,
+            "kind": ind.kind,
+            "year": year,
+            "value": value,
+            "value_text": _value_text(value, "", ind),
+            "status": status,
+            "rank": rank,
+            "rank_of": rank_of,
+            "rank_text": f"{rank} von {rank_of}",
+            "reference": reference.value,
+            "reference_label": reference.label,
+            "reference_basis": reference.basis,
+            "reference_text": format_number(reference.value, ind.decimals, ind.unit),
+            "deviation": deviation,
+            "deviation_unit": difference_unit(ind),
+            "deviation_text": deviation_text,
+            "deviation_pct": deviation_pct,
+            "trend_from": tr.from_year,
+            "trend_to": tr.to_year,
+            "trend_change": tr.change,
+            "trend_change_text": "" if _isnan(tr.change) else format_difference(tr.change, ind),
+            "trend_direction": tr.direction,
+            "trend_arrow": tr.arrow,
+            "trend_assessment": tr.assessment,
+            "trend_note": "; ".join(notes),
+            "sparkline": list(tr.points),
+        })
+    frame = pd.DataFrame.from_records(records, columns=PROFILE_COLUMNS)
+    for column in ("year", "rank", "rank_of", "trend_from", "trend_to", "decimals"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+# --- Vergleich ---------------------------------------------------------------------------------
+
+
+def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | None = None
+                     ) -> pd.DataFrame:
+    """Side-by-side comparison of up to five Kreise.
+
+    For each indicator the year is the latest one in which all chosen Kreise have a value (if
+    there is none, the latest one in which at least one has); indicators without any value for
+    the chosen Kreise are left out.
+
+    Parameters
+    ----------
+    data
+        The built atlas data.
+    ags_list
+        One to five keys of current Kreise (duplicates are dropped, order is kept).
+    life_phase
+        Only indicators describing this Lebensphase; None or "alle" for all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``indicator, short_title, area, area_title, unit, year, reference_label,
+        reference_text``, then per Kreis a display column named by its key (``"16052"``:
+        ``"12,7 % (Rang 1 von 22)"`` or "keine Daten") and the numbers ``value_<ags>`` and
+        ``rank_<ags>``. ``attrs["names"]`` maps each key to the Kreis name (for column headers).
+
+    Raises
+    ------
+    AnalysisInputError
+        For more than five or no Kreise, an unknown Kreis or life phase.
+    """
+    chosen = list(dict.fromkeys(ags_list or []))
+    if len(chosen) > MAX_COMPARE:
+        raise AnalysisInputError(
+            f"Es können höchstens {MAX_COMPARE} Kreise verglichen werden, gewählt sind "
+            f"{len(chosen)}. Bitte die Auswahl verkleinern."
+        )
+    if not chosen:
+        raise AnalysisInputError("Bitte mindestens einen Kreis für den Vergleich auswählen.")
+    for ags in chosen:
+        _check_ags(data, ags)
+    _check_life_phase(life_phase)
+    all_values = _kreis_values(data)
+    records = []
+    for ind in data.available_indicators(life_phase):
+        values = all_values[ind.id]
+        values = values[values[Col.AGS].isin(chosen)]
+        if values.empty:
+            continue
+        per_year = values.groupby(Col.YEAR)[Col.AGS].nunique()
+        complete = per_year[per_year == len(chosen)]
+        year = int(complete.index.max() if not complete.empty else per_year.index.max())
+        table = data.table(ind.id, year).set_index(Col.AGS)
+        rank_of = int(table[Col.VALUE].notna().sum())
+        reference = data.reference(ind.id, year)
+        record = {
+            "indicator": ind.id,
+            "short_title": ind.short_title,
+            "area": ind.area,
+            "area_title": data.catalogue.area(ind.area).title,
+            "unit": ind.unit,
+            "year": year,
+            "reference_label": reference.label,
+            "reference_text": format_number(reference.value, ind.decimals, ind.unit),
+        }
+        for ags in chosen:
+            value = float(table.at[ags, Col.VALUE])
+            rank = table.at[ags, "rank"]
+            if _isnan(value):
+                record[ags] = _value_text(value, str(table.at[ags, Col.STATUS]), ind)
+                record[f"value_{ags}"] = math.nan
+                record[f"rank_{ags}"] = pd.NA
+            else:
+                record[ags] = f"{_value_text(value, '', ind)} (Rang {int(rank)} von {rank_of})"
+                record[f"value_{ags}"] = value
+                record[f"rank_{ags}"] = int(rank)
+        records.append(record)
+    columns = ["indicator", "short_title", "area", "area_title", "unit", "year",
+               "reference_label", "reference_text"]
+    for ags in chosen:
+        columns += [ags, f"value_{ags}", f"rank_{ags}"]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    frame["year"] = frame["year"].astype("Int64")
+    for ags in chosen:
+        frame[f"value_{ags}"] = frame[f"value_{ags}"].astype(float)
+        frame[f"rank_{ags}"] = frame[f"rank_{ags}"].astype("Int64")
+    frame.attrs["names"] = {ags: data.region_name(ags) for ags in chosen}
+    return frame
+
+
+# --- Rangfolge ---------------------------------------------------------------------------------
+
+
+def ranking(data: AtlasData, indicator_id: str, year: int) -> pd.DataFrame:
+    """The 22 Kreise of one indicator and year in rank order (rank 1 first, missing last).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank, ags, name, kind, value, value_text, status, deviation, deviation_text,
+        reference, reference_label, reference_text`` — the reference columns hold the same
+        Thüringen reference in every row; ``attrs["reference"]`` holds it as
+        :class:`~atlas.data.Reference`. ``deviation`` is empty for counts.
+
+    Raises
+    ------
+    AnalysisInputError
+        If the indicator has no values in ``year``.
+    """
+    ind = data.indicator(indicator_id)
+    _check_year(data, indicator_id, year)
+    table = data.table(indicator_id, year)
+    reference = data.reference(indicator_id, year)
+    deviations = [_deviation(ind, v, reference) for v in table[Col.VALUE]]
+    table = table.assign(
+        value_text=[_value_text(v, s, ind) for v, s in zip(table[Col.VALUE], table[Col.STATUS])],
+        deviation=[d[0] for d in deviations],
+        deviation_text=[d[1] for d in deviations],
+        reference=reference.value,
+        reference_label=reference.label,
+        reference_text=format_number(reference.value, ind.decimals, ind.unit),
+    )
+    table = table.sort_values(["rank", Col.NAME], na_position="last", kind="stable")
+    columns = ["rank", Col.AGS, Col.NAME, "kind", Col.VALUE, "value_text", Col.STATUS,
+               "deviation", "deviation_text", "reference", "reference_label", "reference_text"]
+    table = table[columns].reset_index(drop=True)
+    table.attrs["reference"] = reference
+    return table
+
+
+# --- Streudiagramm -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScatterResult:
+    """Two indicators against each other over the Kreise.
+
+    Statistics are NaN when fewer than :data:`MIN_POINTS` Kreise have both values or a variable
+    does not vary; ``note`` then says so. ``note`` also names combined years that differ.
+    """
+
+    x_id: str
+    y_id: str
+    x_year: int
+    y_year: int
+    points: pd.DataFrame  # ags, name, x, y
+    n: int
+    excluded: tuple[str, ...]  # names of Kreise left out for a missing value
+    pearson_r: float
+    pearson_p: float
+    spearman_rho: float
+    spearman_p: float
+    slope: float
+    intercept: float
+    note: str
+    caveat: str = SCATTER_CAVEAT
+
+    @property
+    def has_stats(self) -> bool:
+        return not math.isnan(self.pearson_r)
+
+    @property
+    def n_excluded(self) -> int:
+        return len(self.excluded)
+
+
+def _nearest(years: list[int], target: int) -> int:
+    return min(years, key=lambda y: (abs(y - target), -y))
+
+
+def scatter_years(x_years: list[int], y_years: list[int], year: int | None = None
+                  ) -> tuple[int, int]:
+    """The years combined in a scatter plot.
+
+    The same year if both indicators have it: ``year`` if given, else the latest common year.
+    A requested year missing on one axis is replaced by the nearest year of that axis (the later
+    one on a tie). Without a requested year and without a common year, the pair with the smallest
+    distance is taken, the latest such pair on a tie.
+    """
+    if not x_years or not y_years:
+        raise AnalysisInputError("Für mindestens einen der beiden Indikatoren gibt es keine Werte.")
+    if year is not None:
+        return _nearest(x_years, year), _nearest(y_years, year)
+    common = set(x_years) & set(y_years)
+    if common:
+        latest = max(common)
+        return latest, latest
+    pairs = [(yx, yy) for yx in x_years for yy in y_years]
+    return min(pairs, key=lambda p: (abs(p[0] - p[1]), -max(p), -min(p)))
+
+
+def scatter(data: AtlasData, x_id: str, y_id: str, year: int | None = None) -> ScatterResult:
+    """Pearson and Spearman correlation and an OLS line of two indicators over the Kreise.
+
+    Parameters
+    ----------
+    data
+        The built atlas data.
+    x_id, y_id
+        Indicator ids of the horizontal and the vertical axis.
+    year
+        Year to show; None for the latest common year. See :func:`scatter_years` for years
+        that are not available on both axes.
+
+    Returns
+    -------
+    ScatterResult
+        Kreise missing either value are left out and named in ``excluded``.
+    """
+    x_ind, y_ind = data.indicator(x_id), data.indicator(y_id)
+    x_year, y_year = scatter_years(data.years(x_id), data.years(y_id), year)
+    notes = []
+    if x_year != y_year:
+        notes.append(
+            f"Keine gemeinsamen Werte im selben Jahr: kombiniert werden „{x_ind.short_title}“ "
+            f"{x_year} und „{y_ind.short_title}“ {y_year}."
+            if year is None else
+            f"Für {year} liegen nicht beide Indikatoren vor: kombiniert werden "
+            f"„{x_ind.short_title}“ {x_year} und „{y_ind.short_title}“ {y_year}."
+        )
+    elif year is not None and x_year != year:
+        notes.append(f"Für {year} liegen keine Werte vor; gezeigt wird {x_year}.")
+    x_table = data.table(x_id, x_year)[[Col.AGS, Col.NAME, Col.VALUE]].rename(
+        columns={Col.VALUE: "x"})
+    y_table = data.table(y_id, y_year)[[Col.AGS, Col.VALUE]].rename(columns={Col.VALUE: "y"})
+    both = x_table.merge(y_table, on=Col.AGS, how="left")
+    complete = both["x"].notna() & both["y"].notna()
+    points = both[complete].reset_index(drop=True)
+    excluded = tuple(both.loc[~complete, Col.NAME])
+    n = len(points)
+    if excluded:
+        notes.append(f"{len(excluded)} Kreis(e) ohne Wert bei mindestens einem Indikator nicht "
+                     f"berücksichtigt: {', '.join(excluded)}.")
+    r = r_p = rho = rho_p = slope = intercept = math.nan
+    x, y = points["x"].to_numpy(float), points["y"].to_numpy(float)
+    if n < MIN_POINTS:
+        notes.append(f"Zu wenige Kreise mit beiden Werten (n = {n}) für Korrelation und "
+                     "Trendlinie.")
+    elif np.ptp(x) == 0 or np.ptp(y) == 0:
+        notes.append("Ein Indikator hat in allen Kreisen denselben Wert; eine Korrelation ist "
+                     "nicht berechenbar.")
+    else:
+        r, r_p = (float(v) for v in stats.pearsonr(x, y))
+        rho, rho_p = (float(v) for v in stats.spearmanr(x, y))
+        fit = stats.linregress(x, y)
+        slope, intercept = float(fit.slope), float(fit.intercept)
+    return ScatterResult(
+        x_id=x_id, y_id=y_id, x_year=x_year, y_year=y_year, points=points, n=n,
+        excluded=excluded, pearson_r=r, pearson_p=r_p, spearman_rho=rho, spearman_p=rho_p,
+        slope=slope, intercept=intercept, note=" ".join(notes),
+    )
+
+
+# --- Veränderung -------------------------------------------------------------------------------
+
+
+def change(data: AtlasData, indicator_id: str, year_from: int, year_to: int) -> pd.DataFrame:
+    """Change of one indicator per Kreis between two years.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ags, name, kind, value_from, value_to, change, change_pct, change_unit, change_text,
+        status``: ``change`` is ``value_to − value_from`` in ``change_unit`` ("Prozentpunkte"
+        for shares in %, else the unit); ``change_pct`` is the relative change in % where a
+        ratio is meaningful (positive start value, not an index), else NaN. Where either year
+        has no value, both changes are NaN and ``status`` is "keine Daten" (never 0).
+        ``attrs["breaks"]`` lists series breaks between the two years.
+
+    Raises
+    ------
+    AnalysisInputError
+        If a year has no values for the indicator or ``year_from`` is not before ``year_to``.
+    """
+    ind = data.indicator(indicator_id)
+    _check_year(data, indicator_id, year_from, "Ausgangsjahr")
+    _check_year(data, indicator_id, year_to, "Zieljahr")
+    if year_from >= year_to:
+        raise AnalysisInputError(
+            f"Das Ausgangsjahr ({year_from}) muss vor dem Zieljahr ({year_to}) liegen."
+        )
+    start = data.table(indicator_id, year_from)
+    end = data.table(indicator_id, year_to)[[Col.AGS, Col.VALUE]]
+    frame = start[[Col.AGS, Col.NAME, "kind", Col.VALUE]].rename(columns={Col.VALUE: "value_from"})
+    frame = frame.merge(end.rename(columns={Col.VALUE: "value_to"}), on=Col.AGS, how="left")
+    frame["change"] = frame["value_to"] - frame["value_from"]
+    frame["change_pct"] = [
+        (b - a) / a * 100 if ratio_meaningful(ind, a, b) else math.nan
+        for a, b in zip(frame["value_from"], frame["value_to"])
+    ]
+    frame["change_unit"] = difference_unit(ind)
+    frame["change_text"] = [format_difference(c, ind) for c in frame["change"]]
+    frame[Col.STATUS] = np.where(frame["change"].isna(), MISSING_LABEL, "")
+    frame.attrs["breaks"] = [
+        (b_year, label) for b_year, label in data.breaks(indicator_id)
+        if year_from < b_year <= year_to
+    ]
+    return frame
