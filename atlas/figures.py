@@ -6,14 +6,15 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas import palettes
-from atlas.classify import Classes, classify
+from atlas import analysis, palettes, spatial
+from atlas.classify import SCHEMES, Classes, classify
 from atlas.data import AtlasData, Reference, rank_note
 from atlas.schema import Col
-from atlas.values import MISSING_LABEL, format_number
+from atlas.values import MISSING_LABEL, format_number, parse_breaks
 
 GEO_ATTRIBUTION = "© GeoBasis-DE / BKG 2023 (Daten verändert)"
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
@@ -43,36 +44,83 @@ class MapView:
     reference_text: str
 
 
+@dataclass(frozen=True)
+class Display:
+    """How values become colours: classification scheme, class count, palette, manual breaks."""
+
+    scheme: str = "quantiles"
+    k: int = 5
+    palette: str | None = None  # None: by the indicator's polarity
+    breaks: tuple[float, ...] = ()
+
+
+def display_from_inputs(scheme: str | None, k: int | None, palette: str | None,
+                        manual: str | None) -> Display:
+    """Display options from the UI; bad manual bounds raise a German ValueParseError."""
+    scheme = scheme or "quantiles"
+    breaks = parse_breaks(manual) if scheme == "manual" else ()
+    if scheme == "manual" and not breaks:
+        scheme = "quantiles"  # nothing typed yet
+    return Display(scheme=scheme, k=int(k or 5),
+                   palette=None if palette in (None, "auto") else palette, breaks=breaks)
+
+
+def _colours(classes: Classes, polarity: str, display: Display, centre: float) -> tuple[str, ...]:
+    """Class colours; a diverging palette is centred on ``centre`` (the Thüringen reference)."""
+    if classes.k == 0:
+        return ()
+    palette = display.palette
+    if palette in palettes.DIVERGING and not math.isnan(centre):
+        return tuple(palettes.diverging_centre_classes(classes.bounds, centre, polarity, palette))
+    if palette in palettes.DIVERGING:
+        palette = None
+    if classes.k >= 3:
+        return tuple(palettes.class_colours(polarity, classes.k, palette))
+    return tuple(palettes.class_colours(polarity, 3, palette)[-classes.k:])
+
+
+def _hover_value(value: float, status: str, decimals: int, unit: str) -> str:
+    if math.isnan(value):
+        return status or MISSING_LABEL
+    text = format_number(value, decimals, unit)
+    return f"{text} ({status})" if status else text
+
+
+def _legend(classes: Classes, colours, decimals: int, unit: str, missing: int) -> list:
+    legend = list(zip(classes.labels(decimals, unit), colours))
+    if missing:
+        legend.append((f"{MISSING_LABEL} ({missing})", palettes.MISSING_COLOUR))
+    return legend
+
+
 @lru_cache(maxsize=512)
-def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5) -> MapView:
+def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
+             display: Display | None = None) -> MapView:
     """Classes, colours, hover texts and legend of one map (cached: data never changes)."""
+    display = display or Display(k=k)
     ind = data.indicator(indicator_id)
     table = data.table(indicator_id, year)
-    classes = classify(table[Col.VALUE].to_numpy(), k=k)
-    colours = tuple(palettes.class_colours(ind.polarity, classes.k)) if classes.k >= 3 else (
-        tuple(palettes.class_colours(ind.polarity, 3)[-classes.k:]) if classes.k else ()
-    )
-    table = table.assign(**{"class": classes.index})
     reference = data.reference(indicator_id, year)
+    classes = classify(table[Col.VALUE].to_numpy(), k=display.k, scheme=display.scheme,
+                       breaks=list(display.breaks) or None)
+    # diverging palettes are centred on the reference; for counts (reference = Land total) on
+    # the median of the Kreise
+    centre = reference.value if ind.kind == "rate" else float(table[Col.VALUE].median())
+    colours = _colours(classes, ind.polarity, display, centre)
+    table = table.assign(**{"class": classes.index})
     ref_text = format_number(reference.value, ind.decimals, ind.unit)
     n = len(table)
     note = rank_note(ind)
     hover = []
     for row in table.itertuples(index=False):
-        value = format_number(row.value, ind.decimals, ind.unit)
-        if isinstance(row.status, str) and row.status and not math.isnan(row.value):
-            value += f" ({row.status})"
-        elif math.isnan(row.value):
-            value = row.status or MISSING_LABEL
+        value = _hover_value(row.value, row.status, ind.decimals, ind.unit)
         rank = f"Rang {row.rank} von {n} ({note})" if not pd.isna(row.rank) else "Rang: –"
         hover.append(
             f"<b>{row.name}</b><br>{row.kind}<br>{ind.short_title} {year}: <b>{value}</b>"
             f"<br>{rank}<br>{reference.label}: {ref_text}"
         )
-    legend = list(zip(classes.labels(ind.decimals, ind.unit), colours))
     missing = int(table[Col.VALUE].isna().sum())
-    if missing:
-        legend.append((f"{MISSING_LABEL} ({missing})", palettes.MISSING_COLOUR))
+    scheme = SCHEMES[display.scheme]
     return MapView(
         indicator_id=indicator_id,
         year=year,
@@ -81,12 +129,86 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5) -> MapVi
         colours=colours,
         reference=reference,
         hover=tuple(hover),
-        legend=tuple(legend),
+        legend=tuple(_legend(classes, colours, ind.decimals, ind.unit, missing)),
         title=f"{ind.short_title} {year}",
         source_line=f"{data.catalogue.source_line(ind)} · Grenzen: {GEO_ATTRIBUTION}",
-        legend_title=f"{ind.unit_label}<br>Quantile, {classes.k} Klassen",
+        legend_title=f"{ind.unit_label}<br>{scheme}, {classes.k} Klassen",
         reference_text=f"{reference.label} {year}: <b>{ref_text}</b>",
     )
+
+
+@lru_cache(maxsize=256)
+def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int,
+                k: int = 5) -> MapView:
+    """Map of the change between two years: diverging palette centred on zero (no change)."""
+    ind = data.indicator(indicator_id)
+    table = analysis.change(data, indicator_id, year_from, year_to)
+    values = table["change"].to_numpy(dtype=float)
+    classes = classify(values, k=k)
+    colours = _colours(classes, ind.polarity, Display(palette=palettes.DEFAULT_DIVERGING), 0.0)
+    unit = table["change_unit"].iloc[0] if len(table) else ind.unit
+    short_unit = "Pp." if unit == analysis.PERCENTAGE_POINTS else ind.unit
+    hover = []
+    for row in table.itertuples(index=False):
+        if math.isnan(row.change):
+            text = MISSING_LABEL + f" (für {year_from} oder {year_to})"
+        else:
+            text = (f"{format_number(row.value_from, ind.decimals, ind.unit)} → "
+                    f"{format_number(row.value_to, ind.decimals, ind.unit)}<br>"
+                    f"Veränderung: <b>{row.change_text}</b>")
+        hover.append(f"<b>{row.name}</b><br>{row.kind}<br>{ind.short_title} "
+                     f"{year_from}–{year_to}<br>{text}")
+    reference = Reference(0.0, "keine Veränderung", "")
+    missing = int(np.isnan(values).sum())
+    return MapView(
+        indicator_id=indicator_id,
+        year=year_to,
+        table=table.assign(value=values, rank=pd.NA, **{"class": classes.index}),
+        classes=classes,
+        colours=colours,
+        reference=reference,
+        hover=tuple(hover),
+        legend=tuple(_legend(classes, colours, ind.decimals, short_unit, missing)),
+        title=f"Veränderung {ind.short_title} {year_from}–{year_to}",
+        source_line=f"{data.catalogue.source_line(ind)} · Grenzen: {GEO_ATTRIBUTION}",
+        legend_title=f"Veränderung {year_from}–{year_to}<br>in {unit}",
+        reference_text=f"Farbmitte: keine Veränderung (0) · {ind.short_title}",
+    )
+
+
+@lru_cache(maxsize=256)
+def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView, object]:
+    """LISA cluster map (queen contiguity of our polygons) and the LISA result."""
+    ind = data.indicator(indicator_id)
+    table = data.table(indicator_id, year)
+    result = spatial.lisa(table.set_index(Col.AGS)[Col.VALUE], spatial.contiguity(data.geojson))
+    order = list(spatial.CLUSTER_ORDER)
+    labels = [result.cluster[a] for a in table[Col.AGS]]
+    index = tuple(order.index(label) for label in labels)
+    counts = tuple(labels.count(label) for label in order)
+    classes = Classes("lisa", len(order), index, tuple((i, i) for i in range(len(order))),
+                      counts, 0, result.note)
+    colours = tuple(spatial.CLUSTER_COLOURS[label] for label in order)
+    hover = []
+    for row, label in zip(table.itertuples(index=False), labels):
+        p = result.p_sim.get(row.ags, float("nan"))
+        p_text = f"p = {format_number(p, 3)}" if not math.isnan(p) else ""
+        value = _hover_value(row.value, row.status, ind.decimals, ind.unit)
+        hover.append(f"<b>{row.name}</b><br>{ind.short_title} {year}: {value}<br>"
+                     f"Cluster: <b>{label}</b> {p_text}")
+    legend = tuple((f"{label} ({n})", colour) for label, n, colour in zip(order, counts, colours)
+                   if n)
+    moran = result.moran
+    ref = (f"Moran's I = {format_number(moran.I, 2)}, p = {format_number(moran.p_sim, 3)}"
+           if moran.computed else "Moran's I: nicht berechnet")
+    view = MapView(
+        indicator_id=indicator_id, year=year, table=table.assign(**{"class": index}),
+        classes=classes, colours=colours, reference=Reference(float("nan"), "", ""),
+        hover=tuple(hover), legend=legend, title=f"Räumliche Cluster {ind.short_title} {year}",
+        source_line=f"{data.catalogue.source_line(ind)} · Grenzen: {GEO_ATTRIBUTION}",
+        legend_title="LISA-Cluster (α = 0,05)", reference_text=ref,
+    )
+    return view, result
 
 
 def _discrete_colorscale(colours: list[str]) -> list[list]:

@@ -171,7 +171,7 @@ class MoranResult:
         AGS of districts with a value but without a neighbour with a value (left out).
     """
 
-    I: float  # the statistic's conventional name
+    I: float  # noqa: E741 - the statistic's conventional name
     expected: float
     z: float
     p_sim: float

@@ -125,3 +125,27 @@ def format_signed(value: float, decimals: int = 1, unit: str = "") -> str:
     if round(value, decimals) == 0:
         return "±" + text
     return ("+" if value > 0 else "−") + text
+
+
+def parse_breaks(text: str | None) -> tuple[float, ...]:
+    """Manual class bounds typed by a user: ``"5; 7,5; 10"`` (German decimal comma).
+
+    Raises
+    ------
+    ValueParseError
+        Naming the entry that is not a number.
+    """
+    if not text or not text.strip():
+        return ()
+    out = []
+    for position, token in enumerate(text.replace("\n", ";").split(";"), start=1):
+        if not token.strip():
+            continue
+        try:
+            parsed = parse_value(token.strip(), decimal=",")
+        except ValueParseError as exc:
+            raise ValueParseError(f"Grenze Nr. {position}: {exc}") from exc
+        if parsed.missing:
+            raise ValueParseError(f"Grenze Nr. {position} („{token.strip()}“) ist keine Zahl")
+        out.append(parsed.value)
+    return tuple(out)

@@ -85,17 +85,25 @@ def skip_years_without_data(year, indicator, shown):
     return (no_update if target == year else target), target
 
 
+CLICKABLE = [ids.MAP, ids.RANKING, ids.SCATTER, ids.CHANGE_MAP, ids.CLUSTER_MAP]
+
+
 @callback(
     Output(ids.DISTRICTS, "value", allow_duplicate=True),
-    Input(ids.MAP, "clickData"),
+    *[Input(graph, "clickData") for graph in CLICKABLE],
     State(ids.DISTRICTS, "value"),
     prevent_initial_call=True,
 )
-def click_district(click, selected):
+def click_district(*args):
+    """A click on a district in any map or chart toggles it in the selection."""
+    selected = args[-1]
+    click = dict(zip(CLICKABLE, args[:-1])).get(ctx.triggered_id)
     if not click or not click.get("points"):
         raise PreventUpdate
     point = click["points"][0]
     ags = point.get("location") or point.get("customdata")
+    if isinstance(ags, list):
+        ags = ags[0] if ags else None
     if not ags:
         raise PreventUpdate
     return toggle(selected or [], ags)

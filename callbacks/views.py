@@ -38,12 +38,20 @@ def _patch_map(update: dict) -> Patch:
     Input(ids.INDICATOR, "value"),
     Input(ids.YEAR, "value"),
     Input(ids.DISTRICTS, "value"),
+    Input(ids.SCHEME, "value"),
+    Input(ids.CLASSES, "value"),
+    Input(ids.PALETTE, "value"),
+    Input(ids.MANUAL_BREAKS, "value"),
 )
-def update_map(indicator, year, selected):
+def update_map(indicator, year, selected, scheme, k, palette, manual):
     """The page brings the map with its geometry; every change is a patch of values."""
     if not _valid(indicator, year):
         raise PreventUpdate
-    view = figures.map_view(get_data(), indicator, year)
+    try:
+        display = figures.display_from_inputs(scheme, k, palette, manual)
+        view = figures.map_view(get_data(), indicator, year, display=display)
+    except ValueError as exc:  # bad manual bounds: say so, keep the map as it is
+        return no_update, f"Manuelle Grenzen nicht verwendbar: {exc}"
     return _patch_map(figures.map_update(view, selected)), view.classes.note
 
 

@@ -9,7 +9,7 @@ from atlas import figures
 from atlas.catalogue import LIFE_PHASES, Indicator
 from atlas.data import AtlasData
 from atlas.urlstate import DEFAULT_INDICATOR
-from layouts import ids
+from layouts import analysis, ids
 
 TOPOJSON_URL = "/assets/topojson/"
 GRAPH_CONFIG = {
@@ -136,7 +136,10 @@ def layout(data: AtlasData) -> html.Div:
                     dbc.Alert(id=ids.ALERT, is_open=False, color="warning", dismissable=True),
                     dbc.Row(
                         [
-                            dbc.Col([_filters(data), html.Div(id=ids.INFO)], lg=3, md=4),
+                            dbc.Col([_filters(data),
+                                     analysis.display_options(GRAPH_CONFIG, DROPDOWN_LABELS),
+                                     html.Div(id=ids.INFO)], lg=3, md=4,
+                                    className="d-print-none"),
                             dbc.Col(
                                 [
                                     html.H2(id=ids.HEADING, className="h4"),
@@ -151,39 +154,58 @@ def layout(data: AtlasData) -> html.Div:
                                         ],
                                         className="mb-2",
                                     ),
-                                    dbc.Row(
+                                    dbc.Tabs(
                                         [
-                                            dbc.Col(
+                                            dbc.Tab(
                                                 [
-                                                    dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG,
-                                                              clear_on_unhover=True,
-                                                              figure=initial_map(data)),
-                                                    html.Div(id=ids.MAP_NOTE,
-                                                             className="small text-muted"),
-                                                ],
-                                                xl=7,
-                                            ),
-                                            dbc.Col(
+                                            dbc.Row(
                                                 [
-                                                    html.H3("Zeitreihe: ausgewählte Kreise und "
-                                                            "Thüringen", className="h6"),
-                                                    dcc.Graph(id=ids.TIMESERIES,
-                                                              config=GRAPH_CONFIG),
-                                                    html.Div(id=ids.TIMESERIES_NOTE,
-                                                             className="small text-muted"),
-                                                ],
-                                                xl=5,
+                                                    dbc.Col(
+                                                        [
+                                                            dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG,
+                                                                      clear_on_unhover=True,
+                                                                      figure=initial_map(data)),
+                                                            html.Div(id=ids.MAP_NOTE,
+                                                                     className="small text-muted"),
+                                                        ],
+                                                        xl=7,
+                                                    ),
+                                                    dbc.Col(
+                                                        [
+                                                            html.H3("Zeitreihe: ausgewählte Kreise und "
+                                                                    "Thüringen", className="h6"),
+                                                            dcc.Graph(id=ids.TIMESERIES,
+                                                                      config=GRAPH_CONFIG),
+                                                            html.Div(id=ids.TIMESERIES_NOTE,
+                                                                     className="small text-muted"),
+                                                        ],
+                                                        xl=5,
+                                                    ),
+                                                ]
                                             ),
-                                        ]
-                                    ),
-                                    html.Details(
-                                        [
-                                            html.Summary("Tabelle der Kartenwerte",
-                                                         className="fw-semibold"),
-                                            html.Div(id=ids.TABLE, className="mt-2"),
+                                            html.Details(
+                                                [
+                                                    html.Summary("Tabelle der Kartenwerte",
+                                                                 className="fw-semibold"),
+                                                    html.Div(id=ids.TABLE, className="mt-2"),
+                                                ],
+                                                open=True,
+                                                className="mt-3",
+                                            ),
+                                                ],
+                                                label="Karte und Zeitreihe", tab_id="map",
+                                            ),
+                                            analysis.tab_ranking(GRAPH_CONFIG),
+                                            analysis.tab_scatter(
+                                                GRAPH_CONFIG,
+                                                indicator_options(data, data.available_indicators()),
+                                                DROPDOWN_LABELS,
+                                            ),
+                                            analysis.tab_profile(),
+                                            analysis.tab_change(GRAPH_CONFIG, DROPDOWN_LABELS),
+                                            analysis.tab_clusters(GRAPH_CONFIG),
                                         ],
-                                        open=True,
-                                        className="mt-3",
+                                        id=ids.TABS, active_tab="map", className="mb-2",
                                     ),
                                 ],
                                 lg=9, md=8,

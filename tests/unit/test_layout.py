@@ -46,3 +46,31 @@ def test_year_slider_skips_years_without_data():
     assert snap_year(years, 2018, previous=2017) == 2022
     assert snap_year(years, 2024, previous=2022) == 2024
     assert snap_year(years, 2020, previous=None) == 2022  # nearest
+
+
+def test_manual_breaks_are_read_in_german_and_bad_ones_named():
+    import pytest
+
+    from atlas.figures import display_from_inputs
+    from atlas.values import ValueParseError
+
+    display = display_from_inputs("manual", 5, "auto", "5; 7,5; 10")
+    assert display.breaks == (5.0, 7.5, 10.0) and display.palette is None
+    with pytest.raises(ValueParseError, match="Grenze Nr. 2"):
+        display_from_inputs("manual", 5, "RdBu", "5; sieben")
+    assert display_from_inputs("manual", 5, None, "").scheme == "quantiles"
+
+
+def test_map_view_uses_chosen_scheme_and_centres_diverging_palette(data):
+    from atlas import figures
+
+    display = figures.Display(scheme="natural_breaks", k=6, palette="RdBu")
+    view = figures.map_view(data, "sgb2_quote", 2021, display=display)
+    assert view.classes.k == 6 and "Fisher-Jenks" in view.legend_title
+    ref = view.reference.value
+    # classes entirely above the Thüringen reference are red (risk), below blue
+    for (lo, hi), colour in zip(view.classes.bounds, view.colours):
+        if lo >= ref:
+            assert colour in {"#fddbc7", "#f4a582", "#ef8a62", "#d6604d", "#b2182b", "#67001f"}
+        if hi <= ref:
+            assert colour in {"#d1e5f0", "#92c5de", "#67a9cf", "#4393c3", "#2166ac", "#053061"}

@@ -1,0 +1,159 @@
+"""Analysis views: ranking, scatter, profile, change and spatial clusters (rendered per tab)."""
+
+from __future__ import annotations
+
+from dash import Input, Output, callback, clientside_callback, no_update
+from dash.exceptions import PreventUpdate
+
+from atlas import analysis, charts, figures
+from atlas.catalogue import LIFE_PHASES
+from atlas.data import get_data
+from atlas.values import format_number
+from layouts import analysis as views
+from layouts import ids
+
+DISPLAY_INPUTS = [Input(ids.SCHEME, "value"), Input(ids.CLASSES, "value"),
+                  Input(ids.PALETTE, "value"), Input(ids.MANUAL_BREAKS, "value")]
+
+
+def _ready(tab, wanted, indicator, year) -> None:
+    if tab != wanted or not indicator or year is None or year not in get_data().years(indicator):
+        raise PreventUpdate
+
+
+@callback(
+    Output(ids.RANKING, "figure"),
+    Input(ids.TABS, "active_tab"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.YEAR, "value"),
+    Input(ids.DISTRICTS, "value"),
+    *DISPLAY_INPUTS,
+)
+def update_ranking(tab, indicator, year, selected, scheme, k, palette, manual):
+    _ready(tab, "ranking", indicator, year)
+    data = get_data()
+    view = figures.map_view(data, indicator, year,
+                            display=figures.display_from_inputs(scheme, k, palette, manual))
+    return charts.ranking_bar(data, view, selected or [])
+
+
+@callback(
+    Output(ids.SCATTER, "figure"),
+    Output(ids.SCATTER_STATS, "children"),
+    Input(ids.TABS, "active_tab"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.SCATTER_Y, "value"),
+    Input(ids.YEAR, "value"),
+    Input(ids.DISTRICTS, "value"),
+    Input(ids.SCATTER_SIZE, "value"),
+)
+def update_scatter(tab, indicator, y_indicator, year, selected, size):
+    _ready(tab, "scatter", indicator, year)
+    if not y_indicator:
+        raise PreventUpdate
+    data = get_data()
+    result = analysis.scatter(data, indicator, y_indicator, year)
+    sizes = None
+    if size:
+        pop_year = min(data.years("bevoelkerung"), key=lambda y: abs(y - result.x_year))
+        table = data.table("bevoelkerung", pop_year)
+        sizes = dict(zip(table["ags"], table["value"]))
+    return charts.scatter_plot(data, result, selected or [], sizes), charts.scatter_summary(result)
+
+
+@callback(
+    Output(ids.PROFILE, "children"),
+    Input(ids.TABS, "active_tab"),
+    Input(ids.DISTRICTS, "value"),
+    Input(ids.LIFE_PHASE, "value"),
+)
+def update_profile(tab, selected, life_phase):
+    if tab != "profile":
+        raise PreventUpdate
+    if not selected:
+        return "Noch kein Kreis gewählt."
+    data = get_data()
+    phase_label = LIFE_PHASES.get(life_phase, "alle Lebensphasen")
+    if len(selected) == 1:
+        ags = selected[0]
+        kind = data.regions.set_index("ags").loc[ags, "kind"]
+        return views.profile_view(data.region_name(ags), kind,
+                                  analysis.profile(data, ags, life_phase), phase_label)
+    table = analysis.compare_profiles(data, selected[: views.MAX_COMPARE], life_phase)
+    return views.comparison_view(table, table.attrs["names"])
+
+
+@callback(
+    Output(ids.CHANGE_FROM, "options"),
+    Output(ids.CHANGE_FROM, "value"),
+    Output(ids.CHANGE_TO, "options"),
+    Output(ids.CHANGE_TO, "value"),
+    Input(ids.INDICATOR, "value"),
+)
+def change_years(indicator):
+    if not indicator:
+        raise PreventUpdate
+    years = get_data().years(indicator)
+    if len(years) < 2:
+        return [], None, [], None
+    options = [{"label": str(y), "value": y} for y in years]
+    start = years[-6] if len(years) >= 6 else years[0]
+    return options, start, options, years[-1]
+
+
+@callback(
+    Output(ids.CHANGE_MAP, "figure"),
+    Output(ids.CHANGE_NOTE, "children"),
+    Input(ids.TABS, "active_tab"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.CHANGE_FROM, "value"),
+    Input(ids.CHANGE_TO, "value"),
+    Input(ids.DISTRICTS, "value"),
+)
+def update_change(tab, indicator, year_from, year_to, selected):
+    if tab != "change" or not indicator:
+        raise PreventUpdate
+    if year_from is None or year_to is None:
+        return no_update, "Für diesen Indikator gibt es nur ein Jahr: keine Veränderung darstellbar."
+    if year_from >= year_to:
+        return no_update, "Bitte ein Anfangsjahr vor dem Endjahr wählen."
+    data = get_data()
+    view = figures.change_view(data, indicator, year_from, year_to)
+    breaks = "; ".join(f"Bruch {y}: {label}" for y, label in data.breaks(indicator)
+                       if year_from < y <= year_to)
+    note = " ".join(filter(None, [view.classes.note, breaks and f"Achtung – {breaks}"]))
+    return figures.choropleth(data, view, selected or [], height=520), note
+
+
+@callback(
+    Output(ids.CLUSTER_MAP, "figure"),
+    Output(ids.CLUSTER_STATS, "children"),
+    Input(ids.TABS, "active_tab"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.YEAR, "value"),
+    Input(ids.DISTRICTS, "value"),
+)
+def update_clusters(tab, indicator, year, selected):
+    _ready(tab, "clusters", indicator, year)
+    data = get_data()
+    view, result = figures.cluster_view(data, indicator, year)
+    moran = result.moran
+    if moran.computed:
+        text = (f"Globales Moran's I = {format_number(moran.I, 3)} (Erwartung ohne räumliches "
+                f"Muster {format_number(moran.expected, 3)}), Permutations-p = "
+                f"{format_number(moran.p_sim, 3)} bei {moran.permutations} Permutationen, "
+                f"n = {moran.n} Kreise, Nachbarschaft: gemeinsame Grenze oder Ecke (Queen).")
+    else:
+        text = result.note
+    if result.note and moran.computed:
+        text += " " + result.note
+    counts = ", ".join(f"{label}: {n}" for label, n in result.counts().items() if n)
+    return figures.choropleth(data, view, selected or [], height=520), f"{text} {counts}"
+
+
+clientside_callback(
+    "function(n) { if (n) { window.print(); } return window.dash_clientside.no_update; }",
+    Output(ids.PRINT_PROFILE, "title"),
+    Input(ids.PRINT_PROFILE, "n_clicks"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,190 @@
+"""Component trees of the analysis tabs and the map display options."""
+
+from __future__ import annotations
+
+import math
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from atlas import palettes, spatial
+from atlas.analysis import SCATTER_CAVEAT
+from atlas.charts import sparkline
+from atlas.classify import CLASS_COUNTS, SCHEMES
+from layouts import ids
+
+AUTO_PALETTE = "auto"
+MAX_COMPARE = 5
+
+
+def display_options(graph_config: dict, labels: dict) -> dbc.Card:
+    """Classification scheme, number of classes, palette and manual breaks."""
+    palette_options = [{"label": "Automatisch (nach Lesart)", "value": AUTO_PALETTE}] + [
+        {"label": label, "value": key} for key, label in palettes.PALETTE_LABELS.items()
+    ]
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Kartendarstellung", className="h6"),
+                html.Label("Klassifikation", htmlFor=ids.SCHEME, className="form-label small"),
+                dcc.Dropdown(id=ids.SCHEME, value="quantiles", clearable=False, labels=labels,
+                             options=[{"label": v, "value": k} for k, v in SCHEMES.items()],
+                             className="mb-2"),
+                html.Label("Anzahl Klassen", htmlFor=ids.CLASSES, className="form-label small"),
+                dcc.Dropdown(id=ids.CLASSES, value=5, clearable=False, labels=labels,
+                             options=[{"label": str(k), "value": k} for k in CLASS_COUNTS],
+                             className="mb-2"),
+                html.Label("Farbpalette", htmlFor=ids.PALETTE, className="form-label small"),
+                dcc.Dropdown(id=ids.PALETTE, value=AUTO_PALETTE, clearable=False, labels=labels,
+                             options=palette_options, className="mb-2"),
+                html.Label("Manuelle Obergrenzen (durch Semikolon getrennt)",
+                           htmlFor=ids.MANUAL_BREAKS, className="form-label small"),
+                dbc.Input(id=ids.MANUAL_BREAKS, placeholder="z. B. 5; 7,5; 10", debounce=True,
+                          size="sm"),
+                html.Div(
+                    "Divergierende Paletten sind am Thüringen-Wert zentriert. Alle Paletten sind "
+                    "ColorBrewer-Schemata, die für Farbfehlsichtige unterscheidbar sind.",
+                    className="form-text",
+                ),
+            ]
+        ),
+        className="mb-3",
+    )
+
+
+def tab_ranking(graph_config: dict) -> dbc.Tab:
+    return dbc.Tab(
+        [html.P("Balken anklicken wählt den Kreis überall aus.", className="small text-muted"),
+         dcc.Graph(id=ids.RANKING, config=graph_config)],
+        label="Ranking", tab_id="ranking",
+    )
+
+
+def tab_scatter(graph_config: dict, indicator_options: list, labels: dict) -> dbc.Tab:
+    return dbc.Tab(
+        [
+            dbc.Row(
+                [
+                    dbc.Col([html.Label("Zweiter Indikator (y-Achse)", htmlFor=ids.SCATTER_Y,
+                                        className="form-label small"),
+                             dcc.Dropdown(id=ids.SCATTER_Y, options=indicator_options,
+                                          value="kinderarmut", clearable=False, labels=labels)],
+                            md=8),
+                    dbc.Col(dbc.Checklist(id=ids.SCATTER_SIZE, switch=True, value=[],
+                                          options=[{"label": "Punktgröße = Bevölkerung",
+                                                    "value": "bevoelkerung"}]),
+                            md=4, className="pt-4"),
+                ],
+                className="mb-2",
+            ),
+            dcc.Graph(id=ids.SCATTER, config=graph_config),
+            html.P(id=ids.SCATTER_STATS, className="fw-semibold"),
+            dbc.Alert(SCATTER_CAVEAT, color="light", className="small"),
+        ],
+        label="Streudiagramm", tab_id="scatter",
+    )
+
+
+def tab_profile() -> dbc.Tab:
+    return dbc.Tab(
+        [
+            html.Div(
+                [
+                    html.Span("Wählen Sie links bis zu 5 Kreise (oder klicken Sie in die Karte). "
+                              "Ein Kreis: Steckbrief; mehrere: Vergleich. ",
+                              className="small text-muted"),
+                    html.Button("Drucken", id=ids.PRINT_PROFILE, className="btn btn-outline-secondary "
+                                "btn-sm d-print-none", **{"data-print": "1"}),
+                ],
+                className="mb-2",
+            ),
+            html.Div(id=ids.PROFILE, className="profile"),
+        ],
+        label="Regionenprofil", tab_id="profile",
+    )
+
+
+def tab_change(graph_config: dict, labels: dict) -> dbc.Tab:
+    return dbc.Tab(
+        [
+            dbc.Row(
+                [
+                    dbc.Col([html.Label("von", htmlFor=ids.CHANGE_FROM, className="form-label small"),
+                             dcc.Dropdown(id=ids.CHANGE_FROM, clearable=False, labels=labels)], md=3),
+                    dbc.Col([html.Label("bis", htmlFor=ids.CHANGE_TO, className="form-label small"),
+                             dcc.Dropdown(id=ids.CHANGE_TO, clearable=False, labels=labels)], md=3),
+                ],
+                className="mb-2",
+            ),
+            dcc.Graph(id=ids.CHANGE_MAP, config=graph_config),
+            html.P(id=ids.CHANGE_NOTE, className="small text-muted"),
+        ],
+        label="Veränderung", tab_id="change",
+    )
+
+
+def tab_clusters(graph_config: dict) -> dbc.Tab:
+    return dbc.Tab(
+        [
+            dcc.Graph(id=ids.CLUSTER_MAP, config=graph_config),
+            html.P(id=ids.CLUSTER_STATS, className="fw-semibold"),
+            dbc.Alert(spatial.SMALL_SAMPLE_CAVEAT, color="warning", className="small"),
+        ],
+        label="Räumliche Muster", tab_id="clusters",
+    )
+
+
+def _cell(text) -> str:
+    return "–" if text is None or (isinstance(text, float) and math.isnan(text)) or text == "" \
+        else str(text)
+
+
+def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: str) -> list:
+    """Steckbrief of one Kreis: tables per Lebenslagenbereich."""
+    out = [html.H3(f"Regionenprofil {name}", className="h5"),
+           html.P(f"{kind} · Lebensphase: {life_phase_label} · Rang 1 = höchstes Risiko "
+                  "(bei neutralen Indikatoren: höchster Wert) · Trend über die letzten bis zu fünf "
+                  "verfügbaren Jahre", className="small text-muted")]
+    for area_title, rows in table.groupby("area_title", sort=False):
+        body = [
+            html.Tr([
+                html.Th(row.short_title, scope="row"),
+                html.Td(str(row.year)),
+                html.Td(row.value_text, className="text-end"),
+                html.Td(row.rank_text),
+                html.Td(_cell(row.deviation_text), className="text-end"),
+                html.Td(f"{row.trend_arrow} {_cell(row.trend_change_text)}".strip(),
+                        title=f"{row.trend_from}–{row.trend_to}: {row.trend_direction} "
+                              f"({row.trend_assessment}) {row.trend_note}".strip(),
+                        className=f"trend-{row.trend_assessment}"),
+                html.Td(sparkline(row.sparkline), className="sparkline", **{"aria-hidden": "true"}),
+            ])
+            for row in rows.itertuples(index=False)
+        ]
+        out.append(html.H4(area_title, className="h6 mt-3"))
+        out.append(dbc.Table(
+            [html.Thead(html.Tr([html.Th("Indikator"), html.Th("Jahr"),
+                                 html.Th("Wert", className="text-end"), html.Th("Rang"),
+                                 html.Th("Abweichung von Thüringen", className="text-end"),
+                                 html.Th("Trend"), html.Th("Verlauf")])),
+             html.Tbody(body)],
+            size="sm", striped=True, className="profile-table"))
+    return out
+
+
+def comparison_view(table: pd.DataFrame, names: dict[str, str]) -> list:
+    """Vergleich of up to five Kreise side by side."""
+    keys = list(names)
+    header = html.Thead(html.Tr([html.Th("Indikator"), html.Th("Jahr")] +
+                                [html.Th(names[k]) for k in keys]))
+    body = []
+    for area_title, rows in table.groupby("area_title", sort=False):
+        body.append(html.Tr(html.Th(area_title, colSpan=2 + len(keys), className="table-light")))
+        for row in rows.to_dict("records"):
+            body.append(html.Tr([html.Th(row["short_title"], scope="row"),
+                                 html.Td(str(row.get("year", "")))] +
+                                [html.Td(_cell(row.get(k))) for k in keys]))
+    return [html.H3("Vergleich: " + ", ".join(names.values()), className="h5"),
+            dbc.Table([header, html.Tbody(body)], size="sm", striped=True,
+                      className="profile-table")]
