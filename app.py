@@ -46,6 +46,7 @@ def create_app() -> dash.Dash:
         serve_locally=True,
         on_error=on_error,
         update_title=None,
+        compress=True,  # gzip/brotli for plotly.js, layout and every callback response
     )
     application.index_string = application.index_string.replace("<html>", '<html lang="de">')
     server = application.server

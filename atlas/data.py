@@ -135,7 +135,8 @@ class AtlasData:
         """``ags, name, year, value, status`` of the given Kreise over all years."""
         rows = self._rows(indicator_id)
         rows = rows[rows[Col.AGS].isin(ags_list)].sort_values([Col.AGS, Col.YEAR])
-        return rows.assign(**{Col.NAME: rows[Col.AGS].map(self.region_name)})
+        names = {ags: self.region_name(ags) for ags in ags_list}
+        return rows.assign(**{Col.NAME: rows[Col.AGS].map(names)})
 
     def breaks(self, indicator_id: str, ags_list: list[str] | None = None) -> list[tuple[int, str]]:
         """Series breaks that affect this indicator (and, if given, these Kreise)."""

@@ -74,3 +74,9 @@ def test_map_view_uses_chosen_scheme_and_centres_diverging_palette(data):
             assert colour in {"#fddbc7", "#f4a582", "#ef8a62", "#d6604d", "#b2182b", "#67001f"}
         if hi <= ref:
             assert colour in {"#d1e5f0", "#92c5de", "#67a9cf", "#4393c3", "#2166ac", "#053061"}
+
+
+def test_responses_are_compressed(app_module):
+    client = app_module.server.test_client()
+    response = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
+    assert response.headers.get("Content-Encoding") == "gzip"
