@@ -9,16 +9,16 @@ from atlas import analysis, charts, figures
 from atlas.catalogue import LIFE_PHASES
 from atlas.data import get_data
 from atlas.values import format_number
+from callbacks.common import DISPLAY_INPUTS, require_view
 from layouts import analysis as views
 from layouts import ids
 
-DISPLAY_INPUTS = [Input(ids.SCHEME, "value"), Input(ids.CLASSES, "value"),
-                  Input(ids.PALETTE, "value"), Input(ids.MANUAL_BREAKS, "value")]
-
 
 def _ready(tab, wanted, indicator, year) -> None:
-    if tab != wanted or not indicator or year is None or year not in get_data().years(indicator):
+    """Render a tab only while it is shown, and only for a valid indicator and year."""
+    if tab != wanted:
         raise PreventUpdate
+    require_view(indicator, year)
 
 
 @callback(

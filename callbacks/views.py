@@ -7,11 +7,8 @@ from dash.exceptions import PreventUpdate
 
 from atlas import figures
 from atlas.data import get_data
+from callbacks.common import DISPLAY_INPUTS, require_view
 from layouts import ids, panels
-
-
-def _valid(indicator, year) -> bool:
-    return bool(indicator) and year is not None and year in get_data().years(indicator)
 
 
 def _patch_map(update: dict) -> Patch:
@@ -38,15 +35,11 @@ def _patch_map(update: dict) -> Patch:
     Input(ids.INDICATOR, "value"),
     Input(ids.YEAR, "value"),
     Input(ids.DISTRICTS, "value"),
-    Input(ids.SCHEME, "value"),
-    Input(ids.CLASSES, "value"),
-    Input(ids.PALETTE, "value"),
-    Input(ids.MANUAL_BREAKS, "value"),
+    *DISPLAY_INPUTS,
 )
 def update_map(indicator, year, selected, scheme, k, palette, manual):
     """The page brings the map with its geometry; every change is a patch of values."""
-    if not _valid(indicator, year):
-        raise PreventUpdate
+    require_view(indicator, year)
     try:
         display = figures.display_from_inputs(scheme, k, palette, manual)
         view = figures.map_view(get_data(), indicator, year, display=display)
@@ -63,8 +56,7 @@ def update_map(indicator, year, selected, scheme, k, palette, manual):
     Input(ids.DISTRICTS, "value"),
 )
 def update_timeseries(indicator, year, selected):
-    if not _valid(indicator, year):
-        raise PreventUpdate
+    require_view(indicator, year)
     if ctx.triggered_prop_ids and set(ctx.triggered_prop_ids.values()) == {ids.YEAR}:
         patch = Patch()  # only the highlighted year moves
         patch["layout"]["shapes"][0] = figures.year_marker(year)
@@ -84,8 +76,7 @@ def update_timeseries(indicator, year, selected):
     Input(ids.YEAR, "value"),
 )
 def update_heading_and_table(indicator, year):
-    if not _valid(indicator, year):
-        raise PreventUpdate
+    require_view(indicator, year)
     data = get_data()
     view = figures.map_view(data, indicator, year)
     return panels.heading(data, indicator, year), panels.values_table(data, view)

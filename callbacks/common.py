@@ -1,0 +1,19 @@
+"""Small helpers shared by the callback modules."""
+
+from __future__ import annotations
+
+from dash import Input
+from dash.exceptions import PreventUpdate
+
+from atlas.data import get_data
+from layouts import ids
+
+#: The map display options (classification, classes, palette, manual bounds), in this order.
+DISPLAY_INPUTS = [Input(ids.SCHEME, "value"), Input(ids.CLASSES, "value"),
+                  Input(ids.PALETTE, "value"), Input(ids.MANUAL_BREAKS, "value")]
+
+
+def require_view(indicator, year) -> None:
+    """Stop the update while indicator and year do not yet fit together (e.g. mid-switch)."""
+    if not indicator or year is None or year not in get_data().years(indicator):
+        raise PreventUpdate
