@@ -1,26 +1,66 @@
 """Readers for the official file formats planners download.
 
-Every reader returns a long :class:`pandas.DataFrame` with the columns ``row`` (line in the file)
-and :data:`atlas.schema.VALUE_COLUMNS` (``ags, name, year, code, value, status``), keys as strings with
-leading zeros, missing values as NaN with their reason, and raises :class:`atlas.errors.SourceError`
-naming file, row and problem for anything it cannot read.
+Every reader returns a long :class:`pandas.DataFrame` with the columns ``row`` (line in the file,
+header = 1) and :data:`atlas.schema.VALUE_COLUMNS` (``ags, name, year, code, value, status``): keys
+as strings with leading zeros, missing values as NaN with their reason, quality flags kept as status.
+The frame's ``attrs`` describe the series for an import preview:
+
+``attrs["format"]``
+    German name of the file format ("GENESIS-Flat-CSV (aktuell)", "INKAR-Webexport", ...).
+``attrs["labels"]``
+    ``{code: German label}`` of every series in the file.
+``attrs["units"]``
+    ``{code: unit text}`` ("" when the file does not say).
+``attrs["sources"]``
+    only for the own template: ``{code: text of the quelle column}``.
+
+Anything a reader cannot read raises :class:`atlas.errors.SourceError` naming file, row and problem.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from atlas.errors import SourceError
 from atlas.schema import VALUE_COLUMNS, Col, kreis_key, normalise_ags
-from atlas.values import ValueParseError, parse_value
+from atlas.values import QUALITY_FLAGS, ValueParseError, parse_value
 
 _YEAR_RE = re.compile(r"(1[89]\d\d|20\d\d)")
+
+#: German format names shown in the import preview (``frame.attrs["format"]``).
+FORMAT_INKAR_LONG = "INKAR-Langformat"
+FORMAT_INKAR_EXPORT = "INKAR-Webexport"
+FORMAT_TIDY_CSV = "Eigene Vorlage (CSV)"
+FORMAT_TIDY_XLSX = "Eigene Vorlage (Excel)"
+FORMAT_GISD = "GISD (RKI)"
+FORMAT_BA = "Arbeitslosenstatistik der BA"
+FORMAT_GENESIS_FLAT = "GENESIS-Flat-CSV (aktuell)"
+FORMAT_GENESIS_FLAT_OLD = "GENESIS-Flat-CSV (alt)"
+FORMAT_GENESIS_TABLE = "GENESIS-Tabelle"
+
+#: Labels of a classifying attribute that stands for the total over that variable.
+TOTAL_LABELS = {"insgesamt", "total", "zusammen", "gesamt"}
+
+#: Quality flags of the GENESIS ``value_q`` column; ``()`` is the "Zeichenerklärung" symbol.
+# In GENESIS value_q, "e" means "endgültig" (final): every final CPI value carries it, and all
+# register counts of 52111 do. Only a number suffix "123 e" in tables means "geschätzt".
+GENESIS_FLAGS = {**QUALITY_FLAGS, "e": "", "()": "Aussagewert eingeschränkt"}
+
+#: GENESIS ``value_unit`` texts that are a scale, not a unit.
+GENESIS_UNITS = {"1000": "Tausend"}
+
+TIDY_COLUMNS = ["ags", "jahr", "indikator", "wert"]
+TIDY_OPTIONAL = ["einheit", "quelle"]
+DELIMITER_NAMES = {";": "Semikolon (;)", ",": "Komma (,)", "\t": "Tabulator", "|": "senkrechter "
+                   "Strich (|)"}
 
 
 def parse_year(raw: object) -> int | None:
@@ -30,38 +70,116 @@ def parse_year(raw: object) -> int | None:
     return int(years[-1]) if years else None
 
 
-def _read_text(path: Path, encodings: tuple[str, ...] = ("utf-8-sig",)) -> str:
+def is_missing(value: float) -> bool:
+    return value is None or math.isnan(value)
+
+
+# --- common helpers ---------------------------------------------------------------------------
+
+
+def _read_text(path: Path, encodings: tuple[str, ...] = ("utf-8-sig", "cp1252")) -> str:
+    """The file as text with ``\\n`` line ends; the first encoding that fits wins."""
     if not path.is_file():
         raise SourceError(path, "Datei nicht gefunden", hint="Prüfen Sie den Quellordner.")
     raw = path.read_bytes()
     for encoding in encodings:
         try:
-            return raw.decode(encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SourceError(path, f"Zeichenkodierung nicht lesbar (erwartet {', '.join(encodings)})")
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    raise SourceError(
+        path,
+        f"Zeichenkodierung nicht lesbar (erwartet {', '.join(encodings)})",
+        hint="Bitte die Datei als UTF-8 speichern.",
+    )
 
 
-def _read_csv(path: Path, sep: str, required: list[str]) -> pd.DataFrame:
-    text = _read_text(path)
+def _csv_rows(path: Path, text: str, sep: str) -> list[tuple[int, list[str]]]:
+    """Non-empty CSV rows with the line number (in the file) where each row ends."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    rows = []
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SourceError(path, f"keine gültige CSV-Datei ({exc})") from exc
-    missing = [c for c in required if c not in frame.columns]
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise SourceError(
+            path, f"CSV-Struktur fehlerhaft ({exc})", reader.line_num,
+            hint="Meist ein Anführungszeichen ohne Gegenstück.",
+        ) from exc
+    return rows
+
+
+def _records(
+    path: Path, text: str, sep: str, required: list[str]
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header (stripped, lower case) and one dict per data row, keyed by header name.
+
+    Rows may leave out trailing optional cells; a missing required cell or extra non-empty cells
+    are an error.
+
+    Raises
+    ------
+    SourceError
+        If a required column is missing or a row has the wrong number of cells.
+    """
+    rows = _csv_rows(path, text, sep)
+    if not rows:
+        raise SourceError(path, "Datei enthält keine Zeilen")
+    header_line, header = rows[0]
+    header = [h.strip().strip('"').strip().lower() for h in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise SourceError(
             path,
             f"Spalte(n) {', '.join(missing)} fehlen",
-            row=1,
+            row=header_line,
             hint=f"Erwartet werden die Spalten {', '.join(required)}.",
         )
+    records = []
+    for line, cells in rows[1:]:
+        short = [name for name in header[len(cells):] if name in required]
+        if short or any(c.strip() for c in cells[len(header):]):
+            raise SourceError(
+                path,
+                f"Zeile hat {len(cells)} statt {len(header)} Spalten",
+                line,
+                hint=f"Trennzeichen ist {DELIMITER_NAMES.get(sep, sep)}; Werte mit diesem "
+                "Zeichen bitte in Anführungszeichen setzen.",
+            )
+        cells = cells + [""] * (len(header) - len(cells))  # optional trailing cells left out
+        records.append((line, dict(zip(header, cells))))
+    return header, records
+
+
+def _parse(path: Path, raw: object, line: int, column: str, decimal: str = ","):
+    """One value cell (see :func:`atlas.values.parse_value`); errors name file, line and column."""
+    try:
+        parsed = parse_value(raw, decimal=decimal)
+    except ValueParseError as exc:
+        raise SourceError(
+            path, str(exc), line, column, hint="Nur Zahlen oder amtliche Sonderzeichen erlaubt."
+        ) from exc
+    if math.isinf(parsed.value):
+        raise SourceError(path, f"„{raw}“ ist als Zahl zu groß", line, column)
+    return parsed
+
+
+def _frame(rows: list[tuple], fmt: str, labels: dict, units: dict) -> pd.DataFrame:
+    """The long frame of a reader with its ``attrs`` (format, labels, units)."""
+    frame = pd.DataFrame(rows, columns=[Col.ROW, *VALUE_COLUMNS])
+    frame[Col.YEAR] = frame[Col.YEAR].astype(int)
+    frame[Col.VALUE] = frame[Col.VALUE].astype(float)
+    frame.attrs["format"] = fmt
+    frame.attrs["labels"] = dict(labels)
+    frame.attrs["units"] = {code: units.get(code, "") for code in labels}
     return frame
 
 
 def _finish(
     path: Path,
-    frame: pd.DataFrame,
+    records: list[tuple[int, dict[str, str]]],
     *,
     ags: str,
     year: str,
@@ -71,34 +189,51 @@ def _finish(
     decimal: str = ".",
     code_value: str | None = None,
     kreise: bool = True,
-) -> pd.DataFrame:
-    """Normalise keys, years and values of a long frame; fail with the file row of a bad cell."""
+) -> list[tuple]:
+    """Normalise keys, years and values of long records; fail with the file row of a bad cell."""
     rows = []
-    for index, rec in enumerate(frame.to_dict("records"), start=2):
-        key = normalise_ags(rec[ags])
+    for line, rec in records:
+        key = region_key(rec[ags])
         if kreise:
             key = kreis_key(key)
+        if not key:
+            raise SourceError(path, "Gebietsschlüssel fehlt", line, ags)
         yr = parse_year(rec[year])
         if yr is None:
-            raise SourceError(path, f"„{rec[year]}“ ist keine Jahresangabe", index, year)
-        try:
-            parsed = parse_value(rec[value], decimal=decimal)
-        except ValueParseError as exc:
-            raise SourceError(
-                path, str(exc), index, value, hint="Nur Zahlen oder amtliche Sonderzeichen erlaubt."
-            ) from exc
-        rows.append(
-            (
-                index,
-                key,
-                rec[name].strip() if name else "",
-                yr,
-                code_value if code is None else str(rec[code]),
-                parsed.value,
-                parsed.status,
-            )
-        )
-    return pd.DataFrame(rows, columns=[Col.ROW, *VALUE_COLUMNS])
+            raise SourceError(path, f"„{rec[year]}“ ist keine Jahresangabe", line, year)
+        series = code_value if code is None else str(rec[code]).strip()
+        if not series:
+            raise SourceError(path, "Indikator fehlt", line, code)
+        parsed = _parse(path, rec[value], line, value, decimal)
+        name_text = rec[name].strip() if name else ""
+        rows.append((line, key, name_text, yr, series, parsed.value, parsed.status))
+    return rows
+
+
+def _slug(text: str) -> str:
+    """Lower-case ASCII slug of a header text (``Arbeitslose – ausländisch`` → ``arbeitslose-
+    auslaendisch``)."""
+    text = text.lower()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+
+
+def _is_total(code: str, label: str) -> bool:
+    """An attribute standing for the total over its variable (empty code or "Insgesamt")."""
+    return not code.strip() or label.strip().lower() in TOTAL_LABELS
+
+
+def region_key(raw: object) -> str:
+    """Region key as the atlas uses it: ``DG``, Land, RB, 5-digit Kreis, 8-digit Gemeinde.
+
+    A 12-digit ARS becomes the 8-digit AGS (``092760130130`` → ``09276130``), a Kreis ARS ending in
+    ``0000000`` the 5-digit Kreis key (``160510000000`` → ``16051``).
+    """
+    key = normalise_ags(raw)
+    if len(key) == 12 and key.isdigit():
+        return kreis_key(key) if key.endswith("0000000") else key[:5] + key[9:]
+    return key
 
 
 # --- INKAR -----------------------------------------------------------------------------------
@@ -107,58 +242,350 @@ def _finish(
 def read_inkar_long(path: Path) -> pd.DataFrame:
     """INKAR long CSV (``ags,raumeinheit,jahr,…,kuerzel|inkar_id,…,wert``; ``.`` decimal).
 
-    The code is ``kuerzel`` (edition 2024) or ``inkar_id`` (edition 2021).
+    The code is ``kuerzel`` (edition 2024) or ``inkar_id`` (edition 2021); the label is
+    ``indikator_name`` (or ``kurzname``) when the file has it.
     """
     path = Path(path)
-    frame = _read_csv(path, ",", ["ags", "raumeinheit", "jahr", "wert"])
-    code = next((c for c in ("kuerzel", "inkar_id", "merk_id") if c in frame.columns), None)
+    header, records = _records(path, _read_text(path), ",", ["ags", "raumeinheit", "jahr", "wert"])
+    code = next((c for c in ("kuerzel", "inkar_id", "merk_id") if c in header), None)
     if code is None:
         raise SourceError(path, "weder Spalte „kuerzel“ noch „inkar_id“ vorhanden", row=1)
-    return _finish(
-        path, frame, ags="ags", year="jahr", code=code, value="wert", name="raumeinheit"
+    rows = _finish(
+        path, records, ags="ags", year="jahr", code=code, value="wert", name="raumeinheit"
     )
+    label_col = next((c for c in ("indikator_name", "kurzname", "name") if c in header), None)
+    labels = {}
+    for _, rec in records:
+        series = rec[code].strip()
+        if series not in labels:
+            labels[series] = (rec[label_col].strip() if label_col else "") or series
+    return _frame(rows, FORMAT_INKAR_LONG, labels, {})
+
+
+def read_inkar_export(path: Path) -> pd.DataFrame:
+    """INKAR web export (``Kennziffer;Raumeinheit;Aggregat;<indicator>…``, row 2 the time
+    reference per column, decimal comma, every field quoted).
+
+    The code is the indicator name; an indicator repeated for several years keeps its code and
+    gets one year per column. A range like ``2012-2017`` is dated to its last year and named in the
+    label ("Bevölkerungsentwicklung (zensusbasiert) 2012–2017").
+    """
+    path = Path(path)
+    rows = _csv_rows(path, _read_text(path), ";")
+    if len(rows) < 3:
+        raise SourceError(path, "INKAR-Export ohne Datenzeilen (erwartet: Kopfzeile, Zeitbezug, "
+                          "Daten)")
+    (head_line, header), (time_line, times) = rows[0], rows[1]
+    lead = [h.strip().lower() for h in header[:2]]
+    if lead != ["kennziffer", "raumeinheit"]:
+        raise SourceError(path, "Kopfzeile beginnt nicht mit „Kennziffer;Raumeinheit“", head_line)
+    columns = _inkar_export_columns(path, header, times, time_line)
+    labels = {}
+    for _, code, _, label in columns:
+        labels[code] = label if sum(c[1] == code for c in columns) == 1 else code
+    out = []
+    for line, cells in rows[2:]:
+        if len(cells) < len(header):
+            raise SourceError(path, f"Zeile hat {len(cells)} statt {len(header)} Spalten", line)
+        key = kreis_key(normalise_ags(cells[0]))
+        name = cells[1].strip()
+        for col, code, year, _ in columns:
+            parsed = _parse(path, cells[col], line, code)
+            out.append((line, key, name, year, code, parsed.value, parsed.status))
+    return _frame(out, FORMAT_INKAR_EXPORT, labels, {})
+
+
+def _inkar_export_columns(
+    path: Path, header: list[str], times: list[str], line: int
+) -> list[tuple[int, str, int, str]]:
+    """(column, code, year, label) of the indicator columns of an INKAR export."""
+    columns = []
+    for col in range(3, len(header)):
+        code = header[col].strip()
+        if not code:
+            continue
+        ref = times[col].strip() if col < len(times) else ""
+        year = parse_year(ref)
+        if year is None:
+            raise SourceError(path, f"„{ref}“ ist keine Jahresangabe für „{code}“", line, code)
+        years = _YEAR_RE.findall(ref)
+        label = f"{code} {years[0]}–{years[-1]}" if len(set(years)) > 1 else code
+        columns.append((col, code, year, label))
+    if not columns:
+        raise SourceError(path, "keine Indikatorspalten gefunden", 1)
+    return columns
 
 
 # --- tidy panel / own template ----------------------------------------------------------------
 
 
+def _without_comments(text: str) -> str:
+    """Blank out lines starting with ``#`` (instructions of the template), keeping line numbers."""
+    return "\n".join("" if line.lstrip().startswith("#") else line for line in text.split("\n"))
+
+
+def _tidy_delimiter(path: Path, text: str) -> str:
+    """``;`` or ``,`` from the header line; a tab or ``|`` is named in the error."""
+    head = next((line for line in text.split("\n") if line.strip()), "")
+    counts = {sep: head.count(sep) for sep in DELIMITER_NAMES}
+    if counts[";"] or counts[","]:
+        return ";" if counts[";"] > counts[","] else ","
+    found = max(counts, key=counts.get)
+    if counts[found]:
+        raise SourceError(
+            path,
+            f"Trennzeichen {DELIMITER_NAMES[found]} gefunden – erwartet wird das Semikolon (;)",
+            row=1,
+            hint="Bitte als „CSV (Trennzeichen-getrennt)“ speichern oder die Vorlage verwenden.",
+        )
+    return ";"
+
+
 def read_tidy(path: Path) -> pd.DataFrame:
-    """Tidy long CSV ``ags,jahr,indikator,wert[,einheit,quelle]`` (``,`` or ``;`` separated)."""
+    """Tidy long CSV ``ags,jahr,indikator,wert[,einheit,quelle]``.
+
+    ``;``-separated files use the decimal comma (the atlas's template), ``,``-separated files the
+    decimal point. Lines starting with ``#`` are instructions and skipped. Column names are matched
+    case-insensitively.
+    """
     path = Path(path)
-    head = _read_text(path).splitlines()[0] if path.is_file() else ""
-    sep = ";" if head.count(";") > head.count(",") else ","
-    frame = _read_csv(path, sep, ["ags", "jahr", "indikator", "wert"])
+    text = _without_comments(_read_text(path))
+    sep = _tidy_delimiter(path, text)
+    header, records = _records(path, text, sep, TIDY_COLUMNS)
     decimal = "," if sep == ";" else "."
-    return _finish(
-        path, frame, ags="ags", year="jahr", code="indikator", value="wert", decimal=decimal
+    rows = _finish(
+        path, records, ags="ags", year="jahr", code="indikator", value="wert", decimal=decimal
     )
+    return _tidy_frame(rows, [rec for _, rec in records], FORMAT_TIDY_CSV)
+
+
+def _tidy_frame(rows: list[tuple], records: list[dict], fmt: str) -> pd.DataFrame:
+    """Frame of the tidy template: label = indicator, unit and source from the optional columns."""
+    labels, units, sources = {}, {}, {}
+    for (_, _, _, _, code, _, _), rec in zip(rows, records):
+        labels.setdefault(code, code)
+        for target, column in ((units, "einheit"), (sources, "quelle")):
+            text = _cell_text(rec.get(column))
+            if text and not target.get(code):
+                target[code] = text
+    frame = _frame(rows, fmt, labels, units)
+    frame.attrs["sources"] = sources
+    return frame
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+# --- own template: Excel ------------------------------------------------------------------------
+
+INSTRUCTIONS_SHEET = "Anleitung"
+DATA_SHEET = "Daten"
+TEMPLATE_EXAMPLE = ("16051", 2023, "kita_plaetze", 1234.5, "Anzahl", "Jugendamt Erfurt")
+TEMPLATE_INSTRUCTIONS = [
+    "Vorlage für eigene Daten im Sozialstrukturatlas Thüringen",
+    "",
+    "Eine Zeile je Gebiet, Jahr und Indikator. Spalten: ags, jahr, indikator, wert, einheit, quelle.",
+    "ags: amtlicher Gemeindeschlüssel – 5 Ziffern für Kreise (z. B. 16051 Erfurt), 8 Ziffern für "
+    "Gemeinden; 16 für Thüringen als Vergleichswert. Führende Nullen bleiben erhalten.",
+    "jahr: vierstellige Jahreszahl (z. B. 2023).",
+    "indikator: Kurzname des Indikators (z. B. kita_plaetze). Eine Datei darf einen Indikator oder "
+    "mehrere enthalten – die Spalte indikator unterscheidet sie.",
+    "wert: Zahl mit Dezimalkomma (1234,5); Tausenderpunkte sind erlaubt (1.234,5).",
+    "Fehlende Werte mit den amtlichen Sonderzeichen: . = unbekannt oder geheim, - = nichts "
+    "vorhanden, / = nicht sicher genug, x = Tabellenfach gesperrt, ... = noch nicht verfügbar. "
+    "Fehlende Werte werden nie als 0 gezeigt.",
+    "einheit und quelle: z. B. Anzahl, %, Euro; Quelle mit Amt und Stand.",
+]
+CSV_INSTRUCTIONS = [
+    "Trennzeichen Semikolon (;), Zeichenkodierung UTF-8. Zeilen, die mit # beginnen, werden beim "
+    "Einlesen übersprungen und dürfen gelöscht werden.",
+]
+XLSX_INSTRUCTIONS = [
+    "Keine Formeln: bitte Werte als Werte einfügen (Inhalte einfügen → Nur Werte).",
+    "Nur ein Tabellenblatt mit Daten („Daten“); dieses Blatt „Anleitung“ wird beim Einlesen "
+    "übersprungen.",
+]
+
+
+def template_csv() -> bytes:
+    """The CSV template: UTF-8 with BOM, ``;``, instructions as ``#`` lines, one example row."""
+    lines = [f"# {line}" if line else "#" for line in TEMPLATE_INSTRUCTIONS + CSV_INSTRUCTIONS]
+    example = list(TEMPLATE_EXAMPLE)
+    example[3] = f"{example[3]:.1f}".replace(".", ",")
+    lines += [";".join(TIDY_COLUMNS + TIDY_OPTIONAL), ";".join(str(c) for c in example)]
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    """The Excel template: sheet "Daten" (header + example row), sheet "Anleitung"."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    data = book.active
+    data.title = DATA_SHEET
+    data.append(TIDY_COLUMNS + TIDY_OPTIONAL)
+    data.append(list(TEMPLATE_EXAMPLE))
+    for cell in data[1]:
+        cell.font = Font(bold=True)
+    for row in data.iter_rows(min_row=1, max_col=1):
+        row[0].number_format = "@"  # keys as text: leading zeros stay
+    for column, width in zip("ABCDEF", (10, 8, 24, 12, 12, 30)):
+        data.column_dimensions[column].width = width
+    notes = book.create_sheet(INSTRUCTIONS_SHEET)
+    for line in TEMPLATE_INSTRUCTIONS + XLSX_INSTRUCTIONS:
+        notes.append([line])
+    notes.column_dimensions["A"].width = 120
+    notes["A1"].font = Font(bold=True)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def read_tidy_xlsx(path: Path) -> pd.DataFrame:
+    """The own template as Excel workbook: one data sheet ``ags, jahr, indikator, wert[, einheit,
+    quelle]``; a sheet "Anleitung" and empty sheets are ignored.
+
+    Numbers from numeric cells are taken exactly; text cells are read like CSV cells (decimal
+    comma). Text in indikator/einheit/quelle is kept verbatim, also when it looks like a formula.
+    Row numbers are the Excel row numbers.
+
+    Raises
+    ------
+    SourceError
+        For several data sheets, a formula cell (naming the cell), missing columns or bad values.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(path, "Datei nicht gefunden", hint="Prüfen Sie den Pfad.")
+    from openpyxl import load_workbook
+
+    broken = dict(hint="Bitte in Excel öffnen und neu als .xlsx speichern.")
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for broken archives and XML
+        raise SourceError(path, f"Excel-Datei beschädigt oder kein .xlsx ({type(exc).__name__})",
+                          **broken) from exc
+    try:
+        sheet_rows = _xlsx_data_sheet(path, book)
+        rows, records = _xlsx_records(path, sheet_rows)
+    except SourceError:
+        raise
+    except Exception as exc:  # XML of a sheet is parsed lazily while iterating
+        raise SourceError(path, f"Excel-Tabelle nicht lesbar ({type(exc).__name__})",
+                          **broken) from exc
+    finally:
+        book.close()
+    return _tidy_frame(rows, records, FORMAT_TIDY_XLSX)
+
+
+def _xlsx_data_sheet(path: Path, book) -> list[tuple[int, list]]:
+    """Non-empty rows (Excel row number, cells) of the single data sheet."""
+    found = {}
+    for sheet in book.worksheets:
+        if sheet.title.strip().lower() == INSTRUCTIONS_SHEET.lower():
+            continue
+        sheet.reset_dimensions()  # stored dimensions may be wrong; read every row
+        rows = []
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            cells = list(cells)
+            if any(c.value is not None and str(c.value).strip() for c in cells):
+                rows.append((getattr(cells[0], "row", None) or number, cells))
+        if rows:
+            found[sheet.title] = rows
+    if not found:
+        raise SourceError(path, "kein Tabellenblatt mit Daten gefunden",
+                          hint="Bitte die Vorlage verwenden (Blatt „Daten“).")
+    if len(found) > 1:
+        names = ", ".join(f"„{name}“" for name in found)
+        raise SourceError(
+            path,
+            f"mehrere Tabellenblätter mit Daten ({names})",
+            hint="Bitte nur ein Tabellenblatt mit Daten behalten (zusätzlich ist „Anleitung“ "
+            "erlaubt).",
+        )
+    return next(iter(found.values()))
+
+
+def _xlsx_records(path: Path, sheet_rows: list) -> tuple[list[tuple], list[dict]]:
+    """Long rows and raw records of the data sheet; formula cells are refused."""
+    from openpyxl.utils import get_column_letter
+
+    for number, cells in sheet_rows:
+        for index, cell in enumerate(cells, start=1):
+            if getattr(cell, "data_type", None) == "f":
+                ref = f"{get_column_letter(index)}{number}"
+                raise SourceError(
+                    path, f"Zelle {ref} enthält eine Formel", number,
+                    hint="Bitte Werte statt Formeln einfügen (Inhalte einfügen → Nur Werte).",
+                )
+    header_row, header_cells = sheet_rows[0]
+    header = [_cell_text(c.value).lower() for c in header_cells]
+    missing = [c for c in TIDY_COLUMNS if c not in header]
+    if missing:
+        raise SourceError(path, f"Spalte(n) {', '.join(missing)} fehlen", header_row,
+                          hint=f"Erwartet werden die Spalten {', '.join(TIDY_COLUMNS)}.")
+    position = {name: header.index(name) for name in TIDY_COLUMNS + TIDY_OPTIONAL if name in header}
+    rows, records = [], []
+    for number, cells in sheet_rows[1:]:
+        values = [c.value for c in cells] + [None] * len(header)
+        rec = {name: values[i] for name, i in position.items()}
+        rows.append(_xlsx_row(path, number, rec))
+        records.append(rec)
+    return rows, records
+
+
+def _xlsx_row(path: Path, number: int, rec: dict) -> tuple:
+    """One long row from the cells of Excel row ``number`` (numbers exact, text like CSV)."""
+    key = region_key(_cell_text(rec["ags"]))
+    key = kreis_key(key)
+    if not key:
+        raise SourceError(path, "Gebietsschlüssel fehlt", number, "ags")
+    raw_year = rec["jahr"]
+    year = raw_year.year if isinstance(raw_year, (dt.date, dt.datetime)) else parse_year(
+        _cell_text(raw_year))
+    if year is None:
+        raise SourceError(path, f"„{_cell_text(raw_year)}“ ist keine Jahresangabe", number, "jahr")
+    code = _cell_text(rec["indikator"])
+    if not code:
+        raise SourceError(path, "Indikator fehlt", number, "indikator")
+    raw = rec["wert"]
+    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime, dt.time)):
+        raise SourceError(path, f"„{raw}“ ist keine Zahl", number, "wert",
+                          hint="Zellformat „Zahl“ verwenden.")
+    parsed = _parse(path, raw, number, "wert", ",")
+    return (number, key, "", year, code, parsed.value, parsed.status)
 
 
 # --- GISD (RKI) --------------------------------------------------------------------------------
+
+GISD_LABELS = {"gisd_score": "GISD-Score (German Index of Socioeconomic Deprivation)"}
 
 
 def read_gisd(path: Path) -> pd.DataFrame:
     """GISD CSV ``kreis_id,kreis_name,year,gisd_score[,…]``; every numeric column becomes a code."""
     path = Path(path)
-    frame = _read_csv(path, ",", ["kreis_id", "kreis_name", "year", "gisd_score"])
-    parts = [
-        _finish(
-            path,
-            frame,
-            ags="kreis_id",
-            year="year",
-            code=None,
-            code_value=column,
-            value=column,
-            name="kreis_name",
-        )
-        for column in frame.columns
-        if column.startswith("gisd")
-    ]
-    return pd.concat(parts, ignore_index=True)
+    header, records = _records(
+        path, _read_text(path), ",", ["kreis_id", "kreis_name", "year", "gisd_score"]
+    )
+    columns = [c for c in header if c.startswith("gisd")]
+    rows = []
+    for column in columns:
+        rows += _finish(path, records, ags="kreis_id", year="year", code=None, code_value=column,
+                        value=column, name="kreis_name")
+    labels = {c: GISD_LABELS.get(c, c) for c in columns}
+    return _frame(rows, FORMAT_GISD, labels, {c: "Index" for c in columns})
 
 
 # --- Bundesagentur für Arbeit --------------------------------------------------------------------
+
+BA_LABELS = {"total": "Arbeitslose insgesamt (Jahresdurchschnitt)",
+             "women": "Arbeitslose Frauen (Jahresdurchschnitt)"}
 
 
 def read_ba(path: Path) -> pd.DataFrame:
@@ -168,14 +595,14 @@ def read_ba(path: Path) -> pd.DataFrame:
     ``decimals`` decides how they are shown.
     """
     path = Path(path)
-    frame = _read_csv(path, ",", ["region", "year", "total"])
-    parts = []
-    for column in [c for c in frame.columns if c not in ("region", "year")]:
-        parts.append(
-            _finish(path, frame, ags="region", year="year", code=None, code_value=column,
-                    value=column)
-        )
-    return pd.concat(parts, ignore_index=True)
+    header, records = _records(path, _read_text(path), ",", ["region", "year", "total"])
+    columns = [c for c in header if c not in ("region", "year")]
+    rows = []
+    for column in columns:
+        rows += _finish(path, records, ags="region", year="year", code=None, code_value=column,
+                        value=column)
+    labels = {c: BA_LABELS.get(c, c) for c in columns}
+    return _frame(rows, FORMAT_BA, labels, {c: "Anzahl" for c in columns})
 
 
 # --- GENESIS / Regionalstatistik flat CSV (current and older layout) ---------------------------
@@ -191,78 +618,316 @@ def genesis_table_code(path: Path) -> str:
     return match.group(1) if match else stem
 
 
-def read_genesis_flat(path: Path) -> pd.DataFrame:
-    """GENESIS flat CSV, current layout (``…;N_variable_code;…;value;value_unit;value_variable_code``)
-    or the older layout (German/English headers, wide ``CODE__Label__Einheit`` value columns).
+def _flat_table_code(path: Path, statistics_code: str) -> str:
+    """The table code from the file name as :func:`genesis_table_code` reads it (the build relies
+    on it) if it looks like one, else the statistic's code (``12411``) from the first data row."""
+    code = genesis_table_code(path)
+    if re.fullmatch(r"[0-9A-Z]+(?:-[0-9A-Z]+)*", code) and any(ch.isdigit() for ch in code):
+        return code
+    return statistics_code.strip() or Path(path).stem
 
-    Parsed by structure, not by known table codes: the region variable is the classifying variable
-    whose attribute codes are all region keys. Only rows where every other classifying variable is at
-    its total (empty attribute code, "Insgesamt") are returned. The code is
-    ``<table code>/<value variable code>``.
-    """
-    path = Path(path)
-    text = _read_text(path, ("utf-8-sig", "cp1252"))
-    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    if len(rows) < 2:
-        raise SourceError(path, "Datei enthält keine Datenzeilen")
-    header = [h.strip() for h in rows[0]]
-    table = genesis_table_code(path)
-    # positions: 5 leading columns (statistic code/label, time code/label, time), then groups of 4
-    groups = []
-    pos = 5
+
+def _flat_groups(path: Path, header: list[str]) -> tuple[list[int], int]:
+    """Start columns of the classifying variables (groups of 4 after the 5 leading columns) and
+    the first value column. Parsed by position: English old headers repeat names."""
+    if len(header) < 6 or not re.match(r"^(statistics_code|statistik_code)$", header[0].lower()):
+        raise SourceError(path, "kein GENESIS-Flat-Format erkannt (Kopfzeile passt nicht)", row=1,
+                          hint="Die erste Spalte muss „statistics_code“ heißen.")
+    groups, pos = [], 5
     while pos + 3 < len(header) and re.match(r"^\d+_", header[pos]):
         groups.append(pos)
         pos += 4
-    value_cols = header[pos:]
-    current = "value" in value_cols and "value_variable_code" in value_cols
-    if not groups or len(header) < 6:
-        raise SourceError(path, "kein GENESIS-Flat-Format erkannt (Kopfzeile passt nicht)", row=1)
-    region_group = _region_group(rows[1:], groups)
-    if region_group is None:
-        raise SourceError(path, "keine Spalte mit Regionalschlüsseln gefunden", row=1)
-    others = [g for g in groups if g != region_group]
-    out = []
-    for line_no, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) < len(header):
-            raise SourceError(path, f"Zeile hat {len(row)} statt {len(header)} Spalten", line_no)
-        if any(row[g + 2].strip() for g in others):
-            continue  # a breakdown (e.g. by sex), not the total
-        key = normalise_ags(row[region_group + 2])
-        name = row[region_group + 3].strip()
-        year = parse_year(row[4])
-        if year is None:
-            raise SourceError(path, f"„{row[4]}“ ist keine Zeitangabe", line_no, header[4])
-        if current:
-            cells = {row[header.index("value_variable_code")]: row[header.index("value")]}
-            flag = row[header.index("value_q")].strip() if "value_q" in header else ""
-        else:
-            cells = {h.split("__")[0]: row[pos + i] for i, h in enumerate(value_cols)}
-            flag = ""
-        for variable, raw in cells.items():
-            try:
-                parsed = parse_value(raw, decimal=",")
-            except ValueParseError as exc:
-                raise SourceError(path, str(exc), line_no, variable) from exc
-            status = parsed.status or _quality(flag)
-            out.append((line_no, key, name, year, f"{table}/{variable}", parsed.value, status))
-    return pd.DataFrame(out, columns=[Col.ROW, *VALUE_COLUMNS])
+    if not groups or pos >= len(header):
+        raise SourceError(path, "kein GENESIS-Flat-Format erkannt (Merkmals- oder Wertspalten "
+                          "fehlen)", row=1)
+    return groups, pos
 
 
-def _quality(flag: str) -> str:
-    from atlas.values import QUALITY_FLAGS
-
-    return QUALITY_FLAGS.get(flag.strip().lower(), "")
-
-
-def _region_group(rows: list[list[str]], groups: list[int]) -> int | None:
+def _region_group(rows: list[tuple[int, list[str]]], groups: list[int]) -> int | None:
     for g in groups:
-        codes = {r[g + 2].strip() for r in rows if len(r) > g + 2}
+        codes = {cells[g + 2].strip() for _, cells in rows if len(cells) > g + 2}
         if codes and all(_REGION_KEY.match(c) for c in codes):
             return g
     return None
 
 
-def is_missing(value: float) -> bool:
-    return value is None or math.isnan(value)
+def _flat_value_columns(header: list[str], pos: int) -> tuple[bool, list[tuple]]:
+    """Layout and value columns: current (one ``value`` column) or old (wide
+    ``CODE__Label__Unit`` columns → (column, code, label, unit))."""
+    value_cols = header[pos:]
+    if "value" in value_cols and "value_variable_code" in value_cols:
+        return True, []
+    wide = []
+    for offset, name in enumerate(value_cols):
+        parts = name.split("__")
+        code = parts[0].strip()
+        label = parts[1].replace("_", " ").strip() if len(parts) > 1 else code
+        unit = parts[2].replace("_", " ").strip() if len(parts) > 2 else ""
+        wide.append((pos + offset, code, label, unit))
+    return False, wide
+
+
+def read_genesis_flat(path: Path) -> pd.DataFrame:
+    """GENESIS flat CSV, current layout (``…;N_variable_code;…;value;value_unit;value_variable_code
+    ;value_variable_label[;value_q]``) or the older layout (German/English headers, wide
+    ``CODE__Label__Einheit`` value columns).
+
+    Parsed by structure, not by known table codes: the region variable is the classifying variable
+    whose attribute codes are all region keys (``DG``, Land, RB, Kreis, Gemeinde AGS, 12-digit ARS →
+    8-digit AGS). Every other classifying variable is either at its total (empty attribute code or
+    "Insgesamt"/"Total"/"Zusammen"/"Gesamt") or a breakdown:
+
+    * totals get the code ``<table>/<VALUEVAR>`` (e.g. ``12411-01-01-4/BEVSTD``);
+    * breakdowns ``<table>/<VALUEVAR>/<ATTR1>+<ATTR2>`` (attribute codes of the non-total variables
+      in variable order), labelled "Lebensformen – Paargemeinschaften ohne Kinder".
+
+    ``value_q`` flags become the status; units come from ``value_unit`` or the third ``__`` part.
+    """
+    path = Path(path)
+    rows = _csv_rows(path, _read_text(path), ";")
+    if len(rows) < 2:
+        raise SourceError(path, "Datei enthält keine Datenzeilen")
+    header = [h.strip().strip('"') for h in rows[0][1]]
+    groups, pos = _flat_groups(path, header)
+    current, wide = _flat_value_columns(header, pos)
+    region = _region_group(rows[1:], groups)
+    if region is None:
+        raise SourceError(path, "keine Spalte mit Regionalschlüsseln gefunden", row=1,
+                          hint="Bitte die Tabelle mit einer regionalen Gliederung abrufen.")
+    others = [g for g in groups if g != region]
+    table = _flat_table_code(path, rows[1][1][0] if rows[1][1] else "")
+    index = {name: i for i, name in enumerate(header)}
+    out, labels, units = [], {}, {}
+    for line, cells in rows[1:]:
+        if len(cells) < len(header):
+            raise SourceError(path, f"Zeile hat {len(cells)} statt {len(header)} Spalten", line)
+        year = parse_year(cells[4])
+        if year is None:
+            raise SourceError(path, f"„{cells[4]}“ ist keine Zeitangabe", line, header[4])
+        key, name = region_key(cells[region + 2]), cells[region + 3].strip()
+        breakdown = [(cells[g + 2].strip(), cells[g + 3].strip()) for g in others
+                     if not _is_total(cells[g + 2], cells[g + 3])]
+        for variable, raw, label, unit, flag in _flat_cells(cells, index, current, wide):
+            code = f"{table}/{variable}"
+            if breakdown:
+                code += "/" + "+".join(c for c, _ in breakdown)
+                label = " – ".join([label, *(lab for _, lab in breakdown)])
+            parsed = _parse(path, raw, line, "value" if current else variable)
+            status = parsed.status or _flag_status(flag)
+            out.append((line, key, name, year, code, parsed.value, status))
+            labels.setdefault(code, label)
+            if unit and not units.get(code):
+                units[code] = unit
+    fmt = FORMAT_GENESIS_FLAT if current else FORMAT_GENESIS_FLAT_OLD
+    return _frame(out, fmt, labels, units)
+
+
+def _flat_cells(cells: list[str], index: dict, current: bool, wide: list[tuple]):
+    """(variable code, raw value, label, unit, quality flag) of one flat row."""
+    if not current:
+        return [(code, cells[col], label, unit, "") for col, code, label, unit in wide]
+    variable = cells[index["value_variable_code"]].strip()
+    label = cells[index["value_variable_label"]].strip() if "value_variable_label" in index else ""
+    unit = cells[index["value_unit"]].strip() if "value_unit" in index else ""
+    unit = GENESIS_UNITS.get(unit, unit)
+    flag = cells[index["value_q"]].strip() if "value_q" in index else ""
+    return [(variable, cells[index["value"]], label or variable, unit, flag)]
+
+
+def _flag_status(flag: str) -> str:
+    """German status of a GENESIS quality flag; unknown flags are named as they are."""
+    flag = flag.strip()
+    if not flag:
+        return ""
+    return GENESIS_FLAGS.get(flag.lower(), f"Kennzeichen „{flag}“")  # "e" → "" (final)
+
+
+# --- GENESIS "Tabelle" CSV (classic table download) ----------------------------------------------
+
+_TABLE_TITLE = re.compile(r"Tabelle:\s*([0-9A-Za-z]+(?:-[0-9A-Za-z]+)*)")
+_FOOTER = re.compile(r"^(_{3,}|\(c\)|©|stand:|datenlizenz)", re.IGNORECASE)
+_YEAR_CELL = re.compile(r"^\s*(1[89]|20)\d\d\s*$")
+_PURE_DATE = re.compile(r"^(\d{1,2}\.\d{1,2}\.)?(1[89]\d\d|20\d\d)$")
+
+
+def read_genesis_table(path: Path) -> pd.DataFrame:
+    """Classic GENESIS table CSV (cp1252/latin-1, ``;``): a preamble whose first line names the table
+    ("GENESIS-Tabelle: 12111-04-01-4", "Tabelle: 13211-02-05-4"), 2–3 header rows (first cells
+    empty; the last one holds the units), data rows, a footer (underscores, ©, "Stand: …").
+
+    The structure is detected from the cells: the region key column, an optional year column (else
+    the date of the preamble), the name column after the key, and further leading text columns
+    (e.g. age class) that become part of the code. Codes:
+
+    * ``<table>/<slug of the column's header texts>`` for rows whose text columns are "Insgesamt"
+      (e.g. ``13211-02-05-4/arbeitslosenquote-bez-auf-alle-zivile-erwerbsp-maenner``);
+    * ``<table>/<column slug>/<slug of the text columns>`` otherwise
+      (e.g. ``12111-04-01-4/bevoelkerung-insgesamt/3-bis-unter-4-jahre``).
+
+    The slug depends only on the header texts, so editions of the same table share their codes.
+    """
+    path = Path(path)
+    rows = _csv_rows(path, _read_text(path, ("utf-8-sig", "cp1252", "latin-1")), ";")
+    layout = _table_layout(path, rows)
+    out, labels, units = [], {}, {}
+    for line, cells in _table_data_rows(rows[layout.first:]):
+        cells = cells + [""] * (layout.width - len(cells))
+        if not _REGION_KEY.match(cells[layout.key].strip()):
+            if not any(cells[col].strip() for col, *_ in layout.columns):
+                continue  # a label line between blocks
+            raise SourceError(path, f"„{cells[layout.key].strip()}“ ist kein Regionalschlüssel",
+                              line, "Schlüssel")
+        year = _table_year(path, layout, cells, line)
+        key, name = region_key(cells[layout.key]), cells[layout.name].strip()
+        extra = [cells[c].strip() for c in layout.classes
+                 if cells[c].strip() and cells[c].strip().lower() not in TOTAL_LABELS]
+        for col, code, label, unit in layout.columns:
+            if extra:
+                code = f"{code}/{'+'.join(_slug(c) for c in extra)}"
+                label = " – ".join([label, *extra])
+            parsed = _parse(path, cells[col], line, label)
+            out.append((line, key, name, year, code, parsed.value, parsed.status))
+            labels.setdefault(code, label)
+            units.setdefault(code, unit)
+    if not out:
+        raise SourceError(path, "Tabelle enthält keine Datenzeilen")
+    return _frame(out, FORMAT_GENESIS_TABLE, labels, units)
+
+
+@dataclass(frozen=True)
+class _TableLayout:
+    """Where things are in a GENESIS table: index of the first data row, key/year/name columns,
+    further text columns (e.g. age class) and the value columns (column, code, label, unit)."""
+
+    first: int
+    key: int
+    year: int | None
+    fixed_year: int | None
+    name: int
+    classes: list[int]
+    columns: list[tuple[int, str, str, str]]
+    width: int
+
+
+def _table_layout(path: Path, rows: list[tuple[int, list[str]]]) -> _TableLayout:
+    table = _genesis_table_title(path, rows)
+    first, key_col = _first_data_row(path, rows)
+    heads = _header_rows(path, rows, first)
+    lead = min(_leading_empty(cells) for _, cells in heads)
+    if key_col + 1 >= lead:
+        raise SourceError(path, "Kopfzeilen passen nicht zu den Datenzeilen", heads[0][0])
+    first_cells = rows[first][1] + [""] * lead
+    year_col = next((c for c in range(lead)
+                     if c not in (key_col, key_col + 1) and _YEAR_CELL.match(first_cells[c])), None)
+    fixed_year = None if year_col is not None else _preamble_year(path, rows[:first])
+    classes = [c for c in range(lead) if c not in (key_col, key_col + 1, year_col)]
+    columns = _table_columns(table, heads, lead)
+    return _TableLayout(first, key_col, year_col, fixed_year, key_col + 1, classes, columns,
+                        lead + len(columns))
+
+
+def _table_year(path: Path, layout: _TableLayout, cells: list[str], line: int) -> int:
+    if layout.year is None:
+        return layout.fixed_year
+    if not _YEAR_CELL.match(cells[layout.year]):
+        raise SourceError(path, f"„{cells[layout.year].strip()}“ ist keine Jahresangabe", line,
+                          "Jahr")
+    return int(cells[layout.year].strip())
+
+
+def _genesis_table_title(path: Path, rows: list[tuple[int, list[str]]]) -> str:
+    for _, cells in rows[:3]:
+        match = _TABLE_TITLE.search(cells[0]) if cells else None
+        if match:
+            return match.group(1)
+    raise SourceError(path, "keine GENESIS-Tabelle: die erste Zeile nennt keine Tabelle "
+                      "(„Tabelle: …“)", 1)
+
+
+def _first_data_row(path: Path, rows: list[tuple[int, list[str]]]) -> tuple[int, int]:
+    """Index of the first data row below a header row (first cell empty) and its key column: the
+    first of its leading cells that is a region key followed by a name."""
+    for index, (_, cells) in enumerate(rows[1:], start=1):
+        if index < 2 or rows[index - 1][1][0].strip():
+            continue
+        for col in range(min(3, len(cells) - 1)):
+            if _REGION_KEY.match(cells[col].strip()) and cells[col + 1].strip():
+                return index, col
+    raise SourceError(path, "keine Datenzeilen mit Regionalschlüsseln gefunden",
+                      hint="Erwartet: Kopfzeilen mit leeren ersten Zellen, dann Zeilen mit "
+                      "Schlüssel und Name.")
+
+
+def _header_rows(path: Path, rows: list, first: int) -> list[tuple[int, list[str]]]:
+    """The header rows right above the data: rows whose first cell is empty."""
+    start = first
+    while start > 1 and not rows[start - 1][1][0].strip():
+        start -= 1
+    heads = rows[start:first]
+    if not heads:
+        raise SourceError(path, "Kopfzeilen der Tabelle fehlen", rows[first][0])
+    return heads
+
+
+def _leading_empty(cells: list[str]) -> int:
+    count = 0
+    for cell in cells:
+        if cell.strip():
+            break
+        count += 1
+    return count
+
+
+def _table_data_rows(rows: list) -> list[tuple[int, list[str]]]:
+    """Data rows up to the footer (a line of underscores, ©, "Stand:", "Datenlizenz")."""
+    data = []
+    for line, cells in rows:
+        if _FOOTER.match(cells[0].strip()):
+            break
+        data.append((line, cells))
+    return data
+
+
+def _preamble_year(path: Path, preamble: list[tuple[int, list[str]]]) -> int:
+    """The year of a table without a year column: a line holding only a date or year, else the
+    last year named in the title lines ("Stichtag 09.05.2011")."""
+    lines = [cells[0].strip() for _, cells in preamble[1:] if cells]
+    for text in lines:
+        if _PURE_DATE.match(text):
+            return parse_year(text)
+    years = [parse_year(text) for text in lines if parse_year(text)]
+    if not years:
+        raise SourceError(path, "weder Jahresspalte noch Stichtag in der Tabelle gefunden",
+                          hint="Bitte die Tabelle mit Zeitangabe abrufen.")
+    return years[-1]
+
+
+def _table_columns(table: str, heads: list, lead: int) -> list[tuple[int, str, str, str]]:
+    """(column, code, label, unit) of the value columns; the last header row holds the units."""
+    names = heads[:-1] if len(heads) > 1 else heads
+    unit_row = heads[-1][1] if len(heads) > 1 else []
+    width = max(len(cells) for _, cells in heads)
+    columns, seen = [], set()
+    for col in range(lead, width):
+        parts = [cells[col].strip() for _, cells in names if col < len(cells) and cells[col].strip()]
+        unit = unit_row[col].strip() if col < len(unit_row) else ""
+        label = " – ".join(parts) or f"Spalte {col + 1}"
+        slug = _slug(label)
+        if slug in seen and unit:
+            slug = f"{slug}-{_slug(unit)}"
+        base, n = slug, 2
+        while slug in seen:
+            slug, n = f"{base}-{n}", n + 1
+        seen.add(slug)
+        columns.append((col, f"{table}/{slug}", label, unit))
+    return columns
+
+
+__all__ = [
+    "FORMAT_BA", "FORMAT_GENESIS_FLAT", "FORMAT_GENESIS_FLAT_OLD", "FORMAT_GENESIS_TABLE",
+    "FORMAT_GISD", "FORMAT_INKAR_EXPORT", "FORMAT_INKAR_LONG", "FORMAT_TIDY_CSV",
+    "FORMAT_TIDY_XLSX", "genesis_table_code", "is_missing", "parse_year",
+    "read_ba", "read_genesis_flat", "read_genesis_table", "read_gisd", "read_inkar_export",
+    "read_inkar_long", "read_tidy", "read_tidy_xlsx", "region_key", "template_csv",
+    "template_xlsx",
+]
