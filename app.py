@@ -11,8 +11,10 @@ import flask_bootstrap
 import plotly.io as pio
 from flask import send_from_directory
 
-from atlas.api import api
+from atlas.api import api, files
 from atlas.data import get_data
+from atlas.downloads import downloads
+from atlas.formats import max_upload_bytes
 from callbacks import register_callbacks
 from layouts import ids
 from layouts.main import layout
@@ -36,7 +38,7 @@ def on_error(err: Exception) -> None:
 
 
 def create_app() -> dash.Dash:
-    data = get_data()  # loaded once per process
+    data = get_data()  # built data loaded once per process; own data re-read when it changes
     pio.defaults.topojson = str(ASSETS / "topojson")
     application = dash.Dash(
         __name__,
@@ -50,14 +52,19 @@ def create_app() -> dash.Dash:
     )
     application.index_string = application.index_string.replace("<html>", '<html lang="de">')
     server = application.server
-    server.config["MAX_CONTENT_LENGTH"] = 20 * 1024 * 1024
+    # uploads arrive base64-encoded (4/3); up to twice the file limit still gets a German message
+    server.config["MAX_CONTENT_LENGTH"] = max_upload_bytes() * 8 // 3 + 1024 * 1024
 
     @server.get(BOOTSTRAP_URL)
     def bootstrap_css():
         return send_from_directory(BOOTSTRAP_DIR, "bootstrap.min.css", max_age=86400)
 
     server.register_blueprint(api)
-    application.layout = layout(data)
+    server.register_blueprint(files)
+    server.register_blueprint(downloads)
+    # a function: every page load lists the current own indicators (imported since start)
+    application.layout = lambda: layout(get_data())
+    application.validation_layout = layout(data)
     register_callbacks()
     return application
 

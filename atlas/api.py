@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from atlas.data import AtlasData, get_data, rank_note
 from atlas.errors import UnknownIndicator
 
 api = Blueprint("api", __name__, url_prefix="/api")
+#: Files offered for download that are not exports of data (the own-data template).
+files = Blueprint("files", __name__)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _error(status: int, message: str):
@@ -96,3 +99,19 @@ def values():
     else:
         year = int(raw_year)
     return jsonify(values_payload(data, indicator_id, year))
+
+
+@files.get("/vorlage/eigene-daten.csv")
+def template_csv():
+    from atlas.formats import template_csv as build
+
+    return Response(build(), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=vorlage_eigene_daten.csv"})
+
+
+@files.get("/vorlage/eigene-daten.xlsx")
+def template_xlsx():
+    from atlas.formats import template_xlsx as build
+
+    return Response(build(), mimetype=XLSX_TYPE, headers={
+        "Content-Disposition": "attachment; filename=vorlage_eigene_daten.xlsx"})

@@ -37,6 +37,61 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from atlas import importing
+    from atlas.data import get_data, own_store
+
+    try:
+        data = get_data()
+        summary = importing.inspect(Path(args.file))
+        codes = [s.code for s in summary.series]
+        code = args.code or codes[0]
+        if args.code is None and len(codes) > 1:
+            listing = "\n".join(f"  {s.code}: {s.option_label}" for s in summary.series)
+            print(f"Die Datei enthält {len(codes)} Reihen; bitte mit --code eine wählen:\n"
+                  f"{listing}", file=sys.stderr)
+            return 2
+        check = importing.check_regions(summary, code, data)
+        print(f"{summary.filename}: {summary.format}")
+        print("\n".join(f"  {line}" for line in check.lines()))
+        meta = importing.suggest(summary, code)
+        given = {"id": args.id, "title": args.title, "unit": args.unit, "kind": args.kind,
+                 "decimals": args.decimals, "area": args.bereich, "polarity": args.lesart,
+                 "source": args.quelle, "licence": args.lizenz, "definition": args.definition,
+                 "life_phases": args.lebensphasen.split(",") if args.lebensphasen else None}
+        meta.update({k: v for k, v in given.items() if v is not None})
+        own = importing.import_series(summary, code, meta, data, own_store())
+    except AtlasError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        print("Es wurde nichts gespeichert.", file=sys.stderr)
+        return 2
+    print(f"Importiert: {importing.describe(own)}")
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from atlas.data import own_store
+
+    try:
+        own_store().delete(args.id)
+    except AtlasError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 2
+    print(f"Gelöscht: {args.id}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from atlas import importing
+    from atlas.data import own_store
+
+    own = own_store().indicators()
+    print("\n".join(importing.describe(o) for o in own) or "Keine eigenen Daten.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="atlas", description="Sozialstrukturatlas Thüringen")
@@ -51,6 +106,27 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.add_argument("--port", type=int, default=int(os.environ.get("ATLAS_PORT", "8050")))
     p_serve.add_argument("--debug", action="store_true", help="Dash-Debugmodus (nur Entwicklung)")
     p_serve.set_defaults(func=_serve)
+    p_import = sub.add_parser("import", help="Eigene Datei als Indikator importieren (CSV, XLSX, "
+                                             "INKAR-Export, GENESIS)")
+    p_import.add_argument("file", help="die Datei")
+    p_import.add_argument("--code", help="Reihe in der Datei (bei mehreren Reihen Pflicht)")
+    p_import.add_argument("--id", help="Kennung, z. B. kita_plaetze")
+    p_import.add_argument("--title", help="Titel")
+    p_import.add_argument("--unit", help="Einheit, z. B. %%, Anzahl, Euro")
+    p_import.add_argument("--kind", choices=["rate", "count"], help="Anteil/Quote oder Anzahl")
+    p_import.add_argument("--decimals", type=int, help="Nachkommastellen (0–4)")
+    p_import.add_argument("--bereich", help="Lebenslagenbereich (Kennung aus dem Katalog)")
+    p_import.add_argument("--lebensphasen", help="z. B. kindheit,jugend")
+    p_import.add_argument("--lesart", choices=["risk", "protective", "neutral"], help="Polarität")
+    p_import.add_argument("--quelle", help="Quelle (Pflicht)")
+    p_import.add_argument("--lizenz", help="Lizenz")
+    p_import.add_argument("--definition", help="Definition")
+    p_import.set_defaults(func=_import)
+    p_delete = sub.add_parser("delete", help="Eigenen Indikator löschen")
+    p_delete.add_argument("id")
+    p_delete.set_defaults(func=_delete)
+    p_list = sub.add_parser("list", help="Eigene Indikatoren auflisten")
+    p_list.set_defaults(func=_list)
     args = parser.parse_args(argv)
     return args.func(args)
 

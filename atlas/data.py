@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from atlas.build import GEO_OUT, INFO_OUT, REGIONS_OUT, VALUES_OUT, is_built
-from atlas.catalogue import Catalogue, Indicator, default_catalogue
+from atlas.catalogue import Catalogue, Indicator, Source, default_catalogue
 from atlas.errors import AtlasError
 from atlas.paths import data_dir
 from atlas.schema import EISENACH_AGS, HISTORIC_KREISE, LAND_AGS, LAND_NAME, WARTBURGKREIS_AGS, Col
@@ -54,6 +56,18 @@ class AtlasData:
         values[Col.STATUS] = values[Col.STATUS].fillna("").astype(str)
         by_indicator = {key: frame.reset_index(drop=True) for key, frame in values.groupby(Col.INDICATOR)}
         return cls(catalogue, regions, geojson, values, info, by_indicator)
+
+    def with_own(self, own: list, own_values: pd.DataFrame) -> "AtlasData":
+        """A new AtlasData with the planners' own indicators (:mod:`atlas.store`) added to the
+        catalogue and their values to the tables; ``self`` stays unchanged."""
+        if not own:
+            return self
+        indicators = tuple(own_indicator(o) for o in own)
+        sources = dict(self.catalogue.sources)
+        sources.update({ind.source: own_source(o) for ind, o in zip(indicators, own)})
+        catalogue = Catalogue(self.catalogue.areas, self.catalogue.indicators + indicators, sources)
+        values = pd.concat([self.values, own_values[self.values.columns]], ignore_index=True)
+        return AtlasData.from_frames(catalogue, self.regions, self.geojson, values, self.info)
 
     # --- catalogue helpers ---------------------------------------------------------------------
     def indicator(self, indicator_id: str) -> Indicator:
@@ -185,7 +199,112 @@ def load(folder: Path | None = None, catalogue: Catalogue | None = None) -> Atla
     return AtlasData.from_frames(catalogue or default_catalogue(), regions, geojson, values, info)
 
 
+OWN_TABLE_PREFIX = "eigene Daten"
+UNIT_LABELS = {"%": "Anteil in %", "Anzahl": "Anzahl", "Euro": "Euro"}
+
+
+def own_source(own) -> Source:
+    """The source of an own indicator: what the planner typed, shown like any other source."""
+    return Source(id=f"own:{own.id}", title=own.source, publisher=own.source,
+                  attribution=own.source, licence=own.licence or "keine Angabe",
+                  licence_url="", url="")
+
+
+def own_indicator(own) -> Indicator:
+    """Catalogue entry of an imported indicator (:class:`atlas.store.OwnIndicator`)."""
+    return Indicator(
+        id=own.id, title=own.title, short_title=own.title if len(own.title) <= 40
+        else own.title[:39] + "…", unit=own.unit, unit_label=UNIT_LABELS.get(own.unit, own.unit),
+        decimals=own.decimals, kind=own.kind,
+        definition=own.definition or f"Eigene Daten, importiert aus {own.filename}.",
+        area=own.area, life_phases=tuple(own.life_phases), polarity=own.polarity,
+        source=f"own:{own.id}", table=f"{OWN_TABLE_PREFIX}: {own.filename}", series=(), own=True,
+    )
+
+
 @lru_cache(maxsize=1)
-def get_data() -> AtlasData:
-    """The process-wide data, loaded on first use."""
+def base_data() -> AtlasData:
+    """The built data of this process, loaded on first use and never changed."""
     return load()
+
+
+class _OwnDataCache:
+    """Built data plus the imported indicators, refreshed when the store's revision changes.
+
+    Every worker process checks the revision at most every ``interval`` seconds (one tiny query),
+    so an import on one worker or host appears on all others without a restart.
+    """
+
+    interval = 1.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._revision: int | None = None
+        self._checked = 0.0
+        self._data: AtlasData | None = None
+        self._data_base: AtlasData | None = None
+        self._store = None
+
+    def store(self):
+        from atlas.store import Store  # late import: the store is optional for pure queries
+
+        if self._store is None:
+            self._store = Store()
+        return self._store
+
+    def get(self) -> AtlasData:
+        base = base_data()
+        now = time.monotonic()
+        if self._data is not None and now - self._checked < self.interval:
+            return self._data
+        with self._lock:
+            store = self.store()
+            revision = store.revision()
+            if self._data is None or revision != self._revision or self._data_base is not base:
+                self._data = base.with_own(store.indicators(), _own_values(store))
+                self._data_base = base
+                self._revision = revision
+            self._checked = now
+            return self._data
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._checked = 0.0
+            self._revision = None
+
+    def reset(self) -> None:
+        """Forget store and data (tests point ATLAS_DATA_DIR elsewhere)."""
+        with self._lock:
+            if self._store is not None:
+                self._store.dispose()
+            self._store, self._data, self._revision, self._checked = None, None, None, 0.0
+
+
+def _own_values(store) -> pd.DataFrame:
+    values = store.values()
+    return values.assign(**{Col.YEAR: values[Col.YEAR].astype(int)})
+
+
+_own_cache = _OwnDataCache()
+
+
+def get_data() -> AtlasData:
+    """The process-wide data: the built data plus the planners' own indicators."""
+    return _own_cache.get()
+
+
+def own_store():
+    """The store of this process (SQLite in the data folder or ``$ATLAS_DATABASE_URL``)."""
+    return _own_cache.store()
+
+
+def data_changed() -> None:
+    """Call after an import or deletion in this process: the next get_data() re-reads the store."""
+    _own_cache.invalidate()
+
+
+def reset_data() -> None:
+    """Drop all cached data (tests that switch the data folder)."""
+    base_data.cache_clear()
+    _own_cache.reset()
+

@@ -39,17 +39,29 @@ def apply_url(search):
     Input(ids.LIFE_PHASE, "value"),
     Input(ids.AREA, "value"),
     Input(ids.REQUEST, "data"),
+    Input(ids.OWN_REVISION, "data"),
     State(ids.INDICATOR, "value"),
 )
-def update_indicator_list(life_phase, area, request, current):
+def update_indicator_list(life_phase, area, request, _own_revision, current):
     data = get_data()
     indicators = data.available_indicators(life_phase, area)
     if not indicators:
         return [{"label": "Keine Indikatoren für diese Auswahl", "value": "", "disabled": True}], no_update
     available = [i.id for i in indicators]
-    wanted = (request or {}).get("indicator") if ctx.triggered_id == ids.REQUEST else current
+    from_request = f"{ids.REQUEST}.data" in ctx.triggered_prop_ids
+    wanted = (request or {}).get("indicator") if from_request else current
     value = wanted if wanted in available else (current if current in available else available[0])
     return indicator_options(data, indicators), value
+
+
+@callback(
+    Output(ids.SCATTER_Y, "options"),
+    Input(ids.OWN_REVISION, "data"),
+    prevent_initial_call=True,
+)
+def update_scatter_choices(_own_revision):
+    data = get_data()
+    return indicator_options(data, data.available_indicators())
 
 
 @callback(

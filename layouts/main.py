@@ -9,7 +9,7 @@ from atlas import figures
 from atlas.catalogue import LIFE_PHASES, Indicator
 from atlas.data import AtlasData
 from atlas.urlstate import DEFAULT_INDICATOR
-from layouts import analysis, ids
+from layouts import analysis, exports, ids, owndata
 
 TOPOJSON_URL = "/assets/topojson/"
 GRAPH_CONFIG = {
@@ -54,8 +54,11 @@ def indicator_options(data: AtlasData, indicators: list[Indicator]) -> list[dict
             title = data.catalogue.area(ind.area).title
             options.append({"label": f"— {title} —", "value": f"area:{ind.area}",
                             "disabled": True})
-        options.append({"label": ind.title if len(ind.title) < 70 else ind.short_title,
-                        "value": ind.id, "search": f"{ind.title} {ind.short_title}"})
+        label = ind.title if len(ind.title) < 70 else ind.short_title
+        if ind.own:
+            label += " · eigene Daten"
+        options.append({"label": label, "value": ind.id,
+                        "search": f"{ind.title} {ind.short_title}"})
     return options
 
 
@@ -111,6 +114,7 @@ def layout(data: AtlasData) -> html.Div:
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.REQUEST),
             dcc.Store(id=ids.YEAR_SHOWN),
+            dcc.Store(id=ids.OWN_REVISION, data=0),
             dbc.Navbar(
                 dbc.Container(
                     [
@@ -183,6 +187,7 @@ def layout(data: AtlasData) -> html.Div:
                                                     ),
                                                 ]
                                             ),
+                                            exports.export_bar(),
                                             html.Details(
                                                 [
                                                     html.Summary("Tabelle der Kartenwerte",
@@ -204,6 +209,7 @@ def layout(data: AtlasData) -> html.Div:
                                             analysis.tab_profile(),
                                             analysis.tab_change(GRAPH_CONFIG, DROPDOWN_LABELS),
                                             analysis.tab_clusters(GRAPH_CONFIG),
+                                            owndata.tab_own_data(data, DROPDOWN_LABELS),
                                         ],
                                         id=ids.TABS, active_tab="map", className="mb-2",
                                     ),

@@ -42,9 +42,9 @@ def data(built_dir):
 def app_module(built_dir):
     """The Dash app module, pointed at the test build (imported once per session)."""
     os.environ["ATLAS_DATA_DIR"] = str(built_dir)
-    from atlas.data import get_data
+    from atlas.data import reset_data
 
-    get_data.cache_clear()
+    reset_data()
     import app
 
     return app

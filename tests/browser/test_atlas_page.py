@@ -42,7 +42,7 @@ def test_atl002_life_phase_narrows_indicator_list(atlas_page, live_url):
         return [t.strip() for t in texts if not t.strip().startswith("—")]
 
     everything = options()
-    page.get_by_label("Senioren").check()
+    page.get_by_role("radio", name="Senioren").check()
     page.wait_for_function("document.querySelector('#indicator-value').innerText.length > 0")
     page.wait_for_timeout(500)
     seniors = options()

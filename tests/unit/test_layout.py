@@ -22,7 +22,8 @@ def _ids(component):
 
 
 def test_every_id_appears_exactly_once(app_module):
-    counts = Counter(_ids(app_module.app.layout))
+    layout = app_module.app.layout
+    counts = Counter(_ids(layout() if callable(layout) else layout))
     declared = {v for k, v in vars(ids).items() if k.isupper()}
     assert declared <= set(counts), declared - set(counts)
     assert all(n == 1 for n in counts.values()), counts

@@ -1,0 +1,308 @@
+"""Importing planners' own files: inspect → preview → import, shared by the app and the CLI.
+
+The flow is stateless: :func:`inspect` reads a file (any supported format, see
+:func:`atlas.formats.read_any`) and lists its series; :func:`check_regions` tells which rows of one
+series match the Thuringian Kreise; :func:`import_series` validates what the planner typed and
+stores the series in one transaction (:class:`atlas.store.Store`). Nothing is stored before the
+planner confirms, and a failed import stores nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from atlas.catalogue import LIFE_PHASES, POLARITIES
+from atlas.data import AtlasData
+from atlas.errors import AtlasError, SourceError
+from atlas.formats import read_any
+from atlas.schema import GERMANY_AGS, HISTORIC_KREISE, LAND_AGS, Col
+from atlas.store import OwnIndicator, Store
+from atlas.values import QUALITY_FLAGS
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+KINDS = {"rate": "Anteil, Quote oder Durchschnitt", "count": "Anzahl (summierbar)"}
+UNIT_ALIASES = {"prozent": "%", "%": "%", "anzahl": "Anzahl", "eur": "Euro", "euro": "Euro"}
+OFFICIAL_LICENCE = "Datenlizenz Deutschland – Namensnennung – 2.0"
+
+
+class ImportInputError(AtlasError):
+    """What the planner typed for an import is incomplete or wrong (German, one line per field)."""
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    code: str
+    label: str
+    unit: str
+    years: tuple[int, ...]
+    rows: int
+
+    @property
+    def option_label(self) -> str:
+        span = f"{self.years[0]}–{self.years[-1]}" if len(self.years) > 1 else str(self.years[0])
+        return f"{self.label} ({span}, {self.rows} Werte)"
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    """A read file: its format and the series found in it."""
+
+    filename: str
+    format: str
+    frame: pd.DataFrame = field(repr=False)
+    series: tuple[SeriesInfo, ...]
+
+    def info(self, code: str) -> SeriesInfo:
+        for item in self.series:
+            if item.code == code:
+                return item
+        raise ImportInputError(f"Reihe „{code}“ gibt es in {self.filename} nicht.")
+
+
+@dataclass(frozen=True)
+class RegionCheck:
+    """Which rows of one series the atlas can use, and what it leaves out."""
+
+    values: pd.DataFrame = field(repr=False)  # ags, year, value, status: the rows to store
+    kreise_total: int
+    kreise_matched: tuple[str, ...]
+    kreise_missing: tuple[str, ...]  # names of current Kreise without any value
+    historic: tuple[str, ...]  # historic Kreis keys kept (Eisenach 16056)
+    land_rows: int
+    germany_rows: int
+    gemeinde_rows: int
+    outside: int  # rows outside Thuringia, ignored
+    special: dict  # reason → count of missing values
+    flags: dict  # flag → count of flagged values
+    years: tuple[int, ...]
+
+    @property
+    def level(self) -> str:
+        return "kreis" if self.kreise_matched or self.historic else "gemeinde"
+
+    def lines(self) -> list[str]:
+        """The preview in German, one finding per line."""
+        out = [f"Kreise: {len(self.kreise_matched)} von {self.kreise_total} Kreisen zugeordnet"]
+        if self.kreise_missing:
+            out.append("Ohne Wert: " + ", ".join(self.kreise_missing))
+        if self.years:
+            out.append(f"Jahre: {_span(self.years)}")
+        for key in self.historic:
+            out.append(f"Historischer Schlüssel {key} ({HISTORIC_KREISE.get(key, key)}) wird als "
+                       "historischer Kreis geführt, nicht zusammengelegt")
+        if self.land_rows:
+            out.append(f"Thüringen (16): {_values(self.land_rows)} → amtlicher "
+                       "Landesvergleichswert")
+        if self.germany_rows:
+            out.append(f"Deutschland (DG): {_values(self.germany_rows)} → Bundesvergleichswert")
+        if self.gemeinde_rows:
+            out.append(f"Gemeinden: {_values(self.gemeinde_rows)} (Gemeindeebene)")
+        if self.outside:
+            out.append(f"{self.outside} Zeilen außerhalb Thüringens werden ignoriert")
+        for reason, count in self.special.items():
+            out.append(f"Fehlende Werte „{reason}“: {count} (werden als fehlend gezeigt, nie als 0)")
+        for flag, count in self.flags.items():
+            out.append(f"Werte mit Kennzeichen „{flag}“: {count}")
+        return out
+
+
+def _values(count: int) -> str:
+    return "1 Wert" if count == 1 else f"{count} Werte"
+
+
+def _span(years) -> str:
+    years = sorted(years)
+    return f"{years[0]}–{years[-1]} ({len(years)} Jahre)" if len(years) > 1 else str(years[0])
+
+
+def inspect(path: Path, filename: str | None = None) -> FileSummary:
+    """Read a file of any supported format and list its series (code, label, unit, years).
+
+    Raises
+    ------
+    SourceError
+        German message naming file, row and column of the first problem.
+    """
+    path = Path(path)
+    frame = read_any(path)
+    labels = frame.attrs.get("labels", {})
+    units = frame.attrs.get("units", {})
+    usable = frame[frame[Col.AGS].astype(str).str.startswith(LAND_AGS)
+                   | (frame[Col.AGS] == GERMANY_AGS)]
+    series = []
+    for code, rows in frame.groupby(Col.CODE, sort=False):
+        th = usable[usable[Col.CODE] == code]
+        years = tuple(sorted(int(y) for y in (th if not th.empty else rows)[Col.YEAR].unique()))
+        series.append(SeriesInfo(str(code), str(labels.get(code, code)), str(units.get(code, "")),
+                                 years, len(th)))
+    series.sort(key=lambda s: (s.rows == 0, s.code))
+    if not series:
+        raise SourceError(path, "Datei enthält keine Werte", hint="Bitte die Vorlage verwenden.")
+    return FileSummary(filename or path.name, frame.attrs.get("format", "unbekannt"), frame,
+                       tuple(series))
+
+
+def check_regions(summary: FileSummary, code: str, data: AtlasData) -> RegionCheck:
+    """Classify the rows of one series by region level; unknown Thuringian keys are an error."""
+    rows = summary.frame[summary.frame[Col.CODE] == code]
+    kreise = set(data.regions[Col.AGS])
+    keep, outside, gemeinden = [], 0, 0
+    land = germany = 0
+    historic = set()
+    for row in rows.itertuples(index=False):
+        ags = str(row.ags)
+        if ags in kreise or ags == LAND_AGS or ags == GERMANY_AGS:
+            land += ags == LAND_AGS
+            germany += ags == GERMANY_AGS
+        elif ags in HISTORIC_KREISE:
+            historic.add(ags)
+        elif ags.startswith(LAND_AGS) and len(ags) == 8 and ags.isdigit():
+            gemeinden += 1
+        elif ags.startswith(LAND_AGS) and len(ags) in (5, 12):
+            raise SourceError(summary.filename, f"unbekannter Kreisschlüssel (AGS) „{ags}“",
+                              int(row.row), "ags",
+                              "Thüringer Kreise haben die Schlüssel 16051–16077; Gemeinden 8 Ziffern.")
+        elif ags.isdigit():
+            outside += 1
+            continue
+        else:
+            raise SourceError(summary.filename, f"„{ags}“ ist kein amtlicher Gebietsschlüssel",
+                              int(row.row), "ags", "Erwartet: AGS mit 5 (Kreis) oder 8 (Gemeinde) "
+                              "Ziffern, 16 für Thüringen.")
+        keep.append(row)
+    values = pd.DataFrame(keep, columns=rows.columns)
+    values = values[[Col.AGS, Col.YEAR, Col.VALUE, Col.STATUS]].reset_index(drop=True)
+    matched = sorted(kreise & set(values[Col.AGS]))
+    missing = data.regions[~data.regions[Col.AGS].isin(matched)][Col.NAME].sort_values()
+    missing_values = values[values[Col.VALUE].isna()]
+    flagged = values[values[Col.VALUE].notna() & values[Col.STATUS].isin(QUALITY_FLAGS.values())]
+    in_th = values[values[Col.AGS].isin(kreise | historic) | (values[Col.AGS].str.len() == 8)]
+    return RegionCheck(
+        values=values,
+        kreise_total=len(kreise),
+        kreise_matched=tuple(matched),
+        kreise_missing=tuple(missing) if matched else (),
+        historic=tuple(sorted(historic)),
+        land_rows=land,
+        germany_rows=germany,
+        gemeinde_rows=gemeinden,
+        outside=outside,
+        special=dict(Counter(missing_values[Col.STATUS]).most_common()),
+        flags=dict(Counter(flagged[Col.STATUS]).most_common()),
+        years=tuple(sorted(int(y) for y in in_th[Col.YEAR].unique())),
+    )
+
+
+def suggest(summary: FileSummary, code: str) -> dict:
+    """Defaults for the import form from what the file says about the series."""
+    info = summary.info(code)
+    unit = UNIT_ALIASES.get(info.unit.strip().lower(), info.unit.strip())
+    official = not summary.format.lower().startswith("eigene")
+    table = code.split("/")[0]
+    if "INKAR" in summary.format:
+        source = "INKAR, BBSR Bonn"
+    elif "BA" in summary.format.split():
+        source = "Statistik der Bundesagentur für Arbeit"
+    elif "GISD" in summary.format:
+        source = "Robert Koch-Institut, GISD"
+    elif official:
+        source = f"Statistische Ämter des Bundes und der Länder, Tabelle {table}"
+    else:
+        source = ""
+    return {
+        "source": source,
+        "id": suggest_id(info.label),
+        "title": info.label,
+        "unit": unit,
+        "kind": "count" if unit == "Anzahl" else "rate",
+        "decimals": 0 if unit == "Anzahl" else 1,
+        "licence": OFFICIAL_LICENCE if official else "",
+    }
+
+
+def suggest_id(label: str) -> str:
+    text = label.lower()
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    slug = re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:32].strip("_")
+    if not slug or not slug[0].isalpha():
+        slug = "eigen_" + slug
+    return ("eigen_" + slug if not slug.startswith("eigen") else slug)[:40].strip("_")
+
+
+def validate_meta(data: AtlasData, meta: dict) -> list[str]:
+    """German problems with what the planner typed; empty when everything is fine."""
+    problems = []
+    ident = (meta.get("id") or "").strip()
+    if not ID_PATTERN.match(ident):
+        problems.append("Kennung: 2–40 Zeichen, nur Kleinbuchstaben, Ziffern und _, beginnend mit "
+                        "einem Buchstaben (z. B. „kita_plaetze“).")
+    elif ident in {i.id for i in data.catalogue.indicators}:
+        problems.append(f"Kennung „{ident}“ ist schon vergeben – bitte eine andere wählen.")
+    if not (meta.get("title") or "").strip():
+        problems.append("Titel fehlt.")
+    elif len(meta["title"]) > 120:
+        problems.append("Titel: höchstens 120 Zeichen.")
+    if not (meta.get("unit") or "").strip():
+        problems.append("Einheit fehlt (z. B. %, Anzahl, Euro).")
+    if meta.get("area") not in {a.id for a in data.catalogue.areas}:
+        problems.append("Lebenslagenbereich wählen.")
+    phases = list(meta.get("life_phases") or [])
+    if not phases or any(p not in LIFE_PHASES for p in phases):
+        problems.append("Mindestens eine Lebensphase wählen.")
+    if meta.get("polarity") not in POLARITIES:
+        problems.append("Lesart (Polarität) wählen.")
+    if meta.get("kind") not in KINDS:
+        problems.append("Art des Werts wählen (Anteil/Quote oder Anzahl).")
+    if not (meta.get("source") or "").strip():
+        problems.append("Quelle fehlt – jede Zahl im Atlas trägt ihre Quelle.")
+    try:
+        if not 0 <= int(meta.get("decimals", 1)) <= 4:
+            raise ValueError
+    except (TypeError, ValueError):
+        problems.append("Nachkommastellen: 0 bis 4.")
+    return problems
+
+
+def import_series(summary: FileSummary, code: str, meta: dict, data: AtlasData,
+                  store: Store) -> OwnIndicator:
+    """Validate the form and store one series as an own indicator (all or nothing).
+
+    Raises
+    ------
+    ImportInputError
+        Listing every problem with the form.
+    SourceError
+        If the file's regions cannot be matched.
+    atlas.store.StoreError
+        If the store refuses (e.g. the id exists already); nothing is stored then.
+    """
+    problems = validate_meta(data, meta)
+    if problems:
+        raise ImportInputError(" ".join(problems))
+    check = check_regions(summary, code, data)
+    if check.values[Col.VALUE].notna().sum() == 0:
+        raise ImportInputError(f"Die Reihe „{summary.info(code).label}“ enthält keine Werte für "
+                               "Thüringen.")
+    own = OwnIndicator(
+        id=meta["id"].strip(), title=meta["title"].strip(), unit=meta["unit"].strip(),
+        decimals=int(meta.get("decimals", 1)), kind=meta["kind"],
+        definition=(meta.get("definition") or "").strip(), area=meta["area"],
+        life_phases=tuple(p for p in LIFE_PHASES if p in meta["life_phases"]),
+        polarity=meta["polarity"], source=meta["source"].strip(),
+        licence=(meta.get("licence") or "").strip(), filename=summary.filename,
+        file_format=summary.format, code=code, level=check.level,
+    )
+    return store.add(own, check.values)
+
+
+def describe(own: OwnIndicator) -> str:
+    """One line for lists of own indicators."""
+    return f"{own.title} ({own.id}) – {own.source}; importiert {own.imported_at[:16]} aus " \
+           f"{own.filename}"
+

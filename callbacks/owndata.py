@@ -1,0 +1,213 @@
+"""The "Eigene Daten" tab: thin wiring of :mod:`atlas.importing` and the store."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import tempfile
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, html, no_update
+from dash.exceptions import PreventUpdate
+
+from atlas import importing
+from atlas.data import data_changed, get_data, own_store
+from atlas.errors import AtlasError
+from atlas.formats import max_upload_bytes
+from layouts import ids
+
+FORM_FIELDS = [ids.OWN_ID, ids.OWN_TITLE, ids.OWN_UNIT, ids.OWN_DECIMALS, ids.OWN_KIND,
+               ids.OWN_AREA, ids.OWN_PHASES, ids.OWN_POLARITY, ids.OWN_SOURCE, ids.OWN_LICENCE,
+               ids.OWN_DEFINITION]
+META_KEYS = ["id", "title", "unit", "decimals", "kind", "area", "life_phases", "polarity", "source",
+             "licence", "definition"]
+
+
+def _safe_name(filename: str | None) -> str:
+    name = Path(filename or "upload.csv").name
+    return "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:120] or "upload.csv"
+
+
+def _decode(contents: str, filename: str) -> bytes:
+    """The uploaded bytes; a German AtlasError when the upload is too big or garbled."""
+    limit = max_upload_bytes()
+    payload = contents.split(",", 1)[-1]
+    if len(payload) * 3 // 4 > limit:
+        raise AtlasError(f"Datei {filename}: größer als die Obergrenze von "
+                         f"{limit / 1024 / 1024:.0f} MB – bitte die Datei aufteilen oder nur die "
+                         "benötigten Jahre und Regionen herunterladen.")
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise AtlasError(f"Datei {filename}: Übertragung fehlgeschlagen – bitte erneut "
+                         "hochladen.") from exc
+
+
+_recent: OrderedDict[tuple[str, str], importing.FileSummary] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
+def summary_of(contents: str, filename: str) -> importing.FileSummary:
+    """Read an upload; the last few are kept, so choosing another series does not re-read it."""
+    raw = _decode(contents, filename)
+    key = (hashlib.sha256(raw).hexdigest(), filename)
+    with _recent_lock:
+        if key in _recent:
+            return _recent[key]
+    with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
+        path = Path(folder) / _safe_name(filename)
+        path.write_bytes(raw)
+        summary = importing.inspect(path, filename=Path(filename).name)
+    with _recent_lock:
+        _recent[key] = summary
+        while len(_recent) > 4:
+            _recent.popitem(last=False)
+    return summary
+
+
+def _alert(message: str, color: str = "danger") -> dbc.Alert:
+    return dbc.Alert(message, color=color, className="small mb-0")
+
+
+@callback(
+    Output(ids.OWN_SERIES, "options"),
+    Output(ids.OWN_SERIES, "value"),
+    Output(ids.OWN_FORM, "hidden"),
+    Output(ids.OWN_PREVIEW, "children"),
+    Output(ids.OWN_STATUS, "children"),
+    Input(ids.OWN_UPLOAD, "contents"),
+    State(ids.OWN_UPLOAD, "filename"),
+    prevent_initial_call=True,
+)
+def read_upload(contents, filename):
+    """Upload → the series found in the file (or a German message naming file, row, column)."""
+    if not contents:
+        return [], None, True, None, None
+    try:
+        summary = summary_of(contents, filename)
+    except AtlasError as exc:
+        return [], None, True, _alert(f"Import nicht möglich. {exc}"), None
+    options = [{"label": s.option_label, "value": s.code} for s in summary.series]
+    return options, summary.series[0].code, False, no_update, None
+
+
+@callback(
+    Output(ids.OWN_PREVIEW, "children", allow_duplicate=True),
+    *[Output(field, "value") for field in
+      (ids.OWN_ID, ids.OWN_TITLE, ids.OWN_UNIT, ids.OWN_KIND, ids.OWN_DECIMALS, ids.OWN_LICENCE,
+       ids.OWN_SOURCE)],
+    Input(ids.OWN_SERIES, "value"),
+    State(ids.OWN_UPLOAD, "contents"),
+    State(ids.OWN_UPLOAD, "filename"),
+    prevent_initial_call=True,
+)
+def preview_series(code, contents, filename):
+    """The preview of one series: format, regions matched, years, special values."""
+    if not code or not contents:
+        raise PreventUpdate
+    try:
+        summary = summary_of(contents, filename)
+        check = importing.check_regions(summary, code, get_data())
+    except AtlasError as exc:
+        return (_alert(f"Import nicht möglich. {exc}"),) + (no_update,) * 7
+    info = summary.info(code)
+    lines = [f"Format erkannt: {summary.format}",
+             f"{len(summary.series)} Reihe(n) in der Datei; gewählt: {info.label}"
+             + (f" ({info.unit})" if info.unit else "")] + check.lines()
+    preview = dbc.Card(dbc.CardBody([
+        html.H3(f"Vorschau: {summary.filename}", className="h6"),
+        html.Ul([html.Li(line) for line in lines], className="small mb-0"),
+    ]), className="own-preview", color="light")
+    hint = importing.suggest(summary, code)
+    return (preview, hint["id"], hint["title"], hint["unit"], hint["kind"], hint["decimals"],
+            hint["licence"], hint["source"])
+
+
+@callback(
+    Output(ids.OWN_STATUS, "children", allow_duplicate=True),
+    Output(ids.OWN_REVISION, "data"),
+    Output(ids.OWN_UPLOAD, "contents"),
+    Output(ids.OWN_FORM, "hidden", allow_duplicate=True),
+    Output(ids.OWN_PREVIEW, "children", allow_duplicate=True),
+    Output(ids.REQUEST, "data", allow_duplicate=True),
+    Output(ids.LIFE_PHASE, "value", allow_duplicate=True),
+    Output(ids.AREA, "value", allow_duplicate=True),
+    Output(ids.TABS, "active_tab"),
+    Input(ids.OWN_CONFIRM, "n_clicks"),
+    State(ids.OWN_UPLOAD, "contents"),
+    State(ids.OWN_UPLOAD, "filename"),
+    State(ids.OWN_SERIES, "value"),
+    *[State(field, "value") for field in FORM_FIELDS],
+    State(ids.OWN_REVISION, "data"),
+    prevent_initial_call=True,
+)
+def confirm_import(clicks, contents, filename, code, *args):
+    """Store the series as an own indicator and show it: all or nothing."""
+    if not clicks or not contents:
+        raise PreventUpdate
+    meta, revision = dict(zip(META_KEYS, args[:-1])), args[-1] or 0
+    try:
+        summary = summary_of(contents, filename)
+        own = importing.import_series(summary, code, meta, get_data(), own_store())
+    except AtlasError as exc:
+        return (_alert(f"Nicht importiert – es wurde nichts gespeichert. {exc}"),
+                *[no_update] * 8)
+    data_changed()
+    message = _alert(f"„{own.title}“ importiert ({own.id}); er steht jetzt in der Indikatorliste "
+                     f"unter „{get_data().catalogue.area(own.area).title}“.", "success")
+    return (message, revision + 1, None, True, None, {"indicator": own.id, "year": None},
+            "alle", "alle", "map")
+
+
+@callback(
+    Output(ids.OWN_UPLOAD, "contents", allow_duplicate=True),
+    Output(ids.OWN_FORM, "hidden", allow_duplicate=True),
+    Output(ids.OWN_PREVIEW, "children", allow_duplicate=True),
+    Output(ids.OWN_STATUS, "children", allow_duplicate=True),
+    Input(ids.OWN_CANCEL, "n_clicks"),
+    prevent_initial_call=True,
+)
+def cancel_import(clicks):
+    if not clicks:
+        raise PreventUpdate
+    return None, True, None, _alert("Import abgebrochen – es wurde nichts gespeichert.", "secondary")
+
+
+@callback(
+    Output(ids.OWN_STATUS, "children", allow_duplicate=True),
+    Output(ids.OWN_REVISION, "data", allow_duplicate=True),
+    Output(ids.OWN_DELETE_CHOICE, "value"),
+    Input(ids.OWN_DELETE, "submit_n_clicks"),
+    State(ids.OWN_DELETE_CHOICE, "value"),
+    State(ids.OWN_REVISION, "data"),
+    prevent_initial_call=True,
+)
+def delete_own(clicks, indicator_id, revision):
+    if not clicks or not indicator_id:
+        raise PreventUpdate
+    try:
+        own_store().delete(indicator_id)
+    except AtlasError as exc:
+        return _alert(str(exc)), no_update, no_update
+    data_changed()
+    return _alert(f"Eigener Indikator „{indicator_id}“ gelöscht.", "secondary"), \
+        (revision or 0) + 1, None
+
+
+@callback(
+    Output(ids.OWN_LIST, "children"),
+    Output(ids.OWN_DELETE_CHOICE, "options"),
+    Input(ids.OWN_REVISION, "data"),
+)
+def list_own(_revision):
+    own = own_store().indicators()
+    if not own:
+        return html.P("Noch keine eigenen Daten importiert.", className="text-muted"), []
+    items = [html.Li([html.Strong(o.title), f" ({o.id}) – Quelle: {o.source}; "
+                      f"{o.file_format}, {o.filename}, importiert am {o.imported_at[:10]}"])
+             for o in own]
+    return html.Ul(items, className="ps-3"), [{"label": o.title, "value": o.id} for o in own]

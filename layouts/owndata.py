@@ -1,0 +1,141 @@
+"""The "Eigene Daten" tab: upload → preview → describe → confirm; list and delete."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from atlas.catalogue import LIFE_PHASES, POLARITIES
+from atlas.data import AtlasData
+from atlas.importing import KINDS
+from layouts import ids
+
+TEMPLATE_CSV = "/vorlage/eigene-daten.csv"
+TEMPLATE_XLSX = "/vorlage/eigene-daten.xlsx"
+FORMATS_TEXT = (
+    "Unterstützt: eigene Tabelle nach Vorlage (CSV oder Excel), INKAR-Webexport (CSV), "
+    "Regionalstatistik/GENESIS/Zensus „Flat-CSV“ (aktuelles und älteres Format) und "
+    "GENESIS-Tabellen (CSV). Amtliche Sonderzeichen (–, ., /, x, …) bleiben fehlende Werte mit "
+    "ihrem Grund, Kennzeichen wie „p“ (vorläufig) bleiben erhalten."
+)
+
+
+def _field(label: str, component, field_id: str, help_text: str = "") -> html.Div:
+    return html.Div(
+        [html.Label(label, htmlFor=field_id, className="form-label small fw-semibold mb-0"),
+         component] + ([html.Div(help_text, className="form-text mt-0")] if help_text else []),
+        className="mb-2",
+    )
+
+
+def _form(data: AtlasData, labels: dict) -> html.Div:
+    """The description of the imported series; filled with suggestions from the file."""
+    areas = [{"label": a.title, "value": a.id} for a in data.catalogue.areas]
+    phases = [{"label": label.split(" (")[0], "value": key} for key, label in LIFE_PHASES.items()]
+    return html.Div(
+        [
+            html.H3("2. Beschreiben", className="h6 mt-3"),
+            _field("Reihe aus der Datei", dcc.Dropdown(id=ids.OWN_SERIES, clearable=False,
+                                                      labels=labels, optionHeight=48),
+                   ids.OWN_SERIES),
+            dbc.Row([
+                dbc.Col(_field("Titel", dbc.Input(id=ids.OWN_TITLE, maxLength=120), ids.OWN_TITLE),
+                        md=8),
+                dbc.Col(_field("Kennung", dbc.Input(id=ids.OWN_ID, maxLength=40), ids.OWN_ID,
+                               "für Links und Exporte"), md=4),
+            ]),
+            dbc.Row([
+                dbc.Col(_field("Einheit", dbc.Input(id=ids.OWN_UNIT, maxLength=30,
+                                                    placeholder="%, Anzahl, Euro …"),
+                               ids.OWN_UNIT), md=4),
+                dbc.Col(_field("Nachkommastellen", dbc.Input(id=ids.OWN_DECIMALS, type="number",
+                                                             min=0, max=4, step=1, value=1),
+                               ids.OWN_DECIMALS), md=3),
+                dbc.Col(_field("Art des Werts", dbc.Select(
+                    id=ids.OWN_KIND, value="rate",
+                    options=[{"label": v, "value": k} for k, v in KINDS.items()]), ids.OWN_KIND),
+                    md=5),
+            ]),
+            _field("Lebenslagenbereich", dcc.Dropdown(id=ids.OWN_AREA, options=areas,
+                                                      labels=labels, clearable=False),
+                   ids.OWN_AREA),
+            _field("Lebensphasen", dbc.Checklist(id=ids.OWN_PHASES, options=phases, value=[],
+                                                 inline=True), ids.OWN_PHASES),
+            _field("Lesart", dbc.RadioItems(
+                id=ids.OWN_POLARITY, value="risk",
+                options=[{"label": v, "value": k} for k, v in POLARITIES.items()]),
+                ids.OWN_POLARITY),
+            _field("Quelle", dbc.Input(id=ids.OWN_SOURCE, maxLength=200,
+                                       placeholder="z. B. Jugendamt Erfurt, eigene Erhebung"),
+                   ids.OWN_SOURCE, "erscheint bei jedem Wert, in Tabellen und Exporten"),
+            _field("Lizenz", dbc.Input(id=ids.OWN_LICENCE, maxLength=120), ids.OWN_LICENCE),
+            _field("Definition (optional)", dbc.Textarea(id=ids.OWN_DEFINITION, maxLength=1000,
+                                                         rows=2), ids.OWN_DEFINITION),
+            html.Div(
+                [dbc.Button("Importieren", id=ids.OWN_CONFIRM, color="primary", className="me-2"),
+                 dbc.Button("Abbrechen", id=ids.OWN_CANCEL, color="secondary", outline=True)],
+                className="mt-2",
+            ),
+        ],
+        id=ids.OWN_FORM,
+        hidden=True,
+    )
+
+
+def tab_own_data(data: AtlasData, labels: dict) -> dbc.Tab:
+    return dbc.Tab(
+        dbc.Row(
+            [
+                dbc.Col(
+                    [
+                        html.H3("1. Datei hochladen", className="h6"),
+                        dcc.Upload(
+                            html.Div(["Datei hierher ziehen oder ", html.U("auswählen"),
+                                      html.Div("CSV oder Excel (.xlsx), höchstens 20 MB",
+                                               className="small text-muted")]),
+                            id=ids.OWN_UPLOAD, className="own-upload", multiple=False,
+                            accept=".csv,.txt,.xlsx",
+                        ),
+                        html.P(FORMATS_TEXT, className="small text-muted mt-2"),
+                        html.P(["Vorlage für eigene Kreiszahlen: ",
+                                html.A("CSV", href=TEMPLATE_CSV, download="vorlage_eigene_daten.csv"),
+                                " · ",
+                                html.A("Excel", href=TEMPLATE_XLSX,
+                                       download="vorlage_eigene_daten.xlsx"),
+                                " (mit Beispielzeile und Anleitung)"], className="small"),
+                        dcc.Loading(html.Div(id=ids.OWN_PREVIEW, role="status"), delay_show=300),
+                        _form(data, labels),
+                        html.Div(id=ids.OWN_STATUS, className="mt-3", role="status"),
+                    ],
+                    lg=7,
+                ),
+                dbc.Col(
+                    [
+                        html.H3("Eigene Indikatoren", className="h6"),
+                        html.Div(id=ids.OWN_LIST, className="small"),
+                        html.Div(
+                            [
+                                html.Label("Eigenen Indikator löschen", htmlFor=ids.OWN_DELETE_CHOICE,
+                                           className="form-label small fw-semibold mb-0 mt-3"),
+                                dcc.Dropdown(id=ids.OWN_DELETE_CHOICE, labels=labels,
+                                             placeholder="Indikator wählen …"),
+                                dcc.ConfirmDialogProvider(
+                                    dbc.Button("Löschen", color="danger", outline=True, size="sm",
+                                               className="mt-2"),
+                                    id=ids.OWN_DELETE,
+                                    message="Den gewählten eigenen Indikator mit allen Werten "
+                                            "löschen? Das lässt sich nicht rückgängig machen.",
+                                ),
+                            ]
+                        ),
+                        html.P("Eigene Daten liegen getrennt von den mitgelieferten Daten in einer "
+                               "Datenbank im Datenordner; ein Neubau der Daten ändert sie nicht.",
+                               className="small text-muted mt-3"),
+                    ],
+                    lg=5,
+                ),
+            ],
+            className="mt-2",
+        ),
+        label="Eigene Daten", tab_id="own",
+    )
