@@ -95,7 +95,8 @@ def tab_profile() -> dbc.Tab:
                               "Ein Kreis: Steckbrief; mehrere: Vergleich. ",
                               className="small text-muted"),
                     html.Button("Drucken", id=ids.PRINT_PROFILE, className="btn btn-outline-secondary "
-                                "btn-sm d-print-none", **{"data-print": "1"}),
+                                "btn-sm d-print-none me-2", **{"data-print": "1"}),
+                    html.Span(id=ids.EXPORT_PROFILE, className="d-print-none"),
                 ],
                 className="mb-2",
             ),

@@ -1,0 +1,259 @@
+"""Stable download URLs for reports (a Flask blueprint, no Dash): map, charts, Regionenprofil and
+indicator data, built by :mod:`atlas.export`.
+
+Routes (all GET, under ``/export``)::
+
+    /export/map.{png,svg,pdf}?indicator=ID[&year=YYYY][&kreise=AGS,…][&klassifikation=…]
+        [&klassen=3..7][&palette=…][&grenzen=5;7,5;10][&format=a4|a5|folie][&breite_mm=…]
+        [&notiz=…]
+    /export/chart/timeseries.{png,svg,pdf}?indicator=ID[&kreise=…][&year=…]  (year: shaded)
+    /export/chart/ranking.{png,svg,pdf}?indicator=ID[&year=…][&kreise=…][display options]
+    /export/chart/scatter.{png,svg,pdf}?x=ID&y=ID[&year=…][&kreise=…]
+    /export/profil.pdf?kreis=AGS[&lebensphase=…]
+    /export/data.{csv,xlsx}?indicator=ID[&year=YYYY|alle]  (no year: all years)
+
+The parameters are those of the page URL (``indicator``/``indikator``, ``year``/``jahr``,
+``kreise``, ``lebensphase``, …; unknown extra parameters are ignored). An unknown indicator or
+Kreis answers 404, a bad parameter 400, a failed picture 503, each with a German message as plain
+text. Downloads carry ``Content-Disposition: attachment`` with a safe file name.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Response, request
+
+from atlas import export
+from atlas.analysis import AnalysisInputError
+from atlas.catalogue import LIFE_PHASES
+from atlas.data import AtlasData, get_data
+from atlas.errors import UnknownIndicator
+from atlas.schema import Col
+from atlas.urlstate import MAX_SELECTED, parse_display
+
+log = logging.getLogger("atlas")
+
+downloads = Blueprint("downloads", __name__, url_prefix="/export")
+
+CHARTS = {"timeseries": "zeitreihe", "ranking": "rangfolge", "scatter": "streudiagramm"}
+
+
+class NotFound(Exception):
+    """404 with a German message."""
+
+
+class BadRequest(Exception):
+    """400 with a German message."""
+
+
+def _data() -> AtlasData:
+    """The data exports are built from (the process-wide data; tests may replace this)."""
+    return get_data()
+
+
+def _text(status: int, message: str) -> Response:
+    response = Response(message + "\n", status=status, mimetype="text/plain")
+    response.charset = "utf-8"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@downloads.errorhandler(NotFound)
+@downloads.errorhandler(UnknownIndicator)
+def _not_found(exc):
+    return _text(404, str(exc))
+
+
+@downloads.errorhandler(BadRequest)
+@downloads.errorhandler(export.ExportError)
+@downloads.errorhandler(AnalysisInputError)
+def _bad_request(exc):
+    return _text(400, str(exc))
+
+
+@downloads.errorhandler(export.ExportUnavailable)
+def _unavailable(exc):
+    log.warning("Export nicht möglich: %s", exc, exc_info=exc.__cause__)
+    return _text(503, str(exc))
+
+
+def _send(content: bytes, ext: str, name: str) -> Response:
+    response = Response(content, mimetype=export.MEDIA_TYPES[ext].split(";")[0])
+    if ext == "csv":
+        response.charset = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+
+def _arg(*names: str) -> str | None:
+    for name in names:
+        value = request.args.get(name)
+        if value is not None:
+            return value.strip()
+    return None
+
+
+def _indicator(data: AtlasData, *names: str, required_text: str = "") -> str:
+    names = names or ("indicator", "indikator")
+    raw = _arg(*names)
+    if not raw:
+        raise BadRequest(required_text or f"Parameter „{names[0]}“ fehlt, z. B. "
+                                          f"?{names[0]}=sgb2_quote")
+    known = {ind.id for ind in data.catalogue.indicators}
+    if raw not in known:
+        raise NotFound(f"Unbekannter Indikator „{raw[:60]}“. Liste: /api/indicators")
+    if not data.has_values(raw):
+        raise NotFound(f"Für den Indikator „{raw[:60]}“ gibt es keine Werte.")
+    return raw
+
+
+def _year(data: AtlasData, indicator_ids: list[str], allow_all: bool = False) -> int | None:
+    raw = _arg("year", "jahr")
+    if raw in (None, "") or (allow_all and raw.lower() == "alle"):
+        return None
+    if not raw.isdigit():
+        raise BadRequest(f"Jahr „{raw[:20]}“ ist keine Jahreszahl.")
+    year = int(raw)
+    if len(indicator_ids) == 1:
+        years = data.years(indicator_ids[0])
+        if year not in years:
+            raise BadRequest(f"Für „{indicator_ids[0]}“ gibt es kein Jahr {year}; verfügbar: "
+                             f"{', '.join(map(str, years))}.")
+    return year
+
+
+def _selected(data: AtlasData) -> list[str]:
+    raw = _arg("kreise") or ""
+    known = set(data.regions[Col.AGS])
+    chosen: list[str] = []
+    for ags in filter(None, (part.strip() for part in raw.split(","))):
+        if ags not in known:
+            raise BadRequest(f"Kreis „{ags[:12]}“ ist unbekannt (erwartet: fünfstelliger "
+                             "Kreisschlüssel, z. B. 16052).")
+        if ags not in chosen:
+            chosen.append(ags)
+    if len(chosen) > MAX_SELECTED:
+        raise BadRequest(f"Höchstens {MAX_SELECTED} Kreise gleichzeitig.")
+    return chosen
+
+
+def _life_phase() -> str | None:
+    raw = _arg("lebensphase")
+    if raw in (None, "", "alle"):
+        return None
+    if raw not in LIFE_PHASES:
+        raise BadRequest(f"Lebensphase „{raw[:30]}“ ist unbekannt; erlaubt: alle, "
+                         f"{', '.join(LIFE_PHASES)}.")
+    return raw
+
+
+def _display():
+    display, problems = parse_display(request.query_string.decode("utf-8", "replace"))
+    if problems:
+        raise BadRequest(" ".join(problems))
+    return display
+
+
+def _page() -> export.Page:
+    return export.page_for(_arg("format") or "a4", _arg("breite_mm"))
+
+
+def _note() -> str:
+    return export.clean_note(request.args.get("notiz", ""))
+
+
+def _image_format(ext: str) -> str:
+    if ext not in export.IMAGE_FORMATS:
+        raise NotFound(f"Dateiformat „{ext[:10]}“ gibt es hier nicht; erlaubt: png, svg, pdf.")
+    return ext
+
+
+def _page_suffix(page: export.Page) -> str:
+    return "" if page.key == "a4" and "breit" not in page.label else page.key
+
+
+# --- routes -------------------------------------------------------------------------------------
+
+
+@downloads.get("/map.<ext>")
+def map_export(ext: str):
+    ext = _image_format(ext)
+    data = _data()
+    indicator = _indicator(data)
+    year = _year(data, [indicator]) or data.latest_year(indicator)
+    display, selected, page, note = _display(), _selected(data), _page(), _note()
+    fig = export.map_figure(data, indicator, year, display=display, selected=selected,
+                            note=note, page=page)
+    content = export.render(fig, ext, page)
+    name = export.file_name(indicator, year, "karte", _page_suffix(page), ext=ext)
+    return _send(content, ext, name)
+
+
+@downloads.get("/chart/<kind>.<ext>")
+def chart_export(kind: str, ext: str):
+    if kind not in CHARTS:
+        raise NotFound(f"Diagramm „{kind[:20]}“ gibt es nicht; erlaubt: {', '.join(CHARTS)}.")
+    ext = _image_format(ext)
+    data = _data()
+    page, note, selected = _page(), _note(), _selected(data)
+    if kind == "scatter":
+        x = _indicator(data, "x", required_text="Parameter „x“ und „y“ (Indikatoren der Achsen) "
+                                                "fehlen, z. B. ?x=sgb2_quote&y=kinderarmut")
+        y = _indicator(data, "y", required_text="Parameter „y“ (Indikator der senkrechten Achse) "
+                                                "fehlt, z. B. ?x=sgb2_quote&y=kinderarmut")
+        year = _year(data, [x, y])
+        fig = export.scatter_figure(data, x, y, year, selected=selected, note=note, page=page)
+        parts = [x, y, year]
+    else:
+        indicator = _indicator(data)
+        year = _year(data, [indicator])
+        if kind == "timeseries":
+            fig = export.timeseries_figure(data, indicator, selected, year, note=note, page=page)
+            parts = [indicator]
+        else:
+            year = year or data.latest_year(indicator)
+            fig = export.ranking_figure(data, indicator, year, display=_display(),
+                                        selected=selected, note=note, page=page)
+            parts = [indicator, year]
+    content = export.render(fig, ext, page)
+    name = export.file_name(*parts, CHARTS[kind], _page_suffix(page), ext=ext)
+    return _send(content, ext, name)
+
+
+@downloads.get("/profil.<ext>")
+def profile_export(ext: str):
+    if ext != "pdf":
+        raise NotFound("Das Regionenprofil gibt es als PDF: /export/profil.pdf?kreis=16052")
+    data = _data()
+    ags = _arg("kreis", "ags")
+    if not ags:
+        raise BadRequest("Parameter „kreis“ fehlt, z. B. /export/profil.pdf?kreis=16052")
+    if ags not in set(data.regions[Col.AGS]):
+        raise NotFound(f"Unbekannter Kreis „{ags[:12]}“ (erwartet: fünfstelliger "
+                       "Kreisschlüssel eines Thüringer Kreises, z. B. 16052).")
+    life_phase = _life_phase()
+    content = export.profile_pdf(data, ags, life_phase)
+    name = export.file_name("regionenprofil", ags, data.region_name(ags), life_phase, ext="pdf")
+    return _send(content, "pdf", name)
+
+
+@downloads.get("/data.<ext>")
+def data_export(ext: str):
+    if ext not in export.DATA_FORMATS:
+        raise NotFound(f"Dateiformat „{ext[:10]}“ gibt es hier nicht; erlaubt: csv, xlsx.")
+    data = _data()
+    indicator = _indicator(data)
+    year = _year(data, [indicator], allow_all=True)
+    if ext == "csv":
+        content = export.data_csv(data, indicator, year)
+    else:
+        content = export.data_xlsx(data, indicator, year)
+    name = export.file_name(indicator, year if year is not None else "alle_jahre", ext=ext)
+    return _send(content, ext, name)

@@ -1,0 +1,42 @@
+"""A planner downloads the map and the data of the current view from the export menus."""
+
+import io
+
+import pytest
+from PIL import Image
+
+pytestmark = pytest.mark.browser
+
+
+def _download(page, menu: str, item: str):
+    page.get_by_role("button", name=menu).click()
+    with page.expect_download(timeout=60000) as info:
+        page.locator(".dropdown-menu.show a.dropdown-item", has_text=item).click()
+    download = info.value
+    return download.suggested_filename, open(download.path(), "rb").read()
+
+
+def test_map_png_download_matches_the_view_on_screen(atlas_page, live_url):
+    atlas_page.open(live_url + "/?indicator=kinderarmut&year=2020&kreise=16052")
+    page = atlas_page.page
+    page.wait_for_function("document.querySelector('#heading').innerText.includes('2020')")
+    page.fill("#export-note", "Entwurf AG Sozialplanung")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(800)  # the menu links follow the note
+    name, content = _download(page, "Karte exportieren", "PNG für den Druck, A4 quer (300 dpi)")
+    assert name == "kinderarmut_2020_karte_a4.png" or name.startswith("kinderarmut_2020")
+    image = Image.open(io.BytesIO(content))
+    assert image.size == (3508, 2480)
+    assert round(image.info["dpi"][0]) == 300
+
+
+def test_data_csv_download_has_the_values_of_the_table(atlas_page, live_url, data):
+    atlas_page.open(live_url + "/?indicator=sgb2_quote&year=2021")
+    page = atlas_page.page
+    name, content = _download(page, "Daten exportieren", "CSV (Excel), angezeigtes Jahr")
+    assert name.endswith(".csv") and "sgb2_quote" in name
+    text = content.decode("utf-8-sig")
+    assert text.splitlines()[0].count(";") >= 3
+    gera = next(line for line in text.splitlines() if line.startswith("16052;"))
+    assert "12,65" in gera  # the value of the table, with decimal comma
+    assert atlas_page.console == []
