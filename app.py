@@ -37,6 +37,50 @@ def on_error(err: Exception) -> None:
     })
 
 
+def content_security_policy(script_hashes: list[str]) -> str:
+    """A CSP that Dash and plotly work with: own scripts plus the hashes of Dash's inline
+    scripts; inline styles (plotly sets them); no frames from elsewhere, no plugins."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self' " + " ".join(script_hashes),
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ])
+
+
+def add_security_headers(application: dash.Dash) -> None:
+    """Security headers on every response; the CSP is computed on the first response, when every
+    (clientside) callback is registered."""
+    policy: list[str] = []
+
+    @application.server.after_request
+    def headers(response):
+        if not policy:
+            policy.append(content_security_policy(application.csp_hashes()))
+        response.headers.setdefault("Content-Security-Policy", policy[0])
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+
+def warm_up(application: dash.Dash) -> None:
+    """Answer the first requests in-process, once per worker: Dash 4.4 sets itself up on the
+    first request, and two threads racing into that setup can answer 500 under threaded
+    gunicorn."""
+    client = application.server.test_client()
+    for path in ("/", "/_dash-layout", "/_dash-dependencies"):
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"Aufwärmen fehlgeschlagen: {path} antwortet {response.status_code}")
+
+
 def create_app() -> dash.Dash:
     data = get_data()  # built data loaded once per process; own data re-read when it changes
     pio.defaults.topojson = str(ASSETS / "topojson")
@@ -66,6 +110,8 @@ def create_app() -> dash.Dash:
     application.layout = lambda: layout(get_data())
     application.validation_layout = layout(data)
     register_callbacks()
+    add_security_headers(application)
+    warm_up(application)
     return application
 
 

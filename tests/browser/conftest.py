@@ -80,7 +80,10 @@ class Page:
 
 @pytest.fixture
 def atlas_page(browser, live_url):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="de-DE")
+    # Playwright's string predicates are evaluated with eval(), which our CSP forbids; the app
+    # itself is checked under its CSP in test_security_headers.py
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="de-DE",
+                                  bypass_csp=True)
     page = Page(context.new_page())
     yield page
     context.close()

@@ -72,7 +72,7 @@ def test_upload_preview_confirm_and_the_indicator_is_on_the_map(atlas_page, live
         assert "Jugendämter der Kreise" in page.inner_text("#attribution")
         assert any("Krippenquote (Test) · eigene Daten" in o for o in _indicator_options(page))
         # a fresh visit (another browser, as after a restart of the page) still lists it
-        context = browser.new_context(locale="de-DE")
+        context = browser.new_context(locale="de-DE", bypass_csp=True)
         other = context.new_page()
         other.goto(live_url + "/?indicator=test_krippe")
         other.wait_for_function(

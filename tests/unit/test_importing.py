@@ -174,3 +174,31 @@ def test_cli_import_and_list(genesis_12411, built_dir, monkeypatch, capsys):
         assert cli.main(["delete", "bev_cli"]) == 0
     finally:
         reset_data()
+
+
+def test_import_into_postgresql_like_a_second_host(genesis_12411, data, postgres_url):
+    """Several hosts share own data through PostgreSQL: an import on one is seen by another."""
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    schema = f"atlas_import_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(postgres_url)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = url.render_as_string(hide_password=False)
+    host_a, host_b = Store(url), Store(url)
+    try:
+        summary = importing.inspect(genesis_12411)
+        importing.import_series(summary, "12411-01-01-4/BEVSTD", META, data, host_a)
+        combined = data.with_own(host_b.indicators(), host_b.values())
+        assert combined.table("bev_genesis", 2024).set_index("ags").loc["16051", "value"] == 218793
+        assert host_b.revision() == host_a.revision() == 1
+    finally:
+        host_a.dispose()
+        host_b.dispose()
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()

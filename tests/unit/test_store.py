@@ -1,4 +1,4 @@
-"""Own data store: real SQLite files (and PostgreSQL when ATLAS_TEST_POSTGRES_URL is set), no mocks.
+"""Own data store: real SQLite files and a real PostgreSQL server (started by the test run), no mocks.
 
 What a planner would notice: an import is there completely or not at all, texts and numbers come
 back exactly as typed, a missing value stays missing, two imports at the same moment both land,
@@ -94,12 +94,7 @@ def url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'eigene_daten.sqlite'}"
         return
-    base = os.environ.get("ATLAS_TEST_POSTGRES_URL", "").strip()
-    if not base:
-        pytest.skip(
-            "PostgreSQL not tested: set ATLAS_TEST_POSTGRES_URL "
-            "(e.g. postgresql+psycopg://user@localhost/atlas_test) to run these tests against it"
-        )
+    base = request.getfixturevalue("postgres_url")  # started by the test run, see conftest
     from sqlalchemy import create_engine
 
     schema = f"atlas_test_{uuid.uuid4().hex[:12]}"

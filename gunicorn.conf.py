@@ -1,0 +1,20 @@
+"""gunicorn settings for the atlas: `gunicorn app:server` picks this file up from the project folder.
+
+Every worker imports app.py, which loads the data once and warms Dash up before the worker takes
+requests. All per-user state lives in the browser and the URL, so workers (and hosts behind a load
+balancer) are interchangeable. Environment: ATLAS_BIND, ATLAS_WORKERS, ATLAS_THREADS.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "app:server"
+bind = os.environ.get("ATLAS_BIND", "127.0.0.1:8050")
+workers = int(os.environ.get("ATLAS_WORKERS", min(4, multiprocessing.cpu_count())))
+worker_class = "gthread"
+threads = int(os.environ.get("ATLAS_THREADS", "4"))
+timeout = 120  # a profile PDF may take a few seconds on a busy machine
+graceful_timeout = 30
+limit_request_line = 8190  # long shareable view URLs
+limit_request_field_size = 8190
+accesslog = "-"
