@@ -1,7 +1,8 @@
 """gunicorn settings for the atlas: `gunicorn app:server` picks this file up from the project folder.
 
-Every worker imports app.py, which loads the data once and warms Dash up before the worker takes
-requests. All per-user state lives in the browser and the URL, so workers (and hosts behind a load
+The master imports app.py once before it opens the port (``preload_app``): the data is loaded and
+Dash is warmed up before any request can arrive, and the workers are forked from that state
+(sharing its memory). The export browser and database connections start in each worker. All per-user state lives in the browser and the URL, so workers (and hosts behind a load
 balancer) are interchangeable. Environment: ATLAS_BIND, ATLAS_WORKERS, ATLAS_THREADS.
 """
 
@@ -9,6 +10,7 @@ import multiprocessing
 import os
 
 wsgi_app = "app:server"
+preload_app = True
 bind = os.environ.get("ATLAS_BIND", "127.0.0.1:8050")
 workers = int(os.environ.get("ATLAS_WORKERS", min(4, multiprocessing.cpu_count())))
 worker_class = "gthread"

@@ -89,10 +89,12 @@ def test_gunicorn_two_workers_answer_first_requests_on_fresh_starts(built_dir, t
             [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "--workers", "2",
              "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        results, failure = [], None
         try:
             _wait_for_port(port, process)
             results = _first_requests(f"http://127.0.0.1:{port}")
-            assert all(status == 200 for _, status in results), (start, results)
+        except Exception as exc:  # noqa: BLE001 - reported below with gunicorn's log
+            failure = exc
         finally:
             process.send_signal(signal.SIGTERM)
             try:
@@ -100,4 +102,7 @@ def test_gunicorn_two_workers_answer_first_requests_on_fresh_starts(built_dir, t
             except subprocess.TimeoutExpired:
                 process.kill()
                 _, stderr = process.communicate()
-        assert b"Traceback" not in stderr, stderr.decode(errors="replace")[-3000:]
+        log = stderr.decode(errors="replace")[-4000:]
+        assert failure is None, f"Start {start + 1}: {failure!r}\n{log}"
+        assert all(status == 200 for _, status in results), (start, results)
+        assert "Traceback" not in log, log
