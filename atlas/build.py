@@ -29,6 +29,17 @@ BOUNDARY_FILE = "geo/th_kreise_vg5000_2023.geojson"
 GEBIETSSTAND = "31.12.2023"
 SIMPLIFY_TOLERANCE_M = 100.0
 
+#: The newest Gemeinde boundaries with keys in the sources (Thuringia has merged Gemeinden since).
+GEMEINDE_BOUNDARY_FILE = "geo/th_gemeinden_vg5000_2021-01-01.geojson"
+GEMEINDE_GEBIETSSTAND = "01.01.2021"
+#: VG5000 is already generalised (about 9,400 vertices for 631 Gemeinden): 100 m, as for the
+#: Kreise, only drops redundant points, keeps every shape and gives about 275 KB.
+GEMEINDE_SIMPLIFY_TOLERANCE_M = 100.0
+
+#: Gemeinde keys that changed after the Gebietsstand of the Gemeinde boundaries: new key → key of
+#: the boundary file. Eisenach (16056000) joined the Wartburgkreis on 01.07.2021 as 16063105.
+GEMEINDE_KEY_CHANGES = {"16063105": "16056000"}
+
 #: Where each reader finds its files in a sources folder (glob patterns) and how it reads them.
 READER_FILES: dict[str, tuple[tuple[str, ...], Callable[[Path], pd.DataFrame]]] = {
     "inkar2024": (("indicators/inkar2024/*th_kreise_long.csv",), readers.read_inkar_long),
@@ -45,6 +56,8 @@ READER_FILES: dict[str, tuple[tuple[str, ...], Callable[[Path], pd.DataFrame]]] 
 # built files, relative to the data folder
 GEO_OUT = Path("geo/kreise.geojson")
 REGIONS_OUT = Path("indicators/regions.csv")
+GEMEINDE_GEO_OUT = Path("geo/gemeinden.geojson")
+GEMEINDEN_OUT = Path("indicators/gemeinden.csv")
 VALUES_OUT = Path("indicators/values.csv")
 INFO_OUT = Path("indicators/build_info.json")
 
@@ -61,6 +74,11 @@ class BuildReport:
     outside_thuringia: int = 0
     historic: dict[str, int] = field(default_factory=dict)
     geo_bytes: int = 0
+    gemeinden: int = 0
+    gemeinde_geo_bytes: int = 0
+    #: Gemeinde-level rows with a Thuringian key outside the Gemeinde boundaries (older or newer
+    #: Gebietsstand); only those with a value count, "-" rows of dissolved Gemeinden do not.
+    gemeinden_unmatched: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
@@ -70,12 +88,18 @@ class BuildReport:
             f"Quellordner: {self.sources}",
             f"Gebiete: {self.regions} Kreise (Gebietsstand {GEBIETSSTAND}), "
             f"Grenzen {self.geo_bytes / 1024:.0f} KB",
+            (f"Gemeinden: {self.gemeinden} (Gebietsstand {GEMEINDE_GEBIETSSTAND}), "
+             f"Grenzen {self.gemeinde_geo_bytes / 1024:.0f} KB") if self.gemeinden
+            else "Gemeinden: keine Gemeindegrenzen im Quellordner",
             f"Indikatoren: {self.indicators_with_values} von {self.indicators} mit Werten",
             f"Jahre: {years}",
             f"Werte: {self.values} (davon {self.missing_values} fehlend/gesperrt)",
         ]
         if self.outside_thuringia:
             lines.append(f"Zeilen außerhalb Thüringens ignoriert: {self.outside_thuringia}")
+        if self.gemeinden_unmatched:
+            lines.append(f"Gemeindewerte ohne Gemeinde im Gebietsstand {GEMEINDE_GEBIETSSTAND} "
+                         f"ignoriert: {self.gemeinden_unmatched}")
         for ags, count in self.historic.items():
             lines.append(
                 f"Historischer Kreis {HISTORIC_KREISE[ags]} ({ags}): {count} Werte als historisch "
@@ -130,31 +154,83 @@ def _read_reader(sources: Path, reader: str, codes: set[str], known: set[str]) -
     return pd.concat(parts, ignore_index=True)
 
 
+def gemeinde_key_map(gemeinden: pd.DataFrame) -> dict[str, str]:
+    """Other keys under which sources give a Gemeinde of the boundary file → its 8-digit AGS.
+
+    * A kreisfreie Stadt is one Gemeinde; Gemeinde tables (Zensus 2022 1000A) give it with its
+      5-digit Kreis key: ``16051`` → ``16051000`` (every Kreis key with exactly one Gemeinde, also
+      the historic Eisenach ``16056``).
+    * Keys changed since the Gebietsstand of the boundaries (:data:`GEMEINDE_KEY_CHANGES`).
+    """
+    if gemeinden.empty:
+        return {}
+    ags = gemeinden[Col.AGS].astype(str)
+    per_kreis = ags.groupby(ags.str[:5]).agg(list)
+    mapping = {kreis: keys[0] for kreis, keys in per_kreis.items() if len(keys) == 1}
+    known = set(ags)
+    mapping.update({new: old for new, old in GEMEINDE_KEY_CHANGES.items() if old in known})
+    return mapping
+
+
+def _gemeinde_rows(rows: pd.DataFrame, gemeinden: set[str], key_map: dict[str, str],
+                   report: BuildReport) -> pd.DataFrame:
+    """Rows of a Gemeinde-level series: keys mapped to the Gemeinden of the boundary file.
+
+    Rows of other Länder are ignored and counted; Thuringian Kreis rows (other than kreisfreie
+    Städte) are no Gemeinde values and dropped; Thuringian Gemeinde keys outside the boundary file
+    (dissolved or new Gemeinden) are dropped and counted when they carry a value. Where a mapped key
+    and the boundary key both have a row, the one with a value wins.
+    """
+    rows = rows.assign(**{Col.AGS: rows[Col.AGS].map(lambda a: key_map.get(a, a))})
+    thuringian = rows[Col.AGS].str.startswith(LAND_AGS)
+    report.outside_thuringia += int((~thuringian).sum())
+    inside = rows[Col.AGS].isin(gemeinden) | (rows[Col.AGS] == LAND_AGS)
+    lost = rows[thuringian & ~inside & (rows[Col.AGS].str.len() == 8) & rows[Col.VALUE].notna()]
+    report.gemeinden_unmatched += len(lost)
+    return rows[inside]
+
+
 def collect_values(
-    sources: Path, catalogue: Catalogue, kreise: set[str], report: BuildReport
+    sources: Path, catalogue: Catalogue, kreise: set[str], report: BuildReport,
+    gemeinden: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Join every catalogue series to the Kreise; later series of an indicator win per year."""
+    """Join every catalogue series to the regions of its level (Kreise or ``gemeinden``, the
+    Gemeinden of the boundary file); later series of an indicator win per year."""
     wanted: dict[str, set[str]] = {}
     for ind in catalogue.indicators:
         for s in ind.series:
             wanted.setdefault(s.source, set()).add(s.code)
     known = kreise | set(HISTORIC_KREISE) | {LAND_AGS}
+    gemeinden = gemeinden if gemeinden is not None else pd.DataFrame(columns=[Col.AGS])
+    gemeinde_keys = set(gemeinden[Col.AGS])
+    key_map = gemeinde_key_map(gemeinden)
     raw = {reader: _read_reader(sources, reader, codes, known) for reader, codes in wanted.items()}
     frames = []
     for ind in catalogue.indicators:
+        if ind.level == "gemeinde" and not gemeinde_keys:
+            report.warnings.append(f"Indikator {ind.id}: keine Gemeindegrenzen "
+                                   f"({GEMEINDE_BOUNDARY_FILE}) im Quellordner, Werte übergangen")
+            continue
         pieces = []
         for rank, s in enumerate(ind.series):
             rows = raw[s.source]
             rows = rows[rows[Col.CODE] == s.code]
-            inside = rows[Col.AGS].isin(known)
-            report.outside_thuringia += int((~inside).sum())
-            rows = rows[inside]
-            pieces.append(rows.assign(_rank=rank))
+            if ind.level == "gemeinde":
+                rows = _gemeinde_rows(rows, gemeinde_keys, key_map, report)
+            else:
+                inside = rows[Col.AGS].isin(known)
+                report.outside_thuringia += int((~inside).sum())
+                rows = rows[inside]
+            pieces.append(rows.assign(_rank=rank, _has=rows[Col.VALUE].notna()))
         if not pieces or all(p.empty for p in pieces):
             report.warnings.append(f"Indikator {ind.id}: keine Werte in den Quellen gefunden")
             continue
         joined = pd.concat(pieces, ignore_index=True)
-        joined = joined.sort_values("_rank").drop_duplicates([Col.AGS, Col.YEAR], keep="last")
+        if ind.level == "gemeinde":  # later series win; within a series, a value beats "-"
+            joined = joined.sort_values(["_rank", "_has"], kind="stable")
+        else:
+            joined = joined.sort_values("_rank")
+        joined = joined.drop_duplicates([Col.AGS, Col.YEAR], keep="last")
         frames.append(
             joined.assign(**{Col.INDICATOR: ind.id})[
                 [Col.INDICATOR, Col.AGS, Col.YEAR, Col.VALUE, Col.STATUS]
@@ -172,6 +248,7 @@ def _atomic_write(target: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # readable by a server running as another user (mkstemp: 600)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -210,18 +287,23 @@ def build(
         }
     )
     kreise = set(regions[Col.AGS])
+    gemeinden, gemeinde_geo_bytes = read_gemeinden(folder, boundaries, regions, report)
 
     counts = {i.id for i in catalogue.indicators if i.kind == "count"}
-    values = flag_jumps(collect_values(folder, catalogue, kreise, report), counts)
+    values = flag_jumps(collect_values(folder, catalogue, kreise, report, gemeinden), counts)
     for row in values[values[Col.STATUS] == JUMP_STATUS].itertuples(index=False):
+        level = "Gemeinde" if len(row.ags) == 8 else "Kreis"
         report.warnings.append(
-            f"Indikator {row.indicator}, Kreis {row.ags}, {row.year}: Wert {row.value:g} weicht "
+            f"Indikator {row.indicator}, {level} {row.ags}, {row.year}: Wert {row.value:g} weicht "
             "stark von den Nachbarjahren ab – als „auffällig“ markiert, Quelle prüfen"
         )
 
     report.regions = len(regions)
+    report.gemeinden = len(gemeinden)
+    report.gemeinde_geo_bytes = len(gemeinde_geo_bytes or b"")
     report.indicators = len(catalogue.indicators)
-    with_values = values[values[Col.VALUE].notna() & values[Col.AGS].isin(kreise)]
+    with_values = values[values[Col.VALUE].notna()
+                         & values[Col.AGS].isin(kreise | set(gemeinden[Col.AGS]))]
     report.indicators_with_values = with_values[Col.INDICATOR].nunique()
     if not with_values.empty:
         report.years = (int(with_values[Col.YEAR].min()), int(with_values[Col.YEAR].max()))
@@ -240,15 +322,79 @@ def build(
         "gebietsstand": GEBIETSSTAND,
         "boundary_file": BOUNDARY_FILE,
         "regions": report.regions,
+        "gemeinde_gebietsstand": GEMEINDE_GEBIETSSTAND if report.gemeinden else None,
+        "gemeinde_boundary_file": GEMEINDE_BOUNDARY_FILE if report.gemeinden else None,
+        "gemeinden": report.gemeinden,
         "indicators_with_values": report.indicators_with_values,
         "warnings": report.warnings,
     }
-    _atomic_write(out / GEO_OUT, geo_bytes)
-    _atomic_write(out / REGIONS_OUT, regions.to_csv(index=False).encode("utf-8"))
-    _atomic_write(out / VALUES_OUT, values.to_csv(index=False).encode("utf-8"))
-    _atomic_write(out / INFO_OUT, json.dumps(info, ensure_ascii=False, indent=2).encode("utf-8"))
+    outputs = [(GEO_OUT, geo_bytes),
+               (REGIONS_OUT, regions.to_csv(index=False).encode("utf-8"))]
+    if gemeinde_geo_bytes is not None:
+        outputs += [(GEMEINDE_GEO_OUT, gemeinde_geo_bytes),
+                    (GEMEINDEN_OUT, gemeinden.to_csv(index=False).encode("utf-8"))]
+    outputs += [(VALUES_OUT, values.to_csv(index=False).encode("utf-8")),
+                (INFO_OUT, json.dumps(info, ensure_ascii=False, indent=2).encode("utf-8"))]
+    for target, payload in outputs:
+        _atomic_write(out / target, payload)
+    if gemeinde_geo_bytes is None:  # no Gemeinde boundaries: no stale Gemeinde level either
+        for stale in (GEMEINDE_GEO_OUT, GEMEINDEN_OUT):
+            (out / stale).unlink(missing_ok=True)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def read_gemeinden(
+    folder: Path, kreise: pd.DataFrame, regions: pd.DataFrame, report: BuildReport
+) -> tuple[pd.DataFrame, bytes | None]:
+    """The Thuringian Gemeinden of :data:`GEMEINDE_BOUNDARY_FILE` (``ags, name, bez, kind,
+    kreis``) and their simplified GeoJSON (properties ``AGS, GEN, BEZ, KREIS``).
+
+    ``kreis`` is the current Kreis (Gebietsstand :data:`GEBIETSSTAND`) holding most of the
+    Gemeinde's area: ``AGS[:5]`` except where Kreise changed after 01.01.2021 (Eisenach 16056000 →
+    Wartburgkreis 16063). Without the file the Gemeinde level stays empty (warning, no error).
+
+    Raises
+    ------
+    SourceError
+        When the file is unreadable, a Gemeinde lies in no current Kreis or the simplification
+        breaks a geometry.
+    """
+    empty = pd.DataFrame(columns=[Col.AGS, Col.NAME, "bez", "kind", "kreis"])
+    path = folder / GEMEINDE_BOUNDARY_FILE
+    if not path.exists():
+        report.warnings.append(f"Keine Gemeindegrenzen ({GEMEINDE_BOUNDARY_FILE}) im Quellordner: "
+                               "die Gemeindeebene bleibt leer")
+        return empty, None
+    gemeinden = geo.read_boundaries(path, level="gemeinde")
+    located = geo.containing_region(gemeinden, kreise).set_index("AGS")
+    gemeinden["KREIS"] = gemeinden["AGS"].map(located["region"])
+    outside = gemeinden[located.loc[gemeinden["AGS"], "share"].to_numpy() < 0.5]
+    if not outside.empty:
+        bad = outside.iloc[0]
+        raise SourceError(path, f"Gemeinde {bad['GEN']} ({bad['AGS']}) liegt in keinem Kreis "
+                          f"des Gebietsstands {GEBIETSSTAND}",
+                          hint="Kreis- und Gemeindegrenzen müssen zu Thüringen gehören.")
+    for row in gemeinden[gemeinden["KREIS"] != gemeinden["AGS"].str[:5]].itertuples():
+        report.warnings.append(
+            f"Gemeinde {row.GEN} ({row.AGS}, Gebietsstand {GEMEINDE_GEBIETSSTAND}) liegt heute "
+            f"überwiegend im Kreis {row.KREIS} und wird diesem zugeordnet")
+    try:
+        simplified = geo.simplify(gemeinden, GEMEINDE_SIMPLIFY_TOLERANCE_M)
+    except ValueError as exc:
+        raise SourceError(path, str(exc)) from exc
+    payload = geo.geojson_bytes(geo.to_geojson(simplified, extra=("KREIS",)))
+    kreisfrei = set(regions.loc[regions["kind"] == "kreisfreie Stadt", Col.AGS])
+    single = gemeinden.groupby("KREIS")["AGS"].transform("size") == 1
+    table = pd.DataFrame({
+        Col.AGS: gemeinden["AGS"],
+        Col.NAME: gemeinden["GEN"],
+        "bez": gemeinden["BEZ"],
+        "kind": [geo.gemeinde_kind(bez, k in kreisfrei and one)
+                 for bez, k, one in zip(gemeinden["BEZ"], gemeinden["KREIS"], single)],
+        "kreis": gemeinden["KREIS"],
+    })
+    return table.reset_index(drop=True), payload
 
 
 def is_built(out: Path | None = None) -> bool:

@@ -30,6 +30,8 @@ POLARITIES: dict[str, str] = {
 }
 
 KINDS = ("rate", "count")
+#: Region levels an indicator can be given for: the 22 Kreise or the Gemeinden (8-digit AGS).
+LEVELS: dict[str, str] = {"kreis": "Kreise", "gemeinde": "Gemeinden"}
 READERS = ("inkar2024", "inkar2021", "tidy", "gisd", "ba", "genesis")
 
 
@@ -81,6 +83,7 @@ class Indicator:
     series: tuple[Series, ...]
     breaks: tuple[Break, ...] = ()
     own: bool = False  # imported by a user (issue "Own data")
+    level: str = "kreis"  # "kreis" or "gemeinde": the regions the values belong to (LEVELS)
 
 
 @dataclass(frozen=True)
@@ -105,10 +108,11 @@ class Catalogue:
         return self.sources[indicator.source]
 
     def filter(
-        self, life_phase: str | None = None, area: str | None = None, ids: set[str] | None = None
+        self, life_phase: str | None = None, area: str | None = None, ids: set[str] | None = None,
+        level: str | None = None,
     ) -> list[Indicator]:
-        """Indicators matching a life phase and an area (None or "alle" = no filter), in catalogue
-        order grouped by area order."""
+        """Indicators matching a life phase, an area and a level (None or "alle" = no filter), in
+        catalogue order grouped by area order."""
         order = {a.id: i for i, a in enumerate(self.areas)}
         chosen = [
             ind
@@ -116,6 +120,7 @@ class Catalogue:
             if (not life_phase or life_phase == "alle" or life_phase in ind.life_phases)
             and (not area or area == "alle" or ind.area == area)
             and (ids is None or ind.id in ids)
+            and (not level or level == "alle" or ind.level == level)
         ]
         return sorted(chosen, key=lambda ind: order.get(ind.area, 99))
 
@@ -162,6 +167,8 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
             problems.append(f"Polarität muss eine von {list(POLARITIES)} sein")
         if entry["kind"] not in KINDS:
             problems.append(f"kind muss eine von {list(KINDS)} sein")
+        if entry.get("level", "kreis") not in LEVELS:
+            problems.append(f"Ebene (level) muss eine von {list(LEVELS)} sein")
         if entry["source"] not in sources:
             problems.append(f"unbekannte Quelle „{entry['source']}“")
         if bad := [s["source"] for s in entry["series"] if s.get("source") not in READERS]:
@@ -185,6 +192,7 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
                 table=entry["table"],
                 series=tuple(Series(s["source"], str(s["code"])) for s in entry["series"]),
                 breaks=tuple(Break(int(b["year"]), b["label"]) for b in entry.get("breaks", [])),
+                level=entry.get("level", "kreis"),
             )
         )
     return Catalogue(tuple(areas), tuple(indicators), sources)

@@ -12,7 +12,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from atlas.build import GEO_OUT, INFO_OUT, REGIONS_OUT, VALUES_OUT, is_built
+from atlas.build import (
+    GEMEINDE_GEBIETSSTAND,
+    GEMEINDE_GEO_OUT,
+    GEMEINDEN_OUT,
+    GEO_OUT,
+    INFO_OUT,
+    REGIONS_OUT,
+    VALUES_OUT,
+    gemeinde_key_map,
+    is_built,
+)
 from atlas.catalogue import Catalogue, Indicator, Source, default_catalogue
 from atlas.errors import AtlasError
 from atlas.paths import data_dir
@@ -20,7 +30,20 @@ from atlas.schema import EISENACH_AGS, HISTORIC_KREISE, LAND_AGS, LAND_NAME, WAR
 
 MEDIAN_LABEL = "Median der Kreise"
 SUM_LABEL = "Thüringen (Summe der Kreise)"
+GEMEINDE_MEDIAN_LABEL = "Median der Gemeinden"
+GEMEINDE_SUM_LABEL = "Thüringen (Summe der Gemeinden)"
 OFFICIAL_LABEL = LAND_NAME
+
+#: Columns of :attr:`AtlasData.gemeinden`.
+GEMEINDE_COLUMNS = [Col.AGS, Col.NAME, "bez", "kind", "kreis", "kreis_name", "label"]
+
+
+def _empty_gemeinden() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=str) for c in GEMEINDE_COLUMNS})
+
+
+def _empty_collection() -> dict:
+    return {"type": "FeatureCollection", "features": []}
 
 
 class DataNotBuilt(AtlasError):
@@ -32,7 +55,7 @@ class Reference:
     """The Thüringen reference for one indicator and year."""
 
     value: float
-    label: str  # "Thüringen", "Median der Kreise" or "Thüringen (Summe der Kreise)"
+    label: str  # "Thüringen", "Median der Kreise|Gemeinden", "Thüringen (Summe der Kreise|…)"
     basis: str  # "amtlich", "median", "summe", "" when missing
 
     @property
@@ -42,32 +65,94 @@ class Reference:
 
 @dataclass(frozen=True, eq=False)  # identity hash: usable as a cache key
 class AtlasData:
+    """The built data: regions per level, boundaries, values. Never mutated.
+
+    Two levels: ``regions``/``geojson`` are the 22 current Kreise; ``gemeinden``/
+    ``gemeinde_geojson`` the Gemeinden of the Gemeinde boundaries (Gebietsstand
+    :attr:`gemeinde_gebietsstand`), empty for builds without them. Every indicator belongs to one
+    level (:meth:`level`); years, tables, references and series are formed over that level's
+    regions.
+    """
+
     catalogue: Catalogue
     regions: pd.DataFrame  # ags, name, bez, kind — the 22 current Kreise
     geojson: dict = field(hash=False)
     values: pd.DataFrame = field(hash=False)
     info: dict = field(hash=False)
     _by_indicator: dict = field(hash=False, repr=False, default_factory=dict)
+    #: ags (8 digits), name, bez, kind, kreis (current Kreis), kreis_name, label (unique name)
+    gemeinden: pd.DataFrame = field(hash=False, repr=False, default_factory=_empty_gemeinden)
+    #: properties AGS, GEN, BEZ, KREIS and (added on loading) KIND, KREIS_NAME
+    gemeinde_geojson: dict = field(hash=False, repr=False, default_factory=_empty_collection)
 
     @classmethod
-    def from_frames(cls, catalogue, regions, geojson, values, info) -> "AtlasData":
+    def from_frames(cls, catalogue, regions, geojson, values, info, gemeinden=None,
+                    gemeinde_geojson=None) -> "AtlasData":
         values = values.copy()
         values[Col.AGS] = values[Col.AGS].astype(str)
         values[Col.STATUS] = values[Col.STATUS].fillna("").astype(str)
         by_indicator = {key: frame.reset_index(drop=True) for key, frame in values.groupby(Col.INDICATOR)}
-        return cls(catalogue, regions, geojson, values, info, by_indicator)
+        gemeinden = _prepare_gemeinden(gemeinden, regions)
+        gemeinde_geojson = _prepare_gemeinde_geojson(gemeinde_geojson, gemeinden)
+        return cls(catalogue, regions, geojson, values, info, by_indicator, gemeinden,
+                   gemeinde_geojson)
 
     def with_own(self, own: list, own_values: pd.DataFrame) -> "AtlasData":
         """A new AtlasData with the planners' own indicators (:mod:`atlas.store`) added to the
-        catalogue and their values to the tables; ``self`` stays unchanged."""
+        catalogue and their values to the tables; ``self`` stays unchanged.
+
+        Values of own Gemeinde indicators (``level == "gemeinde"``) are keyed like the built ones:
+        a kreisfreie Stadt given with its Kreis key (``16051``) becomes its Gemeinde
+        (``16051000``), Eisenach's key since 2021 (``16063105``) the Gemeinde ``16056000``.
+        """
         if not own:
             return self
         indicators = tuple(own_indicator(o) for o in own)
         sources = dict(self.catalogue.sources)
         sources.update({ind.source: own_source(o) for ind, o in zip(indicators, own)})
         catalogue = Catalogue(self.catalogue.areas, self.catalogue.indicators + indicators, sources)
-        values = pd.concat([self.values, own_values[self.values.columns]], ignore_index=True)
-        return AtlasData.from_frames(catalogue, self.regions, self.geojson, values, self.info)
+        own_values = own_values[self.values.columns]
+        gemeinde_ids = {ind.id for ind in indicators if ind.level == "gemeinde"}
+        if gemeinde_ids and not own_values.empty:
+            key_map = gemeinde_key_map(self.gemeinden)
+            own_values = own_values.copy()
+            own_values[Col.AGS] = own_values[Col.AGS].astype(str)
+            mask = own_values[Col.INDICATOR].isin(gemeinde_ids)
+            own_values.loc[mask, Col.AGS] = own_values.loc[mask, Col.AGS].map(
+                lambda a: key_map.get(a, a))
+        values = pd.concat([self.values, own_values], ignore_index=True)
+        return AtlasData.from_frames(catalogue, self.regions, self.geojson, values, self.info,
+                                     self.gemeinden, self.gemeinde_geojson)
+
+    # --- levels --------------------------------------------------------------------------------
+    def level(self, indicator_id: str) -> str:
+        """``"kreis"`` or ``"gemeinde"``: the regions the indicator's values belong to."""
+        return self.indicator(indicator_id).level
+
+    def level_regions(self, level: str = "kreis") -> pd.DataFrame:
+        """The regions of a level: the 22 Kreise or the Gemeinden (empty in older builds)."""
+        return self.gemeinden if level == "gemeinde" else self.regions
+
+    def level_geojson(self, level: str = "kreis") -> dict:
+        return self.gemeinde_geojson if level == "gemeinde" else self.geojson
+
+    def available_levels(self) -> list[str]:
+        """Levels with at least one indicator with values (always ``"kreis"`` first)."""
+        levels = ["kreis"]
+        if not self.gemeinden.empty and self.available_indicators(level="gemeinde"):
+            levels.append("gemeinde")
+        return levels
+
+    @property
+    def gemeinde_gebietsstand(self) -> str:
+        """Gebietsstand of the Gemeinde boundaries ("01.01.2021"), "" without Gemeinde level."""
+        if self.gemeinden.empty:
+            return ""
+        return self.info.get("gemeinde_gebietsstand") or GEMEINDE_GEBIETSSTAND
+
+    def kreis_gemeinden(self, kreis: str) -> list[str]:
+        """AGS of the Gemeinden of a current Kreis (Eisenach's Gemeinde in the Wartburgkreis)."""
+        return self.gemeinden.loc[self.gemeinden["kreis"] == kreis, Col.AGS].tolist()
 
     # --- catalogue helpers ---------------------------------------------------------------------
     def indicator(self, indicator_id: str) -> Indicator:
@@ -76,14 +161,22 @@ class AtlasData:
     def has_values(self, indicator_id: str) -> bool:
         return bool(self.years(indicator_id))
 
-    def available_indicators(self, life_phase=None, area=None) -> list[Indicator]:
-        """Catalogue entries with values, filtered by life phase and area."""
-        return [i for i in self.catalogue.filter(life_phase, area) if self.has_values(i.id)]
+    def available_indicators(self, life_phase=None, area=None, level: str = "kreis"
+                             ) -> list[Indicator]:
+        """Catalogue entries of a level (``"kreis"`` or ``"gemeinde"``) with values, filtered by
+        life phase and area."""
+        return [i for i in self.catalogue.filter(life_phase, area, level=level)
+                if self.has_values(i.id)]
 
     def region_name(self, ags: str) -> str:
+        """Name of a Kreis or Gemeinde (Gemeinde names that occur twice with their Kreis)."""
         match = self.regions.loc[self.regions[Col.AGS] == ags, Col.NAME]
         if not match.empty:
             return str(match.iloc[0])
+        if len(ags) == 8:
+            match = self.gemeinden.loc[self.gemeinden[Col.AGS] == ags, "label"]
+            if not match.empty:
+                return str(match.iloc[0])
         return HISTORIC_KREISE.get(ags, LAND_NAME if ags == LAND_AGS else ags)
 
     # --- values --------------------------------------------------------------------------------
@@ -91,10 +184,15 @@ class AtlasData:
         self.catalogue.indicator(indicator_id)  # raises UnknownIndicator
         return self._by_indicator.get(indicator_id, self.values.iloc[0:0])
 
+    def _level_regions_of(self, indicator_id: str) -> pd.DataFrame:
+        return self.level_regions(self.level(indicator_id))
+
     def years(self, indicator_id: str) -> list[int]:
-        """Years in which at least one current Kreis has a value."""
+        """Years in which at least one region of the indicator's level (a current Kreis or a
+        Gemeinde) has a value."""
         rows = self._rows(indicator_id)
-        rows = rows[rows[Col.VALUE].notna() & rows[Col.AGS].isin(self.regions[Col.AGS])]
+        regions = self._level_regions_of(indicator_id)
+        rows = rows[rows[Col.VALUE].notna() & rows[Col.AGS].isin(regions[Col.AGS])]
         return sorted(int(y) for y in rows[Col.YEAR].unique())
 
     def latest_year(self, indicator_id: str) -> int | None:
@@ -102,39 +200,50 @@ class AtlasData:
         return years[-1] if years else None
 
     def table(self, indicator_id: str, year: int) -> pd.DataFrame:
-        """One row per current Kreis: ``ags, name, kind, value, status, rank``.
+        """One row per region of the indicator's level: ``ags, name, kind, value, status, rank``
+        (22 Kreise; for Gemeinde indicators every Gemeinde, plus ``kreis, kreis_name``).
 
         Missing values stay NaN with status "keine Daten" (or the source's reason). ``rank`` is
-        direction-aware: 1 = most risk for risk indicators, 1 = highest value otherwise (see
-        :func:`rank_note`).
+        direction-aware among the regions of the level: 1 = most risk for risk indicators,
+        1 = highest value otherwise (see :func:`rank_note`).
         """
         ind = self.indicator(indicator_id)
         rows = self._rows(indicator_id)
         rows = rows[rows[Col.YEAR] == year][[Col.AGS, Col.VALUE, Col.STATUS]]
-        table = self.regions[[Col.AGS, Col.NAME, "kind"]].merge(rows, on=Col.AGS, how="left")
+        regions = self.level_regions(ind.level)
+        table = regions[[Col.AGS, Col.NAME, "kind"]].merge(rows, on=Col.AGS, how="left")
         table[Col.STATUS] = table[Col.STATUS].fillna("")
         table.loc[table[Col.VALUE].isna() & (table[Col.STATUS] == ""), Col.STATUS] = "keine Daten"
         ascending = ind.polarity == "protective"
         table["rank"] = table[Col.VALUE].rank(ascending=ascending, method="min").astype("Int64")
+        if ind.level == "gemeinde":
+            info = regions.set_index(Col.AGS)
+            table["kreis"] = table[Col.AGS].map(info["kreis"])
+            table["kreis_name"] = table[Col.AGS].map(info["kreis_name"])
         return table
 
     def reference(self, indicator_id: str, year: int) -> Reference:
-        """Official Land value where a source provides it; else the sum of all Kreise for counts;
-        else the median of the Kreise (labelled as such)."""
+        """Official Land value where a source provides it; else the sum of all regions of the
+        indicator's level for counts (only when every region has a value); else their median
+        (labelled as such: "Median der Kreise" / "Median der Gemeinden")."""
         ind = self.indicator(indicator_id)
+        gemeinde = ind.level == "gemeinde"
+        median_label = GEMEINDE_MEDIAN_LABEL if gemeinde else MEDIAN_LABEL
+        sum_label = GEMEINDE_SUM_LABEL if gemeinde else SUM_LABEL
+        regions = self.level_regions(ind.level)
         rows = self._rows(indicator_id)
         rows = rows[rows[Col.YEAR] == year]
         land = rows[(rows[Col.AGS] == LAND_AGS) & rows[Col.VALUE].notna()]
         if not land.empty:
             return Reference(float(land[Col.VALUE].iloc[0]), OFFICIAL_LABEL, "amtlich")
-        kreise = rows[rows[Col.AGS].isin(self.regions[Col.AGS])][Col.VALUE].dropna()
+        kreise = rows[rows[Col.AGS].isin(regions[Col.AGS])][Col.VALUE].dropna()
         if kreise.empty:
-            return Reference(math.nan, MEDIAN_LABEL, "")
+            return Reference(math.nan, median_label, "")
         if ind.kind == "count":
-            if len(kreise) == len(self.regions):
-                return Reference(float(kreise.sum()), SUM_LABEL, "summe")
-            return Reference(math.nan, SUM_LABEL, "")
-        return Reference(float(kreise.median()), MEDIAN_LABEL, "median")
+            if len(kreise) == len(regions):
+                return Reference(float(kreise.sum()), sum_label, "summe")
+            return Reference(math.nan, sum_label, "")
+        return Reference(float(kreise.median()), median_label, "median")
 
     def reference_series(self, indicator_id: str) -> pd.DataFrame:
         """``year, value, label, basis`` for every year of the indicator."""
@@ -146,7 +255,8 @@ class AtlasData:
         return pd.DataFrame(records, columns=[Col.YEAR, Col.VALUE, "label", Col.BASIS])
 
     def series(self, indicator_id: str, ags_list: list[str]) -> pd.DataFrame:
-        """``ags, name, year, value, status`` of the given Kreise over all years."""
+        """``ags, name, year, value, status`` of the given Kreise (or Gemeinden) over all
+        years."""
         rows = self._rows(indicator_id)
         rows = rows[rows[Col.AGS].isin(ags_list)].sort_values([Col.AGS, Col.YEAR])
         names = {ags: self.region_name(ags) for ags in ags_list}
@@ -169,6 +279,55 @@ class AtlasData:
                 )
             )
         return found
+
+
+def _prepare_gemeinden(gemeinden: pd.DataFrame | None, regions: pd.DataFrame) -> pd.DataFrame:
+    """The Gemeinden with ``kreis_name`` and a unique ``label`` (name, with the Kreis for names
+    that occur twice, e.g. "Eichenberg (Saale-Holzland-Kreis)")."""
+    if gemeinden is None or len(gemeinden) == 0:
+        return _empty_gemeinden()
+    if set(GEMEINDE_COLUMNS) <= set(gemeinden.columns):
+        return gemeinden  # prepared already (with_own passes it on)
+    out = gemeinden.copy()
+    for column in (Col.AGS, Col.NAME, "bez", "kreis"):
+        out[column] = out[column].astype(str)
+    if "kind" not in out:
+        out["kind"] = out["bez"]
+    names = dict(zip(regions[Col.AGS], regions[Col.NAME]))
+    out["kreis_name"] = out["kreis"].map(names).fillna(out["kreis"])
+    twice = out[Col.NAME].duplicated(keep=False)
+    out["label"] = out[Col.NAME].where(~twice, out[Col.NAME] + " (" + out["kreis_name"] + ")")
+    return out[GEMEINDE_COLUMNS].sort_values(Col.AGS).reset_index(drop=True)
+
+
+def gemeinde_hover_head(name: str, kind: str, kreis_name: str) -> str:
+    """The fixed part of a Gemeinde's hover text: name, kind and Kreis."""
+    if kind == "kreisfreie Stadt" or not kreis_name:
+        return f"<b>{name}</b><br>{kind}"
+    return f"<b>{name}</b><br>{kind}, Landkreis: {kreis_name}"
+
+
+def _prepare_gemeinde_geojson(collection: dict | None, gemeinden: pd.DataFrame) -> dict:
+    """The Gemeinde boundaries with the properties ``KIND``, ``KREIS_NAME`` and ``HOVER`` (the
+    fixed part of the hover text, used by the map's hovertemplate) — a new dict; returned
+    unchanged when they are there already."""
+    if not collection or not collection.get("features"):
+        return _empty_collection()
+    features = collection["features"]
+    if all("HOVER" in (f.get("properties") or {}) for f in features):
+        return collection
+    info = gemeinden.set_index(Col.AGS)
+    out = []
+    for feature in features:
+        props = dict(feature.get("properties") or {})
+        ags = str(props.get("AGS", ""))
+        known = ags in info.index
+        props["KIND"] = str(info.at[ags, "kind"]) if known else str(props.get("BEZ", ""))
+        props["KREIS_NAME"] = str(info.at[ags, "kreis_name"]) if known else ""
+        props["HOVER"] = gemeinde_hover_head(str(props.get("GEN", ags)), props["KIND"],
+                                             props["KREIS_NAME"])
+        out.append({**feature, "properties": props})
+    return {**collection, "features": out}
 
 
 def rank_note(indicator: Indicator) -> str:
@@ -196,7 +355,13 @@ def load(folder: Path | None = None, catalogue: Catalogue | None = None) -> Atla
     )
     geojson = json.loads((folder / GEO_OUT).read_text(encoding="utf-8"))
     info = json.loads((folder / INFO_OUT).read_text(encoding="utf-8"))
-    return AtlasData.from_frames(catalogue or default_catalogue(), regions, geojson, values, info)
+    gemeinden = gemeinde_geojson = None
+    if (folder / GEMEINDEN_OUT).is_file() and (folder / GEMEINDE_GEO_OUT).is_file():
+        gemeinden = pd.read_csv(folder / GEMEINDEN_OUT, dtype=str, keep_default_na=False)
+        gemeinde_geojson = json.loads((folder / GEMEINDE_GEO_OUT).read_text(encoding="utf-8"))
+    # (older builds without Gemeinde files: the Gemeinde level is simply empty)
+    return AtlasData.from_frames(catalogue or default_catalogue(), regions, geojson, values, info,
+                                 gemeinden, gemeinde_geojson)
 
 
 OWN_TABLE_PREFIX = "eigene Daten"
@@ -219,6 +384,7 @@ def own_indicator(own) -> Indicator:
         definition=own.definition or f"Eigene Daten, importiert aus {own.filename}.",
         area=own.area, life_phases=tuple(own.life_phases), polarity=own.polarity,
         source=f"own:{own.id}", table=f"{OWN_TABLE_PREFIX}: {own.filename}", series=(), own=True,
+        level=getattr(own, "level", "kreis") or "kreis",
     )
 
 

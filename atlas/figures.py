@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -10,13 +11,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas import analysis, palettes, spatial
+from atlas import analysis, geo, palettes, spatial
 from atlas.classify import SCHEMES, Classes, classify
-from atlas.data import AtlasData, Reference, rank_note
+from atlas.data import AtlasData, Reference, gemeinde_hover_head, rank_note
 from atlas.schema import Col
 from atlas.values import MISSING_LABEL, format_number, parse_breaks
 
 GEO_ATTRIBUTION = "© GeoBasis-DE / BKG 2023 (Daten verändert)"
+#: The Gemeinde map: Gemeinde boundaries VG5000 01.01.2021, Kreis borders dissolved from them.
+GEMEINDE_GEO_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 SEPARATORS = ",."  # decimal comma, dot as thousands separator
 
@@ -24,6 +27,13 @@ SEPARATORS = ",."  # decimal comma, dot as thousands separator
 MAP_TRACE = 0
 LEGEND_TRACES_START = 1
 LEGEND_SLOTS = 8  # up to 7 classes plus "keine Daten"
+#: Gemeinde map only: the Kreis borders drawn on top, the last trace (after the legend slots)
+OUTLINE_TRACE = LEGEND_TRACES_START + LEGEND_SLOTS
+
+GEMEINDE_LINE_WIDTH = 0.4  # white borders between Gemeinden
+GEMEINDE_SELECTED_WIDTH = 2.5
+KREIS_BORDER_COLOUR = "#404040"
+KREIS_BORDER_WIDTH = 1.2
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,12 @@ class MapView:
     source_line: str
     legend_title: str
     reference_text: str
+    level: str = "kreis"  # "gemeinde": table has kreis, kreis_name; drawn by gemeinde_choropleth
+    #: Gemeinde maps: the hover is the fixed part in the GeoJSON (``properties.HOVER``) plus this
+    #: template (indicator, year, unit, reference) and per row the value text (``text``) and the
+    #: rank (``customdata``), so a change of year or indicator does not resend 631 long texts.
+    hover_template: str = ""
+    hover_values: tuple[tuple[str, int | str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,9 +112,15 @@ def _legend(classes: Classes, colours, decimals: int, unit: str, missing: int) -
 @lru_cache(maxsize=512)
 def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
              display: Display | None = None) -> MapView:
-    """Classes, colours, hover texts and legend of one map (cached: data never changes)."""
+    """Classes, colours, hover texts and legend of one map (cached: data never changes).
+
+    Works for both levels: for a Gemeinde indicator the table has every Gemeinde (ranks among
+    the Gemeinden, "Rang 12 von 631"), the hover names Gemeinde and Kreis.
+    """
     display = display or Display(k=k)
     ind = data.indicator(indicator_id)
+    if ind.level == "gemeinde":
+        return _gemeinde_view(data, indicator_id, year, display)
     table = data.table(indicator_id, year)
     reference = data.reference(indicator_id, year)
     classes = classify(table[Col.VALUE].to_numpy(), k=display.k, scheme=display.scheme,
@@ -211,6 +233,56 @@ def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView
     return view, result
 
 
+def _gemeinde_view(data: AtlasData, indicator_id: str, year: int, display: Display) -> MapView:
+    ind = data.indicator(indicator_id)
+    table = data.table(indicator_id, year)
+    reference = data.reference(indicator_id, year)
+    classes = classify(table[Col.VALUE].to_numpy(), k=display.k, scheme=display.scheme,
+                       breaks=list(display.breaks) or None)
+    centre = reference.value if ind.kind == "rate" else float(table[Col.VALUE].median())
+    colours = _colours(classes, ind.polarity, display, centre)
+    table = table.assign(**{"class": classes.index})
+    ref_text = format_number(reference.value, ind.decimals, ind.unit)
+    n = len(table)
+    note = rank_note(ind)
+    # the unit goes into the template when every value is a plain number (no "keine Daten")
+    plain = bool(table[Col.VALUE].notna().all() and (table[Col.STATUS] == "").all())
+    unit = (" %" if ind.unit == "%" else f" {ind.unit}") if plain and ind.unit else ""
+    values, hover = [], []
+    for row in table.itertuples(index=False):
+        value = _hover_value(row.value, row.status, ind.decimals, ind.unit)
+        short = format_number(row.value, ind.decimals) if plain else value
+        rank = int(row.rank) if not pd.isna(row.rank) else "–"
+        values.append((short, rank))
+        hover.append(f"{gemeinde_hover_head(row.name, row.kind, row.kreis_name)}<br>"
+                     f"{ind.short_title} {year}: <b>{value}</b><br>Rang {rank} von {n} ({note})"
+                     f"<br>{reference.label}: {ref_text}")
+    template = (f"%{{properties.HOVER}}<br>{ind.short_title} {year}: <b>%{{text}}{unit}</b>"
+                f"<br>Rang %{{customdata}} von {n} ({note})<br>{reference.label}: {ref_text}"
+                "<extra></extra>")
+    missing = int(table[Col.VALUE].isna().sum())
+    scheme = SCHEMES[display.scheme]
+    stand = data.gemeinde_gebietsstand or "01.01.2021"
+    return MapView(
+        indicator_id=indicator_id,
+        year=year,
+        table=table,
+        classes=classes,
+        colours=colours,
+        reference=reference,
+        hover=tuple(hover),
+        legend=tuple(_legend(classes, colours, ind.decimals, ind.unit, missing)),
+        title=f"{ind.short_title} {year}",
+        source_line=(f"{data.catalogue.source_line(ind)} · Grenzen: {GEMEINDE_GEO_ATTRIBUTION}, "
+                     f"Gemeinden Gebietsstand {stand}"),
+        legend_title=f"{ind.unit_label}<br>{scheme}, {classes.k} Klassen",
+        reference_text=f"{reference.label} {year}: <b>{ref_text}</b>",
+        level="gemeinde",
+        hover_template=template,
+        hover_values=tuple(values),
+    )
+
+
 def _discrete_colorscale(colours: list[str]) -> list[list]:
     """Stepwise colorscale for integer z = 0 (missing), 1..k."""
     steps = [palettes.MISSING_COLOUR, *colours]
@@ -222,18 +294,7 @@ def _discrete_colorscale(colours: list[str]) -> list[list]:
     return scale
 
 
-def map_update(view: MapView, selected: list[str] | None = None) -> dict:
-    """The part of the map figure that changes with indicator, year and selection.
-
-    The full figure and the partial update (Dash ``Patch``) are both built from this, so the
-    geometry is sent once. Selected Kreise are drawn last with a thick outline.
-    """
-    selected = [a for a in (selected or []) if a in set(view.table[Col.AGS])]
-    order = sorted(range(len(view.table)),
-                   key=lambda i: view.table[Col.AGS].iloc[i] in selected)
-    ags = [view.table[Col.AGS].iloc[i] for i in order]
-    is_selected = [a in selected for a in ags]
-    k = len(view.colours)
+def _legend_update(view: MapView) -> list[dict]:
     legend = []
     for slot in range(LEGEND_SLOTS):
         if slot < len(view.legend):
@@ -241,6 +302,73 @@ def map_update(view: MapView, selected: list[str] | None = None) -> dict:
             legend.append({"name": label, "visible": True, "marker": {"color": colour}})
         else:
             legend.append({"name": "", "visible": False, "marker": {"color": "#ffffff"}})
+    return legend
+
+
+def kreis_filter(view: MapView, kreis: str | None = None) -> list[int]:
+    """Row positions of ``view.table`` shown when the Gemeinde map is zoomed to ``kreis``: the
+    Gemeinden of that current Kreis in table order; every row for ``None``, an unknown Kreis or a
+    Kreis view. Pure: the UI zooms by patching trace 0 with these rows only."""
+    if not kreis or view.level != "gemeinde" or "kreis" not in view.table:
+        return list(range(len(view.table)))
+    inside = np.flatnonzero(view.table["kreis"].to_numpy() == kreis)
+    return inside.tolist() if len(inside) else list(range(len(view.table)))
+
+
+def _gemeinde_update(view: MapView, selected: list[str] | None, kreis: str | None) -> dict:
+    rows = kreis_filter(view, kreis)
+    all_ags = view.table[Col.AGS].tolist()
+    chosen = set(selected or []) & {all_ags[i] for i in rows}
+    order = sorted(rows, key=lambda i: all_ags[i] in chosen)  # stable: selected drawn last
+    if chosen:
+        flags = [all_ags[i] in chosen for i in order]
+        line = {"width": [GEMEINDE_SELECTED_WIDTH if f else GEMEINDE_LINE_WIDTH for f in flags],
+                "color": [palettes.SELECTED_OUTLINE if f else palettes.OUTLINE_COLOUR
+                          for f in flags]}
+    else:  # scalars: 631 equal widths and colours need not travel
+        line = {"width": GEMEINDE_LINE_WIDTH, "color": palettes.OUTLINE_COLOUR}
+    return {
+        "trace": {
+            "locations": [all_ags[i] for i in order],
+            "z": [view.classes.index[i] + 1 for i in order],  # 0 = missing
+            "zmin": -0.5,
+            "zmax": len(view.colours) + 0.5,
+            "colorscale": _discrete_colorscale(list(view.colours)),
+            "text": [view.hover_values[i][0] for i in order],
+            "customdata": [view.hover_values[i][1] for i in order],
+            "hovertemplate": view.hover_template,
+            "marker": {"line": line},
+        },
+        "legend": _legend_update(view),
+        "legend_title": view.legend_title,
+        "reference_text": view.reference_text,
+    }
+
+
+def map_update(view: MapView, selected: list[str] | None = None,
+               kreis: str | None = None) -> dict:
+    """The part of the map figure that changes with indicator, year and selection.
+
+    The full figure and the partial update (Dash ``Patch``) are both built from this, so the
+    geometry is sent once. Selected regions (AGS of the view's level) are drawn last with a
+    thick outline.
+
+    For a Gemeinde view (``view.level == "gemeinde"``) the trace carries no full hover texts: the
+    fixed part is in the GeoJSON, the changing part is ``hovertemplate`` plus the value texts
+    (``text``) and ranks (``customdata``); ``kreis`` (5-digit key of a current Kreis) restricts the locations to that
+    Kreis's Gemeinden (the zoom, see :func:`kreis_filter`; the outline trace
+    :data:`OUTLINE_TRACE` then needs :func:`kreis_outline` of the same Kreis). ``kreis`` has no
+    effect on Kreis views.
+    """
+    if view.level == "gemeinde":
+        return _gemeinde_update(view, selected, kreis)
+    selected = [a for a in (selected or []) if a in set(view.table[Col.AGS])]
+    order = sorted(range(len(view.table)),
+                   key=lambda i: view.table[Col.AGS].iloc[i] in selected)
+    ags = [view.table[Col.AGS].iloc[i] for i in order]
+    is_selected = [a in selected for a in ags]
+    k = len(view.colours)
+    legend = _legend_update(view)
     return {
         "trace": {
             "locations": ags,
@@ -265,7 +393,12 @@ def map_update(view: MapView, selected: list[str] | None = None) -> dict:
 def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None,
                height: int = 560) -> go.Figure:
     """Choropleth of the Kreise: discrete classes, legend with class bounds and "keine Daten",
-    hover with German numbers, rank and the Thüringen reference, selected Kreise outlined."""
+    hover with German numbers, rank and the Thüringen reference, selected Kreise outlined.
+
+    A Gemeinde view is drawn by :func:`gemeinde_choropleth` (all of Thuringia), so callers such as
+    the export get the right geometry for either level."""
+    if view.level == "gemeinde":
+        return gemeinde_choropleth(data, view, None, selected, height)
     update = map_update(view, selected)
     fig = go.Figure()
     fig.add_trace(
@@ -279,6 +412,87 @@ def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None
             **update["trace"],
         )
     )
+    _add_legend_and_layout(fig, update, height)
+    return fig
+
+
+def gemeinde_choropleth(data: AtlasData, view: MapView, kreis: str | None = None,
+                        selected: list[str] | None = None, height: int = 560) -> go.Figure:
+    """Choropleth of the Gemeinden with the Kreis borders drawn on top.
+
+    Trace 0 is the Gemeinden (geometry: ``data.gemeinde_geojson``, sent once with the figure),
+    traces 1–8 the legend slots exactly as in :func:`choropleth` (so the same patch of
+    :func:`map_update` applies), the last trace (:data:`OUTLINE_TRACE`) the Kreis borders. With
+    ``kreis`` only that Kreis's Gemeinden are located and the borders are that Kreis's outline,
+    so ``fitbounds`` zooms to it. ``selected`` are Gemeinde keys (8 digits).
+    """
+    if view.level != "gemeinde":
+        raise ValueError(f"{view.indicator_id} ist kein Indikator der Gemeindeebene")
+    update = map_update(view, selected, kreis)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Choropleth(
+            geojson=data.gemeinde_geojson,
+            featureidkey="properties.AGS",
+            showscale=False,
+            name="Gemeinden",
+            showlegend=False,
+            **update["trace"],
+        )
+    )
+    _add_legend_and_layout(fig, update, height)
+    outline = kreis_outline(data, kreis)
+    fig.add_trace(
+        go.Scattergeo(
+            lon=outline["lon"], lat=outline["lat"], mode="lines", name="Kreisgrenzen",
+            line={"color": KREIS_BORDER_COLOUR, "width": KREIS_BORDER_WIDTH},
+            hoverinfo="skip", showlegend=False,
+        )
+    )
+    fig.update_layout(uirevision="gemeinde-map")
+    return fig
+
+
+def kreis_zoom_update(data: AtlasData, view: MapView, kreis: str | None = None,
+                      selected: list[str] | None = None) -> dict:
+    """:func:`map_update` of a Gemeinde view zoomed to ``kreis`` (``None``: all of Thuringia)
+    plus ``"outline"``, the lon/lat for trace :data:`OUTLINE_TRACE`: everything a Dash ``Patch``
+    needs to zoom without resending the Gemeinde geometry."""
+    update = map_update(view, selected, kreis)
+    known = view.level == "gemeinde" and kreis in set(view.table["kreis"])
+    update["outline"] = kreis_outline(data, kreis if known else None)
+    return update
+
+
+_outline_lock = threading.Lock()
+_outline_cache: dict[int, tuple[dict, dict]] = {}
+
+
+def kreis_outline(data: AtlasData, kreis: str | None = None) -> dict:
+    """``{"lon": [...], "lat": [...]}`` of the Kreis borders for the outline trace of the
+    Gemeinde map: all borders (each shared border once) or, with ``kreis``, that Kreis's outline.
+
+    The borders are the unions of the Gemeinden per current Kreis, so they follow the Gemeinde
+    polygons exactly. Computed once per Gemeinde GeoJSON object (identity; shared by
+    :meth:`AtlasData.with_own` copies).
+    """
+    collection = data.gemeinde_geojson
+    key = id(collection)
+    with _outline_lock:
+        hit = _outline_cache.get(key)
+    if hit is None or hit[0] is not collection:
+        lines = geo.boundary_lines(collection, "KREIS")
+        hit = (collection, lines)
+        with _outline_lock:
+            if len(_outline_cache) > 8:
+                _outline_cache.clear()
+            _outline_cache[key] = hit
+    lines = hit[1]
+    lon, lat = lines.get(kreis) if kreis in lines else lines[None]
+    return {"lon": lon, "lat": lat}
+
+
+def _add_legend_and_layout(fig: go.Figure, update: dict, height: int) -> None:
     for item in update["legend"]:
         fig.add_trace(
             go.Scattergeo(
@@ -317,7 +531,6 @@ def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None
         paper_bgcolor="white",
         uirevision="map",
     )
-    return fig
 
 
 def year_marker(year: int | None) -> dict:

@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
-from shapely.geometry import mapping
+from shapely.geometry import mapping, shape
 
 from atlas.errors import SourceError
 from atlas.schema import normalise_ags
@@ -84,21 +85,84 @@ def simplify(frame: gpd.GeoDataFrame, tolerance_m: float = 250.0) -> gpd.GeoData
     return out
 
 
-def to_geojson(frame: gpd.GeoDataFrame, precision: int = 5) -> dict:
-    """A compact GeoJSON FeatureCollection (coordinates rounded to ``precision`` decimals)."""
+def to_geojson(frame: gpd.GeoDataFrame, precision: int = 5, extra: tuple[str, ...] = ()) -> dict:
+    """A compact GeoJSON FeatureCollection (coordinates rounded to ``precision`` decimals) with the
+    properties ``AGS, GEN, BEZ`` and the ``extra`` columns of ``frame`` (e.g. ``KREIS``)."""
     features = []
     for row in frame.itertuples(index=False):
         geometry = shapely.set_precision(row.geometry, 10**-precision, mode="pointwise")
         geometry = shapely.orient_polygons(geometry, exterior_cw=True)
+        properties = {"AGS": row.AGS, "GEN": row.GEN, "BEZ": row.BEZ}
+        properties.update({name: getattr(row, name) for name in extra})
         features.append(
             {
                 "type": "Feature",
                 "id": row.AGS,
-                "properties": {"AGS": row.AGS, "GEN": row.GEN, "BEZ": row.BEZ},
+                "properties": properties,
                 "geometry": mapping(geometry),
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def containing_region(parts: gpd.GeoDataFrame, regions: gpd.GeoDataFrame) -> pd.DataFrame:
+    """For every feature of ``parts`` (e.g. Gemeinden) the feature of ``regions`` (e.g. the current
+    Kreise) that holds the largest share of its area.
+
+    Returns
+    -------
+    DataFrame
+        ``AGS`` (of the part), ``region`` (AGS of the region or ``""`` when none overlaps) and
+        ``share`` (0–1: the part's area inside that region).
+    """
+    a = parts[["AGS", "geometry"]].to_crs(METRIC_CRS)
+    b = regions[["AGS", "geometry"]].rename(columns={"AGS": "region"}).to_crs(METRIC_CRS)
+    pieces = gpd.overlay(a, b, how="intersection", keep_geom_type=True)
+    pieces["piece"] = pieces.geometry.area
+    best = pieces.sort_values("piece").drop_duplicates("AGS", keep="last").set_index("AGS")
+    area = a.set_index("AGS").geometry.area
+    out = pd.DataFrame({"AGS": a["AGS"].values})
+    out["region"] = out["AGS"].map(best["region"]).fillna("")
+    out["share"] = (out["AGS"].map(best["piece"]) / out["AGS"].map(area)).fillna(0.0).values
+    return out
+
+
+def boundary_lines(collection: dict, key: str) -> dict[str | None, tuple[list, list]]:
+    """Outlines of the groups of a FeatureCollection that share the property ``key`` (e.g. the
+    Kreise as unions of their Gemeinden), for a line trace drawn on top of a choropleth.
+
+    The outlines follow the (topologically simplified) polygons exactly. Returns per group value
+    its outline and under ``None`` the whole network with every shared border once, each as
+    ``(lon, lat)`` lists with ``None`` between the lines (plotly's gap marker).
+    """
+    groups: dict[str, list] = {}
+    for feature in collection.get("features", []):
+        value = (feature.get("properties") or {}).get(key)
+        if value is not None:
+            groups.setdefault(str(value), []).append(shape(feature["geometry"]))
+    unions = {value: shapely.union_all(geoms) for value, geoms in groups.items()}
+    out = {value: _line_coordinates(union.boundary) for value, union in unions.items()}
+    if unions:
+        network = shapely.line_merge(shapely.union_all([u.boundary for u in unions.values()]))
+        out[None] = _line_coordinates(network)
+    else:
+        out[None] = ([], [])
+    return out
+
+
+def _line_coordinates(lines) -> tuple[list, list]:
+    lon: list = []
+    lat: list = []
+    for line in getattr(lines, "geoms", [lines]):
+        if line.is_empty:
+            continue
+        if lon:
+            lon.append(None)
+            lat.append(None)
+        for x, y in line.coords:
+            lon.append(round(x, 5))
+            lat.append(round(y, 5))
+    return lon, lat
 
 
 def geojson_bytes(collection: dict) -> bytes:
@@ -108,3 +172,10 @@ def geojson_bytes(collection: dict) -> bytes:
 def kind_label(bez: str) -> str:
     """German kind of a Kreis for the UI: "Landkreis" or "kreisfreie Stadt"."""
     return "kreisfreie Stadt" if bez.strip().lower() == KREISFREIE_STADT.lower() else LANDKREIS
+
+
+def gemeinde_kind(bez: str, kreisfrei: bool) -> str:
+    """German kind of a Gemeinde for the UI: "kreisfreie Stadt", "Stadt" or "Gemeinde"."""
+    if kreisfrei:
+        return "kreisfreie Stadt"
+    return "Stadt" if "stadt" in bez.strip().lower() else "Gemeinde"

@@ -1,0 +1,286 @@
+"""Gemeinde level: 631 Gemeinden (Gebietsstand 01.01.2021) built from the real sources, their
+indicators from the real Gemeinde tables, and the Gemeinde map whose updates leave the geometry in
+the browser."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from atlas import figures
+from atlas.build import GEMEINDE_GEO_OUT, GEMEINDEN_OUT, INFO_OUT
+from atlas.catalogue import parse_catalogue
+from atlas.data import load
+from atlas.errors import SourceError
+from atlas.store import OwnIndicator
+
+ZENSUS = "gemeinde_bevoelkerung_zensus"
+SUV = "gemeinde_anteil_siedlungsflaeche"
+SUV_CHANGE = "gemeinde_veraenderung_siedlungsflaeche"
+GEMEINDE_INDICATORS = {ZENSUS, SUV, SUV_CHANGE}
+SCHMALKALDEN_MEININGEN = "16066"
+ZELLA_MEHLIS = "16066092"
+
+
+@pytest.fixture(scope="module")
+def built_geojson(built_dir):
+    return json.loads((built_dir / GEMEINDE_GEO_OUT).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def raw_geojson(sources):
+    return json.loads((sources / "geo/th_gemeinden_vg5000_2021-01-01.geojson")
+                      .read_text(encoding="utf-8"))
+
+
+# --- build -----------------------------------------------------------------------------------
+
+def test_631_valid_clockwise_gemeinden_each_in_a_current_kreis(built_dir, built_geojson, data):
+    features = built_geojson["features"]
+    assert len(features) == 631
+    kreise = set(data.regions["ags"])
+    for feature in features:
+        props = feature["properties"]
+        assert len(props["AGS"]) == 8 and props["AGS"].startswith("16"), props
+        assert props["GEN"] and props["BEZ"] in {"Gemeinde", "Stadt"}, props
+        assert props["KREIS"] in kreise, props
+        geometry = shape(feature["geometry"])
+        assert geometry.is_valid and not geometry.is_empty, props["AGS"]
+        for polygon in getattr(geometry, "geoms", [geometry]):
+            assert not polygon.exterior.is_ccw, props["AGS"]  # clockwise, as plotly geo needs
+    kreis_of = {f["properties"]["AGS"]: f["properties"]["KREIS"] for f in features}
+    assert kreis_of["16056000"] == "16063"  # Eisenach: Wartburgkreis since 01.07.2021
+    assert kreis_of[ZELLA_MEHLIS] == SCHMALKALDEN_MEININGEN
+    assert {a[:5] for a, k in kreis_of.items() if k != a[:5]} <= {"16056", "16064"}
+    size = (built_dir / GEMEINDE_GEO_OUT).stat().st_size
+    assert 150 * 1024 < size <= 400 * 1024, size
+
+
+def test_gemeinden_table_and_build_info(built_dir):
+    table = pd.read_csv(built_dir / GEMEINDEN_OUT, dtype=str)
+    assert list(table.columns[:3]) == ["ags", "name", "bez"] and "kreis" in table.columns
+    assert len(table) == 631 and table["ags"].is_unique
+    assert (table["kreis"] == table["ags"].str[:5]).sum() >= 629
+    info = json.loads((built_dir / INFO_OUT).read_text(encoding="utf-8"))
+    assert info["gemeinde_gebietsstand"] == "01.01.2021" and info["gemeinden"] == 631
+
+
+def test_simplification_keeps_the_gemeinden_recognisable(raw_geojson, built_geojson):
+    raw = {f["properties"]["AGS"]: shape(f["geometry"]) for f in raw_geojson["features"]}
+    for feature in built_geojson["features"]:
+        ags = feature["properties"]["AGS"]
+        simple, original = shape(feature["geometry"]), raw[ags]
+        # same place and nearly the same area (metric-free check in degrees² is enough here)
+        assert simple.intersection(original).area / original.area > 0.9, ags
+
+
+# --- values from the raw Gemeinde tables ------------------------------------------------------
+
+def test_zensus_population_equals_the_raw_file(data):
+    table = data.table(ZENSUS, 2022).set_index("ags")
+    assert len(table) == 631 and table["value"].notna().all()
+    # 1000A-0000: "160660092092;Zella-Mehlis, Stadt;12323"
+    assert table.loc[ZELLA_MEHLIS, "value"] == 12323
+    # a kreisfreie Stadt comes with its Kreis key: "160530000000;Jena, Stadt;110369" → 16053000
+    assert table.loc["16053000", "value"] == 110369
+    # Eisenach's key since 2021: "160630105105;Eisenach, Stadt;39931" → Gemeinde 16056000
+    assert table.loc["16056000", "value"] == 39931
+    assert table.loc["16056000", "kreis_name"] == "Wartburgkreis"
+    # "072325005218;Eisenach;374" (Rheinland-Pfalz) and every other Land are ignored
+    rows = data.values[data.values["indicator"].isin(GEMEINDE_INDICATORS)]
+    assert rows["ags"].str.startswith("16").all() and set(rows["ags"].str.len()) == {8}
+
+
+def test_regionalatlas_values_equal_the_raw_file(data):
+    share = data.table(SUV, 2023).set_index("ags")
+    # AI-N-01-2-5: "16066092;Zella-Mehlis, Stadt;19,8;Prozent;AI0111"
+    assert share.loc[ZELLA_MEHLIS, "value"] == pytest.approx(19.8)
+    assert share.loc["16051000", "value"] == pytest.approx(31.7)  # "16051000;Erfurt, …;31,7"
+    assert share.loc["16056000", "value"] == pytest.approx(21.4)  # "16063105;Eisenach, Stadt;21,4"
+    # merged after 01.01.2021 ("16064014;Dünwald;-"): missing with the source's reason, never 0
+    assert pd.isna(share.loc["16064014", "value"])
+    assert share.loc["16064014", "status"] == "nichts vorhanden"
+    change = data.table(SUV_CHANGE, 2023).set_index("ags")
+    assert change.loc["16053000", "value"] == 0.0  # "16053000;Jena, …;0,0;…;AI0112"
+    assert change.loc["16064014", "status"] == "Tabellenfach gesperrt"  # "x"
+
+
+def test_rank_and_reference_among_the_gemeinden(data):
+    table = data.table(ZENSUS, 2022).set_index("ags")
+    assert table.loc["16051000", "rank"] == 1  # Erfurt, the largest Gemeinde
+    assert table["rank"].max() <= 631
+    ref = data.reference(ZENSUS, 2022)  # no Land row in 1000A: the sum of all Gemeinden
+    assert (ref.label, ref.basis) == ("Thüringen (Summe der Gemeinden)", "summe")
+    assert ref.value == table["value"].sum()
+    ref = data.reference(SUV, 2023)
+    assert (ref.label, ref.basis) == ("Median der Gemeinden", "median")
+    assert ref.value == pytest.approx(data.table(SUV, 2023)["value"].median())
+    series = data.series(ZENSUS, [ZELLA_MEHLIS, "16069011"])
+    assert list(series["name"]) == ["Zella-Mehlis", "Eichenberg (Hildburghausen)"]
+
+
+def test_indicators_per_level(data):
+    gemeinde = {i.id for i in data.available_indicators(level="gemeinde")}
+    kreis = {i.id for i in data.available_indicators(level="kreis")}
+    assert gemeinde == GEMEINDE_INDICATORS
+    assert not gemeinde & kreis
+    assert {i.id for i in data.available_indicators()} == kreis  # the default stays "kreis"
+    assert {i.id for i in data.available_indicators("senioren", "wohnen", level="gemeinde")} == {
+        SUV, SUV_CHANGE}
+    assert data.level(ZENSUS) == "gemeinde" and data.level("bevoelkerung") == "kreis"
+    assert data.available_levels() == ["kreis", "gemeinde"]
+    assert data.gemeinde_gebietsstand == "01.01.2021"
+    assert len(data.regions) == 22  # the Kreise stay what they were
+
+
+def test_catalogue_level_is_validated(tmp_path):
+    entry = {"id": "x", "title": "X", "short_title": "X", "unit": "%", "unit_label": "%",
+             "kind": "rate", "definition": "d", "area": "a", "life_phases": ["jugend"],
+             "polarity": "neutral", "source": "s", "table": "t", "level": "ortsteil",
+             "series": [{"source": "genesis", "code": "T/X"}]}
+    data = {"sources": {"s": dict.fromkeys(
+                ("title", "publisher", "attribution", "licence", "licence_url", "url"), "s")},
+            "areas": [{"id": "a", "title": "A", "description": "A"}], "indicators": [entry]}
+    with pytest.raises(SourceError, match="Ebene"):
+        parse_catalogue(data, tmp_path / "catalogue.toml")
+    entry["level"] = "gemeinde"
+    assert parse_catalogue(data, tmp_path / "catalogue.toml").indicators[0].level == "gemeinde"
+    del entry["level"]
+    assert parse_catalogue(data, tmp_path / "catalogue.toml").indicators[0].level == "kreis"
+
+
+def test_own_gemeinde_indicator_appears_at_gemeinde_level(data):
+    own = OwnIndicator(
+        id="spielplaetze", title="Spielplätze je 1.000 Kinder", unit="je 1.000", decimals=1,
+        kind="rate", definition="Öffentliche Spielplätze je 1.000 Kinder unter 14 Jahren.",
+        area="familie_betreuung", life_phases=("kindheit",), polarity="protective",
+        source="eigene Erhebung", licence="", filename="spielplaetze.csv",
+        file_format="Eigene Vorlage (CSV)", code="spielplaetze", level="gemeinde")
+    values = pd.DataFrame({"indicator": ["spielplaetze"] * 3,
+                           "ags": ["16051", ZELLA_MEHLIS, "16063105"],
+                           "year": [2024] * 3, "value": [2.5, 4.0, 3.5], "status": [""] * 3})
+    combined = data.with_own([own], values)
+    assert "spielplaetze" in {i.id for i in combined.available_indicators(level="gemeinde")}
+    assert "spielplaetze" not in {i.id for i in combined.available_indicators()}
+    table = combined.table("spielplaetze", 2024).set_index("ags")
+    assert len(table) == 631
+    assert table.loc["16051000", "value"] == 2.5  # Erfurt's Kreis key → its Gemeinde
+    assert table.loc["16056000", "value"] == 3.5  # Eisenach's new key → its 2021 Gemeinde
+    assert table.loc[ZELLA_MEHLIS, "rank"] == 3  # protective: lowest value = rank 1
+    assert combined.gemeinde_geojson is data.gemeinde_geojson  # geometry shared, not copied
+
+
+def test_older_build_without_gemeinde_files_loads(built_dir, tmp_path):
+    old = tmp_path / "data"
+    shutil.copytree(built_dir, old)
+    (old / GEMEINDE_GEO_OUT).unlink()
+    (old / GEMEINDEN_OUT).unlink()
+    data = load(old)
+    assert len(data.regions) == 22 and data.gemeinden.empty
+    assert data.available_indicators(level="gemeinde") == []
+    assert data.available_levels() == ["kreis"] and data.gemeinde_gebietsstand == ""
+    assert not data.has_values(ZENSUS)
+    assert data.table("bevoelkerung", 2024)["value"].notna().all()
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+def test_map_view_of_a_gemeinde_indicator(data):
+    view = figures.map_view(data, ZENSUS, 2022)
+    assert view.level == "gemeinde" and len(view.table) == 631
+    assert len(figures.map_update(view)["trace"]["locations"]) == 631
+    assert sum(view.classes.counts) == 631
+    hover = dict(zip(view.table["ags"], view.hover))[ZELLA_MEHLIS]
+    assert "<b>Zella-Mehlis</b>" in hover and "Landkreis: Schmalkalden-Meiningen" in hover
+    assert "12.323 Einw." in hover and "von 631" in hover
+    assert "Gebietsstand 01.01.2021" in view.source_line and "BKG" in view.source_line
+    assert "%{properties.HOVER}" in view.hover_template and "von 631" in view.hover_template
+
+
+def test_gemeinde_choropleth_zoomed_to_a_kreis(data, raw_geojson):
+    expected = sorted(f["properties"]["AGS"] for f in raw_geojson["features"]
+                      if f["properties"]["AGS"].startswith(SCHMALKALDEN_MEININGEN))
+    view = figures.map_view(data, ZENSUS, 2022)
+    fig = figures.gemeinde_choropleth(data, view, kreis=SCHMALKALDEN_MEININGEN)
+    assert len(fig.data) == 1 + figures.LEGEND_SLOTS + 1
+    gemeinden = fig.data[figures.MAP_TRACE]
+    assert gemeinden.type == "choropleth" and len(gemeinden.geojson["features"]) == 631
+    assert gemeinden.featureidkey == "properties.AGS"
+    assert sorted(gemeinden.locations) == expected and len(expected) == 39
+    assert fig.layout.geo.fitbounds == "locations"
+    outline = fig.data[-1]
+    assert figures.OUTLINE_TRACE == len(fig.data) - 1
+    assert outline.type == "scattergeo" and outline.mode == "lines"
+    assert outline.hoverinfo == "skip" and outline.fill in (None, "none")
+    assert outline.line.width == pytest.approx(1.2)
+    # the outline is that Kreis's border, so fitbounds zooms to the Kreis
+    kreis = shapely.union_all([shape(f["geometry"]) for f in data.gemeinde_geojson["features"]
+                               if f["properties"]["KREIS"] == SCHMALKALDEN_MEININGEN])
+    points = [(x, y) for x, y in zip(outline.lon, outline.lat) if x is not None]
+    assert shapely.MultiPoint(points).distance(kreis.boundary) < 1e-4
+    everything = figures.gemeinde_choropleth(data, view)
+    assert len(everything.data[figures.MAP_TRACE].locations) == 631
+    assert len(everything.data[-1].lon) > len(outline.lon)  # all Kreis borders
+    # choropleth() (used e.g. by the export) draws a Gemeinde view the same way
+    assert figures.choropleth(data, view).to_json() == everything.to_json()
+
+
+def test_kreis_filter_and_selection_use_the_keys_of_the_level(data):
+    view = figures.map_view(data, ZENSUS, 2022)
+    rows = figures.kreis_filter(view, SCHMALKALDEN_MEININGEN)
+    assert len(rows) == 39 and all(view.table["kreis"].iloc[i] == "16066" for i in rows)
+    assert figures.kreis_filter(view, None) == list(range(631))
+    kreis_view = figures.map_view(data, "bevoelkerung", 2022)
+    assert figures.kreis_filter(kreis_view, SCHMALKALDEN_MEININGEN) == list(range(22))
+    update = figures.map_update(view, [ZELLA_MEHLIS, SCHMALKALDEN_MEININGEN],
+                                kreis=SCHMALKALDEN_MEININGEN)
+    trace = update["trace"]
+    assert trace["locations"][-1] == ZELLA_MEHLIS  # selected Gemeinde drawn last, outlined
+    widths = trace["marker"]["line"]["width"]
+    assert widths[-1] == figures.GEMEINDE_SELECTED_WIDTH and set(widths[:-1]) == {
+        figures.GEMEINDE_LINE_WIDTH}
+    assert len(trace["locations"]) == len(trace["z"]) == len(trace["customdata"]) == 39
+    zoom = figures.kreis_zoom_update(data, view, SCHMALKALDEN_MEININGEN)
+    assert zoom["trace"]["locations"] == figures.map_update(view, None, "16066")["trace"][
+        "locations"]
+    assert zoom["outline"] == figures.kreis_outline(data, SCHMALKALDEN_MEININGEN)
+
+
+def _apply(figure: dict, update: dict) -> dict:
+    """What the app's patch does with :func:`figures.map_update` (callbacks/views._patch_map)."""
+    trace = figure["data"][figures.MAP_TRACE]
+    for key, value in update["trace"].items():
+        if key == "marker":
+            trace.setdefault("marker", {})["line"] = value["line"]
+        else:
+            trace[key] = value
+    for slot, item in enumerate(update["legend"]):
+        legend = figure["data"][figures.LEGEND_TRACES_START + slot]
+        legend["name"], legend["visible"] = item["name"], item["visible"]
+        legend["marker"]["color"] = item["marker"]["color"]
+    figure["layout"]["legend"]["title"]["text"] = update["legend_title"]
+    figure["layout"]["annotations"][0]["text"] = update["reference_text"]
+    return figure
+
+
+def test_changing_indicator_and_year_sends_values_not_geometry(data):
+    first = figures.map_view(data, ZENSUS, 2022)
+    fig = figures.gemeinde_choropleth(data, first)
+    full = fig.to_json()
+    second = figures.map_view(data, SUV, 2023)
+    update = figures.map_update(second)
+    payload = json.dumps(update)
+    assert len(payload) < len(full) / 20, (len(payload), len(full))
+    assert "coordinates" not in payload and "geojson" not in payload
+    assert "Polygon" not in payload
+    # the patched figure shows exactly what a freshly built figure for the new view shows
+    patched = _apply(json.loads(full), json.loads(payload))
+    fresh = json.loads(figures.gemeinde_choropleth(data, second).to_json())
+    assert patched["data"] == fresh["data"]
+    assert patched["layout"]["legend"] == fresh["layout"]["legend"]
+    assert patched["layout"]["annotations"] == fresh["layout"]["annotations"]
