@@ -17,6 +17,7 @@ worker_class = "gthread"
 threads = int(os.environ.get("ATLAS_THREADS", "4"))
 timeout = 120  # a profile PDF may take a few seconds on a busy machine
 graceful_timeout = 30
+keepalive = 5  # browsers and the load test reuse connections between user actions
 limit_request_line = 8190  # long shareable view URLs
 limit_request_field_size = 8190
 accesslog = "-"
