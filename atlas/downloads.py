@@ -257,3 +257,22 @@ def data_export(ext: str):
         content = export.data_xlsx(data, indicator, year)
     name = export.file_name(indicator, year if year is not None else "alle_jahre", ext=ext)
     return _send(content, ext, name)
+
+
+@downloads.post("/handout.pdf")
+def handout_export():
+    """All views of a Sitzungsfolge as one PDF. Body (JSON): ``{"views": [{"name": "…",
+    "query": "indicator=…&year=…"}]}``, at most :data:`atlas.export.MAX_HANDOUT_VIEWS` views."""
+    from atlas import playlist
+
+    payload = request.get_json(silent=True)
+    if payload is None:
+        raise BadRequest('Erwartet wird JSON (Content-Type: application/json) der Form '
+                         '{"views": [{"name": "…", "query": "indicator=…&year=…"}]}.')
+    data = _data()
+    try:
+        views = playlist.views_from_payload(payload, data, limit=export.MAX_HANDOUT_VIEWS)
+    except playlist.PlaylistError as exc:
+        raise BadRequest(str(exc)) from exc
+    content = export.handout_pdf(data, [(v.name, v.query) for v in views])
+    return _send(content, "pdf", export.HANDOUT_FILE_NAME)

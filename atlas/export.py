@@ -1141,3 +1141,88 @@ def file_name(*parts: object, ext: str) -> str:
     """A safe download name from parts, e.g. ``sgb2_quote_2021_karte.png``."""
     stem = "_".join(p for p in (safe_part(part) for part in parts if part not in (None, "")) if p)
     return f"{stem or 'export'}.{safe_part(ext, 8) or 'bin'}"
+
+
+# --- handout of a Sitzungsfolge -----------------------------------------------------------------
+
+MAX_HANDOUT_VIEWS = 30
+HANDOUT_FILE_NAME = "sitzungsfolge_handout.pdf"
+
+
+def handout_title_figure(data: AtlasData, entries: list[tuple[str, str]], *,
+                         title: str = "Sitzungsfolge", today: date | None = None) -> go.Figure:
+    """The title page of a handout: title, date, and the numbered list of the views (name,
+    indicator and year). ``entries`` are ``(name, subtitle)`` pairs."""
+    page = page_for("a4")
+    fig = go.Figure()
+    fig.update_layout(template="none", xaxis={"visible": False}, yaxis={"visible": False},
+                      hovermode=False)
+    frame = _Frame(fig, page)
+    frame.header(title, f"{len(entries)} Karte{'n' if len(entries) != 1 else ''} · {APP_NAME}",
+                 f"Kreise und kreisfreie Städte in Thüringen, Gebietsstand {_gebietsstand(data)}")
+    frame.footer("", [f"Grenzen: {GEO_ATTRIBUTION}. Quellen der Werte: auf jeder Seite."],
+                 _created(today))
+    room = frame.bottom - frame.top
+    size = frame.s(BODY_SIZE if len(entries) <= 14 else NOTE_SIZE)
+    per_entry = size * LINE_HEIGHT * 2 + 4 * frame.f
+    columns = 1 if len(entries) * per_entry <= room else 2
+    column_width = (frame.inner_width - (columns - 1) * 24 * frame.f) / columns
+    rows = math.ceil(len(entries) / columns)
+    for n, (name, subtitle) in enumerate(entries, start=1):
+        column, row = divmod(n - 1, rows)
+        left = frame.margin + column * (column_width + 24 * frame.f)
+        top = frame.top + row * per_entry
+        head = _wrap(f"{n}. {name}", column_width, size, bold=True, max_lines=1)
+        frame.text(head, top, size, left_px=left, bold=True, name=f"view-{n}")
+        if subtitle:
+            frame.text(_wrap(subtitle, column_width, size, max_lines=1), top + size * LINE_HEIGHT,
+                       size, left_px=left, colour=MUTED_COLOUR, name=f"view-{n}-subtitle")
+    return frame.finish()
+
+
+def handout_pdf(data: AtlasData, queries: list[tuple[str, str]], *, title: str = "Sitzungsfolge",
+                title_page: bool = True, today: date | None = None) -> bytes:
+    """All views of a Sitzungsfolge as one PDF: an optional title page, then one map page
+    (A4 landscape, as :func:`map_figure`) per ``(name, query)``; the name is printed as the
+    page's note. Queries are page URLs' query strings (:mod:`atlas.urlstate`).
+
+    Raises
+    ------
+    ExportError
+        Empty list, more than :data:`MAX_HANDOUT_VIEWS` views, or a query that names something
+        unknown (German, naming the view).
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    from atlas.urlstate import parse_state
+
+    if not queries:
+        raise ExportError("Die Sitzungsfolge ist leer: es gibt keine Ansicht für das Handout.")
+    if len(queries) > MAX_HANDOUT_VIEWS:
+        raise ExportError(f"Höchstens {MAX_HANDOUT_VIEWS} Ansichten in einem Handout; "
+                          f"die Liste hat {len(queries)}.")
+    page = page_for("a4")
+    figs, entries = [], []
+    for n, (name, query) in enumerate(queries, start=1):
+        state, problems = parse_state(query, data)
+        label = f"Ansicht {n}" + (f" („{name}“)" if name else "")
+        if problems:
+            raise ExportError(f"{label}: {' '.join(problems)}")
+        note = clean_note(f"Ansicht {n}: {name}"[:MAX_NOTE]) if name else f"Ansicht {n}"
+        fig = map_figure(data, state.indicator, state.year, display=state.display,
+                         selected=state.selected, note=note, page=page, today=today)
+        figs.append(fig)
+        year = _latest_year(data, state.indicator, state.year)
+        ind = data.indicator(state.indicator)
+        chosen = f" · {_names(data, state.selected)}" if state.selected else ""
+        entries.append((name or f"{ind.short_title} {year}", f"{ind.short_title} {year}{chosen}"))
+    if title_page:
+        figs.insert(0, handout_title_figure(data, entries, title=title, today=today))
+    writer = PdfWriter()
+    for fig in figs:
+        for pdf_page in PdfReader(io.BytesIO(render(fig, "pdf", page))).pages:
+            writer.add_page(pdf_page)
+    writer.add_metadata({"/Title": title, "/Creator": APP_NAME})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

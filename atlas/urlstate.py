@@ -1,8 +1,14 @@
-"""The view state carried in the page URL (``?indicator=…&year=…``), parsed and validated."""
+"""The view state carried in the page URL (``?indicator=…&year=…``), parsed and validated.
+
+One place for the URL parameters of a view (see :data:`PARAMETERS`): :func:`parse_state` reads
+a query string into a :class:`ViewState` and :func:`state_query` writes it back; both are
+inverse to each other for every valid state (``parse_state(state_query(s)) == s``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from urllib.parse import parse_qs, urlencode
 
 from atlas.catalogue import LIFE_PHASES
@@ -14,6 +20,34 @@ from atlas.values import ValueParseError, parse_breaks
 
 DEFAULT_INDICATOR = "sgb2_quote"
 MAX_SELECTED = 5
+
+#: Tabs of the page (``ansicht``), in page order; the first is the default.
+VIEW_TABS = ("map", "ranking", "scatter", "profile", "change", "clusters", "own")
+DEFAULT_TAB = VIEW_TABS[0]
+#: ``modus`` of the page: presentation mode (large type, map only); normal mode is the default.
+PRESENTATION = "praesentation"
+NORMAL = ""
+
+#: Every URL parameter of a view with its meaning (German, for messages and the README).
+PARAMETERS = {
+    "indicator": "Indikator (id aus /api/indicators; auch „indikator“)",
+    "year": "Jahr (auch „jahr“; fehlt es: das neueste)",
+    "lebensphase": "Lebensphase",
+    "bereich": "Lebenslagenbereich",
+    "kreise": "ausgewählte Kreise (AGS, kommagetrennt, höchstens 5)",
+    "klassifikation": "Klassifikation der Karte",
+    "klassen": "Anzahl Klassen (3–7)",
+    "palette": "Farbpalette",
+    "grenzen": "manuelle Obergrenzen (5;7,5;10)",
+    "ansicht": "Reiter (" + ", ".join(VIEW_TABS) + ")",
+    "modus": f"„{PRESENTATION}“ für den Präsentationsmodus",
+}
+
+
+def query_params(query: str) -> dict[str, str]:
+    """Query parameters, the last value of each wins."""
+    return {k: v[-1] for k, v in parse_qs((query or "").lstrip("?"),
+                                          keep_blank_values=True).items()}
 
 
 @dataclass(frozen=True)
@@ -28,7 +62,7 @@ class ViewRequest:
 
 def parse_view(query: str, data: AtlasData) -> ViewRequest:
     """Parse a query string; every bad parameter is dropped with a German message."""
-    params = {k: v[-1] for k, v in parse_qs(query.lstrip("?"), keep_blank_values=True).items()}
+    params = query_params(query)
     problems = []
     indicator = params.get("indicator") or params.get("indikator") or DEFAULT_INDICATOR
     known = {i.id for i in data.catalogue.indicators}
@@ -103,7 +137,7 @@ def parse_display(query: str) -> tuple[Display, list[str]]:
         The display (bad parameters replaced by the defaults) and one German message per bad
         parameter.
     """
-    params = {k: v[-1] for k, v in parse_qs(query.lstrip("?"), keep_blank_values=True).items()}
+    params = query_params(query)
     problems: list[str] = []
     raw_scheme = params.get("klassifikation", "").strip()
     raw_bounds = params.get("grenzen", "").strip()
@@ -162,7 +196,7 @@ def view_query(indicator: str, year: int | None = None, *, life_phase: str | Non
     if display is not None:
         if display.scheme == "manual" and display.breaks:
             params["klassifikation"] = "manual"
-            params["grenzen"] = ";".join(f"{b:g}".replace(".", ",") for b in display.breaks)
+            params["grenzen"] = ";".join(format_bound(b) for b in display.breaks)
         elif display.scheme != "quantiles":
             params["klassifikation"] = display.scheme
         if display.k != DEFAULT_K:
@@ -171,3 +205,73 @@ def view_query(indicator: str, year: int | None = None, *, life_phase: str | Non
             params["palette"] = display.palette
     params.update({k: str(v) for k, v in extra.items() if v not in (None, "")})
     return urlencode(params, safe=",;")
+
+
+def format_bound(value: float) -> str:
+    """A class bound as typed in Germany, exactly and without exponent: 7.5 → ``7,5``,
+    1e-05 → ``0,00001``, 1234567.5 → ``1234567,5``."""
+    return format(Decimal(repr(float(value))).normalize(), "f").replace(".", ",")
+
+
+def breaks_text(breaks) -> str:
+    """Manual bounds for the input field: ``5; 7,5; 10``."""
+    return "; ".join(format_bound(b) for b in breaks)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything a shared link restores: the complete view of the page."""
+
+    indicator: str = DEFAULT_INDICATOR
+    year: int | None = None  # None: the newest year of the indicator
+    life_phase: str = "alle"
+    area: str = "alle"
+    selected: tuple[str, ...] = ()
+    display: Display = field(default_factory=Display)
+    tab: str = DEFAULT_TAB
+    mode: str = NORMAL
+
+    @property
+    def presenting(self) -> bool:
+        return self.mode == PRESENTATION
+
+    def without_mode(self) -> ViewState:
+        """The view itself, as kept in a Sitzungsfolge (the mode is how it is shown)."""
+        return replace(self, mode=NORMAL)
+
+
+def parse_state(query: str, data: AtlasData) -> tuple[ViewState, list[str]]:
+    """A query string as a complete :class:`ViewState`; bad parameters are replaced by their
+    defaults, each with a German message. In presentation mode the map is shown, so ``ansicht``
+    is then always the map tab."""
+    view = parse_view(query, data)
+    display, display_problems = parse_display(query)
+    problems = list(view.problems) + display_problems
+    params = query_params(query)
+    tab = params.get("ansicht", "").strip() or DEFAULT_TAB
+    if tab not in VIEW_TABS:
+        problems.append(f"Ansicht „{tab[:30]}“ ist unbekannt; erlaubt: {', '.join(VIEW_TABS)}.")
+        tab = DEFAULT_TAB
+    mode = params.get("modus", "").strip().lower()
+    if mode in ("normal", "standard"):
+        mode = NORMAL
+    if mode not in (NORMAL, PRESENTATION):
+        problems.append(f"Modus „{mode[:30]}“ ist unbekannt; erlaubt: {PRESENTATION}.")
+        mode = NORMAL
+    if mode == PRESENTATION:
+        tab = DEFAULT_TAB
+    state = ViewState(view.indicator, view.year, view.life_phase, view.area, view.selected,
+                      display, tab, mode)
+    return state, problems
+
+
+def state_query(state: ViewState) -> str:
+    """The query string (without ``?``) of a view, the inverse of :func:`parse_state`; defaults
+    are left out, the year is always written when known (so the link keeps showing that year
+    after new data arrive)."""
+    return view_query(
+        state.indicator, state.year, life_phase=state.life_phase, area=state.area,
+        selected=state.selected, display=state.display,
+        ansicht=state.tab if state.tab != DEFAULT_TAB else None,
+        modus=state.mode or None,
+    )

@@ -5,4 +5,4 @@ from __future__ import annotations
 
 def register_callbacks() -> None:
     """Import the callback modules; their ``@dash.callback`` decorators register them."""
-    from callbacks import analysis, exports, owndata, selection, views  # noqa: F401
+    from callbacks import analysis, exports, owndata, presentation, selection, views  # noqa: F401

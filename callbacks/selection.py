@@ -6,8 +6,12 @@ from dash import Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from atlas.data import get_data
-from atlas.urlstate import parse_view, snap_year, toggle
+from atlas.figures import display_from_inputs
+from atlas.urlstate import DEFAULT_TAB, ViewState, breaks_text, parse_state, snap_year, toggle
+from atlas.values import ValueParseError
+from callbacks.common import DISPLAY_INPUTS
 from layouts import ids
+from layouts.analysis import AUTO_PALETTE
 from layouts.main import indicator_options, year_marks
 
 
@@ -18,19 +22,86 @@ from layouts.main import indicator_options, year_marks
     Output(ids.DISTRICTS, "value"),
     Output(ids.ALERT, "children"),
     Output(ids.ALERT, "is_open"),
+    Output(ids.SCHEME, "value"),
+    Output(ids.CLASSES, "value"),
+    Output(ids.PALETTE, "value"),
+    Output(ids.MANUAL_BREAKS, "value"),
+    Output(ids.TABS, "active_tab", allow_duplicate=True),
+    Output(ids.MODE, "data"),
     Input(ids.URL, "search"),
+    State(ids.URL_ECHO, "data"),
+    State(ids.REQUEST, "data"),
+    State(ids.INDICATOR, "value"),
+    State(ids.YEAR, "value"),
+    State(ids.LIFE_PHASE, "value"),
+    State(ids.AREA, "value"),
+    State(ids.DISTRICTS, "value"),
+    *[State(i.component_id, i.component_property) for i in DISPLAY_INPUTS],
+    State(ids.TABS, "active_tab"),
+    State(ids.MODE, "data"),
+    prevent_initial_call="initial_duplicate",
 )
-def apply_url(search):
-    request = parse_view(search or "", get_data())
-    message = " ".join(request.problems)
-    return (
-        {"indicator": request.indicator, "year": request.year},
-        request.life_phase,
-        request.area,
-        list(request.selected),
-        message,
-        bool(message),
-    )
+def apply_url(search, echo, request, indicator, year, life_phase, area, selected, scheme, k,
+              palette, manual, tab, mode):
+    """Show the view the URL asks for; back/forward and opened links change exactly what they
+    name. The URL the page writes itself (assets/presentation.js notes it in ``URL_ECHO``) is no
+    request: the page may already be a step further (a key pressed meanwhile). Otherwise only
+    what differs from the page is set."""
+    if search and search == echo:
+        raise PreventUpdate
+    data = get_data()
+    wanted, problems = parse_state(search or "", data)
+    changes = view_changes(wanted, current_state(indicator, year, life_phase, area, selected,
+                                                  scheme, k, palette, manual, tab, mode), data)
+    if not changes and not problems:
+        raise PreventUpdate
+    out = {key: no_update for key in OUTPUT_KEYS}
+    if "indicator" in changes or "year" in changes:
+        out["request"] = {"indicator": wanted.indicator, "year": wanted.year,
+                          "n": ((request or {}).get("n") or 0) + 1}
+    if "life_phase" in changes:
+        out["life_phase"] = wanted.life_phase
+    if "area" in changes:
+        out["area"] = wanted.area
+    if "selected" in changes:
+        out["selected"] = list(wanted.selected)
+    if "display" in changes:
+        out.update(scheme=wanted.display.scheme, k=wanted.display.k,
+                   palette=wanted.display.palette or AUTO_PALETTE,
+                   manual=breaks_text(wanted.display.breaks))
+    if "tab" in changes:
+        out["tab"] = wanted.tab
+    if "mode" in changes:
+        out["mode"] = wanted.mode
+    message = " ".join(problems)
+    out["alert"], out["alert_open"] = message, bool(message)
+    return tuple(out[key] for key in OUTPUT_KEYS)
+
+
+OUTPUT_KEYS = ("request", "life_phase", "area", "selected", "alert", "alert_open", "scheme", "k",
+               "palette", "manual", "tab", "mode")
+
+
+def current_state(indicator, year, life_phase, area, selected, scheme, k, palette, manual, tab,
+                  mode) -> dict:
+    """What the page shows now, in the terms of :class:`atlas.urlstate.ViewState`."""
+    try:
+        display = display_from_inputs(scheme, k, palette, manual)
+    except ValueParseError:
+        display = None  # bad manual bounds: differs from every URL
+    return {"indicator": indicator, "year": year, "life_phase": life_phase or "alle",
+            "area": area or "alle", "selected": tuple(selected or ()), "display": display,
+            "tab": tab or DEFAULT_TAB, "mode": mode or ""}
+
+
+def view_changes(wanted: ViewState, current: dict, data) -> set[str]:
+    """Names of the parts of ``wanted`` the page does not show yet (a missing year means the
+    newest)."""
+    year = wanted.year if wanted.year is not None else data.latest_year(wanted.indicator)
+    target = {"indicator": wanted.indicator, "year": year, "life_phase": wanted.life_phase,
+              "area": wanted.area, "selected": tuple(wanted.selected), "display": wanted.display,
+              "tab": wanted.tab, "mode": wanted.mode}
+    return {key for key, value in target.items() if current.get(key) != value}
 
 
 @callback(
@@ -69,17 +140,26 @@ def update_scatter_choices(_own_revision):
     Output(ids.YEAR, "max"),
     Output(ids.YEAR, "marks"),
     Output(ids.YEAR, "value"),
+    Output(ids.YEARS, "data"),
     Input(ids.INDICATOR, "value"),
+    Input(ids.REQUEST, "data"),
     State(ids.YEAR, "value"),
-    State(ids.REQUEST, "data"),
 )
-def update_years(indicator, current, request):
+def update_years(indicator, request, current):
+    """Years of the indicator; the year a URL asks for (none: the newest), else the year shown
+    when the new indicator has it, else the newest."""
     if not indicator:
         raise PreventUpdate
     years = get_data().years(indicator)
-    requested = (request or {}).get("year") if current is None else current
-    value = requested if requested in years else years[-1]
-    return years[0], years[-1], year_marks(years), value
+    if not years:
+        raise PreventUpdate
+    from_request = f"{ids.REQUEST}.data" in ctx.triggered_prop_ids or current is None
+    if from_request and (request or {}).get("indicator") in (None, indicator):
+        requested = (request or {}).get("year")
+        value = requested if requested in years else years[-1]
+    else:
+        value = current if current in years else years[-1]
+    return years[0], years[-1], year_marks(years), value, years
 
 
 @callback(

@@ -9,7 +9,7 @@ from atlas import figures
 from atlas.catalogue import LIFE_PHASES, Indicator
 from atlas.data import AtlasData
 from atlas.urlstate import DEFAULT_INDICATOR
-from layouts import analysis, exports, ids, owndata
+from layouts import analysis, exports, ids, owndata, presentation
 
 TOPOJSON_URL = "/assets/topojson/"
 GRAPH_CONFIG = {
@@ -109,12 +109,16 @@ def _filters(data: AtlasData) -> dbc.Card:
 
 def layout(data: AtlasData) -> html.Div:
     """The whole page. Initial values are applied by the URL callback."""
+    map_figure = initial_map(data)
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.REQUEST),
             dcc.Store(id=ids.YEAR_SHOWN),
             dcc.Store(id=ids.OWN_REVISION, data=0),
+            *presentation.stores(data, map_figure),
+            presentation.presentation_bar(),
+            presentation.presentation_source(),
             dbc.Navbar(
                 dbc.Container(
                     [
@@ -142,11 +146,13 @@ def layout(data: AtlasData) -> html.Div:
                         [
                             dbc.Col([_filters(data),
                                      analysis.display_options(GRAPH_CONFIG, DROPDOWN_LABELS),
+                                     presentation.playlist_card(),
                                      html.Div(id=ids.INFO)], lg=3, md=4,
-                                    className="d-print-none"),
+                                    className="d-print-none atlas-filters"),
                             dbc.Col(
                                 [
                                     html.H2(id=ids.HEADING, className="h4"),
+                                    presentation.view_toolbar(),
                                     html.Div(
                                         [
                                             html.Label("Jahr", htmlFor=ids.YEAR,
@@ -156,7 +162,7 @@ def layout(data: AtlasData) -> html.Div:
                                                        tooltip={"placement": "bottom",
                                                                 "always_visible": False}),
                                         ],
-                                        className="mb-2",
+                                        className="mb-2 atlas-year",
                                     ),
                                     dbc.Tabs(
                                         [
@@ -168,11 +174,11 @@ def layout(data: AtlasData) -> html.Div:
                                                         [
                                                             dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG,
                                                                       clear_on_unhover=True,
-                                                                      figure=initial_map(data)),
+                                                                      figure=map_figure),
                                                             html.Div(id=ids.MAP_NOTE,
                                                                      className="small text-muted"),
                                                         ],
-                                                        xl=7,
+                                                        xl=7, className="atlas-mapcol",
                                                     ),
                                                     dbc.Col(
                                                         [
@@ -183,7 +189,7 @@ def layout(data: AtlasData) -> html.Div:
                                                             html.Div(id=ids.TIMESERIES_NOTE,
                                                                      className="small text-muted"),
                                                         ],
-                                                        xl=5,
+                                                        xl=5, className="atlas-series",
                                                     ),
                                                 ]
                                             ),
@@ -195,7 +201,7 @@ def layout(data: AtlasData) -> html.Div:
                                                     html.Div(id=ids.TABLE, className="mt-2"),
                                                 ],
                                                 open=True,
-                                                className="mt-3",
+                                                className="mt-3 atlas-table",
                                             ),
                                                 ],
                                                 label="Karte und Zeitreihe", tab_id="map",
@@ -214,13 +220,16 @@ def layout(data: AtlasData) -> html.Div:
                                         id=ids.TABS, active_tab="map", className="mb-2",
                                     ),
                                 ],
-                                lg=9, md=8,
+                                lg=9, md=8, className="atlas-main",
                             ),
                         ]
                     ),
-                    html.Footer(id=ids.ATTRIBUTION, className="small text-muted border-top mt-4 pt-2 pb-4"),
+                    html.Footer(id=ids.ATTRIBUTION,
+                                className="small text-muted border-top mt-4 pt-2 pb-4 atlas-footer"),
                 ],
                 fluid=True,
             ),
-        ]
+        ],
+        id=ids.ROOT,
+        className="atlas",
     )

@@ -1,0 +1,233 @@
+"""Sitzungsfolge: an ordered list of named views for a working-group session.
+
+A view is the query string of a page URL (see :mod:`atlas.urlstate`), kept without the mode, so
+the same list can be shown in normal and in presentation mode. The list travels between machines
+as a small JSON file::
+
+    {"format": "sozialstrukturatlas-sitzungsfolge", "version": 1, "created": "2026-11-21",
+     "views": [{"name": "Kinderarmut 2022", "query": "indicator=kinderarmut&year=2022"}]}
+
+Pure Python, no Dash. Everything read from outside (a file, a request body, the browser's
+storage) goes through :func:`read_file`, :func:`views_from_payload` or :func:`check_views`: wrong
+input gives a German :class:`PlaylistError` or a German message per skipped view, never a
+traceback. Queries are re-written in their canonical form, so a view is stored exactly as the page
+writes it into the address bar.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from atlas.data import AtlasData
+from atlas.errors import AtlasError
+from atlas.urlstate import ViewState, parse_state, query_params, state_query
+
+FORMAT = "sozialstrukturatlas-sitzungsfolge"
+VERSION = 1
+MAX_VIEWS = 30
+MAX_NAME = 120
+MAX_QUERY = 2000
+MAX_FILE_BYTES = 512 * 1024
+FILE_NAME = "sitzungsfolge.json"
+
+
+class PlaylistError(AtlasError, ValueError):
+    """A file or request that is no usable Sitzungsfolge (German message)."""
+
+
+@dataclass(frozen=True)
+class View:
+    """One entry of the Sitzungsfolge: a name and the canonical query string (without ``?``)."""
+
+    name: str
+    query: str
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "query": self.query}
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_name(text: object) -> str:
+    """A name as shown and printed: one line, no control characters, at most
+    :data:`MAX_NAME` characters."""
+    text = unicodedata.normalize("NFC", str(text or ""))
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    return text[:MAX_NAME].strip()
+
+
+def default_name(data: AtlasData, state: ViewState) -> str:
+    """The name a view gets when none is typed: indicator and year, plus the chosen Kreise."""
+    ind = data.indicator(state.indicator)
+    year = state.year if state.year is not None else data.latest_year(state.indicator)
+    name = f"{ind.short_title} {year}"
+    if state.selected:
+        name += " – " + ", ".join(data.region_name(a) for a in state.selected)
+    return clean_name(name)
+
+
+def canonical(query: str, data: AtlasData) -> tuple[str, list[str]]:
+    """The canonical query of a view (mode dropped) and the German problems found in it.
+
+    An unknown indicator is reported as such (it may be an own indicator of another machine);
+    ``parse_state`` would silently show the default indicator instead.
+    """
+    query = (query or "").strip().lstrip("?")
+    if len(query) > MAX_QUERY:
+        return "", [f"Die Ansicht ist zu lang (mehr als {MAX_QUERY} Zeichen)."]
+    params = query_params(query)
+    raw_indicator = params.get("indicator") or params.get("indikator") or ""
+    if raw_indicator:
+        known = {i.id for i in data.catalogue.indicators}
+        if raw_indicator not in known or not data.has_values(raw_indicator):
+            return "", [f"Indikator „{raw_indicator[:60]}“ gibt es in diesem Atlas nicht "
+                        "(vielleicht eigene Daten eines anderen Rechners)."]
+    state, problems = parse_state(query, data)
+    return state_query(state.without_mode()), problems
+
+
+def check_views(raw: object, data: AtlasData) -> tuple[list[View], list[str]]:
+    """Views from untrusted data (a list of ``{"name", "query"}``): the usable ones in canonical
+    form and one German message per view that was left out (numbered from 1)."""
+    if not isinstance(raw, list):
+        return [], ["Die Sitzungsfolge ist keine Liste von Ansichten."]
+    views: list[View] = []
+    messages: list[str] = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("query"), str):
+            messages.append(f"Ansicht {number}: kein Eintrag mit „name“ und „query“ – "
+                            "nicht übernommen.")
+            continue
+        name = clean_name(item.get("name") if isinstance(item.get("name"), str) else "")
+        query, problems = canonical(item["query"], data)
+        label = f"Ansicht {number}" + (f" („{name}“)" if name else "")
+        if problems:
+            messages.append(f"{label}: {' '.join(problems)} – nicht übernommen.")
+            continue
+        if not name:
+            name = default_name(data, parse_state(query, data)[0])
+        if len(views) >= MAX_VIEWS:
+            messages.append(f"{label}: höchstens {MAX_VIEWS} Ansichten – nicht übernommen.")
+            continue
+        views.append(View(name, query))
+    return views, messages
+
+
+def to_json(views: list[View], *, today: date | None = None) -> str:
+    """The file of a Sitzungsfolge (UTF-8 JSON, readable, with format and version)."""
+    return json.dumps({
+        "format": FORMAT,
+        "version": VERSION,
+        "created": (today or date.today()).isoformat(),
+        "views": [v.as_dict() for v in views],
+    }, ensure_ascii=False, indent=2) + "\n"
+
+
+def read_file(content: bytes | str, data: AtlasData) -> tuple[list[View], list[str]]:
+    """A Sitzungsfolge file: its usable views and a German message per view left out.
+
+    Raises
+    ------
+    PlaylistError
+        When the file is no Sitzungsfolge at all (not JSON, another format, a newer version,
+        too large).
+    """
+    if isinstance(content, bytes):
+        if len(content) > MAX_FILE_BYTES:
+            raise PlaylistError(f"Die Datei ist zu groß für eine Sitzungsfolge (höchstens "
+                                f"{MAX_FILE_BYTES // 1024} KB).")
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise PlaylistError("Die Datei ist keine Sitzungsfolge: kein Text in UTF-8 "
+                                "(erwartet wird eine mit „Exportieren“ gespeicherte "
+                                f"{FILE_NAME}).") from exc
+    elif len(content) > MAX_FILE_BYTES:
+        raise PlaylistError(f"Die Datei ist zu groß für eine Sitzungsfolge (höchstens "
+                            f"{MAX_FILE_BYTES // 1024} KB).")
+    try:
+        document = json.loads(content)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = (f" (Zeile {exc.lineno}, Spalte {exc.colno})"
+                 if isinstance(exc, json.JSONDecodeError) else "")
+        raise PlaylistError(f"Die Datei ist keine Sitzungsfolge: kein gültiges JSON{where}. "
+                            f"Erwartet wird eine mit „Exportieren“ gespeicherte {FILE_NAME}."
+                            ) from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise PlaylistError("Die Datei ist keine Sitzungsfolge des Sozialstrukturatlas Thüringen "
+                            f"(das Feld „format“ fehlt oder lautet nicht „{FORMAT}“).")
+    version = document.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise PlaylistError("Die Sitzungsfolge hat keine gültige Versionsnummer.")
+    if version > VERSION:
+        raise PlaylistError(f"Die Sitzungsfolge hat Version {version}; dieser Atlas kennt "
+                            f"Version {VERSION}. Bitte den Atlas aktualisieren.")
+    raw = document.get("views")
+    if not isinstance(raw, list):
+        raise PlaylistError("Die Sitzungsfolge enthält keine Liste „views“.")
+    return check_views(raw, data)
+
+
+def views_from_payload(payload: object, data: AtlasData, *, limit: int = MAX_VIEWS
+                       ) -> list[View]:
+    """Views of a request body ``{"views": [{"name", "query"}]}``; every problem is an error.
+
+    Raises
+    ------
+    PlaylistError
+        Naming the first problems (German).
+    """
+    if not isinstance(payload, dict) or not isinstance(payload.get("views"), list):
+        raise PlaylistError('Erwartet wird JSON der Form {"views": [{"name": "…", "query": '
+                            '"indicator=…&year=…"}]}.')
+    raw = payload["views"]
+    if not raw:
+        raise PlaylistError("Die Liste „views“ ist leer.")
+    if len(raw) > limit:
+        raise PlaylistError(f"Höchstens {limit} Ansichten auf einmal; geschickt wurden {len(raw)}.")
+    views, messages = check_views(raw, data)
+    if messages:
+        raise PlaylistError(" ".join(messages[:5]) + (" …" if len(messages) > 5 else ""))
+    return views
+
+
+def stored_views(raw: object) -> list[View]:
+    """The list kept in the browser (already checked when it was stored): wrong entries are
+    dropped silently, since the browser's storage may hold anything."""
+    if not isinstance(raw, list):
+        return []
+    return [View(clean_name(item.get("name")), item["query"]) for item in raw[:MAX_VIEWS]
+            if isinstance(item, dict) and isinstance(item.get("query"), str)
+            and isinstance(item.get("name"), str) and len(item["query"]) <= MAX_QUERY]
+
+
+def position(views: list[View], query: str) -> int | None:
+    """Index of the first view showing ``query`` (canonical, without mode), else None."""
+    for index, view in enumerate(views):
+        if view.query == query:
+            return index
+    return None
+
+
+def step(views: list[View], current: int | None, last: int | None, direction: int
+         ) -> int | None:
+    """The view to go to with PageDown (``direction`` 1) or PageUp (-1).
+
+    ``current`` is the view now shown (if it is one of the list), ``last`` the one shown last.
+    From outside the list, PageDown goes to the view after the last one shown (the first at the
+    start), PageUp to the last one shown. None: nothing to go to (empty list, or at an end).
+    """
+    if not views:
+        return None
+    if current is None:
+        if last is None or not 0 <= last < len(views):
+            return 0 if direction > 0 else None
+        target = last + 1 if direction > 0 else last
+    else:
+        target = current + direction
+    return target if 0 <= target < len(views) else None

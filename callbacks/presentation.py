@@ -1,0 +1,391 @@
+"""Shareable views, presentation mode and the Sitzungsfolge.
+
+Server callbacks build query strings (:mod:`atlas.urlstate`), edit the Sitzungsfolge
+(:mod:`atlas.playlist`) and make the handout; the browser side (keyboard, writing the address
+bar, stepping years and indicators, the presentation look of the map) is in
+``assets/presentation.js`` (namespace ``presentation``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from dataclasses import replace
+
+from dash import (
+    ALL,
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    no_update,
+)
+from dash.exceptions import PreventUpdate
+
+from atlas import export, playlist
+from atlas.data import get_data
+from atlas.figures import display_from_inputs
+from atlas.urlstate import NORMAL, PRESENTATION, ViewState, parse_state, state_query
+from atlas.values import ValueParseError
+from callbacks.common import DISPLAY_INPUTS, require_view
+from layouts import ids
+from layouts import presentation as layout
+
+log = logging.getLogger("atlas")
+
+
+def _js(name: str) -> ClientsideFunction:
+    return ClientsideFunction(namespace="presentation", function_name=name)
+
+
+# --- the view in the address bar ----------------------------------------------------------------
+
+
+@callback(
+    Output(ids.VIEW_QUERY, "data"),
+    Input(ids.TABS, "active_tab"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.YEAR, "value"),
+    Input(ids.LIFE_PHASE, "value"),
+    Input(ids.AREA, "value"),
+    Input(ids.DISTRICTS, "value"),
+    *DISPLAY_INPUTS,
+    Input(ids.MODE, "data"),
+)
+def view_query(tab, indicator, year, life_phase, area, selected, scheme, k, palette, manual,
+               mode):
+    """The query string of what the page shows (written to the address bar once it settles)."""
+    require_view(indicator, year)
+    try:
+        display = display_from_inputs(scheme, k, palette, manual)
+    except ValueParseError:
+        raise PreventUpdate from None  # the map names the problem; the link keeps the last view
+    state = ViewState(indicator, int(year), life_phase or "alle", area or "alle",
+                      tuple(selected or ()), display, tab or "map", mode or NORMAL)
+    return state_query(state)
+
+
+# address bar and link field (debounced; replaceState for the first and for animation steps)
+clientside_callback(
+    _js("syncUrl"),
+    Output(ids.SHARE_LINK, "value"),
+    Input(ids.VIEW_QUERY, "data"),
+    Input(ids.URL, "search"),
+)
+
+clientside_callback(
+    _js("copyLink"),
+    Output(ids.SHARE_STATUS, "children"),
+    Input(ids.SHARE_COPY, "n_clicks"),
+    State(ids.SHARE_LINK, "value"),
+    prevent_initial_call=True,
+)
+
+
+# --- presentation mode --------------------------------------------------------------------------
+
+clientside_callback(
+    _js("toggleMode"),
+    Output(ids.MODE, "data", allow_duplicate=True),
+    Output(ids.TABS, "active_tab", allow_duplicate=True),
+    Input(ids.PRESENT, "n_clicks"),
+    Input(ids.PRESENT_EXIT, "n_clicks"),
+    State(ids.MODE, "data"),
+    prevent_initial_call=True,
+)
+
+clientside_callback(
+    _js("applyMode"),
+    Output(ids.ROOT, "className"),
+    Output(ids.MAP, "responsive"),
+    Input(ids.MODE, "data"),
+)
+
+clientside_callback(
+    _js("presentMap"),
+    Output(ids.MAP, "figure", allow_duplicate=True),
+    Input(ids.MODE, "data"),
+    Input(ids.LABELS, "data"),
+    Input(ids.DISTRICTS, "value"),
+    Input(ids.MAP, "figure"),  # a new figure (another level) gets the presentation look again
+    State(ids.PRESENT_SETTINGS, "data"),
+    prevent_initial_call=True,
+)
+
+clientside_callback(
+    _js("yearButtons"),
+    Output(ids.PRESENT_PREV_YEAR, "disabled"),
+    Output(ids.PRESENT_NEXT_YEAR, "disabled"),
+    Input(ids.YEAR, "value"),
+    Input(ids.YEARS, "data"),
+)
+
+clientside_callback(
+    _js("toggleLabels"),
+    Output(ids.LABELS, "data"),
+    Input(ids.PRESENT_LABELS, "n_clicks"),
+    State(ids.LABELS, "data"),
+    prevent_initial_call=True,
+)
+
+clientside_callback(
+    _js("labelsButton"),
+    Output(ids.PRESENT_LABELS, "aria-pressed"),
+    Output(ids.PRESENT_LABELS, "className"),
+    Input(ids.LABELS, "data"),
+)
+
+
+@callback(
+    Output(ids.PRESENT_TITLE, "children"),
+    Output(ids.PRESENT_SUBTITLE, "children"),
+    Output(ids.PRESENT_SOURCE, "children"),
+    Input(ids.INDICATOR, "value"),
+    Input(ids.YEAR, "value"),
+)
+def presentation_title(indicator, year):
+    """Short title and year in large type, the full title below, the source at the foot."""
+    require_view(indicator, year)
+    data = get_data()
+    ind = data.indicator(indicator)
+    subtitle = ind.title if ind.title != ind.short_title else ""
+    return f"{ind.short_title} {year}", subtitle, layout.source_text(data, indicator)
+
+
+# --- Sitzungsfolge ------------------------------------------------------------------------------
+
+
+def _views(raw) -> list[playlist.View]:
+    return playlist.stored_views(raw)
+
+
+def _dump(views: list[playlist.View]) -> list[dict]:
+    return [v.as_dict() for v in views]
+
+
+def _shown(query: str | None) -> str:
+    """The current view as kept in a Sitzungsfolge (canonical, without the mode)."""
+    if not query:
+        return ""
+    state, _ = parse_state(query, get_data())
+    return state_query(state.without_mode())
+
+
+def _status(text: str, tone: str = "success") -> list:
+    css = {"success": "text-success-emphasis", "warning": "text-warning-emphasis",
+           "danger": "text-danger-emphasis"}[tone]
+    return [dcc.Markdown(text, className=f"{css} mb-0", link_target="_blank")] if text else []
+
+
+@callback(
+    Output(ids.PLAYLIST, "data", allow_duplicate=True),
+    Output(ids.PLAYLIST_NAME, "value"),
+    Output(ids.PLAYLIST_STATUS, "children"),
+    Output(ids.PLAYLIST_UPLOAD, "contents"),
+    Input(ids.PLAYLIST_ADD, "n_clicks"),
+    Input(ids.PLAYLIST_NAME, "n_submit"),
+    Input({"type": layout.ROW_UP, "index": ALL}, "n_clicks"),
+    Input({"type": layout.ROW_DOWN, "index": ALL}, "n_clicks"),
+    Input({"type": layout.ROW_DELETE, "index": ALL}, "n_clicks"),
+    Input({"type": layout.ROW_NAME, "index": ALL}, "value"),
+    Input(ids.PLAYLIST_CLEAR, "submit_n_clicks"),
+    Input(ids.PLAYLIST_UPLOAD, "contents"),
+    State(ids.PLAYLIST_UPLOAD, "filename"),
+    State(ids.PLAYLIST_NAME, "value"),
+    State(ids.PLAYLIST, "data"),
+    State(ids.VIEW_QUERY, "data"),
+    prevent_initial_call=True,
+)
+def edit_playlist(_add, _submit, _up, _down, _delete, names, clear, contents, filename, name,
+                  stored, query):
+    """Every change of the list: remember, move, rename, remove, clear, import."""
+    trigger = ctx.triggered_id
+    value = ctx.triggered[0]["value"] if ctx.triggered else None
+    views = _views(stored)
+    data = get_data()
+    keep = (no_update, no_update, no_update, no_update)
+    if trigger in (ids.PLAYLIST_ADD, ids.PLAYLIST_NAME):
+        if not value:
+            raise PreventUpdate
+        shown = _shown(query)
+        if not shown:
+            raise PreventUpdate
+        if len(views) >= playlist.MAX_VIEWS:
+            return (no_update, no_update,
+                    _status(f"Höchstens {playlist.MAX_VIEWS} Ansichten – bitte erst eine "
+                            "entfernen.", "warning"), no_update)
+        title = playlist.clean_name(name) or playlist.default_name(
+            data, parse_state(shown, data)[0])
+        views.append(playlist.View(title, shown))
+        return (_dump(views), "", _status(f"„{title}“ gemerkt (Ansicht {len(views)}).")
+                , no_update)
+    if trigger == ids.PLAYLIST_CLEAR:
+        if not clear:
+            raise PreventUpdate
+        return [], no_update, _status("Sitzungsfolge geleert.", "success"), no_update
+    if trigger == ids.PLAYLIST_UPLOAD:
+        if not contents:
+            raise PreventUpdate
+        return _import(views, contents, filename, data)
+    if isinstance(trigger, dict):
+        index = trigger.get("index")
+        if not isinstance(index, int) or not 0 <= index < len(views):
+            raise PreventUpdate
+        kind = trigger.get("type")
+        if kind == layout.ROW_NAME:
+            new = playlist.clean_name(value)
+            if not new or new == views[index].name:
+                raise PreventUpdate
+            views[index] = replace(views[index], name=new)
+            return _dump(views), no_update, no_update, no_update
+        if not value:  # a row appeared (list redrawn), nothing clicked
+            raise PreventUpdate
+        if kind == layout.ROW_DELETE:
+            gone = views.pop(index)
+            return (_dump(views), no_update, _status(f"„{gone.name}“ entfernt.", "success"),
+                    no_update)
+        if kind in (layout.ROW_UP, layout.ROW_DOWN):
+            other = index - 1 if kind == layout.ROW_UP else index + 1
+            if not 0 <= other < len(views):
+                raise PreventUpdate
+            views[index], views[other] = views[other], views[index]
+            return _dump(views), no_update, no_update, no_update
+    return keep
+
+
+def _import(views, contents: str, filename: str | None, data) -> tuple:
+    name = filename or "die Datei"
+    try:
+        _, encoded = contents.split(",", 1)
+        raw = base64.b64decode(encoded, validate=False)
+        imported, messages = playlist.read_file(raw, data)
+    except (ValueError, binascii.Error) as exc:
+        text = str(exc) if isinstance(exc, playlist.PlaylistError) else \
+            "Die Datei konnte nicht gelesen werden."
+        return no_update, no_update, _status(f"{name} nicht importiert: {text}", "danger"), None
+    room = playlist.MAX_VIEWS - len(views)
+    if len(imported) > room:
+        messages.append(f"{len(imported) - room} Ansichten nicht übernommen: höchstens "
+                        f"{playlist.MAX_VIEWS} in der Sitzungsfolge.")
+        imported = imported[:room]
+    views = views + imported
+    text = (f"{len(imported)} Ansicht{'en' if len(imported) != 1 else ''} aus {name} "
+            f"übernommen; die Sitzungsfolge hat jetzt {len(views)}.")
+    if messages:
+        text += "\n\n" + "\n".join(f"- {m}" for m in messages)
+    tone = "warning" if messages else "success"
+    return _dump(views), no_update, _status(text, tone), None
+
+
+@callback(
+    Output(ids.PLAYLIST_LIST, "children"),
+    Output(ids.PRESENT_VIEW_POS, "children"),
+    Output(ids.PRESENT_PREV_VIEW, "disabled"),
+    Output(ids.PRESENT_NEXT_VIEW, "disabled"),
+    Input(ids.PLAYLIST, "data"),
+    Input(ids.VIEW_QUERY, "data"),
+    Input(ids.PLAYLIST_POS, "data"),
+)
+def show_playlist(stored, query, last):
+    """The list with the view now shown marked, and the position in the presentation bar."""
+    views = _views(stored)
+    current = playlist.position(views, _shown(query))
+    if not views:
+        position = ""  # the bar hides the Sitzungsfolge buttons
+    elif current is None:
+        position = f"Ansicht – / {len(views)}"
+    else:
+        position = f"Ansicht {current + 1} / {len(views)}"
+    prev_target = playlist.step(views, current, last, -1)
+    next_target = playlist.step(views, current, last, 1)
+    return (layout.playlist_rows(views, current), position, prev_target is None,
+            next_target is None)
+
+
+@callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Output(ids.PLAYLIST_POS, "data"),
+    Output(ids.URL_ECHO, "data"),
+    Input(ids.PRESENT_PREV_VIEW, "n_clicks"),
+    Input(ids.PRESENT_NEXT_VIEW, "n_clicks"),
+    Input(ids.PLAYLIST_PRESENT, "n_clicks"),
+    Input({"type": layout.ROW_OPEN, "index": ALL}, "n_clicks"),
+    State(ids.PLAYLIST, "data"),
+    State(ids.PLAYLIST_POS, "data"),
+    State(ids.VIEW_QUERY, "data"),
+    State(ids.MODE, "data"),
+    prevent_initial_call=True,
+)
+def go_to_view(_prev, _next, _start, _open, stored, last, query, mode):
+    """Show a view of the Sitzungsfolge: navigate to its query (one history entry), in the
+    current mode; "Präsentation starten" opens the first view in presentation mode."""
+    value = ctx.triggered[0]["value"] if ctx.triggered else None
+    if not value:
+        raise PreventUpdate
+    views = _views(stored)
+    trigger = ctx.triggered_id
+    if not views:
+        if trigger != ids.PLAYLIST_PRESENT or not query:
+            raise PreventUpdate
+        state, _ = parse_state(query, get_data())  # nothing remembered: present this view
+        return "?" + state_query(replace(state, mode=PRESENTATION)), None, None
+    current = playlist.position(views, _shown(query))
+    if trigger == ids.PLAYLIST_PRESENT:
+        target, mode = 0, PRESENTATION
+    elif isinstance(trigger, dict):
+        target = trigger.get("index")
+    else:
+        target = playlist.step(views, current, last,
+                               -1 if trigger == ids.PRESENT_PREV_VIEW else 1)
+    if not isinstance(target, int) or not 0 <= target < len(views):
+        raise PreventUpdate
+    state, _ = parse_state(views[target].query, get_data())
+    return "?" + state_query(replace(state, mode=mode or NORMAL)), target, None
+
+
+@callback(
+    Output(ids.PLAYLIST_DOWNLOAD, "data"),
+    Output(ids.PLAYLIST_STATUS, "children", allow_duplicate=True),
+    Input(ids.PLAYLIST_EXPORT, "n_clicks"),
+    State(ids.PLAYLIST, "data"),
+    prevent_initial_call=True,
+)
+def export_playlist(clicks, stored):
+    if not clicks:
+        raise PreventUpdate
+    views = _views(stored)
+    if not views:
+        return no_update, _status("Die Sitzungsfolge ist leer: erst Ansichten merken.",
+                                  "warning")
+    return (dcc.send_string(playlist.to_json(views), playlist.FILE_NAME, type="application/json"),
+            _status(f"{len(views)} Ansichten als {playlist.FILE_NAME} gespeichert."))
+
+
+@callback(
+    Output(ids.HANDOUT_DOWNLOAD, "data"),
+    Output(ids.PLAYLIST_STATUS, "children", allow_duplicate=True),
+    Input(ids.HANDOUT, "n_clicks"),
+    State(ids.PLAYLIST, "data"),
+    running=[(Output(ids.HANDOUT, "disabled"), True, False),
+             (Output(ids.HANDOUT, "children"), "Handout wird erstellt …", "Handout (PDF)")],
+    prevent_initial_call=True,
+)
+def make_handout(clicks, stored):
+    """All views of the Sitzungsfolge as one PDF (title page, one map per page)."""
+    if not clicks:
+        raise PreventUpdate
+    views = _views(stored)
+    if not views:
+        return no_update, _status("Die Sitzungsfolge ist leer: erst Ansichten merken.",
+                                  "warning")
+    try:
+        pdf = export.handout_pdf(get_data(), [(v.name, v.query) for v in views])
+    except (export.ExportError, export.ExportUnavailable) as exc:
+        return no_update, _status(f"Handout nicht erstellt: {exc}", "danger")
+    return (dcc.send_bytes(pdf, export.HANDOUT_FILE_NAME),
+            _status(f"Handout mit {len(views)} Karten erstellt."))

@@ -1,0 +1,473 @@
+"""Presentation mode, shareable links and the Sitzungsfolge: component trees and the extra map
+traces (selection outline and district names) shown in presentation mode.
+
+The map figure keeps its trace order (0 = map, 1–8 = legend slots, see :mod:`atlas.figures`);
+the presentation traces are appended after all others (found by name) and are invisible in
+normal mode.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+from shapely.geometry import Point, mapping, shape
+from shapely.ops import polylabel, unary_union
+
+from atlas import figures
+from atlas.data import AtlasData
+from atlas.playlist import MAX_VIEWS
+from layouts import ids
+
+# --- the map in presentation mode ----------------------------------------------------------------
+
+#: Names of the traces appended to the map in presentation mode (found by name, appended after
+#: all other traces when missing): white halo and black line around the selected districts, then
+#: the district names on top.
+OVERLAY_NAMES = ("Präsentation: Auswahl (Rand)", "Präsentation: Auswahl",
+                 "Präsentation: Kreisnamen")
+TEXT_COLOUR = "#000000"
+HALO_COLOUR = "#ffffff"
+LABEL_SIZE = 18  # px; bold, with a white halo (assets/presentation.css)
+PRESENT_FONT = 22  # px: legend, hover and map texts in presentation mode (at least 20)
+PRESENT_REFERENCE_FONT = 24
+#: Degrees the name of a Kreis keeps away from the name of a kreisfreie Stadt.
+CITY_CLEARANCE = 0.15
+#: Left part of the map area kept free for the legend in presentation mode.
+PRESENT_LEGEND_SHARE = 0.24
+
+#: pattern-matching id types of the rows of the Sitzungsfolge ({"type": …, "index": n})
+ROW_NAME = "playlist-row-name"
+ROW_OPEN = "playlist-row-open"
+ROW_UP = "playlist-row-up"
+ROW_DOWN = "playlist-row-down"
+ROW_DELETE = "playlist-row-delete"
+
+KEYS_HELP = ("Tastatur (wenn kein Eingabefeld gewählt ist): ← → Jahr, ↑ ↓ Indikator, "
+             "Leertaste Jahre abspielen; in der Präsentation Bild ↓ / Bild ↑ Sitzungsfolge, "
+             "F Vollbild, N Kreisnamen, Esc beenden.")
+
+
+def label_point(geometry: dict) -> tuple[float, float]:
+    """Where a district's name goes: the visual centre (pole of inaccessibility) of its largest
+    part – unlike the centroid always inside, and as far from the borders as possible, so the
+    name of a Kreis around a city keeps its distance from the city's name. Pure: GeoJSON
+    geometry in, lon/lat out."""
+    geom = shape(geometry)
+    largest = max(getattr(geom, "geoms", [geom]), key=lambda part: part.area)
+    centre = polylabel(largest, 0.0005)
+    if not geom.contains(centre):  # polylabel's tolerance on a sliver: fall back to the centroid
+        centre = geom.representative_point()
+    return round(centre.x, 5), round(centre.y, 5)
+
+
+def label_text(name: str, width: int = 12) -> str:
+    """A district name on at most two lines: a long name breaks at its last hyphen or space."""
+    cut = max(name.rfind("-"), name.rfind(" "))
+    if len(name) <= width or cut <= 0:
+        return name
+    head = name[:cut] + ("-" if name[cut] == "-" else "")
+    return f"{head}<br>{name[cut + 1:]}"
+
+
+def labels(geojson: dict, names: dict[str, str], kinds: dict[str, str] | None = None,
+           keep_clear: float = CITY_CLEARANCE) -> dict:
+    """Positions and texts of the district names of a GeoJSON (``properties.AGS``).
+
+    The small kreisfreie Städte (``kinds[ags] == "kreisfreie Stadt"``) are placed first; every
+    other name keeps ``keep_clear`` degrees away from them where its district allows, so the
+    name of a Kreis around a city does not sit on the city's name.
+    """
+    kinds = kinds or {}
+    features = {f["properties"]["AGS"]: f["geometry"] for f in geojson["features"]}
+    cities = [a for a in features if kinds.get(a) == "kreisfreie Stadt"]
+    points = {a: label_point(features[a]) for a in cities}
+    if points and keep_clear > 0:
+        clear = unary_union([Point(xy).buffer(keep_clear) for xy in points.values()])
+    else:
+        clear = None
+    for ags, geometry in features.items():
+        if ags in points:
+            continue
+        geom = shape(geometry)
+        if clear is not None and geom.intersects(clear):
+            rest = geom.difference(clear)
+            if not rest.is_empty and rest.area > 0.2 * geom.area:
+                geometry = mapping(rest)
+        points[ags] = label_point(geometry)
+    order = sorted(points)
+    return {"lon": [points[a][0] for a in order], "lat": [points[a][1] for a in order],
+            "text": [label_text(names.get(a, a)) for a in order]}
+
+
+@lru_cache(maxsize=8)
+def _labels_of(data: AtlasData) -> dict:
+    regions = data.regions
+    return labels(data.geojson, dict(zip(regions["ags"], regions["name"])),
+                  dict(zip(regions["ags"], regions["kind"])))
+
+
+def overlay_traces() -> list[dict]:
+    """The presentation traces (plotly JSON), without coordinates."""
+    common = {"hoverinfo": "skip", "showlegend": False, "visible": False, "lon": [], "lat": []}
+    traces = [
+        go.Scattergeo(name=OVERLAY_NAMES[0], mode="lines",
+                      line={"color": HALO_COLOUR, "width": 11}, **common),
+        go.Scattergeo(name=OVERLAY_NAMES[1], mode="lines",
+                      line={"color": TEXT_COLOUR, "width": 6}, **common),
+        go.Scattergeo(name=OVERLAY_NAMES[2], mode="text", text=[],
+                      textfont={"family": figures.FONT, "size": LABEL_SIZE,
+                                "color": TEXT_COLOUR, "weight": "bold"}, **common),
+    ]
+    return [t.to_plotly_json() for t in traces]
+
+
+def _get(tree: dict, path: list):
+    for key in path:
+        if isinstance(tree, dict):
+            tree = tree.get(key)
+        elif isinstance(tree, (list, tuple)) and isinstance(key, int) and key < len(tree):
+            tree = tree[key]
+        else:
+            return None
+    return tree
+
+
+def bounds(geojson: dict, margin: float = 0.02) -> tuple[float, float, float, float]:
+    """West, south, east, north of all features, widened by ``margin`` degrees."""
+    west, south, east, north = unary_union([shape(f["geometry"])
+                                            for f in geojson["features"]]).bounds
+    return (round(west - margin, 4), round(south - margin, 4), round(east + margin, 4),
+            round(north + margin, 4))
+
+
+def present_style() -> list[list]:
+    """``[path, value]`` assignments for the map figure in presentation mode: large black type,
+    opaque legend (top left) and reference value (bottom left) beside the map, hover as large as
+    the legend. (assets/presentation.js scales the font sizes with the screen height.)"""
+    box = {"bgcolor": "#ffffff", "bordercolor": TEXT_COLOUR, "borderwidth": 1}
+    font = {"family": figures.FONT, "size": PRESENT_FONT, "color": TEXT_COLOUR}
+    return [
+        [["layout", "font"], font],
+        [["layout", "legend", "font"], font],
+        [["layout", "legend", "title", "font"], font],
+        [["layout", "legend", "x"], 0.0],
+        [["layout", "legend", "y"], 1.0],
+        [["layout", "legend", "xanchor"], "left"],
+        [["layout", "legend", "yanchor"], "top"],
+        [["layout", "legend", "bgcolor"], box["bgcolor"]],
+        [["layout", "legend", "bordercolor"], box["bordercolor"]],
+        [["layout", "legend", "borderwidth"], box["borderwidth"]],
+        [["layout", "legend", "tracegroupgap"], 4],
+        [["layout", "hoverlabel", "font"], {"family": figures.FONT, "size": PRESENT_FONT}],
+        [["layout", "annotations", 0, "font"],
+         {"family": figures.FONT, "size": PRESENT_REFERENCE_FONT, "color": TEXT_COLOUR}],
+        [["layout", "annotations", 0, "bgcolor"], box["bgcolor"]],
+        [["layout", "annotations", 0, "bordercolor"], box["bordercolor"]],
+        [["layout", "annotations", 0, "borderwidth"], box["borderwidth"]],
+        [["layout", "annotations", 0, "borderpad"], 6],
+        [["layout", "annotations", 0, "x"], 0.0],
+        [["layout", "annotations", 0, "y"], 0.0],
+        [["layout", "annotations", 0, "xanchor"], "left"],
+        [["layout", "annotations", 0, "yanchor"], "bottom"],
+        [["layout", "geo", "domain"], {"x": [PRESENT_LEGEND_SHARE, 1.0], "y": [0.0, 1.0]}],
+        [["layout", "margin"], {"l": 8, "r": 8, "t": 8, "b": 8}],
+    ]
+
+
+def present_fit(box: tuple[float, float, float, float]) -> list[list]:
+    """The whole of Thüringen fitted to ``box`` (west, south, east, north) instead of plotly's
+    ``fitbounds``, which leaves a wide margin once text traces are on the map. Only for the
+    Kreis map: a map that zooms by its locations (the Gemeinden of one Kreis) keeps
+    ``fitbounds``."""
+    west, south, east, north = box
+    return [
+        [["layout", "geo", "fitbounds"], False],
+        [["layout", "geo", "lonaxis", "range"], [west, east]],
+        [["layout", "geo", "lataxis", "range"], [south, north]],
+        [["layout", "geo", "center"], {"lon": round((west + east) / 2, 4),
+                                       "lat": round((south + north) / 2, 4)}],
+    ]
+
+
+def normal_style(figure: go.Figure, present: list[list]) -> list[list]:
+    """The same paths with the values of the normal map (read from the figure the page starts
+    with, so :func:`atlas.figures.choropleth` stays the one place of the normal look)."""
+    tree = figure.to_dict()
+    out = []
+    for path, _ in present:
+        current = _get(tree, path)
+        if path == ["layout", "geo", "domain"] and current is None:
+            current = {"x": [0.0, 1.0], "y": [0.0, 1.0]}
+        out.append([path, current])
+    return out
+
+
+def map_settings(data: AtlasData, figure: go.Figure) -> dict:
+    """What the browser needs to switch the map between normal and presentation mode
+    (``presentMap`` in assets/presentation.js)."""
+    present = present_style()
+    fit = present_fit(bounds(data.geojson))
+    return {
+        "names": list(OVERLAY_NAMES),
+        "traces": overlay_traces(),
+        "labels": _labels_of(data),
+        "present": present,
+        "normal": normal_style(figure, present),
+        "fit": fit,
+        "unfit": normal_style(figure, fit),
+        "fitTrace": figure.data[0].name,  # the Kreis map (trace 0 "Kreise")
+        "featureKey": "AGS",
+    }
+
+
+# --- components ---------------------------------------------------------------------------------
+
+
+def stores(data: AtlasData, figure: go.Figure) -> list:
+    """State of views, presentation and Sitzungsfolge."""
+    return [
+        dcc.Store(id=ids.PRESENT_SETTINGS, data=map_settings(data, figure)),
+        dcc.Store(id=ids.VIEW_QUERY),
+        dcc.Store(id=ids.URL_ECHO),
+        dcc.Store(id=ids.MODE, data=""),
+        dcc.Store(id=ids.YEARS, data=[]),
+        dcc.Store(id=ids.LABELS, data=True, storage_type="local"),
+        dcc.Store(id=ids.PLAYLIST, data=[], storage_type="local"),
+        dcc.Store(id=ids.PLAYLIST_POS, data=None, storage_type="session"),
+        dcc.Download(id=ids.PLAYLIST_DOWNLOAD),
+        dcc.Download(id=ids.HANDOUT_DOWNLOAD),
+    ]
+
+
+#: Components assets/presentation.js reads and sets (the bar carries them as ``data-ids``).
+SCRIPT_IDS = {"year": ids.YEAR, "years": ids.YEARS, "indicator": ids.INDICATOR,
+              "play": ids.PRESENT_PLAY, "fullscreen": ids.PRESENT_FULLSCREEN, "url": ids.URL,
+              "echo": ids.URL_ECHO}
+#: Time per year when the years are played as an animation.
+PLAY_MS = 1000
+
+
+def _bar_button(label, button_id: str, title: str, shortcut: str, *, everywhere: bool = False,
+                step: str | None = None, **kwargs) -> html.Button:
+    """A button of the bar. ``shortcut`` is the key (``KeyboardEvent.key``, ``Space`` for the
+    space bar) assets/presentation.js clicks it with; keys that are not ``everywhere`` only work
+    in presentation mode. ``step`` (``year:-1``, ``year:1``, ``indicator:±1``, ``play``) is done
+    by the script itself, reading and setting the components' props at once, so quick key
+    presses are never lost."""
+    extra = {"data-step": step} if step else {}
+    return html.Button(label, id=button_id, title=title, type="button",
+                       className="btn present-btn",
+                       **{"aria-label": title, "data-shortcut": shortcut,
+                          "data-shortcut-scope": "page" if everywhere else "presentation"},
+                       **extra, **kwargs)
+
+
+def presentation_bar() -> html.Div:
+    """The slim bar of presentation mode: what is shown, and the few controls a presenter needs.
+    Hidden in normal mode, where the year, indicator and play buttons still take their keys."""
+    return html.Div(
+        [
+            html.H2(id=ids.PRESENT_TITLE, className="present-title"),
+            html.Div(
+                [
+                    html.Div(
+                        [_bar_button("◀", ids.PRESENT_PREV_YEAR, "Vorheriges Jahr (Pfeil links)",
+                                     "ArrowLeft", everywhere=True, step="year:-1"),
+                         _bar_button("Abspielen", ids.PRESENT_PLAY,
+                                     "Jahre nacheinander zeigen (Leertaste)", "Space",
+                                     everywhere=True, step="play", **{"aria-pressed": "false"}),
+                         _bar_button("▶", ids.PRESENT_NEXT_YEAR, "Nächstes Jahr (Pfeil rechts)",
+                                     "ArrowRight", everywhere=True, step="year:1")],
+                        className="present-group", role="group", **{"aria-label": "Jahr"},
+                    ),
+                    html.Div(
+                        [_bar_button("▲", ids.PRESENT_PREV_INDICATOR,
+                                     "Vorheriger Indikator der Liste (Pfeil hoch)", "ArrowUp",
+                                     everywhere=True, step="indicator:-1"),
+                         html.Span("Indikator", className="present-label",
+                                   **{"aria-hidden": "true"}),
+                         _bar_button("▼", ids.PRESENT_NEXT_INDICATOR,
+                                     "Nächster Indikator der Liste (Pfeil runter)", "ArrowDown",
+                                     everywhere=True, step="indicator:1")],
+                        className="present-group present-indicator-buttons", role="group",
+                        **{"aria-label": "Indikator"},
+                    ),
+                    html.Div(
+                        [_bar_button("◀", ids.PRESENT_PREV_VIEW,
+                                     "Vorherige Ansicht der Sitzungsfolge (Bild hoch)", "PageUp"),
+                         html.Span(id=ids.PRESENT_VIEW_POS, className="present-view-pos",
+                                   **{"aria-live": "polite"}),
+                         _bar_button("▶", ids.PRESENT_NEXT_VIEW,
+                                     "Nächste Ansicht der Sitzungsfolge (Bild runter)",
+                                     "PageDown")],
+                        className="present-group present-views", role="group",
+                        **{"aria-label": "Sitzungsfolge"},
+                    ),
+                    html.Div(
+                        [_bar_button("Namen", ids.PRESENT_LABELS, "Kreisnamen auf der Karte (N)",
+                                     "n", **{"aria-pressed": "true"}),
+                         _bar_button("Vollbild", ids.PRESENT_FULLSCREEN, "Vollbild (F)", "f",
+                                     **{"data-action": "fullscreen"}),
+                         _bar_button("Beenden", ids.PRESENT_EXIT, "Präsentation beenden (Esc)",
+                                     "Escape")],
+                        className="present-group", role="group",
+                        **{"aria-label": "Darstellung"},
+                    ),
+                ],
+                className="present-controls",
+            ),
+            html.P(id=ids.PRESENT_SUBTITLE, className="present-subtitle"),
+        ],
+        id=ids.PRESENT_BAR,
+        className="present-bar",
+        role="region",
+        **{"aria-label": "Präsentationssteuerung", "data-ids": json.dumps(SCRIPT_IDS),
+           "data-play-ms": str(PLAY_MS)},
+    )
+
+
+def presentation_source() -> html.P:
+    """Source, licence and boundaries in one short line at the foot of presentation mode."""
+    return html.P(id=ids.PRESENT_SOURCE, className="present-source")
+
+
+def source_text(data: AtlasData, indicator_id: str) -> str:
+    """The attribution a licence asks for, as short as it may be: source, licence, boundaries."""
+    ind = data.indicator(indicator_id)
+    src = data.catalogue.source_of(ind)
+    stand = data.info.get("gebietsstand") or ""
+    return (f"Quelle: {src.attribution} · Lizenz: {src.licence} · Grenzen: "
+            f"{figures.GEO_ATTRIBUTION}" + (f", Gebietsstand {stand}" if stand else ""))
+
+
+def view_toolbar() -> html.Div:
+    """Beside the heading: start the presentation and share the current view."""
+    return html.Div(
+        [
+            html.Button("Präsentation", id=ids.PRESENT, type="button",
+                        className="btn btn-primary btn-sm me-2 mb-1",
+                        title="Karte groß und kontrastreich für Beamer zeigen "
+                              "(Esc beendet)"),
+            html.Label("Link zu dieser Ansicht", htmlFor=ids.SHARE_LINK,
+                       className="visually-hidden"),
+            dbc.InputGroup(
+                [
+                    dbc.Input(id=ids.SHARE_LINK, readonly=True, size="sm", value="",
+                              className="share-link"),
+                    html.Button("Link kopieren", id=ids.SHARE_COPY, type="button",
+                                className="btn btn-outline-secondary btn-sm",
+                                title="Link zu genau dieser Ansicht in die Zwischenablage"),
+                ],
+                size="sm", className="share-group mb-1",
+            ),
+            html.Span(id=ids.SHARE_STATUS, className="share-status small ms-2",
+                      role="status", **{"aria-live": "polite"}),
+        ],
+        className="view-toolbar d-flex flex-wrap align-items-center d-print-none",
+    )
+
+
+def playlist_card() -> dbc.Card:
+    """The Sitzungsfolge: remember views, order and name them, take them to another machine."""
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Sitzungsfolge", className="h6"),
+                html.P("Ansichten für eine Arbeitsgruppensitzung merken und in der Präsentation "
+                       "mit Bild ↓ / Bild ↑ (auch Presenter) nacheinander zeigen.",
+                       className="small mb-2"),
+                html.Label("Name der Ansicht (leer: Indikator und Jahr)", htmlFor=ids.PLAYLIST_NAME,
+                           className="form-label small mb-0"),
+                dbc.InputGroup(
+                    [dbc.Input(id=ids.PLAYLIST_NAME, maxLength=120, size="sm",
+                               placeholder="z. B. Kinderarmut Ostthüringen"),
+                     html.Button("Ansicht merken", id=ids.PLAYLIST_ADD, type="button",
+                                 className="btn btn-primary btn-sm")],
+                    size="sm", className="mb-2",
+                ),
+                html.Div(id=ids.PLAYLIST_LIST, className="playlist mb-2"),
+                html.Div(
+                    [
+                        html.Button("Präsentation starten", id=ids.PLAYLIST_PRESENT,
+                                    type="button", className="btn btn-outline-primary btn-sm",
+                                    title="Erste Ansicht der Sitzungsfolge als Präsentation"),
+                        html.Button("Handout (PDF)", id=ids.HANDOUT, type="button",
+                                    className="btn btn-outline-secondary btn-sm",
+                                    title="Alle Ansichten als eine PDF-Datei (A4 quer, eine "
+                                          "Karte je Seite)"),
+                        html.Button("Als Datei speichern", id=ids.PLAYLIST_EXPORT, type="button",
+                                    className="btn btn-outline-secondary btn-sm",
+                                    title="Sitzungsfolge als Datei sitzungsfolge.json speichern"),
+                        dcc.Upload(
+                            html.Button("Aus Datei laden", type="button", tabIndex="-1",
+                                        className="btn btn-outline-secondary btn-sm"),
+                            id=ids.PLAYLIST_UPLOAD, accept=".json,application/json",
+                            className="playlist-upload", multiple=False,
+                        ),
+                        dcc.ConfirmDialogProvider(
+                            html.Button("Alle entfernen", type="button",
+                                        className="btn btn-outline-danger btn-sm"),
+                            id=ids.PLAYLIST_CLEAR,
+                            message="Alle Ansichten der Sitzungsfolge entfernen?",
+                        ),
+                    ],
+                    className="playlist-actions d-flex flex-wrap gap-1",
+                ),
+                html.Div(id=ids.PLAYLIST_STATUS, className="small mt-2", role="status",
+                         **{"aria-live": "polite"}),
+                html.P(KEYS_HELP, className="form-text mb-0 mt-2"),
+            ]
+        ),
+        className="mb-3 playlist-card d-print-none",
+    )
+
+
+def playlist_rows(views, current: int | None):
+    """The list of remembered views: name (editable), open, up, down, delete."""
+    if not views:
+        return html.P(f"Noch keine Ansicht gemerkt (höchstens {MAX_VIEWS}).",
+                      className="small text-body-secondary mb-0")
+    rows = []
+    last = len(views) - 1
+    for index, view in enumerate(views):
+        number = index + 1
+        rows.append(html.Li(
+            [
+                html.Label(
+                    [html.Span(f"{number}.", className="playlist-number", **{"aria-hidden": "true"}),
+                     html.Span(f"Name der Ansicht {number}", className="visually-hidden"),
+                     dbc.Input(id={"type": ROW_NAME, "index": index}, value=view.name,
+                               debounce=True, maxLength=120, size="sm",
+                               className="playlist-name")],
+                    className="d-flex align-items-center gap-1 w-100 mb-0",
+                ),
+                html.Div(
+                    [
+                        html.Button("Zeigen", id={"type": ROW_OPEN, "index": index},
+                                    type="button", className="btn btn-link btn-sm px-1",
+                                    title=f"Ansicht {number} zeigen"),
+                        html.Button("↑", id={"type": ROW_UP, "index": index}, type="button",
+                                    className="btn btn-outline-secondary btn-sm px-2",
+                                    disabled=index == 0,
+                                    title=f"Ansicht {number} nach oben",
+                                    **{"aria-label": f"Ansicht {number} nach oben"}),
+                        html.Button("↓", id={"type": ROW_DOWN, "index": index}, type="button",
+                                    className="btn btn-outline-secondary btn-sm px-2",
+                                    disabled=index == last,
+                                    title=f"Ansicht {number} nach unten",
+                                    **{"aria-label": f"Ansicht {number} nach unten"}),
+                        html.Button("Entfernen", id={"type": ROW_DELETE, "index": index},
+                                    type="button", className="btn btn-link btn-sm px-1 "
+                                    "text-danger", title=f"Ansicht {number} entfernen"),
+                    ],
+                    className="d-flex align-items-center gap-1 ms-4",
+                ),
+            ],
+            className="playlist-row" + (" playlist-current" if index == current else ""),
+            **({"aria-current": "true"} if index == current else {}),
+        ))
+    return html.Ol(rows, className="list-unstyled mb-0")
