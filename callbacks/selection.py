@@ -28,6 +28,7 @@ from layouts.main import indicator_options, year_marks
     Output(ids.MANUAL_BREAKS, "value"),
     Output(ids.TABS, "active_tab", allow_duplicate=True),
     Output(ids.MODE, "data"),
+    Output(ids.LEVEL, "value"),
     Input(ids.URL, "search"),
     State(ids.URL_ECHO, "data"),
     State(ids.REQUEST, "data"),
@@ -39,10 +40,11 @@ from layouts.main import indicator_options, year_marks
     *[State(i.component_id, i.component_property) for i in DISPLAY_INPUTS],
     State(ids.TABS, "active_tab"),
     State(ids.MODE, "data"),
+    State(ids.LEVEL, "value"),
     prevent_initial_call="initial_duplicate",
 )
 def apply_url(search, echo, request, indicator, year, life_phase, area, selected, scheme, k,
-              palette, manual, tab, mode):
+              palette, manual, tab, mode, level):
     """Show the view the URL asks for; back/forward and opened links change exactly what they
     name. The URL the page writes itself (assets/presentation.js notes it in ``URL_ECHO``) is no
     request: the page may already be a step further (a key pressed meanwhile). Otherwise only
@@ -73,13 +75,15 @@ def apply_url(search, echo, request, indicator, year, life_phase, area, selected
         out["tab"] = wanted.tab
     if "mode" in changes:
         out["mode"] = wanted.mode
+    if data.level(wanted.indicator) != (level or "kreis"):
+        out["level"] = data.level(wanted.indicator)
     message = " ".join(problems)
     out["alert"], out["alert_open"] = message, bool(message)
     return tuple(out[key] for key in OUTPUT_KEYS)
 
 
 OUTPUT_KEYS = ("request", "life_phase", "area", "selected", "alert", "alert_open", "scheme", "k",
-               "palette", "manual", "tab", "mode")
+               "palette", "manual", "tab", "mode", "level")
 
 
 def current_state(indicator, year, life_phase, area, selected, scheme, k, palette, manual, tab,
@@ -111,11 +115,12 @@ def view_changes(wanted: ViewState, current: dict, data) -> set[str]:
     Input(ids.AREA, "value"),
     Input(ids.REQUEST, "data"),
     Input(ids.OWN_REVISION, "data"),
+    Input(ids.LEVEL, "value"),
     State(ids.INDICATOR, "value"),
 )
-def update_indicator_list(life_phase, area, request, _own_revision, current):
+def update_indicator_list(life_phase, area, request, _own_revision, level, current):
     data = get_data()
-    indicators = data.available_indicators(life_phase, area)
+    indicators = data.available_indicators(life_phase, area, level=level or "kreis")
     if not indicators:
         return [{"label": "Keine Indikatoren für diese Auswahl", "value": "", "disabled": True}], no_update
     available = [i.id for i in indicators]
@@ -182,12 +187,14 @@ CLICKABLE = [ids.MAP, ids.RANKING, ids.SCATTER, ids.CHANGE_MAP, ids.CLUSTER_MAP]
 
 @callback(
     Output(ids.DISTRICTS, "value", allow_duplicate=True),
+    Output(ids.ZOOM_KREIS, "value", allow_duplicate=True),
     *[Input(graph, "clickData") for graph in CLICKABLE],
     State(ids.DISTRICTS, "value"),
     prevent_initial_call=True,
 )
 def click_district(*args):
-    """A click on a district in any map or chart toggles it in the selection."""
+    """A click on a district in any map or chart toggles it in the selection; a click on a
+    Gemeinde zooms to its Kreis."""
     selected = args[-1]
     click = dict(zip(CLICKABLE, args[:-1])).get(ctx.triggered_id)
     if not click or not click.get("points"):
@@ -198,4 +205,17 @@ def click_district(*args):
         ags = ags[0] if ags else None
     if not ags:
         raise PreventUpdate
-    return toggle(selected or [], ags)
+    if len(str(ags)) == 8:  # a Gemeinde
+        kreis = get_data().gemeinden.set_index("ags")["kreis"].get(ags)
+        return no_update, kreis or no_update
+    return toggle(selected or [], ags), no_update
+
+
+@callback(
+    Output(ids.ZOOM_BOX, "hidden"),
+    Output(ids.ZOOM_KREIS, "value"),
+    Input(ids.LEVEL, "value"),
+)
+def show_zoom(level):
+    """The Kreis zoom belongs to the Gemeinde level; leaving it shows all of Thuringia again."""
+    return level != "gemeinde", None

@@ -112,3 +112,10 @@ PLAYLIST_CLEAR = "playlist-clear"
 PLAYLIST_PRESENT = "playlist-present"
 HANDOUT = "handout"
 HANDOUT_DOWNLOAD = "handout-download"
+
+# Gemeinde level
+LEVEL = "level"  # "kreis" or "gemeinde": which regions the indicator list and the map show
+ZOOM_KREIS = "zoom-kreis"  # at Gemeinde level: the Kreis whose Gemeinden are shown
+ZOOM_BOX = "zoom-kreis-box"
+MAP_DRAWN = "map-drawn"  # which geometry the browser holds (level, zoomed Kreis)
+TIMESERIES_DRAWN = "timeseries-drawn"  # indicator and Kreise the time series figure was drawn for

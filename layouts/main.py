@@ -62,6 +62,13 @@ def indicator_options(data: AtlasData, indicators: list[Indicator]) -> list[dict
     return options
 
 
+def level_options(data: AtlasData) -> list[dict]:
+    options = [{"label": "Kreise", "value": "kreis"}]
+    if "gemeinde" in data.available_levels():
+        options.append({"label": "Gemeinden", "value": "gemeinde"})
+    return options
+
+
 def district_options(data: AtlasData) -> list[dict]:
     return [
         {"label": f"{row.name} ({row.kind})", "value": row.ags}
@@ -94,6 +101,21 @@ def _filters(data: AtlasData) -> dbc.Card:
                            className="form-label fw-semibold"),
                 dcc.Dropdown(id=ids.AREA, labels=DROPDOWN_LABELS, options=area_options(data), value=ALL, clearable=False,
                              className="mb-3"),
+                html.Label("Ebene", htmlFor=ids.LEVEL, className="form-label fw-semibold"),
+                dbc.RadioItems(id=ids.LEVEL, value="kreis", inline=True, className="mb-1",
+                               options=level_options(data)),
+                html.Div(
+                    [
+                        html.Label("Kreis heranzoomen", htmlFor=ids.ZOOM_KREIS,
+                                   className="form-label small mb-0"),
+                        dcc.Dropdown(id=ids.ZOOM_KREIS, labels=DROPDOWN_LABELS,
+                                     options=district_options(data),
+                                     placeholder="ganz Thüringen", className="mb-1"),
+                        html.Div(f"Gemeinden, Gebietsstand {data.gemeinde_gebietsstand}",
+                                 className="form-text mt-0"),
+                    ],
+                    id=ids.ZOOM_BOX, hidden=True, className="mb-3",
+                ),
                 html.Label("Indikator", htmlFor=ids.INDICATOR, className="form-label fw-semibold"),
                 dcc.Dropdown(id=ids.INDICATOR, labels=DROPDOWN_LABELS, clearable=False, className="mb-3",
                              optionHeight=48, maxHeight=480),
@@ -116,6 +138,8 @@ def layout(data: AtlasData) -> html.Div:
             dcc.Store(id=ids.REQUEST),
             dcc.Store(id=ids.YEAR_SHOWN),
             dcc.Store(id=ids.OWN_REVISION, data=0),
+            dcc.Store(id=ids.MAP_DRAWN, data={"level": "kreis", "kreis": None}),
+            dcc.Store(id=ids.TIMESERIES_DRAWN),
             *presentation.stores(data, map_figure),
             presentation.presentation_bar(),
             presentation.presentation_source(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
 from atlas.catalogue import LIFE_PHASES, POLARITIES
@@ -45,15 +46,30 @@ def info_panel(data: AtlasData, indicator_id: str) -> dbc.Card:
     )
 
 
-def values_table(data: AtlasData, view: MapView) -> list:
+def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> list:
     """The current map as an accessible table, sorted by rank; missing values are named.
 
-    Rendered from Markdown: one string instead of a component per cell keeps each update small.
+    At Gemeinde level the table lists the Gemeinden of the zoomed Kreis, or else the 10 highest
+    and 10 lowest ranks (all 631 values are in the data export). Rendered from Markdown: one
+    string instead of a component per cell keeps each update small.
     """
     ind = data.indicator(view.indicator_id)
     table = view.table.sort_values(["rank", "name"], na_position="last")
+    area = "Kreis"
+    caption = ""
+    if view.level == "gemeinde":
+        area = "Gemeinde"
+        if kreis and kreis in set(table["kreis"]):
+            table = table[table["kreis"] == kreis]
+            caption = f"Gemeinden im Kreis {data.region_name(kreis)}. "
+        elif len(table) > 20:
+            table = pd.concat([table.head(10), table.dropna(subset=["value"]).tail(10)])
+            table = table.drop_duplicates(subset=["ags"])
+            caption = ("Die 10 höchsten und 10 niedrigsten Ränge; alle Gemeinden im Datenexport "
+                       "oder nach Wahl eines Kreises. ")
+    total = len(view.table)
     lines = [
-        f"| Rang | Kreis | Art | {ind.short_title} {view.year} ({ind.unit}) |",
+        f"| Rang | {area} | Art | {_cell(ind.short_title)} {view.year} ({_cell(ind.unit)}) |",
         "|---:|:---|:---|---:|",
     ]
     for row in table.itertuples(index=False):
@@ -61,15 +77,21 @@ def values_table(data: AtlasData, view: MapView) -> list:
         value = row.status if missing else format_number(row.value, ind.decimals, ind.unit)
         if not missing and row.status:
             value += f" ({row.status})"
-        rank = "–" if missing else str(row.rank)
-        lines.append(f"| {rank} | **{row.name}** | {row.kind} | {value} |")
+        rank = "–" if missing else f"{row.rank} von {total}" if view.level == "gemeinde" \
+            else str(row.rank)
+        lines.append(f"| {rank} | **{_cell(row.name)}** | {row.kind} | {value} |")
     reference = format_number(view.reference.value, ind.decimals, ind.unit)
     lines.append(f"| | **{view.reference.label}** | Referenz | {reference} |")
     return [
-        html.P(f"{ind.title}, {view.year}. Rang: {rank_note(ind)}. {view.source_line}",
+        html.P(f"{ind.title}, {view.year}. {caption}Rang: {rank_note(ind)}. {view.source_line}",
                className="small text-muted mb-1"),
         dcc.Markdown("\n".join(lines), className="values-table"),
     ]
+
+
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell: a planner's own title must not break the table."""
+    return str(text).replace("|", "/").replace("\n", " ")
 
 
 def attribution(data: AtlasData, indicator_id: str) -> list:

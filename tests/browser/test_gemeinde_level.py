@@ -1,0 +1,76 @@
+"""The Gemeinde level in the browser: 631 Gemeinden with Kreis borders, zoom to a Kreis, small
+updates (values and colours only, never the geometry again)."""
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+#: The issue's naive baseline sent 470 KB per update for the 631 Gemeinden; target ≤ 1/20.
+MAX_UPDATE_BYTES = 470 * 1024 // 20
+
+
+def _paths(page) -> int:
+    return page.locator("#map .choroplethlocation").count()
+
+
+def _outline(atlas_page) -> list[dict]:
+    return [t for t in atlas_page.full_data("map") if t["type"] == "scattergeo"
+            and t["name"] and "Kreisgrenzen" in t["name"]]
+
+
+def test_gemeinde_level_zoom_and_small_updates(atlas_page, live_url, data):
+    atlas_page.open(live_url)
+    page = atlas_page.page
+    page.get_by_role("radio", name="Gemeinden").check()
+    page.wait_for_function("document.querySelectorAll('#map .choroplethlocation').length === 631",
+                           timeout=30000)
+    main = atlas_page.full_data("map")[0]
+    assert len(set(main["locations"])) == 631
+    assert all(len(a) == 8 for a in main["locations"])
+    traces = page.evaluate("() => document.querySelector('#map .js-plotly-plot')._fullData"
+                           ".map(t => [t.type, t.mode, t.lon ? t.lon.length : 0])")
+    assert traces[-1][0] == "scattergeo" and traces[-1][1] == "lines" and traces[-1][2] > 100
+    assert "Gebietsstand 01.01.2021" in page.inner_text("body")
+    heading = page.inner_text("#heading")
+
+    # another Gemeinde indicator: only values and colours travel (bodies read in a route, as
+    # the page rewrites its URL meanwhile and the browser then drops response bodies)
+    map_bodies = []
+
+    def record(route):
+        response = route.fetch()
+        if "map.figure" in (route.request.post_data or ""):
+            map_bodies.append(response.body())
+        route.fulfill(response=response)
+
+    page.route("**/_dash-update-component*", record)
+    page.click("#indicator")
+    page.locator(".dash-dropdown-options [role=option]",
+                 has_text="Siedlungs- und Verkehrsfläche").first.click()
+    page.wait_for_function(f"document.querySelector('#heading').innerText !== {json.dumps(heading)}",
+                           timeout=20000)
+    page.wait_for_load_state("networkidle")
+    page.unroute("**/_dash-update-component*")
+    assert map_bodies
+    assert max(len(b) for b in map_bodies) <= MAX_UPDATE_BYTES, [len(b) for b in map_bodies]
+    assert not any(b"coordinates" in b for b in map_bodies)  # no geometry
+
+    # zoom: only the Gemeinden of Schmalkalden-Meiningen, with its outline
+    expected = int((data.gemeinden["kreis"] == "16066").sum())
+    page.click("#zoom-kreis")
+    page.locator(".dash-dropdown-options [role=option]",
+                 has_text="Schmalkalden-Meiningen").first.click()
+    page.wait_for_function(
+        f"document.querySelectorAll('#map .choroplethlocation').length === {expected}",
+        timeout=20000)
+    locations = atlas_page.full_data("map")[0]["locations"]
+    assert {a[:5] for a in locations} <= {"16066"} | {a[:5] for a in data.gemeinden[
+        data.gemeinden["kreis"] == "16066"]["ags"]}
+    assert len(locations) == expected
+    # back to the Kreise
+    page.get_by_role("radio", name="Kreise").check()
+    page.wait_for_function("document.querySelectorAll('#map .choroplethlocation').length === 22",
+                           timeout=20000)
+    assert atlas_page.console == []
