@@ -109,6 +109,21 @@ def _legend(classes: Classes, colours, decimals: int, unit: str, missing: int) -
     return legend
 
 
+def _classified(data: AtlasData, ind, year: int, display: Display):
+    """Table, reference, classes, colours and formatted reference of one indicator and year (either
+    level). Diverging palettes are centred on the reference; for counts (reference = Land total)
+    on the median of the regions."""
+    table = data.table(ind.id, year)
+    reference = data.reference(ind.id, year)
+    classes = classify(table[Col.VALUE].to_numpy(), k=display.k, scheme=display.scheme,
+                       breaks=list(display.breaks) or None)
+    centre = reference.value if ind.kind == "rate" else float(table[Col.VALUE].median())
+    colours = _colours(classes, ind.polarity, display, centre)
+    table = table.assign(**{"class": classes.index})
+    ref_text = format_number(reference.value, ind.decimals, ind.unit)
+    return table, reference, classes, colours, ref_text
+
+
 @lru_cache(maxsize=512)
 def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
              display: Display | None = None) -> MapView:
@@ -121,16 +136,7 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
     ind = data.indicator(indicator_id)
     if ind.level == "gemeinde":
         return _gemeinde_view(data, indicator_id, year, display)
-    table = data.table(indicator_id, year)
-    reference = data.reference(indicator_id, year)
-    classes = classify(table[Col.VALUE].to_numpy(), k=display.k, scheme=display.scheme,
-                       breaks=list(display.breaks) or None)
-    # diverging palettes are centred on the reference; for counts (reference = Land total) on
-    # the median of the Kreise
-    centre = reference.value if ind.kind == "rate" else float(table[Col.VALUE].median())
-    colours = _colours(classes, ind.polarity, display, centre)
-    table = table.assign(**{"class": classes.index})
-    ref_text = format_number(reference.value, ind.decimals, ind.unit)
+    table, reference, classes, colours, ref_text = _classified(data, ind, year, display)
     n = len(table)
     note = rank_note(ind)
     hover = []
@@ -235,14 +241,7 @@ def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView
 
 def _gemeinde_view(data: AtlasData, indicator_id: str, year: int, display: Display) -> MapView:
     ind = data.indicator(indicator_id)
-    table = data.table(indicator_id, year)
-    reference = data.reference(indicator_id, year)
-    classes = classify(table[Col.VALUE].to_numpy(), k=display.k, scheme=display.scheme,
-                       breaks=list(display.breaks) or None)
-    centre = reference.value if ind.kind == "rate" else float(table[Col.VALUE].median())
-    colours = _colours(classes, ind.polarity, display, centre)
-    table = table.assign(**{"class": classes.index})
-    ref_text = format_number(reference.value, ind.decimals, ind.unit)
+    table, reference, classes, colours, ref_text = _classified(data, ind, year, display)
     n = len(table)
     note = rank_note(ind)
     # the unit goes into the template when every value is a plain number (no "keine Daten")
