@@ -953,7 +953,8 @@ def profile_pdf(data: AtlasData, ags: str, life_phase: str | None = None, *,
 
 # --- data export --------------------------------------------------------------------------------
 
-DATA_COLUMNS = ["AGS", "Name", "Jahr", "Wert", "Status/Hinweis", "Einheit", "Quelle"]
+# "Indikator" last: the CSV then re-imports through the tidy reader (ags, jahr, indikator, wert)
+DATA_COLUMNS = ["AGS", "Name", "Jahr", "Wert", "Status/Hinweis", "Einheit", "Quelle", "Indikator"]
 #: Status text → symbol of the statistical offices ("nichts vorhanden" → "-"); the first symbol
 #: of :data:`atlas.values.SPECIAL_SYMBOLS` wins ("..." rather than "…").
 SYMBOL_OF_STATUS = {reason: symbol for symbol, reason in reversed(SPECIAL_SYMBOLS.items())}
@@ -1021,7 +1022,8 @@ def data_csv(data: AtlasData, indicator_id: str, year: int | None = None) -> byt
         else:
             value = csv_number(row.value)
         writer.writerow([neutralise(row.ags), neutralise(row.name), row.year, value,
-                         neutralise(row.status), neutralise(row.unit), neutralise(row.source)])
+                         neutralise(row.status), neutralise(row.unit), neutralise(row.source),
+                         neutralise(indicator_id)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -1072,10 +1074,11 @@ def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
         _set_text(sheet.cell(row=r, column=5), row.status)
         _set_text(sheet.cell(row=r, column=6), row.unit)
         _set_text(sheet.cell(row=r, column=7), row.source)
-    for letter, width in zip("ABCDEFG", (9, 26, 7, 12, 22, 10, 70)):
+        _set_text(sheet.cell(row=r, column=8), indicator_id)
+    for letter, width in zip("ABCDEFGH", (9, 26, 7, 12, 22, 10, 70, 16)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:G{len(rows) + 1}"
+    sheet.auto_filter.ref = f"A1:H{len(rows) + 1}"
 
     info = workbook.create_sheet("Informationen")
     years = sorted(rows["year"].unique())

@@ -282,7 +282,7 @@ def test_csv_is_german_excel_and_reads_back_exactly(data):
     content = export.data_csv(data, "sgb2_quote")
     assert content.startswith(b"\xef\xbb\xbf") and b"\r\n" in content
     assert content.split(b"\r\n")[0].decode("utf-8-sig") == \
-        "AGS;Name;Jahr;Wert;Status/Hinweis;Einheit;Quelle"
+        "AGS;Name;Jahr;Wert;Status/Hinweis;Einheit;Quelle;Indikator"
     frame = _read_csv(content)
     assert sorted(frame["Jahr"].unique()) == data.years("sgb2_quote")
     for year, part in frame.groupby("Jahr"):
@@ -292,6 +292,22 @@ def test_csv_is_german_excel_and_reads_back_exactly(data):
                                                       abs=0)
     assert (frame["Einheit"] == "%").all() and frame["Quelle"].str.contains("Lizenz").all()
     assert ";12,65;" in content.decode("utf-8")  # decimal comma
+
+
+def test_csv_reimports_through_the_tidy_reader_with_identical_values(data, tmp_path):
+    from atlas.formats import read_any
+
+    path = tmp_path / "export.csv"
+    path.write_bytes(export.data_csv(data, "kinderarmut"))
+    frame = read_any(path)
+    assert set(frame["code"]) == {"kinderarmut"}
+    for year in data.years("kinderarmut"):
+        table = data.table("kinderarmut", year).set_index("ags")
+        rows = frame[frame["year"] == year].set_index("ags")
+        assert sorted(rows.index) == sorted(table.index)
+        for ags, row in rows.iterrows():
+            expected = table.loc[ags, "value"]
+            assert (math.isnan(row["value"]) and math.isnan(expected)) or row["value"] == expected
 
 
 def test_csv_of_one_year(data):
