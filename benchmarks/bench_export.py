@@ -35,8 +35,11 @@ from datetime import datetime
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))
+for _path in (PROJECT_ROOT, PROJECT_ROOT / "benchmarks"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from bench_core import percentile  # noqa: E402 - one percentile for all benchmarks
 
 INDICATOR = "sgb2_quote"
 OTHER = "kinderarmut"
@@ -59,16 +62,6 @@ export.stop_engine()
 print(json.dumps({"import_s": t1 - t0, "data_s": t2 - t1, "first_image_s": t3 - t2,
                   "bytes": len(png)}))
 """
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    pos = (len(ordered) - 1) * q / 100.0
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def timed(fn, runs: int) -> dict:

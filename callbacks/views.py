@@ -122,10 +122,12 @@ def update_heading_and_table(indicator, year, zoom):
 @callback(
     Output(ids.INFO, "children"),
     Output(ids.ATTRIBUTION, "children"),
+    Output(ids.MAP_SOURCE, "children"),
     Input(ids.INDICATOR, "value"),
 )
 def update_indicator_texts(indicator):
     if not indicator:
         raise PreventUpdate
     data = get_data()
-    return panels.info_panel(data, indicator), panels.attribution(data, indicator)
+    source = panels.attribution(data, indicator)
+    return panels.info_panel(data, indicator), source, source

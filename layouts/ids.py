@@ -15,6 +15,7 @@ HEADING = "heading"
 INFO = "info-panel"
 MAP = "map"
 MAP_NOTE = "map-note"
+MAP_SOURCE = "map-source"  # source, licence and boundaries right under the map
 TIMESERIES = "timeseries"
 TIMESERIES_NOTE = "timeseries-note"
 TABLE = "values-table"

@@ -201,6 +201,7 @@ def layout(data: AtlasData) -> html.Div:
                                                                       figure=map_figure),
                                                             html.Div(id=ids.MAP_NOTE,
                                                                      className="small text-muted"),
+                                                            html.Div(id=ids.MAP_SOURCE, className="small text-muted"),
                                                         ],
                                                         xl=7, className="atlas-mapcol",
                                                     ),

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData, rank_note
-from atlas.figures import GEO_ATTRIBUTION, MapView
+from atlas.figures import GEMEINDE_GEO_ATTRIBUTION, GEO_ATTRIBUTION, MapView
 from atlas.values import format_number
 
 
@@ -95,12 +95,16 @@ def _cell(text: str) -> str:
 
 
 def attribution(data: AtlasData, indicator_id: str) -> list:
+    """Data source with licence and the boundaries of the indicator's level (under the map and in
+    the footer)."""
     ind = data.indicator(indicator_id)
-    return [
-        html.Span(GEO_ATTRIBUTION + " · "),
-        html.Span(data.catalogue.source_line(ind)),
-        html.Span(f" · Gebietsstand der Kreise: {data.info.get('gebietsstand', '31.12.2023')}"),
-    ]
+    if ind.level == "gemeinde":
+        geo = GEMEINDE_GEO_ATTRIBUTION
+        stand = f"Gebietsstand der Gemeinden: {data.gemeinde_gebietsstand}"
+    else:
+        geo = GEO_ATTRIBUTION
+        stand = f"Gebietsstand der Kreise: {data.info.get('gebietsstand', '31.12.2023')}"
+    return [html.Span(data.catalogue.source_line(ind)), html.Span(f" · Grenzen: {geo} · {stand}")]
 
 
 def heading(data: AtlasData, indicator_id: str, year: int) -> str:

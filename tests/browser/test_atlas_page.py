@@ -23,6 +23,8 @@ def test_atl001_page_loads_clean_with_22_districts(atlas_page, live_url):
     assert page.inner_text("#heading").startswith("SGB-II-Quote")
     legend = " | ".join(page.locator("#map .legend text").all_text_contents())
     assert "Anteil in %" in legend and re.search(r"\d+,\d – \d+,\d %", legend)
+    under_map = page.inner_text("#map-source")  # every number's source, right at the map
+    assert "INKAR" in under_map and "Lizenz" in under_map and "GeoBasis-DE" in under_map
     footer = page.inner_text("#attribution")
     assert "© GeoBasis-DE / BKG 2023 (Daten verändert)" in footer and "INKAR" in footer
     assert page.locator("#values-table tbody tr").count() == 23  # 22 Kreise + reference

@@ -34,6 +34,8 @@ def test_gemeinde_level_zoom_and_small_updates(atlas_page, live_url, data):
                            ".map(t => [t.type, t.mode, t.lon ? t.lon.length : 0])")
     assert traces[-1][0] == "scattergeo" and traces[-1][1] == "lines" and traces[-1][2] > 100
     assert "Gebietsstand 01.01.2021" in page.inner_text("body")
+    source = page.inner_text("#map-source")
+    assert "Zensus" in source and "BKG 2021" in source and "Gemeinden: 01.01.2021" in source
     heading = page.inner_text("#heading")
 
     # another Gemeinde indicator: only values and colours travel (bodies read in a route, as
