@@ -93,6 +93,7 @@ class AtlasData:
         values[Col.STATUS] = values[Col.STATUS].fillna("").astype(str)
         by_indicator = {key: frame.reset_index(drop=True) for key, frame in values.groupby(Col.INDICATOR)}
         gemeinden = _prepare_gemeinden(gemeinden, regions)
+        geojson = _prepare_kreis_geojson(geojson, regions)
         gemeinde_geojson = _prepare_gemeinde_geojson(gemeinde_geojson, gemeinden)
         return cls(catalogue, regions, geojson, values, info, by_indicator, gemeinden,
                    gemeinde_geojson)
@@ -298,6 +299,30 @@ def _prepare_gemeinden(gemeinden: pd.DataFrame | None, regions: pd.DataFrame) ->
     twice = out[Col.NAME].duplicated(keep=False)
     out["label"] = out[Col.NAME].where(~twice, out[Col.NAME] + " (" + out["kreis_name"] + ")")
     return out[GEMEINDE_COLUMNS].sort_values(Col.AGS).reset_index(drop=True)
+
+
+def kreis_hover_head(name: str, kind: str) -> str:
+    """The fixed part of a Kreis's hover text: name and kind."""
+    return f"<b>{name}</b><br>{kind}"
+
+
+def _prepare_kreis_geojson(collection: dict, regions: pd.DataFrame) -> dict:
+    """The Kreis boundaries with the property ``HOVER`` (see :func:`kreis_hover_head`) — a new
+    dict; returned unchanged when it is there already."""
+    features = collection.get("features") or []
+    if all("HOVER" in (f.get("properties") or {}) for f in features):
+        return collection
+    info = regions.set_index(Col.AGS)
+    out = []
+    for feature in features:
+        props = dict(feature.get("properties") or {})
+        ags = str(props.get("AGS", ""))
+        if ags in info.index:
+            head = kreis_hover_head(str(info.at[ags, Col.NAME]), str(info.at[ags, "kind"]))
+        else:
+            head = kreis_hover_head(str(props.get("GEN", ags)), str(props.get("BEZ", "")))
+        out.append({**feature, "properties": {**props, "HOVER": head}})
+    return {**collection, "features": out}
 
 
 def gemeinde_hover_head(name: str, kind: str, kreis_name: str) -> str:

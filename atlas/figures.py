@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from atlas import analysis, geo, palettes, spatial
 from atlas.classify import SCHEMES, Classes, classify
-from atlas.data import AtlasData, Reference, gemeinde_hover_head, rank_note
+from atlas.data import AtlasData, Reference, gemeinde_hover_head, kreis_hover_head, rank_note
 from atlas.schema import Col
 from atlas.values import MISSING_LABEL, format_number, parse_breaks
 
@@ -30,6 +30,8 @@ LEGEND_SLOTS = 8  # up to 7 classes plus "keine Daten"
 #: Gemeinde map only: the Kreis borders drawn on top, the last trace (after the legend slots)
 OUTLINE_TRACE = LEGEND_TRACES_START + LEGEND_SLOTS
 
+KREIS_LINE_WIDTH = 0.8  # borders between Kreise
+KREIS_SELECTED_WIDTH = 3.5
 GEMEINDE_LINE_WIDTH = 0.4  # white borders between Gemeinden
 GEMEINDE_SELECTED_WIDTH = 2.5
 KREIS_BORDER_COLOUR = "#404040"
@@ -53,9 +55,9 @@ class MapView:
     legend_title: str
     reference_text: str
     level: str = "kreis"  # "gemeinde": table has kreis, kreis_name; drawn by gemeinde_choropleth
-    #: Gemeinde maps: the hover is the fixed part in the GeoJSON (``properties.HOVER``) plus this
-    #: template (indicator, year, unit, reference) and per row the value text (``text``) and the
-    #: rank (``customdata``), so a change of year or indicator does not resend 631 long texts.
+    #: Maps of :func:`map_view`: the hover is the fixed part in the GeoJSON (``properties.HOVER``)
+    #: plus this template (indicator, year, unit, reference) and per row the value text (``text``)
+    #: and the rank (``customdata``). Empty for change and cluster maps: they hover ``hover``.
     hover_template: str = ""
     hover_values: tuple[tuple[str, int | str], ...] = ()
 
@@ -127,28 +129,44 @@ def _classified(data: AtlasData, ind, year: int, display: Display):
 @lru_cache(maxsize=512)
 def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
              display: Display | None = None) -> MapView:
-    """Classes, colours, hover texts and legend of one map (cached: data never changes).
+    """Classes, colours, hover and legend of one map (cached: data never changes).
 
     Works for both levels: for a Gemeinde indicator the table has every Gemeinde (ranks among
-    the Gemeinden, "Rang 12 von 631"), the hover names Gemeinde and Kreis.
+    the Gemeinden, "Rang 12 von 631"), the hover names Gemeinde and Kreis. The hover is the
+    fixed part in the GeoJSON (``properties.HOVER``: name, kind, Kreis) plus
+    :attr:`MapView.hover_template` (indicator, year, unit, reference) and per region the value
+    text and rank (:attr:`MapView.hover_values`), so a change of year or indicator does not
+    resend long texts. :attr:`MapView.hover` has the same texts in full (tests, screen readers).
     """
     display = display or Display(k=k)
     ind = data.indicator(indicator_id)
-    if ind.level == "gemeinde":
-        return _gemeinde_view(data, indicator_id, year, display)
     table, reference, classes, colours, ref_text = _classified(data, ind, year, display)
+    gemeinde = ind.level == "gemeinde"
     n = len(table)
     note = rank_note(ind)
-    hover = []
+    # the unit goes into the template when every value is a plain number (no "keine Daten")
+    plain = bool(table[Col.VALUE].notna().all() and (table[Col.STATUS] == "").all())
+    unit = (" %" if ind.unit == "%" else f" {ind.unit}") if plain and ind.unit else ""
+    values, hover = [], []
     for row in table.itertuples(index=False):
         value = _hover_value(row.value, row.status, ind.decimals, ind.unit)
-        rank = f"Rang {row.rank} von {n} ({note})" if not pd.isna(row.rank) else "Rang: –"
-        hover.append(
-            f"<b>{row.name}</b><br>{row.kind}<br>{ind.short_title} {year}: <b>{value}</b>"
-            f"<br>{rank}<br>{reference.label}: {ref_text}"
-        )
+        short = format_number(row.value, ind.decimals) if plain else value
+        rank = int(row.rank) if not pd.isna(row.rank) else "–"
+        values.append((short, rank))
+        head = (gemeinde_hover_head(row.name, row.kind, row.kreis_name) if gemeinde
+                else kreis_hover_head(row.name, row.kind))
+        hover.append(f"{head}<br>{ind.short_title} {year}: <b>{value}</b><br>"
+                     f"Rang {rank} von {n} ({note})<br>{reference.label}: {ref_text}")
+    template = (f"%{{properties.HOVER}}<br>{ind.short_title} {year}: <b>%{{text}}{unit}</b>"
+                f"<br>Rang %{{customdata}} von {n} ({note})<br>{reference.label}: {ref_text}"
+                "<extra></extra>")
     missing = int(table[Col.VALUE].isna().sum())
     scheme = SCHEMES[display.scheme]
+    if gemeinde:
+        stand = data.gemeinde_gebietsstand or "01.01.2021"
+        borders = f"{GEMEINDE_GEO_ATTRIBUTION}, Gemeinden Gebietsstand {stand}"
+    else:
+        borders = GEO_ATTRIBUTION
     return MapView(
         indicator_id=indicator_id,
         year=year,
@@ -159,9 +177,12 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
         hover=tuple(hover),
         legend=tuple(_legend(classes, colours, ind.decimals, ind.unit, missing)),
         title=f"{ind.short_title} {year}",
-        source_line=f"{data.catalogue.source_line(ind)} · Grenzen: {GEO_ATTRIBUTION}",
+        source_line=f"{data.catalogue.source_line(ind)} · Grenzen: {borders}",
         legend_title=f"{ind.unit_label}<br>{scheme}, {classes.k} Klassen",
         reference_text=f"{reference.label} {year}: <b>{ref_text}</b>",
+        level=ind.level,
+        hover_template=template,
+        hover_values=tuple(values),
     )
 
 
@@ -239,49 +260,6 @@ def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView
     return view, result
 
 
-def _gemeinde_view(data: AtlasData, indicator_id: str, year: int, display: Display) -> MapView:
-    ind = data.indicator(indicator_id)
-    table, reference, classes, colours, ref_text = _classified(data, ind, year, display)
-    n = len(table)
-    note = rank_note(ind)
-    # the unit goes into the template when every value is a plain number (no "keine Daten")
-    plain = bool(table[Col.VALUE].notna().all() and (table[Col.STATUS] == "").all())
-    unit = (" %" if ind.unit == "%" else f" {ind.unit}") if plain and ind.unit else ""
-    values, hover = [], []
-    for row in table.itertuples(index=False):
-        value = _hover_value(row.value, row.status, ind.decimals, ind.unit)
-        short = format_number(row.value, ind.decimals) if plain else value
-        rank = int(row.rank) if not pd.isna(row.rank) else "–"
-        values.append((short, rank))
-        hover.append(f"{gemeinde_hover_head(row.name, row.kind, row.kreis_name)}<br>"
-                     f"{ind.short_title} {year}: <b>{value}</b><br>Rang {rank} von {n} ({note})"
-                     f"<br>{reference.label}: {ref_text}")
-    template = (f"%{{properties.HOVER}}<br>{ind.short_title} {year}: <b>%{{text}}{unit}</b>"
-                f"<br>Rang %{{customdata}} von {n} ({note})<br>{reference.label}: {ref_text}"
-                "<extra></extra>")
-    missing = int(table[Col.VALUE].isna().sum())
-    scheme = SCHEMES[display.scheme]
-    stand = data.gemeinde_gebietsstand or "01.01.2021"
-    return MapView(
-        indicator_id=indicator_id,
-        year=year,
-        table=table,
-        classes=classes,
-        colours=colours,
-        reference=reference,
-        hover=tuple(hover),
-        legend=tuple(_legend(classes, colours, ind.decimals, ind.unit, missing)),
-        title=f"{ind.short_title} {year}",
-        source_line=(f"{data.catalogue.source_line(ind)} · Grenzen: {GEMEINDE_GEO_ATTRIBUTION}, "
-                     f"Gemeinden Gebietsstand {stand}"),
-        legend_title=f"{ind.unit_label}<br>{scheme}, {classes.k} Klassen",
-        reference_text=f"{reference.label} {year}: <b>{ref_text}</b>",
-        level="gemeinde",
-        hover_template=template,
-        hover_values=tuple(values),
-    )
-
-
 def _discrete_colorscale(colours: list[str]) -> list[list]:
     """Stepwise colorscale for integer z = 0 (missing), 1..k."""
     steps = [palettes.MISSING_COLOUR, *colours]
@@ -314,18 +292,40 @@ def kreis_filter(view: MapView, kreis: str | None = None) -> list[int]:
     return inside.tolist() if len(inside) else list(range(len(view.table)))
 
 
-def _gemeinde_update(view: MapView, selected: list[str] | None, kreis: str | None) -> dict:
+def map_update(view: MapView, selected: list[str] | None = None,
+               kreis: str | None = None) -> dict:
+    """The part of the map figure that changes with indicator, year and selection.
+
+    The full figure, the server's Dash ``Patch`` and the per-year frames of :func:`map_frames`
+    are all built from this, so the geometry is sent once. Selected regions (AGS of the view's
+    level) are drawn last with a thick outline.
+
+    The hover travels as ``hovertemplate`` plus short value texts (``text``) and ranks
+    (``customdata``) where the view has a template (:func:`map_view`), else as full texts.
+    ``kreis`` (5-digit key of a current Kreis) restricts a Gemeinde view to that Kreis's
+    Gemeinden (the zoom, see :func:`kreis_filter`; the outline trace :data:`OUTLINE_TRACE` then
+    needs :func:`kreis_outline` of the same Kreis); it has no effect on Kreis views.
+    """
     rows = kreis_filter(view, kreis)
     all_ags = view.table[Col.AGS].tolist()
     chosen = set(selected or []) & {all_ags[i] for i in rows}
     order = sorted(rows, key=lambda i: all_ags[i] in chosen)  # stable: selected drawn last
+    thin, thick = ((GEMEINDE_LINE_WIDTH, GEMEINDE_SELECTED_WIDTH) if view.level == "gemeinde"
+                   else (KREIS_LINE_WIDTH, KREIS_SELECTED_WIDTH))
     if chosen:
         flags = [all_ags[i] in chosen for i in order]
-        line = {"width": [GEMEINDE_SELECTED_WIDTH if f else GEMEINDE_LINE_WIDTH for f in flags],
+        line = {"width": [thick if f else thin for f in flags],
                 "color": [palettes.SELECTED_OUTLINE if f else palettes.OUTLINE_COLOUR
                           for f in flags]}
-    else:  # scalars: 631 equal widths and colours need not travel
-        line = {"width": GEMEINDE_LINE_WIDTH, "color": palettes.OUTLINE_COLOUR}
+    else:  # scalars: equal widths and colours need not travel per region
+        line = {"width": thin, "color": palettes.OUTLINE_COLOUR}
+    if view.hover_template:
+        hover = {"text": [view.hover_values[i][0] for i in order],
+                 "customdata": [view.hover_values[i][1] for i in order],
+                 "hovertemplate": view.hover_template}
+    else:
+        hover = {"text": [view.hover[i] for i in order],
+                 "hovertemplate": "%{text}<extra></extra>"}
     return {
         "trace": {
             "locations": [all_ags[i] for i in order],
@@ -333,9 +333,7 @@ def _gemeinde_update(view: MapView, selected: list[str] | None, kreis: str | Non
             "zmin": -0.5,
             "zmax": len(view.colours) + 0.5,
             "colorscale": _discrete_colorscale(list(view.colours)),
-            "text": [view.hover_values[i][0] for i in order],
-            "customdata": [view.hover_values[i][1] for i in order],
-            "hovertemplate": view.hover_template,
+            **hover,
             "marker": {"line": line},
         },
         "legend": _legend_update(view),
@@ -344,48 +342,52 @@ def _gemeinde_update(view: MapView, selected: list[str] | None, kreis: str | Non
     }
 
 
-def map_update(view: MapView, selected: list[str] | None = None,
-               kreis: str | None = None) -> dict:
-    """The part of the map figure that changes with indicator, year and selection.
+def patch_ops(update: dict, locations: bool = True) -> list[list]:
+    """A :func:`map_update` (optionally with ``"outline"``) as ``[path, value]`` assignments on
+    the map figure: the one description of what a map update changes, applied by the server's
+    Dash ``Patch`` and by the browser (``assets/views.js``, frames of :func:`map_frames`).
+    ``locations=False`` leaves the regions' order alone (the frames: it changes only with level,
+    zoom and selection)."""
+    ops = []
+    for key, value in update["trace"].items():
+        if key == "locations" and not locations:
+            continue
+        path = ["data", MAP_TRACE, "marker", "line"] if key == "marker" else ["data", MAP_TRACE, key]
+        ops.append([path, value["line"] if key == "marker" else value])
+    for slot, item in enumerate(update["legend"]):
+        trace = LEGEND_TRACES_START + slot
+        ops.append([["data", trace, "name"], item["name"]])
+        ops.append([["data", trace, "visible"], item["visible"]])
+        ops.append([["data", trace, "marker", "color"], item["marker"]["color"]])
+    ops.append([["layout", "legend", "title", "text"], update["legend_title"]])
+    ops.append([["layout", "annotations", 0, "text"], update["reference_text"]])
+    if "outline" in update:
+        ops.append([["data", OUTLINE_TRACE, "lon"], update["outline"]["lon"]])
+        ops.append([["data", OUTLINE_TRACE, "lat"], update["outline"]["lat"]])
+    return ops
 
-    The full figure and the partial update (Dash ``Patch``) are both built from this, so the
-    geometry is sent once. Selected regions (AGS of the view's level) are drawn last with a
-    thick outline.
 
-    For a Gemeinde view (``view.level == "gemeinde"``) the trace carries no full hover texts: the
-    fixed part is in the GeoJSON, the changing part is ``hovertemplate`` plus the value texts
-    (``text``) and ranks (``customdata``); ``kreis`` (5-digit key of a current Kreis) restricts the locations to that
-    Kreis's Gemeinden (the zoom, see :func:`kreis_filter`; the outline trace
-    :data:`OUTLINE_TRACE` then needs :func:`kreis_outline` of the same Kreis). ``kreis`` has no
-    effect on Kreis views.
-    """
-    if view.level == "gemeinde":
-        return _gemeinde_update(view, selected, kreis)
-    selected = [a for a in (selected or []) if a in set(view.table[Col.AGS])]
-    order = sorted(range(len(view.table)),
-                   key=lambda i: view.table[Col.AGS].iloc[i] in selected)
-    ags = [view.table[Col.AGS].iloc[i] for i in order]
-    is_selected = [a in selected for a in ags]
-    k = len(view.colours)
-    legend = _legend_update(view)
+def map_frames(data: AtlasData, indicator_id: str, display: Display | None = None,
+               selected: list[str] | None = None, kreis: str | None = None) -> dict:
+    """Every year of an indicator as map patches for the browser, so a change of year repaints
+    without asking the server: ``{"indicator", "years": [...], "base": ops, "frames": {year:
+    ops}}`` (:func:`patch_ops` without locations). ``base`` holds the assignments equal in all
+    years (template parts, outlines, often colours and legend), each frame only the rest."""
+    display = display or Display()
+    years = data.years(indicator_id)
+    per_year = {year: patch_ops(map_update(map_view(data, indicator_id, year, display=display),
+                                           selected, kreis), locations=False)
+                for year in years}
+    first = per_year[years[0]] if years else []
+    common = [i for i, op in enumerate(first)
+              if all(len(ops) > i and ops[i] == op for ops in per_year.values())]
+    keep = set(common)
     return {
-        "trace": {
-            "locations": ags,
-            "customdata": ags,
-            "z": [view.classes.index[i] + 1 for i in order],  # 0 = missing
-            "zmin": -0.5,
-            "zmax": k + 0.5,
-            "colorscale": _discrete_colorscale(list(view.colours)),
-            "text": [view.hover[i] for i in order],
-            "marker": {"line": {
-                "width": [3.5 if s else 0.8 for s in is_selected],
-                "color": [palettes.SELECTED_OUTLINE if s else palettes.OUTLINE_COLOUR
-                          for s in is_selected],
-            }},
-        },
-        "legend": legend,
-        "legend_title": view.legend_title,
-        "reference_text": view.reference_text,
+        "indicator": indicator_id,
+        "years": list(years),
+        "base": [first[i] for i in common],
+        "frames": {str(year): [op for i, op in enumerate(ops) if i not in keep]
+                   for year, ops in per_year.items()},
     }
 
 
@@ -404,7 +406,6 @@ def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None
         go.Choropleth(
             geojson=data.geojson,
             featureidkey="properties.AGS",
-            hovertemplate="%{text}<extra></extra>",
             showscale=False,
             name="Kreise",
             showlegend=False,

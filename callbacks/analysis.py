@@ -9,28 +9,36 @@ from atlas import analysis, charts, figures
 from atlas.catalogue import LIFE_PHASES
 from atlas.data import get_data
 from atlas.values import format_number
-from callbacks.common import DISPLAY_INPUTS, require_view
+from callbacks.common import DISPLAY_INPUTS, require_view, views_js
 from layouts import analysis as views
 from layouts import ids
 
 
-def _ready(tab, wanted, indicator, year) -> None:
-    """Render a tab only while it is shown, and only for a valid indicator and year."""
-    if tab != wanted:
+def shown_tab(tab: str, *inputs: Input, part: str = "") -> Input:
+    """The inputs of a tab's view, passed on by a clientside gate only while ``tab`` is shown
+    (``assets/views.js``: ``tabGate``), so hidden tabs cost no request; the returned Input gives
+    the server callback the list of their values."""
+    store = ids.tab_view(tab, part)
+    clientside_callback(views_js("tabGate"), Output(store, "data"), Input(ids.TABS, "active_tab"),
+                        *inputs)
+    return Input(store, "data")
+
+
+def _view(values, indicator_position: int = 0, year_position: int = 1) -> list:
+    """The gate's values, once indicator and year fit together."""
+    if not values:
         raise PreventUpdate
-    require_view(indicator, year)
+    require_view(values[indicator_position], values[year_position])
+    return values
 
 
 @callback(
     Output(ids.RANKING, "figure"),
-    Input(ids.TABS, "active_tab"),
-    Input(ids.INDICATOR, "value"),
-    Input(ids.YEAR, "value"),
-    Input(ids.DISTRICTS, "value"),
-    *DISPLAY_INPUTS,
+    shown_tab("ranking", Input(ids.INDICATOR, "value"), Input(ids.YEAR, "value"),
+              Input(ids.DISTRICTS, "value"), *DISPLAY_INPUTS),
 )
-def update_ranking(tab, indicator, year, selected, scheme, k, palette, manual):
-    _ready(tab, "ranking", indicator, year)
+def update_ranking(values):
+    indicator, year, selected, scheme, k, palette, manual = _view(values)
     data = get_data()
     view = figures.map_view(data, indicator, year,
                             display=figures.display_from_inputs(scheme, k, palette, manual))
@@ -40,15 +48,12 @@ def update_ranking(tab, indicator, year, selected, scheme, k, palette, manual):
 @callback(
     Output(ids.SCATTER, "figure"),
     Output(ids.SCATTER_STATS, "children"),
-    Input(ids.TABS, "active_tab"),
-    Input(ids.INDICATOR, "value"),
-    Input(ids.SCATTER_Y, "value"),
-    Input(ids.YEAR, "value"),
-    Input(ids.DISTRICTS, "value"),
-    Input(ids.SCATTER_SIZE, "value"),
+    shown_tab("scatter", Input(ids.INDICATOR, "value"), Input(ids.YEAR, "value"),
+              Input(ids.SCATTER_Y, "value"), Input(ids.DISTRICTS, "value"),
+              Input(ids.SCATTER_SIZE, "value")),
 )
-def update_scatter(tab, indicator, y_indicator, year, selected, size):
-    _ready(tab, "scatter", indicator, year)
+def update_scatter(values):
+    indicator, year, y_indicator, selected, size = _view(values)
     if not y_indicator:
         raise PreventUpdate
     data = get_data()
@@ -63,13 +68,12 @@ def update_scatter(tab, indicator, y_indicator, year, selected, size):
 
 @callback(
     Output(ids.PROFILE, "children"),
-    Input(ids.TABS, "active_tab"),
-    Input(ids.DISTRICTS, "value"),
-    Input(ids.LIFE_PHASE, "value"),
+    shown_tab("profile", Input(ids.DISTRICTS, "value"), Input(ids.LIFE_PHASE, "value")),
 )
-def update_profile(tab, selected, life_phase):
-    if tab != "profile":
+def update_profile(values):
+    if not values:
         raise PreventUpdate
+    selected, life_phase = values
     if not selected:
         return "Noch kein Kreis gewählt."
     data = get_data()
@@ -88,9 +92,10 @@ def update_profile(tab, selected, life_phase):
     Output(ids.CHANGE_FROM, "value"),
     Output(ids.CHANGE_TO, "options"),
     Output(ids.CHANGE_TO, "value"),
-    Input(ids.INDICATOR, "value"),
+    shown_tab("change", Input(ids.INDICATOR, "value"), part="years"),
 )
-def change_years(indicator):
+def change_years(values):
+    indicator = (values or [None])[0]
     if not indicator:
         raise PreventUpdate
     years = get_data().years(indicator)
@@ -104,15 +109,13 @@ def change_years(indicator):
 @callback(
     Output(ids.CHANGE_MAP, "figure"),
     Output(ids.CHANGE_NOTE, "children"),
-    Input(ids.TABS, "active_tab"),
-    Input(ids.INDICATOR, "value"),
-    Input(ids.CHANGE_FROM, "value"),
-    Input(ids.CHANGE_TO, "value"),
-    Input(ids.DISTRICTS, "value"),
+    shown_tab("change", Input(ids.INDICATOR, "value"), Input(ids.CHANGE_FROM, "value"),
+              Input(ids.CHANGE_TO, "value"), Input(ids.DISTRICTS, "value")),
 )
-def update_change(tab, indicator, year_from, year_to, selected):
-    if tab != "change" or not indicator:
+def update_change(values):
+    if not values or not values[0]:
         raise PreventUpdate
+    indicator, year_from, year_to, selected = values
     if year_from is None or year_to is None:
         return no_update, "Für diesen Indikator gibt es nur ein Jahr: keine Veränderung darstellbar."
     if year_from >= year_to:
@@ -128,13 +131,11 @@ def update_change(tab, indicator, year_from, year_to, selected):
 @callback(
     Output(ids.CLUSTER_MAP, "figure"),
     Output(ids.CLUSTER_STATS, "children"),
-    Input(ids.TABS, "active_tab"),
-    Input(ids.INDICATOR, "value"),
-    Input(ids.YEAR, "value"),
-    Input(ids.DISTRICTS, "value"),
+    shown_tab("clusters", Input(ids.INDICATOR, "value"), Input(ids.YEAR, "value"),
+              Input(ids.DISTRICTS, "value")),
 )
-def update_clusters(tab, indicator, year, selected):
-    _ready(tab, "clusters", indicator, year)
+def update_clusters(values):
+    indicator, year, selected = _view(values)
     data = get_data()
     view, result = figures.cluster_view(data, indicator, year)
     moran = result.moran

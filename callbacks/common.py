@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Input
+from dash import ClientsideFunction, Input
 from dash.exceptions import PreventUpdate
 
 from atlas.data import get_data
@@ -17,3 +17,9 @@ def require_view(indicator, year) -> None:
     """Stop the update while indicator and year do not yet fit together (e.g. mid-switch)."""
     if not indicator or year is None or year not in get_data().years(indicator):
         raise PreventUpdate
+
+
+def views_js(name: str) -> ClientsideFunction:
+    """A clientside function of ``assets/views.js`` (the views that follow the year in the
+    browser, and the gates that spare the server requests nobody would see)."""
+    return ClientsideFunction(namespace="views", function_name=name)

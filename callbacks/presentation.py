@@ -32,7 +32,7 @@ from atlas.data import get_data
 from atlas.figures import display_from_inputs
 from atlas.urlstate import NORMAL, PRESENTATION, ViewState, parse_state, state_query
 from atlas.values import ValueParseError
-from callbacks.common import DISPLAY_INPUTS, require_view
+from callbacks.common import DISPLAY_INPUTS, require_view, views_js
 from layouts import ids
 from layouts import presentation as layout
 
@@ -139,22 +139,6 @@ clientside_callback(
     Output(ids.PRESENT_LABELS, "className"),
     Input(ids.LABELS, "data"),
 )
-
-
-@callback(
-    Output(ids.PRESENT_TITLE, "children"),
-    Output(ids.PRESENT_SUBTITLE, "children"),
-    Output(ids.PRESENT_SOURCE, "children"),
-    Input(ids.INDICATOR, "value"),
-    Input(ids.YEAR, "value"),
-)
-def presentation_title(indicator, year):
-    """Short title and year in large type, the full title below, the source at the foot."""
-    require_view(indicator, year)
-    data = get_data()
-    ind = data.indicator(indicator)
-    subtitle = ind.title if ind.title != ind.short_title else ""
-    return f"{ind.short_title} {year}", subtitle, layout.source_text(data, indicator)
 
 
 # --- Sitzungsfolge ------------------------------------------------------------------------------
@@ -282,16 +266,26 @@ def _import(views, contents: str, filename: str | None, data) -> tuple:
     return _dump(views), no_update, _status(text, tone), None
 
 
+# the view shown matters to the list only when there is one (no request per year otherwise)
+clientside_callback(
+    views_js("playlistGate"),
+    Output(ids.PLAYLIST_QUERY, "data"),
+    Input(ids.VIEW_QUERY, "data"),
+    State(ids.PLAYLIST, "data"),
+)
+
+
 @callback(
     Output(ids.PLAYLIST_LIST, "children"),
     Output(ids.PRESENT_VIEW_POS, "children"),
     Output(ids.PRESENT_PREV_VIEW, "disabled"),
     Output(ids.PRESENT_NEXT_VIEW, "disabled"),
     Input(ids.PLAYLIST, "data"),
-    Input(ids.VIEW_QUERY, "data"),
+    Input(ids.PLAYLIST_QUERY, "data"),
     Input(ids.PLAYLIST_POS, "data"),
+    State(ids.VIEW_QUERY, "data"),
 )
-def show_playlist(stored, query, last):
+def show_playlist(stored, _shown_query, last, query):
     """The list with the view now shown marked, and the position in the presentation bar."""
     views = _views(stored)
     current = playlist.position(views, _shown(query))

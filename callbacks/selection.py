@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State, callback, clientside_callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from atlas.data import get_data
 from atlas.figures import display_from_inputs
 from atlas.urlstate import DEFAULT_TAB, ViewState, breaks_text, parse_state, snap_year, toggle
 from atlas.values import ValueParseError
-from callbacks.common import DISPLAY_INPUTS
+from callbacks.common import DISPLAY_INPUTS, views_js
 from layouts import ids
 from layouts.analysis import AUTO_PALETTE
 from layouts.main import indicator_options, year_marks
+
+# an address the page wrote itself is no request (no server round trip for it)
+clientside_callback(
+    views_js("urlGate"),
+    Output(ids.URL_SEARCH, "data"),
+    Input(ids.URL, "search"),
+    State(ids.URL_ECHO, "data"),
+)
 
 
 @callback(
@@ -29,7 +37,7 @@ from layouts.main import indicator_options, year_marks
     Output(ids.TABS, "active_tab", allow_duplicate=True),
     Output(ids.MODE, "data"),
     Output(ids.LEVEL, "value"),
-    Input(ids.URL, "search"),
+    Input(ids.URL_SEARCH, "data"),
     State(ids.URL_ECHO, "data"),
     State(ids.REQUEST, "data"),
     State(ids.INDICATOR, "value"),
@@ -167,15 +175,28 @@ def update_years(indicator, request, current):
     return years[0], years[-1], year_marks(years), value, years
 
 
+# a year with data is only remembered; a year without (a step onto a gap) is snapped
+clientside_callback(
+    views_js("yearGate"),
+    Output(ids.YEAR_SHOWN, "data"),
+    Output(ids.YEAR_GAP, "data"),
+    Input(ids.YEAR, "value"),
+    State(ids.YEARS, "data"),
+    prevent_initial_call=True,
+)
+
+
 @callback(
     Output(ids.YEAR, "value", allow_duplicate=True),
-    Output(ids.YEAR_SHOWN, "data"),
-    Input(ids.YEAR, "value"),
+    Output(ids.YEAR_SHOWN, "data", allow_duplicate=True),
+    Input(ids.YEAR_GAP, "data"),
     State(ids.INDICATOR, "value"),
     State(ids.YEAR_SHOWN, "data"),
     prevent_initial_call=True,
 )
 def skip_years_without_data(year, indicator, shown):
+    """A step of the slider onto a year without data goes on to the next year with data in the
+    same direction."""
     if year is None or not indicator:
         raise PreventUpdate
     target = snap_year(get_data().years(indicator), int(year), shown)

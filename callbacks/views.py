@@ -1,31 +1,28 @@
-"""Map, time series, table and texts for the chosen indicator, year and Kreise."""
+"""Map, time series, table and texts for the chosen indicator, year and Kreise.
+
+The server answers changes of indicator, selection, zoom and display; a change of year is
+handled in the browser (``assets/views.js``): the map applies the year's frame of
+:func:`atlas.figures.map_frames`, the time series moves its year shading.
+"""
 
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, callback, no_update
+from dash import Input, Output, Patch, State, callback, clientside_callback, no_update
 from dash.exceptions import PreventUpdate
 
 from atlas import figures
 from atlas.data import get_data
-from callbacks.common import DISPLAY_INPUTS, require_view
+from callbacks.common import DISPLAY_INPUTS, require_view, views_js
 from layouts import ids, panels
+from layouts.presentation import source_text
 
 
-def _patch_map(update: dict) -> Patch:
-    """Send only values, colours, hover texts and legend: the geometry stays in the browser."""
-    patch = Patch()
-    for key, value in update["trace"].items():
-        if key == "marker":
-            patch["data"][figures.MAP_TRACE]["marker"]["line"] = value["line"]
-        else:
-            patch["data"][figures.MAP_TRACE][key] = value
-    for slot, item in enumerate(update["legend"]):
-        trace = patch["data"][figures.LEGEND_TRACES_START + slot]
-        trace["name"] = item["name"]
-        trace["visible"] = item["visible"]
-        trace["marker"]["color"] = item["marker"]["color"]
-    patch["layout"]["legend"]["title"]["text"] = update["legend_title"]
-    patch["layout"]["annotations"][0]["text"] = update["reference_text"]
+def _assign(patch: Patch, ops: list[list]) -> Patch:
+    for path, value in ops:
+        parent = patch
+        for key in path[:-1]:
+            parent = parent[key]
+        parent[path[-1]] = value
     return patch
 
 
@@ -38,42 +35,63 @@ def _full_map(data, view, selected, kreis):
 
 @callback(
     Output(ids.MAP, "figure"),
+    Output(ids.MAP_FRAMES, "data"),
     Output(ids.MAP_NOTE, "children"),
     Output(ids.MAP_DRAWN, "data"),
     Input(ids.INDICATOR, "value"),
-    Input(ids.YEAR, "value"),
     Input(ids.DISTRICTS, "value"),
     Input(ids.ZOOM_KREIS, "value"),
     *DISPLAY_INPUTS,
+    State(ids.YEAR, "value"),
     State(ids.MAP_DRAWN, "data"),
 )
-def update_map(indicator, year, selected, zoom, scheme, k, palette, manual, drawn):
-    """The page brings the Kreis map with its geometry; every change within a level is a patch
-    of values (and, for a zoom to a Kreis, of its outline). ``MAP_DRAWN`` remembers which
-    geometry the browser holds."""
-    require_view(indicator, year)
+def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, drawn):
+    """Every year of the indicator as frames for the browser. The geometry goes only with a new
+    level (the page brings the Kreis map); a new zoom or selection (the order of the regions)
+    is a patch of locations, outline and the current year's values. ``MAP_DRAWN`` remembers
+    what the browser holds."""
+    if not indicator:
+        raise PreventUpdate
     data = get_data()
+    years = data.years(indicator)
+    if not years:
+        raise PreventUpdate
+    year = year if year in years else years[-1]  # mid-switch: the frames bring the right year
     try:
         display = figures.display_from_inputs(scheme, k, palette, manual)
         view = figures.map_view(data, indicator, year, display=display)
     except ValueError as exc:  # bad manual bounds: say so, keep the map as it is
-        return no_update, f"Manuelle Grenzen nicht verwendbar: {exc}", no_update
-    kreis = zoom if view.level == "gemeinde" and zoom else None
-    shown = {"level": view.level, "kreis": kreis}
+        return no_update, no_update, f"Manuelle Grenzen nicht verwendbar: {exc}", no_update
+    gemeinde = view.level == "gemeinde"
+    kreis = zoom if gemeinde and zoom else None
+    outlined = [] if gemeinde else list(selected or [])  # the selection is of Kreise
+    shown = {"level": view.level, "kreis": kreis, "selected": outlined}
+    frames = figures.map_frames(data, indicator, display, outlined, kreis)
     note = view.classes.note
-    if view.level == "gemeinde":
+    if gemeinde:
         note = (f"Gemeinden, Gebietsstand {data.gemeinde_gebietsstand} (die neuesten Grenzen mit "
                 f"Schlüsseln in den Quellen). {note}").strip()
-    if (drawn or {}).get("level") != view.level:
-        return _full_map(data, view, selected, kreis), note, shown
-    if view.level == "gemeinde":
-        update = figures.kreis_zoom_update(data, view, kreis)
-        patch = _patch_map(update)
-        if (drawn or {}).get("kreis") != kreis:
-            patch["data"][figures.OUTLINE_TRACE]["lon"] = update["outline"]["lon"]
-            patch["data"][figures.OUTLINE_TRACE]["lat"] = update["outline"]["lat"]
-        return patch, note, shown
-    return _patch_map(figures.map_update(view, selected)), note, shown
+    drawn = drawn or {}
+    if drawn.get("level") != view.level:
+        figure = _full_map(data, view, outlined, kreis)
+    elif {key: drawn.get(key) for key in shown} != shown:
+        update = (figures.kreis_zoom_update(data, view, kreis) if gemeinde
+                  else figures.map_update(view, outlined))
+        if drawn.get("kreis") == kreis:
+            update.pop("outline", None)
+        figure = _assign(Patch(), figures.patch_ops(update))
+    else:
+        figure = no_update  # the browser applies the frames
+    return figure, frames, note, shown
+
+
+clientside_callback(
+    views_js("applyMapFrame"),
+    Output(ids.MAP, "figure", allow_duplicate=True),
+    Input(ids.YEAR, "value"),
+    Input(ids.MAP_FRAMES, "data"),
+    prevent_initial_call=True,
+)
 
 
 @callback(
@@ -81,48 +99,61 @@ def update_map(indicator, year, selected, zoom, scheme, k, palette, manual, draw
     Output(ids.TIMESERIES_NOTE, "children"),
     Output(ids.TIMESERIES_DRAWN, "data"),
     Input(ids.INDICATOR, "value"),
-    Input(ids.YEAR, "value"),
     Input(ids.DISTRICTS, "value"),
-    State(ids.TIMESERIES_DRAWN, "data"),
+    State(ids.YEAR, "value"),
 )
-def update_timeseries(indicator, year, selected, drawn):
-    require_view(indicator, year)
-    shown = {"indicator": indicator, "selected": list(selected or [])}
-    if drawn == shown:
-        patch = Patch()  # only the highlighted year moves
-        patch["layout"]["shapes"][0] = figures.year_marker(year)
-        return patch, no_update, no_update
+def update_timeseries(indicator, selected, year):
+    """The series of the indicator; the year shading follows the slider in the browser."""
+    if not indicator:
+        raise PreventUpdate
     data = get_data()
+    years = data.years(indicator)
     if data.level(indicator) == "gemeinde":
-        years = data.years(indicator)
         return ({}, f"Zeitreihen zeigt der Atlas für Kreisindikatoren; dieser Gemeindeindikator hat "
-                    f"Werte für {', '.join(map(str, years))}.", None)  # nothing to patch
-    fig = figures.timeseries(data, indicator, selected or [], year)
+                    f"Werte für {', '.join(map(str, years))}.", None)  # nothing to shade
+    fig = figures.timeseries(data, indicator, selected or [], year if year in years else None)
     notes = list(fig.layout.meta["notes"])
     if not selected:
         notes.insert(0, "Klicken Sie auf einen Kreis in der Karte oder wählen Sie links Kreise "
                         "aus, um sie mit Thüringen zu vergleichen.")
-    return fig, " ".join(notes), shown
+    return fig, " ".join(notes), {"indicator": indicator, "selected": list(selected or [])}
+
+
+clientside_callback(
+    views_js("moveYearMarker"),
+    Output(ids.TIMESERIES, "figure", allow_duplicate=True),
+    Input(ids.YEAR, "value"),
+    Input(ids.TIMESERIES_DRAWN, "data"),
+    State(ids.TIMESERIES, "figure"),
+    prevent_initial_call=True,
+)
 
 
 @callback(
     Output(ids.HEADING, "children"),
     Output(ids.TABLE, "children"),
+    Output(ids.PRESENT_TITLE, "children"),
+    Output(ids.PRESENT_SUBTITLE, "children"),
     Input(ids.INDICATOR, "value"),
     Input(ids.YEAR, "value"),
     Input(ids.ZOOM_KREIS, "value"),
 )
-def update_heading_and_table(indicator, year, zoom):
+def update_view_texts(indicator, year, zoom):
+    """Heading and table of the map values; the large title of presentation mode."""
     require_view(indicator, year)
     data = get_data()
     view = figures.map_view(data, indicator, year)
-    return panels.heading(data, indicator, year), panels.values_table(data, view, zoom)
+    ind = data.indicator(indicator)
+    subtitle = ind.title if ind.title != ind.short_title else ""
+    return (panels.heading(data, indicator, year), panels.values_table(data, view, zoom),
+            f"{ind.short_title} {year}", subtitle)
 
 
 @callback(
     Output(ids.INFO, "children"),
     Output(ids.ATTRIBUTION, "children"),
     Output(ids.MAP_SOURCE, "children"),
+    Output(ids.PRESENT_SOURCE, "children"),
     Input(ids.INDICATOR, "value"),
 )
 def update_indicator_texts(indicator):
@@ -130,4 +161,4 @@ def update_indicator_texts(indicator):
         raise PreventUpdate
     data = get_data()
     source = panels.attribution(data, indicator)
-    return panels.info_panel(data, indicator), source, source
+    return panels.info_panel(data, indicator), source, source, source_text(data, indicator)

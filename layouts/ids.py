@@ -1,6 +1,7 @@
 """Component ids: the only place they are spelled out."""
 
 URL = "url"
+URL_SEARCH = "url-search"  # the address's query when it is a request (not written by the page)
 ALERT = "alert"
 REQUEST = "url-request"  # view requested by the URL, applied once on load
 
@@ -9,6 +10,7 @@ AREA = "area"
 INDICATOR = "indicator"
 YEAR = "year"
 YEAR_SHOWN = "year-shown"  # last year with data that was shown (for snapping over gaps)
+YEAR_GAP = "year-gap"  # a year without data the slider stepped onto (snapped by the server)
 DISTRICTS = "districts"
 
 HEADING = "heading"
@@ -16,6 +18,7 @@ INFO = "info-panel"
 MAP = "map"
 MAP_NOTE = "map-note"
 MAP_SOURCE = "map-source"  # source, licence and boundaries right under the map
+MAP_FRAMES = "map-frames"  # every year of the indicator as map patches (applied in the browser)
 TIMESERIES = "timeseries"
 TIMESERIES_NOTE = "timeseries-note"
 TABLE = "values-table"
@@ -41,6 +44,16 @@ CHANGE_NOTE = "change-note"
 CLUSTER_MAP = "cluster-map"
 CLUSTER_STATS = "cluster-stats"
 PRINT_PROFILE = "print-profile"
+#: Stores {"type": TAB_VIEW, "tab": …, "part": …}: a tab's inputs, passed on only while it is shown
+TAB_VIEW = "tab-view"
+TAB_VIEWS = (("ranking", ""), ("scatter", ""), ("profile", ""), ("change", "years"),
+             ("change", ""), ("clusters", ""))
+
+
+def tab_view(tab: str, part: str = "") -> dict:
+    return {"type": TAB_VIEW, "tab": tab, "part": part}
+
+
 
 # own data ("Eigene Daten")
 OWN_UPLOAD = "own-upload"
@@ -72,6 +85,8 @@ EXPORT_MAP = "export-map"
 EXPORT_CHART = "export-chart"
 EXPORT_DATA = "export-data"
 EXPORT_PROFILE = "export-profile"
+EXPORT_LINK = "export-link"  # {"type": EXPORT_LINK, "index": n}: the menu entries
+EXPORT_ENTRIES = "export-entries"  # path, fixed parameters and note flag of each entry
 
 # shareable views, presentation mode and Sitzungsfolge (layouts/presentation.py)
 ROOT = "atlas-root"
@@ -102,6 +117,7 @@ PRESENT_EXIT = "present-exit"
 LABELS = "map-labels"  # district names on the map in presentation mode (kept in the browser)
 PLAYLIST = "playlist"  # the Sitzungsfolge, kept in the browser (localStorage)
 PLAYLIST_POS = "playlist-pos"
+PLAYLIST_QUERY = "playlist-query"  # the view shown, passed on only while a Sitzungsfolge exists
 PLAYLIST_NAME = "playlist-name"
 PLAYLIST_ADD = "playlist-add"
 PLAYLIST_LIST = "playlist-list"

@@ -238,6 +238,7 @@ def stores(data: AtlasData, figure: go.Figure) -> list:
         dcc.Store(id=ids.LABELS, data=True, storage_type="local"),
         dcc.Store(id=ids.PLAYLIST, data=[], storage_type="local"),
         dcc.Store(id=ids.PLAYLIST_POS, data=None, storage_type="session"),
+        dcc.Store(id=ids.PLAYLIST_QUERY),
         dcc.Download(id=ids.PLAYLIST_DOWNLOAD),
         dcc.Download(id=ids.HANDOUT_DOWNLOAD),
     ]

@@ -67,6 +67,26 @@ class Page:
         return self.page.eval_on_selector_all(
             "#map .choroplethlocation", "els => els.map(e => getComputedStyle(e).fill)")
 
+    def hover(self, ags: str, graph_id: str = "map") -> str:
+        """The hover label the map shows with the mouse over region ``ags`` (lines joined by
+        newlines): moves the real mouse to the middle of the region's path."""
+        point = self.page.evaluate(
+            """([graph, ags]) => {
+                const el = Array.from(document.querySelectorAll(`#${graph} .choroplethlocation`))
+                    .find(e => e.__data__ && e.__data__.loc === ags);
+                if (!el) { return null; }
+                const r = el.getBoundingClientRect();
+                return [r.x + r.width / 2, r.y + r.height / 2];
+            }""", [graph_id, ags])
+        assert point, f"{ags} is not drawn on #{graph_id}"
+        self.page.mouse.move(0, 0)
+        self.page.mouse.move(*point)
+        self.page.wait_for_selector(f"#{graph_id} .hoverlayer .hovertext", timeout=5000)
+        return self.page.evaluate(
+            """graph => Array.from(document.querySelectorAll(
+                   `#${graph} .hoverlayer .hovertext text.nums tspan.line`))
+                   .map(t => t.textContent).join('\\n')""", graph_id)
+
     def full_data(self, graph_id: str) -> list[dict]:
         return self.page.evaluate(
             f"""() => document.querySelector('#{graph_id} .js-plotly-plot')._fullData.map(t => ({{

@@ -64,11 +64,10 @@ def test_upload_preview_confirm_and_the_indicator_is_on_the_map(atlas_page, live
             timeout=20000)
         main = atlas_page.full_data("map")[0]
         assert len(main["locations"]) == 22
-        texts = page.evaluate("() => Array.from(document.querySelector('#map .js-plotly-plot')"
-                              "._fullData[0].text)")
-        erfurt = next(t for t in texts if "Erfurt" in t)
-        assert "10,0 %" in erfurt
-        assert any("unbekannt oder geheim" in t for t in texts)  # shown as such, not as 0
+        erfurt = atlas_page.hover("16051")
+        assert "Erfurt" in erfurt and "Krippenquote (Test)" in erfurt and "10,0 %" in erfurt
+        secret = main["locations"][main["z"].index(0)]  # class 0 = no value
+        assert "unbekannt oder geheim" in atlas_page.hover(secret)  # shown as such, not as 0
         assert "Jugendämter der Kreise" in page.inner_text("#attribution")
         assert any("Krippenquote (Test) · eigene Daten" in o for o in _indicator_options(page))
         # a fresh visit (another browser, as after a restart of the page) still lists it

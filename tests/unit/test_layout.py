@@ -14,7 +14,8 @@ def _ids(component):
             stack.extend(node)
             continue
         if getattr(node, "id", None):
-            found.append(node.id)
+            node_id = node.id  # pattern ids (dicts) count by their items
+            found.append(tuple(sorted(node_id.items())) if isinstance(node_id, dict) else node_id)
         children = getattr(node, "children", None)
         if children is not None:
             stack.append(children)
@@ -24,8 +25,11 @@ def _ids(component):
 def test_every_id_appears_exactly_once(app_module):
     layout = app_module.app.layout
     counts = Counter(_ids(layout() if callable(layout) else layout))
-    declared = {v for k, v in vars(ids).items() if k.isupper()}
-    assert declared <= set(counts), declared - set(counts)
+    declared = {v for k, v in vars(ids).items() if k.isupper() and isinstance(v, str)}
+    types = {dict(i)["type"] for i in counts if isinstance(i, tuple)}
+    assert declared <= set(counts) | types, declared - set(counts) - types
+    views = {tuple(sorted(ids.tab_view(tab, part).items())) for tab, part in ids.TAB_VIEWS}
+    assert views <= set(counts)
     assert all(n == 1 for n in counts.values()), counts
 
 
