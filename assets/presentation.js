@@ -217,19 +217,13 @@
        The buttons of the bar carry data-step; a click (or its key) reads the current props from
        Dash's store and sets the new value at once, so every press counts, however quick. */
 
+    /* ids and props of the page: window.atlasPage (assets/views.js), read when needed */
     function scriptIds() {
-        var bar = document.querySelector('.present-bar');
-        try {
-            return JSON.parse((bar && bar.getAttribute('data-ids')) || '{}');
-        } catch (e) {
-            return {};
-        }
+        return window.atlasPage ? window.atlasPage.ids() : {};
     }
 
     function propsOf(id) {
-        var api = window.dash_component_api;
-        var layout = id && api && api.getLayout ? api.getLayout(id) : null;
-        return (layout && layout.props) || {};
+        return window.atlasPage ? window.atlasPage.props(id) : {};
     }
 
     function yearsWithData(ids) {
@@ -594,10 +588,12 @@
             return [on ? 'atlas presenting' : 'atlas', on ? true : 'auto'];
         },
 
-        /* mode, names toggle, selection → a Patch of the map figure (fonts, legend beside the
-           map, outline of the selection, district names); the extra traces are found by name
-           and appended after all others when missing, so the trace order of the map stays */
-        presentMap: function (mode, labelsOn, selected, figure, settings) {
+        /* mode, names toggle, selection, a newly drawn map (MAP_DRAWN; the figure is a State,
+           so the frames of a year change do not come by here) → a Patch of the map figure
+           (fonts, legend beside the map, outline of the selection, district names); the extra
+           traces are found by name and appended after all others when missing, so the trace
+           order of the map stays */
+        presentMap: function (mode, labelsOn, selected, drawn, figure, settings) {
             if (!figure || !settings || !dc.Patch) {
                 return noUpdate();
             }
@@ -621,7 +617,7 @@
                 return firedBy([p], inputId(3));
             });
             if (on && onlyFigure) {
-                // every patch of the map comes by here: act only when a new figure lost the look
+                // a new figure or a patch of zoom or selection: act only when the look is lost
                 var styled = (layout.legend || {}).borderwidth === 1 &&
                     index.every(function (i) { return i >= 0; }) &&
                     (!kreisMap || (layout.geo || {}).fitbounds === false);

@@ -1,11 +1,23 @@
 /*
  * Sozialstrukturatlas Thüringen – the views that follow the year without asking the server.
  *
+ * The server sends, per indicator, every year of the map as patches
+ * (atlas.figures.map_frames). A change of year applies one of them here, so the map repaints at
+ * once and no request is made:
+ *
+ *   slider    the moment the slider shows another year (its thumb's aria-valuenow changes, by
+ *             key, pointer, the presentation keys or the animation), the year's frame is set on
+ *             the map through Dash's store (set_props): one update, drawn at once; everything
+ *             else that follows the year
+ *             (texts, table, address, time-series shading, other tabs) waits until the slider
+ *             rests (settleYear), so the map's repaint comes first;
+ *   callback  applyMapFrame does the same for new frames (another indicator, display, selection)
+ *             and for any year the slider path did not paint; a frame already painted is not
+ *             painted twice.
+ *
  * Clientside callbacks (namespace "views", registered in callbacks/views.py, exports.py,
- * analysis.py, selection.py and presentation.py). The server sends, per indicator, every year of
- * the map as patches (atlas.figures.map_frames); a change of year applies one of them here, so
- * the map repaints at once and no request is made. Gates stop callbacks whose result nobody
- * would see (a hidden tab, an empty Sitzungsfolge, a year that has data anyway).
+ * analysis.py, selection.py and presentation.py); gates stop callbacks whose result nobody would
+ * see (a hidden tab, an empty Sitzungsfolge, a year that has data anyway).
  */
 (function () {
     'use strict';
@@ -16,26 +28,112 @@
         return dc.no_update;
     }
 
+    /* ids and current props of the components the scripts read (the presentation bar carries
+       the ids as data-ids, layouts/presentation.py SCRIPT_IDS); also used by presentation.js */
+    var page = window.atlasPage = {
+        ids: function () {
+            var bar = document.querySelector('.present-bar');
+            try {
+                return JSON.parse((bar && bar.getAttribute('data-ids')) || '{}');
+            } catch (e) {
+                return {};
+            }
+        },
+        props: function (id) {
+            var api = window.dash_component_api;
+            var layout = id && api && api.getLayout ? api.getLayout(id) : null;
+            return (layout && layout.props) || {};
+        }
+    };
+
     function assignAll(patch, ops) {
         (ops || []).forEach(function (op) {
             patch.assign(op[0], op[1]);
         });
     }
 
+    /* the patch of one year of the frames, or null (no such year, no frames) */
+    function framePatch(frames, year) {
+        var ops = frames && frames.frames && frames.frames[String(year)];
+        if (!ops || !dc.Patch) {
+            return null;
+        }
+        var patch = new dc.Patch();
+        assignAll(patch, frames.base);
+        assignAll(patch, ops);
+        return patch.build();
+    }
+
+    var painted = {frames: null, year: null};  // the frame the map shows
+    var SETTLE_MS = 150;
+    var settle = {first: false, timer: null};
+
+    function paintSliderYear() {
+        var ids = page.ids();
+        var year = page.props(ids.year).value;
+        var frames = page.props(ids.frames).data;
+        if (!frames || frames.indicator !== page.props(ids.indicator).value ||
+                (painted.frames === frames && painted.year === year)) {
+            return;  // frames of the previous indicator (new ones are on their way) or done
+        }
+        var patch = framePatch(frames, year);
+        if (!patch) {
+            return;
+        }
+        painted = {frames: frames, year: year};
+        dc.set_props(ids.map, {figure: patch});
+    }
+
+    var watched = null;
+
+    function watchSlider() {
+        var slider = document.getElementById(page.ids().year);
+        if (!slider || slider === watched || !window.MutationObserver) {
+            return;
+        }
+        watched = slider;
+        new window.MutationObserver(paintSliderYear).observe(
+            slider, {attributes: true, attributeFilter: ['aria-valuenow'], subtree: true});
+    }
+
     dc.views = {
-        /* YEAR.value, MAP_FRAMES.data → MAP.figure: the year's values, colours and legend */
+        /* YEAR.value, MAP_FRAMES.data → MAP.figure: the year's values, colours and legend (the
+           year shown now: a queued callback of an earlier year paints nothing) */
         applyMapFrame: function (year, frames) {
-            if (!frames || !frames.frames || year === null || year === undefined) {
+            watchSlider();
+            var now = page.props(page.ids().year).value;
+            year = now === undefined ? year : now;
+            if (!frames || year === null || year === undefined ||
+                    (painted.frames === frames && painted.year === year)) {
                 return noUpdate();
             }
-            var ops = frames.frames[String(year)];
-            if (!ops || !dc.Patch) {
+            var patch = framePatch(frames, year);
+            if (!patch) {
                 return noUpdate();  // a year without data: the slider snaps to one with data
             }
-            var patch = new dc.Patch();
-            assignAll(patch, frames.base);
-            assignAll(patch, ops);
-            return patch.build();
+            painted = {frames: frames, year: year};
+            return patch;
+        },
+
+        /* YEAR.value → YEAR_SETTLED.data: at once the first time, later SETTLE_MS after the last
+           change, so heading, table and address (server requests) do not compete with the
+           map's repaint, and a held key or an animation asks the server once it rests */
+        settleYear: function (year) {
+            var context = dc.callback_context || {};
+            var id = (context.outputs_list || {}).id;
+            if (settle.timer) {
+                window.clearTimeout(settle.timer);
+                settle.timer = null;
+            }
+            if (!settle.first || !id || !dc.set_props) {
+                settle.first = true;
+                return year === undefined ? null : year;
+            }
+            settle.timer = window.setTimeout(function () {
+                settle.timer = null;
+                dc.set_props(id, {data: year});
+            }, SETTLE_MS);
+            return noUpdate();
         },
 
         /* YEAR.value, TIMESERIES_DRAWN.data, State TIMESERIES.figure → the year's shading */

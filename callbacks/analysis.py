@@ -34,7 +34,7 @@ def _view(values, indicator_position: int = 0, year_position: int = 1) -> list:
 
 @callback(
     Output(ids.RANKING, "figure"),
-    shown_tab("ranking", Input(ids.INDICATOR, "value"), Input(ids.YEAR, "value"),
+    shown_tab("ranking", Input(ids.INDICATOR, "value"), Input(ids.YEAR_SETTLED, "data"),
               Input(ids.DISTRICTS, "value"), *DISPLAY_INPUTS),
 )
 def update_ranking(values):
@@ -48,7 +48,7 @@ def update_ranking(values):
 @callback(
     Output(ids.SCATTER, "figure"),
     Output(ids.SCATTER_STATS, "children"),
-    shown_tab("scatter", Input(ids.INDICATOR, "value"), Input(ids.YEAR, "value"),
+    shown_tab("scatter", Input(ids.INDICATOR, "value"), Input(ids.YEAR_SETTLED, "data"),
               Input(ids.SCATTER_Y, "value"), Input(ids.DISTRICTS, "value"),
               Input(ids.SCATTER_SIZE, "value")),
 )
@@ -131,7 +131,7 @@ def update_change(values):
 @callback(
     Output(ids.CLUSTER_MAP, "figure"),
     Output(ids.CLUSTER_STATS, "children"),
-    shown_tab("clusters", Input(ids.INDICATOR, "value"), Input(ids.YEAR, "value"),
+    shown_tab("clusters", Input(ids.INDICATOR, "value"), Input(ids.YEAR_SETTLED, "data"),
               Input(ids.DISTRICTS, "value")),
 )
 def update_clusters(values):

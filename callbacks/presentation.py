@@ -50,7 +50,7 @@ def _js(name: str) -> ClientsideFunction:
     Output(ids.VIEW_QUERY, "data"),
     Input(ids.TABS, "active_tab"),
     Input(ids.INDICATOR, "value"),
-    Input(ids.YEAR, "value"),
+    Input(ids.YEAR_SETTLED, "data"),
     Input(ids.LIFE_PHASE, "value"),
     Input(ids.AREA, "value"),
     Input(ids.DISTRICTS, "value"),
@@ -112,7 +112,8 @@ clientside_callback(
     Input(ids.MODE, "data"),
     Input(ids.LABELS, "data"),
     Input(ids.DISTRICTS, "value"),
-    Input(ids.MAP, "figure"),  # a new figure (another level) gets the presentation look again
+    Input(ids.MAP_DRAWN, "data"),  # a new figure (another level) gets the presentation look again
+    State(ids.MAP, "figure"),
     State(ids.PRESENT_SETTINGS, "data"),
     prevent_initial_call=True,
 )
@@ -121,7 +122,7 @@ clientside_callback(
     _js("yearButtons"),
     Output(ids.PRESENT_PREV_YEAR, "disabled"),
     Output(ids.PRESENT_NEXT_YEAR, "disabled"),
-    Input(ids.YEAR, "value"),
+    Input(ids.YEAR_SETTLED, "data"),
     Input(ids.YEARS, "data"),
 )
 

@@ -180,7 +180,7 @@ clientside_callback(
     views_js("yearGate"),
     Output(ids.YEAR_SHOWN, "data"),
     Output(ids.YEAR_GAP, "data"),
-    Input(ids.YEAR, "value"),
+    Input(ids.YEAR_SETTLED, "data"),
     State(ids.YEARS, "data"),
     prevent_initial_call=True,
 )

@@ -88,7 +88,7 @@ def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, draw
 clientside_callback(
     views_js("applyMapFrame"),
     Output(ids.MAP, "figure", allow_duplicate=True),
-    Input(ids.YEAR, "value"),
+    Input(ids.YEAR_SETTLED, "data"),
     Input(ids.MAP_FRAMES, "data"),
     prevent_initial_call=True,
 )
@@ -119,10 +119,18 @@ def update_timeseries(indicator, selected, year):
     return fig, " ".join(notes), {"indicator": indicator, "selected": list(selected or [])}
 
 
+# the year the slider rests on, set shortly after the last change (assets/views.js)
+clientside_callback(
+    views_js("settleYear"),
+    Output(ids.YEAR_SETTLED, "data"),
+    Input(ids.YEAR, "value"),
+)
+
+
 clientside_callback(
     views_js("moveYearMarker"),
     Output(ids.TIMESERIES, "figure", allow_duplicate=True),
-    Input(ids.YEAR, "value"),
+    Input(ids.YEAR_SETTLED, "data"),
     Input(ids.TIMESERIES_DRAWN, "data"),
     State(ids.TIMESERIES, "figure"),
     prevent_initial_call=True,
@@ -135,11 +143,12 @@ clientside_callback(
     Output(ids.PRESENT_TITLE, "children"),
     Output(ids.PRESENT_SUBTITLE, "children"),
     Input(ids.INDICATOR, "value"),
-    Input(ids.YEAR, "value"),
+    Input(ids.YEAR_SETTLED, "data"),
     Input(ids.ZOOM_KREIS, "value"),
 )
 def update_view_texts(indicator, year, zoom):
-    """Heading and table of the map values; the large title of presentation mode."""
+    """Heading and table of the map values; the large title of presentation mode (for the year
+    the slider settled on: the map is painted first, the texts follow)."""
     require_view(indicator, year)
     data = get_data()
     view = figures.map_view(data, indicator, year)

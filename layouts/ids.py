@@ -10,6 +10,7 @@ AREA = "area"
 INDICATOR = "indicator"
 YEAR = "year"
 YEAR_SHOWN = "year-shown"  # last year with data that was shown (for snapping over gaps)
+YEAR_SETTLED = "year-settled"  # the year the slider rests on (texts and URL follow it)
 YEAR_GAP = "year-gap"  # a year without data the slider stepped onto (snapped by the server)
 DISTRICTS = "districts"
 

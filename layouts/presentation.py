@@ -244,10 +244,10 @@ def stores(data: AtlasData, figure: go.Figure) -> list:
     ]
 
 
-#: Components assets/presentation.js reads and sets (the bar carries them as ``data-ids``).
+#: Components assets/presentation.js and views.js read and set (the bar carries them as ``data-ids``).
 SCRIPT_IDS = {"year": ids.YEAR, "years": ids.YEARS, "indicator": ids.INDICATOR,
               "play": ids.PRESENT_PLAY, "fullscreen": ids.PRESENT_FULLSCREEN, "url": ids.URL,
-              "echo": ids.URL_ECHO}
+              "echo": ids.URL_ECHO, "map": ids.MAP, "frames": ids.MAP_FRAMES}
 #: Time per year when the years are played as an animation.
 PLAY_MS = 1000
 
