@@ -284,3 +284,4 @@ def test_changing_indicator_and_year_sends_values_not_geometry(data):
     assert patched["data"] == fresh["data"]
     assert patched["layout"]["legend"] == fresh["layout"]["legend"]
     assert patched["layout"]["annotations"] == fresh["layout"]["annotations"]
+

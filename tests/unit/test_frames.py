@@ -1,0 +1,42 @@
+"""Map frames: every year of an indicator as patches the browser applies on a change of year."""
+
+from __future__ import annotations
+
+from atlas import figures
+
+
+def _apply(figure: dict, ops: list) -> dict:
+    """Assignments of :func:`figures.patch_ops` on a plain figure dict (what the browser does)."""
+    import copy
+
+    out = copy.deepcopy(figure)
+    for path, value in ops:
+        parent = out
+        for key in path[:-1]:
+            parent = parent[key]
+        parent[path[-1]] = value
+    return out
+
+
+def test_map_frames_give_every_year_exactly_the_map_of_that_year(data):
+    years = data.years("sgb2_quote")
+    frames = figures.map_frames(data, "sgb2_quote", selected=["16053"])
+    assert frames["indicator"] == "sgb2_quote" and frames["years"] == years
+    assert set(frames["frames"]) == {str(y) for y in years}
+    start = figures.choropleth(data, figures.map_view(data, "sgb2_quote", years[-1]),
+                               ["16053"]).to_plotly_json()
+    for year in (years[0], years[len(years) // 2]):
+        shown = _apply(start, frames["base"] + frames["frames"][str(year)])
+        expected = figures.choropleth(data, figures.map_view(data, "sgb2_quote", year),
+                                      ["16053"]).to_plotly_json()
+        for key in ("z", "text", "customdata", "hovertemplate", "colorscale"):
+            assert list(shown["data"][0][key]) == list(expected["data"][0][key]), key
+        assert shown["layout"]["annotations"][0]["text"] == \
+            expected["layout"]["annotations"][0]["text"]
+        assert shown["layout"]["legend"]["title"]["text"] == \
+            expected["layout"]["legend"]["title"]["text"]
+        assert [t["name"] for t in shown["data"][1:9]] == [t["name"] for t in expected["data"][1:9]]
+    # no geometry and no order of regions: those come with the level, zoom and selection
+    ops = frames["base"] + [op for f in frames["frames"].values() for op in f]
+    assert not any(path[-1] in ("locations", "geojson") for path, _ in ops)
+    assert len(str(frames)) < 40_000  # 12 years of 22 Kreise, without hover texts per region
