@@ -588,12 +588,11 @@
             return [on ? 'atlas presenting' : 'atlas', on ? true : 'auto'];
         },
 
-        /* mode, names toggle, selection, a newly drawn map (MAP_DRAWN; the figure is a State,
-           so the frames of a year change do not come by here) → a Patch of the map figure
-           (fonts, legend beside the map, outline of the selection, district names); the extra
-           traces are found by name and appended after all others when missing, so the trace
-           order of the map stays */
-        presentMap: function (mode, labelsOn, selected, drawn, figure, settings) {
+        /* mode, names toggle, selection, map figure → a Patch of the map figure (fonts, legend
+           beside the map, outline of the selection, district names); the extra traces are
+           found by name and appended after all others when missing, so the trace order of the
+           map stays */
+        presentMap: function (mode, labelsOn, selected, figure, settings) {
             if (!figure || !settings || !dc.Patch) {
                 return noUpdate();
             }
@@ -617,7 +616,7 @@
                 return firedBy([p], inputId(3));
             });
             if (on && onlyFigure) {
-                // a new figure or a patch of zoom or selection: act only when the look is lost
+                // every patch of the map comes by here: act only when a new figure lost the look
                 var styled = (layout.legend || {}).borderwidth === 1 &&
                     index.every(function (i) { return i >= 0; }) &&
                     (!kreisMap || (layout.geo || {}).fitbounds === false);

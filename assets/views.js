@@ -6,14 +6,15 @@
  * once and no request is made:
  *
  *   slider    the moment the slider shows another year (its thumb's aria-valuenow changes, by
- *             key, pointer, the presentation keys or the animation), the year's frame is set on
- *             the map through Dash's store (set_props): one update, drawn at once; everything
- *             else that follows the year
+ *             key, pointer, the presentation keys or the animation), the year's frame is drawn
+ *             at once with Plotly.react on the map's graph; Dash's figure catches up when the
+ *             slider rests (applyMapFrame on YEAR_SETTLED); everything else that follows the year
  *             (texts, table, address, time-series shading, other tabs) waits until the slider
- *             rests (settleYear), so the map's repaint comes first;
- *   callback  applyMapFrame does the same for new frames (another indicator, display, selection)
- *             and for any year the slider path did not paint; a frame already painted is not
- *             painted twice.
+ *             rests (settleYear), so the map's repaint comes first and a change of year starts
+ *             no Dash callback;
+ *   callback  applyMapFrame sets the frame on Dash's figure: new frames (another indicator,
+ *             display, selection), the year the slider settled on, any year the slider path did
+ *             not draw; a frame Dash's figure already has is not set twice.
  *
  * Clientside callbacks (namespace "views", registered in callbacks/views.py, exports.py,
  * analysis.py, selection.py and presentation.py); gates stop callbacks whose result nobody would
@@ -64,76 +65,115 @@
         return patch.build();
     }
 
-    var painted = {frames: null, year: null};  // the frame the map shows
+    // the frame the map shows; synced: Dash's figure has it too
+    var painted = {frames: null, year: null, synced: true};
     var SETTLE_MS = 150;
     var settle = {first: false, timer: null};
+
+    /* a copy of the figure with the assignments made: containers along each path are copied,
+       everything else (the geometry above all) is shared */
+    function withOps(figure, ops) {
+        var next = Object.assign({}, figure);
+        ops.forEach(function (op) {
+            var path = op[0];
+            var parent = next;
+            for (var i = 0; i < path.length - 1; i++) {
+                var child = parent[path[i]];
+                child = Array.isArray(child) ? child.slice() : Object.assign({}, child);
+                parent[path[i]] = child;
+                parent = child;
+            }
+            parent[path[path.length - 1]] = op[1];
+        });
+        return next;
+    }
 
     function paintSliderYear() {
         var ids = page.ids();
         var year = page.props(ids.year).value;
         var frames = page.props(ids.frames).data;
-        if (!frames || frames.indicator !== page.props(ids.indicator).value ||
+        var ops = frames && frames.frames && frames.frames[String(year)];
+        if (!ops || frames.indicator !== page.props(ids.indicator).value ||
                 (painted.frames === frames && painted.year === year)) {
-            return;  // frames of the previous indicator (new ones are on their way) or done
+            return;  // a year without data, frames of the previous indicator (new ones are on
+                     // their way), or painted already
         }
-        var patch = framePatch(frames, year);
-        if (!patch) {
+        var figure = page.props(ids.map).figure;
+        var graph = document.querySelector('#' + ids.map + ' .js-plotly-plot');
+        if (!window.Plotly || !graph || !figure || !figure.data) {
+            return;  // applyMapFrame paints it
+        }
+        // drawn at once; Dash's figure catches up when the year settles (applyMapFrame): every
+        // writer of the map sets all year-dependent parts, so nothing older can come back
+        var next = withOps(figure, frames.base.concat(ops));
+        window.Plotly.react(graph, next.data, next.layout);
+        painted = {frames: frames, year: year, synced: false};
+    }
+
+    /* the year the slider rests on (YEAR_SETTLED): at once the first time, later SETTLE_MS
+       after the last change, so heading, table and address (server requests), the time-series
+       shading and the other tabs do not compete with the map's repaint, and a held key or an
+       animation asks the server once it rests. Set from here, not by a callback on the year,
+       so a change of year starts no Dash callback at all. */
+    function settleYear() {
+        var ids = page.ids();
+        var year = page.props(ids.year).value;
+        if (year === null || year === undefined || !dc.set_props) {
             return;
         }
-        painted = {frames: frames, year: year};
-        dc.set_props(ids.map, {figure: patch});
+        if (settle.timer) {
+            window.clearTimeout(settle.timer);
+        }
+        var set = function () {
+            settle.timer = null;
+            if (page.props(ids.settled).data !== year) {
+                dc.set_props(ids.settled, {data: year});
+            }
+        };
+        if (!settle.first) {
+            settle.first = true;
+            set();
+        } else {
+            settle.timer = window.setTimeout(set, SETTLE_MS);
+        }
+    }
+
+    function yearShown() {
+        paintSliderYear();
+        settleYear();
     }
 
     var watched = null;
 
+    /* watch the slider from the moment it is on the page (and again should it be replaced) */
     function watchSlider() {
         var slider = document.getElementById(page.ids().year);
-        if (!slider || slider === watched || !window.MutationObserver) {
-            return;
+        if (slider && slider !== watched && window.MutationObserver) {
+            watched = slider;
+            new window.MutationObserver(yearShown).observe(
+                slider, {attributes: true, attributeFilter: ['aria-valuenow'], subtree: true});
+            yearShown();
         }
-        watched = slider;
-        new window.MutationObserver(paintSliderYear).observe(
-            slider, {attributes: true, attributeFilter: ['aria-valuenow'], subtree: true});
     }
+
+    window.setInterval(watchSlider, 250);
 
     dc.views = {
         /* YEAR.value, MAP_FRAMES.data → MAP.figure: the year's values, colours and legend (the
            year shown now: a queued callback of an earlier year paints nothing) */
         applyMapFrame: function (year, frames) {
-            watchSlider();
             var now = page.props(page.ids().year).value;
             year = now === undefined ? year : now;
             if (!frames || year === null || year === undefined ||
-                    (painted.frames === frames && painted.year === year)) {
+                    (painted.frames === frames && painted.year === year && painted.synced)) {
                 return noUpdate();
             }
             var patch = framePatch(frames, year);
             if (!patch) {
                 return noUpdate();  // a year without data: the slider snaps to one with data
             }
-            painted = {frames: frames, year: year};
+            painted = {frames: frames, year: year, synced: true};
             return patch;
-        },
-
-        /* YEAR.value → YEAR_SETTLED.data: at once the first time, later SETTLE_MS after the last
-           change, so heading, table and address (server requests) do not compete with the
-           map's repaint, and a held key or an animation asks the server once it rests */
-        settleYear: function (year) {
-            var context = dc.callback_context || {};
-            var id = (context.outputs_list || {}).id;
-            if (settle.timer) {
-                window.clearTimeout(settle.timer);
-                settle.timer = null;
-            }
-            if (!settle.first || !id || !dc.set_props) {
-                settle.first = true;
-                return year === undefined ? null : year;
-            }
-            settle.timer = window.setTimeout(function () {
-                settle.timer = null;
-                dc.set_props(id, {data: year});
-            }, SETTLE_MS);
-            return noUpdate();
         },
 
         /* YEAR.value, TIMESERIES_DRAWN.data, State TIMESERIES.figure → the year's shading */

@@ -112,8 +112,10 @@ clientside_callback(
     Input(ids.MODE, "data"),
     Input(ids.LABELS, "data"),
     Input(ids.DISTRICTS, "value"),
-    Input(ids.MAP_DRAWN, "data"),  # a new figure (another level) gets the presentation look again
-    State(ids.MAP, "figure"),
+    # any new figure gets the presentation look again when it lost it (another level, or a patch
+    # applied together with this one's); a year step draws in the browser and comes here only
+    # once the slider rests
+    Input(ids.MAP, "figure"),
     State(ids.PRESENT_SETTINGS, "data"),
     prevent_initial_call=True,
 )

@@ -119,14 +119,6 @@ def update_timeseries(indicator, selected, year):
     return fig, " ".join(notes), {"indicator": indicator, "selected": list(selected or [])}
 
 
-# the year the slider rests on, set shortly after the last change (assets/views.js)
-clientside_callback(
-    views_js("settleYear"),
-    Output(ids.YEAR_SETTLED, "data"),
-    Input(ids.YEAR, "value"),
-)
-
-
 clientside_callback(
     views_js("moveYearMarker"),
     Output(ids.TIMESERIES, "figure", allow_duplicate=True),

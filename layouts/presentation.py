@@ -247,7 +247,8 @@ def stores(data: AtlasData, figure: go.Figure) -> list:
 #: Components assets/presentation.js and views.js read and set (the bar carries them as ``data-ids``).
 SCRIPT_IDS = {"year": ids.YEAR, "years": ids.YEARS, "indicator": ids.INDICATOR,
               "play": ids.PRESENT_PLAY, "fullscreen": ids.PRESENT_FULLSCREEN, "url": ids.URL,
-              "echo": ids.URL_ECHO, "map": ids.MAP, "frames": ids.MAP_FRAMES}
+              "echo": ids.URL_ECHO, "map": ids.MAP, "frames": ids.MAP_FRAMES,
+              "settled": ids.YEAR_SETTLED}
 #: Time per year when the years are played as an animation.
 PLAY_MS = 1000
 
