@@ -53,9 +53,14 @@
         });
     }
 
-    /* the patch of one year of the frames, or null (no such year, no frames) */
+    /* the frames of one indicator ({years, base, frames}) from MAP_FRAMES ({sets: {id: …}}) */
+    function framesOf(store, indicator) {
+        return (store && store.sets && store.sets[indicator]) || null;
+    }
+
+    /* the patch of one year of an indicator's frames, or null (no such year, no frames) */
     function framePatch(frames, year) {
-        var ops = frames && frames.frames && frames.frames[String(year)];
+        var ops = frames && frames.frames[String(year)];
         if (!ops || !dc.Patch) {
             return null;
         }
@@ -88,26 +93,29 @@
         return next;
     }
 
-    function paintSliderYear() {
+    /* draw one year of an indicator at once with Plotly.react on the map's graph; Dash's figure
+       catches up later (applyMapFrame): every writer of the map sets all parts that depend on
+       indicator and year, so nothing older can come back */
+    function paintNow(indicator, year) {
         var ids = page.ids();
-        var year = page.props(ids.year).value;
-        var frames = page.props(ids.frames).data;
-        var ops = frames && frames.frames && frames.frames[String(year)];
-        if (!ops || frames.indicator !== page.props(ids.indicator).value ||
-                (painted.frames === frames && painted.year === year)) {
-            return;  // a year without data, frames of the previous indicator (new ones are on
-                     // their way), or painted already
+        var frames = framesOf(page.props(ids.frames).data, indicator);
+        var ops = frames && frames.frames[String(year)];
+        if (!ops || (painted.frames === frames && painted.year === year)) {
+            return;  // a year without data, frames not here yet (they are on their way), or done
         }
         var figure = page.props(ids.map).figure;
         var graph = document.querySelector('#' + ids.map + ' .js-plotly-plot');
         if (!window.Plotly || !graph || !figure || !figure.data) {
             return;  // applyMapFrame paints it
         }
-        // drawn at once; Dash's figure catches up when the year settles (applyMapFrame): every
-        // writer of the map sets all year-dependent parts, so nothing older can come back
         var next = withOps(figure, frames.base.concat(ops));
         window.Plotly.react(graph, next.data, next.layout);
         painted = {frames: frames, year: year, synced: false};
+    }
+
+    function paintSliderYear() {
+        var ids = page.ids();
+        paintNow(page.props(ids.indicator).value, page.props(ids.year).value);
     }
 
     /* the year the slider rests on (YEAR_SETTLED): at once the first time, later SETTLE_MS
@@ -159,11 +167,27 @@
     window.setInterval(watchSlider, 250);
 
     dc.views = {
-        /* YEAR.value, MAP_FRAMES.data → MAP.figure: the year's values, colours and legend (the
-           year shown now: a queued callback of an earlier year paints nothing) */
-        applyMapFrame: function (year, frames) {
-            var now = page.props(page.ids().year).value;
-            year = now === undefined ? year : now;
+        /* INDICATOR.value → (nothing): another indicator whose frames the browser holds (the
+           Gemeinde level) is drawn at once, in the year the slider will show (the one shown if
+           the indicator has it, else its newest, as the server's year list decides) */
+        paintIndicator: function (indicator) {
+            var ids = page.ids();
+            var frames = framesOf(page.props(ids.frames).data, indicator);
+            if (frames && frames.years.length) {
+                var year = page.props(ids.year).value;
+                paintNow(indicator, frames.years.indexOf(year) >= 0 ? year :
+                    frames.years[frames.years.length - 1]);
+            }
+            return noUpdate();
+        },
+
+        /* YEAR_SETTLED.data, MAP_FRAMES.data, INDICATOR.value → MAP.figure: the frame of the
+           indicator and year shown now on Dash's figure (what paintNow drew, or new frames:
+           another display, selection, zoom); a frame Dash's figure has already is not set */
+        applyMapFrame: function () {
+            var ids = page.ids();
+            var year = page.props(ids.year).value;
+            var frames = framesOf(page.props(ids.frames).data, page.props(ids.indicator).value);
             if (!frames || year === null || year === undefined ||
                     (painted.frames === frames && painted.year === year && painted.synced)) {
                 return noUpdate();

@@ -306,23 +306,32 @@ def kreis_hover_head(name: str, kind: str) -> str:
     return f"<b>{name}</b><br>{kind}"
 
 
-def _prepare_kreis_geojson(collection: dict, regions: pd.DataFrame) -> dict:
-    """The Kreis boundaries with the property ``HOVER`` (see :func:`kreis_hover_head`) — a new
-    dict; returned unchanged when it is there already."""
+def _with_hover(collection: dict, extra) -> dict:
+    """A new collection whose features' properties get ``extra(properties)`` (which includes
+    ``HOVER``, the fixed part of the hover text the map's hovertemplate shows); returned
+    unchanged when every feature has ``HOVER`` already."""
     features = collection.get("features") or []
     if all("HOVER" in (f.get("properties") or {}) for f in features):
         return collection
-    info = regions.set_index(Col.AGS)
     out = []
     for feature in features:
         props = dict(feature.get("properties") or {})
+        out.append({**feature, "properties": {**props, **extra(props)}})
+    return {**collection, "features": out}
+
+
+def _prepare_kreis_geojson(collection: dict, regions: pd.DataFrame) -> dict:
+    """The Kreis boundaries with the property ``HOVER`` (see :func:`kreis_hover_head`)."""
+    info = regions.set_index(Col.AGS)
+
+    def extra(props: dict) -> dict:
         ags = str(props.get("AGS", ""))
         if ags in info.index:
-            head = kreis_hover_head(str(info.at[ags, Col.NAME]), str(info.at[ags, "kind"]))
-        else:
-            head = kreis_hover_head(str(props.get("GEN", ags)), str(props.get("BEZ", "")))
-        out.append({**feature, "properties": {**props, "HOVER": head}})
-    return {**collection, "features": out}
+            return {"HOVER": kreis_hover_head(str(info.at[ags, Col.NAME]),
+                                              str(info.at[ags, "kind"]))}
+        return {"HOVER": kreis_hover_head(str(props.get("GEN", ags)), str(props.get("BEZ", "")))}
+
+    return _with_hover(collection, extra)
 
 
 def gemeinde_hover_head(name: str, kind: str, kreis_name: str) -> str:
@@ -333,26 +342,21 @@ def gemeinde_hover_head(name: str, kind: str, kreis_name: str) -> str:
 
 
 def _prepare_gemeinde_geojson(collection: dict | None, gemeinden: pd.DataFrame) -> dict:
-    """The Gemeinde boundaries with the properties ``KIND``, ``KREIS_NAME`` and ``HOVER`` (the
-    fixed part of the hover text, used by the map's hovertemplate) — a new dict; returned
-    unchanged when they are there already."""
+    """The Gemeinde boundaries with the properties ``KIND``, ``KREIS_NAME`` and ``HOVER`` (see
+    :func:`gemeinde_hover_head`)."""
     if not collection or not collection.get("features"):
         return _empty_collection()
-    features = collection["features"]
-    if all("HOVER" in (f.get("properties") or {}) for f in features):
-        return collection
     info = gemeinden.set_index(Col.AGS)
-    out = []
-    for feature in features:
-        props = dict(feature.get("properties") or {})
+
+    def extra(props: dict) -> dict:
         ags = str(props.get("AGS", ""))
         known = ags in info.index
-        props["KIND"] = str(info.at[ags, "kind"]) if known else str(props.get("BEZ", ""))
-        props["KREIS_NAME"] = str(info.at[ags, "kreis_name"]) if known else ""
-        props["HOVER"] = gemeinde_hover_head(str(props.get("GEN", ags)), props["KIND"],
-                                             props["KREIS_NAME"])
-        out.append({**feature, "properties": props})
-    return {**collection, "features": out}
+        kind = str(info.at[ags, "kind"]) if known else str(props.get("BEZ", ""))
+        kreis_name = str(info.at[ags, "kreis_name"]) if known else ""
+        return {"KIND": kind, "KREIS_NAME": kreis_name,
+                "HOVER": gemeinde_hover_head(str(props.get("GEN", ags)), kind, kreis_name)}
+
+    return _with_hover(collection, extra)
 
 
 def rank_note(indicator: Indicator) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import threading
 from dataclasses import dataclass
@@ -367,6 +369,34 @@ def patch_ops(update: dict, locations: bool = True) -> list[list]:
     return ops
 
 
+#: At the Gemeinde level the browser gets the frames of up to this many indicators at once, so
+#: switching between them needs no server round trip (a level has few indicators; Kreis
+#: indicators, 70+ with many years each, come one at a time).
+PREFETCH_GEMEINDE_INDICATORS = 12
+
+
+def level_frames(data: AtlasData, indicator_id: str, display: Display | None = None,
+                 selected: list[str] | None = None, kreis: str | None = None) -> dict:
+    """``{"sets": {indicator id: map_frames(...)}, "digest": …}``: the indicator's frames and, at
+    the Gemeinde level, those of the level's other indicators
+    (:data:`PREFETCH_GEMEINDE_INDICATORS`), with the same display, selection and zoom;
+    ``digest`` names the content (the page sends frames only when the browser lacks them).
+    Cached: treat the result as read-only."""
+    return _level_frames(data, indicator_id, display or Display(), tuple(selected or ()), kreis)
+
+
+@lru_cache(maxsize=256)
+def _level_frames(data: AtlasData, indicator_id: str, display: Display, selected: tuple,
+                  kreis: str | None) -> dict:
+    ids = [indicator_id]
+    if data.level(indicator_id) == "gemeinde":
+        others = [i.id for i in data.available_indicators(level="gemeinde") if i.id != indicator_id]
+        ids += sorted(others)[: PREFETCH_GEMEINDE_INDICATORS - 1]
+    sets = {i: map_frames(data, i, display, list(selected), kreis) for i in ids}
+    digest = hashlib.sha1(json.dumps(sets, sort_keys=True).encode()).hexdigest()[:16]
+    return {"sets": sets, "digest": digest}
+
+
 def map_frames(data: AtlasData, indicator_id: str, display: Display | None = None,
                selected: list[str] | None = None, kreis: str | None = None) -> dict:
     """Every year of an indicator as map patches for the browser, so a change of year repaints
@@ -391,20 +421,38 @@ def map_frames(data: AtlasData, indicator_id: str, display: Display | None = Non
     }
 
 
+#: stands in for the geometry while a screen figure is built (see :func:`screen_figure`)
+_NO_GEOMETRY = {"type": "FeatureCollection", "features": []}
+
+
+def screen_figure(data: AtlasData, view: MapView, selected: list[str] | None = None,
+                  kreis: str | None = None) -> dict:
+    """The map for the page (either level) as a plain figure dict. It is built without its
+    geometry, which then goes in as the very same object: plotly would validate and copy the
+    GeoJSON on every build (≈ 0.4 s for the 631 Gemeinden)."""
+    if view.level == "gemeinde":
+        fig = gemeinde_choropleth(data, view, kreis, selected, geojson=_NO_GEOMETRY)
+    else:
+        fig = choropleth(data, view, selected, geojson=_NO_GEOMETRY)
+    out = fig.to_plotly_json()
+    out["data"][MAP_TRACE]["geojson"] = data.level_geojson(view.level)
+    return out
+
+
 def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None,
-               height: int = 560) -> go.Figure:
+               height: int = 560, geojson: dict | None = None) -> go.Figure:
     """Choropleth of the Kreise: discrete classes, legend with class bounds and "keine Daten",
     hover with German numbers, rank and the Thüringen reference, selected Kreise outlined.
 
     A Gemeinde view is drawn by :func:`gemeinde_choropleth` (all of Thuringia), so callers such as
     the export get the right geometry for either level."""
     if view.level == "gemeinde":
-        return gemeinde_choropleth(data, view, None, selected, height)
+        return gemeinde_choropleth(data, view, None, selected, height, geojson)
     update = map_update(view, selected)
     fig = go.Figure()
     fig.add_trace(
         go.Choropleth(
-            geojson=data.geojson,
+            geojson=data.geojson if geojson is None else geojson,
             featureidkey="properties.AGS",
             showscale=False,
             name="Kreise",
@@ -417,7 +465,8 @@ def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None
 
 
 def gemeinde_choropleth(data: AtlasData, view: MapView, kreis: str | None = None,
-                        selected: list[str] | None = None, height: int = 560) -> go.Figure:
+                        selected: list[str] | None = None, height: int = 560,
+                        geojson: dict | None = None) -> go.Figure:
     """Choropleth of the Gemeinden with the Kreis borders drawn on top.
 
     Trace 0 is the Gemeinden (geometry: ``data.gemeinde_geojson``, sent once with the figure),
@@ -432,7 +481,7 @@ def gemeinde_choropleth(data: AtlasData, view: MapView, kreis: str | None = None
     fig = go.Figure()
     fig.add_trace(
         go.Choropleth(
-            geojson=data.gemeinde_geojson,
+            geojson=data.gemeinde_geojson if geojson is None else geojson,
             featureidkey="properties.AGS",
             showscale=False,
             name="Gemeinden",

@@ -26,13 +26,6 @@ def _assign(patch: Patch, ops: list[list]) -> Patch:
     return patch
 
 
-def _full_map(data, view, selected, kreis):
-    """The whole map with its geometry: only when the level (Kreise/Gemeinden) changes."""
-    if view.level == "gemeinde":
-        return figures.gemeinde_choropleth(data, view, kreis=kreis)
-    return figures.choropleth(data, view, selected)
-
-
 @callback(
     Output(ids.MAP, "figure"),
     Output(ids.MAP_FRAMES, "data"),
@@ -46,10 +39,11 @@ def _full_map(data, view, selected, kreis):
     State(ids.MAP_DRAWN, "data"),
 )
 def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, drawn):
-    """Every year of the indicator as frames for the browser. The geometry goes only with a new
-    level (the page brings the Kreis map); a new zoom or selection (the order of the regions)
-    is a patch of locations, outline and the current year's values. ``MAP_DRAWN`` remembers
-    what the browser holds."""
+    """Every year of the indicator as frames for the browser (at the Gemeinde level those of the
+    level's other indicators too: :func:`atlas.figures.level_frames`), sent only when the
+    browser does not hold them yet. The geometry goes only with a new level (the page brings the
+    Kreis map); a new zoom or selection (the order of the regions) is a patch of locations,
+    outline and the current year's values. ``MAP_DRAWN`` remembers what the browser holds."""
     if not indicator:
         raise PreventUpdate
     data = get_data()
@@ -65,16 +59,17 @@ def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, draw
     gemeinde = view.level == "gemeinde"
     kreis = zoom if gemeinde and zoom else None
     outlined = [] if gemeinde else list(selected or [])  # the selection is of Kreise
-    shown = {"level": view.level, "kreis": kreis, "selected": outlined}
-    frames = figures.map_frames(data, indicator, display, outlined, kreis)
+    geometry = {"level": view.level, "kreis": kreis, "selected": outlined}
+    frames = figures.level_frames(data, indicator, display, outlined, kreis)
+    drawn = drawn or {}
+    shown = {**geometry, "frames": frames["digest"]}
     note = view.classes.note
     if gemeinde:
         note = (f"Gemeinden, Gebietsstand {data.gemeinde_gebietsstand} (die neuesten Grenzen mit "
                 f"Schlüsseln in den Quellen). {note}").strip()
-    drawn = drawn or {}
     if drawn.get("level") != view.level:
-        figure = _full_map(data, view, outlined, kreis)
-    elif {key: drawn.get(key) for key in shown} != shown:
+        figure = figures.screen_figure(data, view, outlined, kreis)  # with the geometry
+    elif {key: drawn.get(key) for key in geometry} != geometry:
         update = (figures.kreis_zoom_update(data, view, kreis) if gemeinde
                   else figures.map_update(view, outlined))
         if drawn.get("kreis") == kreis:
@@ -82,7 +77,18 @@ def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, draw
         figure = _assign(Patch(), figures.patch_ops(update))
     else:
         figure = no_update  # the browser applies the frames
+    if drawn.get("frames") == frames["digest"]:
+        frames = no_update  # the browser holds them (another indicator of the same level)
     return figure, frames, note, shown
+
+
+# another indicator whose frames the browser holds is drawn at once (Dash's figure follows)
+clientside_callback(
+    views_js("paintIndicator"),
+    Output(ids.MAP_FRAMES, "data", allow_duplicate=True),
+    Input(ids.INDICATOR, "value"),
+    prevent_initial_call=True,
+)
 
 
 clientside_callback(
@@ -90,6 +96,7 @@ clientside_callback(
     Output(ids.MAP, "figure", allow_duplicate=True),
     Input(ids.YEAR_SETTLED, "data"),
     Input(ids.MAP_FRAMES, "data"),
+    Input(ids.INDICATOR, "value"),
     prevent_initial_call=True,
 )
 

@@ -98,13 +98,16 @@ def attribution(data: AtlasData, indicator_id: str) -> list:
     """Data source with licence and the boundaries of the indicator's level (under the map and in
     the footer)."""
     ind = data.indicator(indicator_id)
+    return [html.Span(data.catalogue.source_line(ind)), html.Span(f" · {boundaries(data, ind)}")]
+
+
+def boundaries(data: AtlasData, ind) -> str:
+    """The boundaries of the indicator's level and their Gebietsstand."""
     if ind.level == "gemeinde":
-        geo = GEMEINDE_GEO_ATTRIBUTION
-        stand = f"Gebietsstand der Gemeinden: {data.gemeinde_gebietsstand}"
-    else:
-        geo = GEO_ATTRIBUTION
-        stand = f"Gebietsstand der Kreise: {data.info.get('gebietsstand', '31.12.2023')}"
-    return [html.Span(data.catalogue.source_line(ind)), html.Span(f" · Grenzen: {geo} · {stand}")]
+        return (f"Grenzen: {GEMEINDE_GEO_ATTRIBUTION} · Gebietsstand der Gemeinden: "
+                f"{data.gemeinde_gebietsstand}")
+    return (f"Grenzen: {GEO_ATTRIBUTION} · Gebietsstand der Kreise: "
+            f"{data.info.get('gebietsstand', '31.12.2023')}")
 
 
 def heading(data: AtlasData, indicator_id: str, year: int) -> str:

@@ -20,7 +20,7 @@ from shapely.ops import polylabel, unary_union
 from atlas import figures
 from atlas.data import AtlasData
 from atlas.playlist import MAX_VIEWS
-from layouts import ids
+from layouts import ids, panels
 
 # --- the map in presentation mode ----------------------------------------------------------------
 
@@ -341,9 +341,7 @@ def source_text(data: AtlasData, indicator_id: str) -> str:
     """The attribution a licence asks for, as short as it may be: source, licence, boundaries."""
     ind = data.indicator(indicator_id)
     src = data.catalogue.source_of(ind)
-    stand = data.info.get("gebietsstand") or ""
-    return (f"Quelle: {src.attribution} · Lizenz: {src.licence} · Grenzen: "
-            f"{figures.GEO_ATTRIBUTION}" + (f", Gebietsstand {stand}" if stand else ""))
+    return f"Quelle: {src.attribution} · Lizenz: {src.licence} · {panels.boundaries(data, ind)}"
 
 
 def view_toolbar() -> html.Div:

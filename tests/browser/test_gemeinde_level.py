@@ -62,6 +62,11 @@ def test_gemeinde_level_zoom_and_small_updates(atlas_page, live_url, data):
     assert map_bodies
     assert max(len(b) for b in map_bodies) <= MAX_UPDATE_BYTES, [len(b) for b in map_bodies]
     assert not any(b"coordinates" in b for b in map_bodies)  # no geometry
+    # the map shows the new indicator: values and hover of the Regionalatlas table
+    shown = page.evaluate("() => document.querySelector('#map .js-plotly-plot')"
+                          "._fullData[0].hovertemplate")
+    assert "Siedlungs" in shown, shown
+    assert "Siedlungs" in atlas_page.hover("16070004")  # Arnstadt, Ilm-Kreis
 
     # zoom: only the Gemeinden of Schmalkalden-Meiningen, with its outline
     expected = int((data.gemeinden["kreis"] == "16066").sum())

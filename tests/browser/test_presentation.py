@@ -645,6 +645,8 @@ def test_prs010_wrong_files_and_unknown_indicators_are_reported(new_page, live_u
     assert "1 Ansicht aus andere.json übernommen" in status
     assert "Ansicht 1 („Eigene Kita-Daten“): Indikator „eigen_kita_quote“ gibt es in diesem " \
            "Atlas nicht" in status
+    page.wait_for_selector("#playlist-list li")  # the list follows the status
+    atlas.settle()
     assert page.locator("#playlist-list li").count() == 1
     assert atlas.problems == []
 

@@ -40,3 +40,27 @@ def test_map_frames_give_every_year_exactly_the_map_of_that_year(data):
     ops = frames["base"] + [op for f in frames["frames"].values() for op in f]
     assert not any(path[-1] in ("locations", "geojson") for path, _ in ops)
     assert len(str(frames)) < 40_000  # 12 years of 22 Kreise, without hover texts per region
+
+
+def test_the_gemeinde_level_sends_the_frames_of_all_its_indicators_at_once(data):
+    gemeinde = [i.id for i in data.available_indicators(level="gemeinde")]
+    assert len(gemeinde) >= 2
+    frames = figures.level_frames(data, gemeinde[-1])
+    assert set(frames["sets"]) == set(gemeinde)  # switching among them needs no server
+    for indicator, frameset in frames["sets"].items():
+        assert frameset["years"] == data.years(indicator)
+    kreis = figures.level_frames(data, "sgb2_quote")
+    assert list(kreis["sets"]) == ["sgb2_quote"]  # Kreis indicators come one at a time
+    # the digest names the content: same content, same digest; another display, another one
+    assert figures.level_frames(data, gemeinde[0])["digest"] == frames["digest"]
+    other = figures.level_frames(data, gemeinde[0], figures.Display(k=3))
+    assert other["digest"] != frames["digest"]
+
+
+def test_the_screen_figure_carries_the_geometry_object_itself(data):
+    gemeinde = [i.id for i in data.available_indicators(level="gemeinde")][0]
+    view = figures.map_view(data, gemeinde, data.years(gemeinde)[-1])
+    figure = figures.screen_figure(data, view)
+    assert figure["data"][0]["geojson"] is data.gemeinde_geojson
+    assert len(figure["data"][0]["locations"]) == len(data.gemeinden)
+    assert figure["data"][-1]["name"] == "Kreisgrenzen"
