@@ -73,7 +73,6 @@
     // the frame the map shows; synced: Dash's figure has it too
     var painted = {frames: null, year: null, synced: true};
     var SETTLE_MS = 150;
-    var settle = {first: false, timer: null};
 
     /* a copy of the figure with the assignments made: containers along each path are copied,
        everything else (the geometry above all) is shared */
@@ -118,32 +117,39 @@
         paintNow(page.props(ids.indicator).value, page.props(ids.year).value);
     }
 
-    /* the year the slider rests on (YEAR_SETTLED): at once the first time, later SETTLE_MS
-       after the last change, so heading, table and address (server requests), the time-series
-       shading and the other tabs do not compete with the map's repaint, and a held key or an
-       animation asks the server once it rests. Set from here, not by a callback on the year,
-       so a change of year starts no Dash callback at all. */
-    function settleYear() {
-        var ids = page.ids();
-        var year = page.props(ids.year).value;
-        if (year === null || year === undefined || !dc.set_props) {
+    /* a value that follows another once it rests: at once the first time, later SETTLE_MS
+       after the last change, so the server requests that follow it (heading, table, address,
+       texts, time series, other tabs) do not compete with the map's repaint, and a held key or
+       an animation asks the server once it rests */
+    var settlers = {};
+
+    function settleLater(name, targetId, value) {
+        var state = settlers[name] = settlers[name] || {first: false, timer: null};
+        if (value === null || value === undefined || !dc.set_props || !targetId) {
             return;
         }
-        if (settle.timer) {
-            window.clearTimeout(settle.timer);
+        if (state.timer) {
+            window.clearTimeout(state.timer);
         }
         var set = function () {
-            settle.timer = null;
-            if (page.props(ids.settled).data !== year) {
-                dc.set_props(ids.settled, {data: year});
+            state.timer = null;
+            if (page.props(targetId).data !== value) {
+                dc.set_props(targetId, {data: value});
             }
         };
-        if (!settle.first) {
-            settle.first = true;
+        if (!state.first) {
+            state.first = true;
             set();
         } else {
-            settle.timer = window.setTimeout(set, SETTLE_MS);
+            state.timer = window.setTimeout(set, SETTLE_MS);
         }
+    }
+
+    /* YEAR_SETTLED follows the year; set from here, not by a callback on the year, so a change
+       of year starts no Dash callback at all */
+    function settleYear() {
+        var ids = page.ids();
+        settleLater('year', ids.settled, page.props(ids.year).value);
     }
 
     function yearShown() {
@@ -167,6 +173,13 @@
     window.setInterval(watchSlider, 250);
 
     dc.views = {
+        /* INDICATOR.value → INDICATOR_SETTLED.data (see settleLater) */
+        settleIndicator: function (indicator) {
+            var id = ((dc.callback_context || {}).outputs_list || {}).id;
+            settleLater('indicator', id, indicator);
+            return noUpdate();
+        },
+
         /* INDICATOR.value → (nothing): another indicator whose frames the browser holds (the
            Gemeinde level) is drawn at once, in the year the slider will show (the one shown if
            the indicator has it, else its newest, as the server's year list decides) */

@@ -425,11 +425,15 @@ def map_frames(data: AtlasData, indicator_id: str, display: Display | None = Non
 _NO_GEOMETRY = {"type": "FeatureCollection", "features": []}
 
 
-def screen_figure(data: AtlasData, view: MapView, selected: list[str] | None = None,
-                  kreis: str | None = None) -> dict:
+@lru_cache(maxsize=32)
+def screen_figure(data: AtlasData, indicator_id: str, year: int, display: Display | None = None,
+                  selected: tuple[str, ...] = (), kreis: str | None = None) -> dict:
     """The map for the page (either level) as a plain figure dict. It is built without its
     geometry, which then goes in as the very same object: plotly would validate and copy the
-    GeoJSON on every build (≈ 0.4 s for the 631 Gemeinden)."""
+    GeoJSON on every build (≈ 0.4 s for the 631 Gemeinden). Cached (a level switch of many
+    users asks for the same few maps): treat the result as read-only."""
+    view = map_view(data, indicator_id, year, display=display or Display())
+    selected = list(selected)
     if view.level == "gemeinde":
         fig = gemeinde_choropleth(data, view, kreis, selected, geojson=_NO_GEOMETRY)
     else:

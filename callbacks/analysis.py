@@ -34,7 +34,7 @@ def _view(values, indicator_position: int = 0, year_position: int = 1) -> list:
 
 @callback(
     Output(ids.RANKING, "figure"),
-    shown_tab("ranking", Input(ids.INDICATOR, "value"), Input(ids.YEAR_SETTLED, "data"),
+    shown_tab("ranking", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.YEAR_SETTLED, "data"),
               Input(ids.DISTRICTS, "value"), *DISPLAY_INPUTS),
 )
 def update_ranking(values):
@@ -48,7 +48,7 @@ def update_ranking(values):
 @callback(
     Output(ids.SCATTER, "figure"),
     Output(ids.SCATTER_STATS, "children"),
-    shown_tab("scatter", Input(ids.INDICATOR, "value"), Input(ids.YEAR_SETTLED, "data"),
+    shown_tab("scatter", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.YEAR_SETTLED, "data"),
               Input(ids.SCATTER_Y, "value"), Input(ids.DISTRICTS, "value"),
               Input(ids.SCATTER_SIZE, "value")),
 )
@@ -92,7 +92,7 @@ def update_profile(values):
     Output(ids.CHANGE_FROM, "value"),
     Output(ids.CHANGE_TO, "options"),
     Output(ids.CHANGE_TO, "value"),
-    shown_tab("change", Input(ids.INDICATOR, "value"), part="years"),
+    shown_tab("change", Input(ids.INDICATOR_SETTLED, "data"), part="years"),
 )
 def change_years(values):
     indicator = (values or [None])[0]
@@ -109,7 +109,7 @@ def change_years(values):
 @callback(
     Output(ids.CHANGE_MAP, "figure"),
     Output(ids.CHANGE_NOTE, "children"),
-    shown_tab("change", Input(ids.INDICATOR, "value"), Input(ids.CHANGE_FROM, "value"),
+    shown_tab("change", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.CHANGE_FROM, "value"),
               Input(ids.CHANGE_TO, "value"), Input(ids.DISTRICTS, "value")),
 )
 def update_change(values):
@@ -131,7 +131,7 @@ def update_change(values):
 @callback(
     Output(ids.CLUSTER_MAP, "figure"),
     Output(ids.CLUSTER_STATS, "children"),
-    shown_tab("clusters", Input(ids.INDICATOR, "value"), Input(ids.YEAR_SETTLED, "data"),
+    shown_tab("clusters", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.YEAR_SETTLED, "data"),
               Input(ids.DISTRICTS, "value")),
 )
 def update_clusters(values):

@@ -49,7 +49,7 @@ def _js(name: str) -> ClientsideFunction:
 @callback(
     Output(ids.VIEW_QUERY, "data"),
     Input(ids.TABS, "active_tab"),
-    Input(ids.INDICATOR, "value"),
+    Input(ids.INDICATOR_SETTLED, "data"),
     Input(ids.YEAR_SETTLED, "data"),
     Input(ids.LIFE_PHASE, "value"),
     Input(ids.AREA, "value"),

@@ -68,7 +68,8 @@ def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, draw
         note = (f"Gemeinden, Gebietsstand {data.gemeinde_gebietsstand} (die neuesten Grenzen mit "
                 f"Schlüsseln in den Quellen). {note}").strip()
     if drawn.get("level") != view.level:
-        figure = figures.screen_figure(data, view, outlined, kreis)  # with the geometry
+        figure = figures.screen_figure(data, indicator, year, display, tuple(outlined),
+                                       kreis)  # with the geometry
     elif {key: drawn.get(key) for key in geometry} != geometry:
         update = (figures.kreis_zoom_update(data, view, kreis) if gemeinde
                   else figures.map_update(view, outlined))
@@ -91,6 +92,15 @@ clientside_callback(
 )
 
 
+# the indicator once the choice rests: texts, table, time series, address and other tabs
+# follow it, so a switch draws the map first (assets/views.js)
+clientside_callback(
+    views_js("settleIndicator"),
+    Output(ids.INDICATOR_SETTLED, "data"),
+    Input(ids.INDICATOR, "value"),
+)
+
+
 clientside_callback(
     views_js("applyMapFrame"),
     Output(ids.MAP, "figure", allow_duplicate=True),
@@ -105,7 +115,7 @@ clientside_callback(
     Output(ids.TIMESERIES, "figure"),
     Output(ids.TIMESERIES_NOTE, "children"),
     Output(ids.TIMESERIES_DRAWN, "data"),
-    Input(ids.INDICATOR, "value"),
+    Input(ids.INDICATOR_SETTLED, "data"),
     Input(ids.DISTRICTS, "value"),
     State(ids.YEAR, "value"),
 )
@@ -141,7 +151,7 @@ clientside_callback(
     Output(ids.TABLE, "children"),
     Output(ids.PRESENT_TITLE, "children"),
     Output(ids.PRESENT_SUBTITLE, "children"),
-    Input(ids.INDICATOR, "value"),
+    Input(ids.INDICATOR_SETTLED, "data"),
     Input(ids.YEAR_SETTLED, "data"),
     Input(ids.ZOOM_KREIS, "value"),
 )
@@ -162,7 +172,7 @@ def update_view_texts(indicator, year, zoom):
     Output(ids.ATTRIBUTION, "children"),
     Output(ids.MAP_SOURCE, "children"),
     Output(ids.PRESENT_SOURCE, "children"),
-    Input(ids.INDICATOR, "value"),
+    Input(ids.INDICATOR_SETTLED, "data"),
 )
 def update_indicator_texts(indicator):
     if not indicator:

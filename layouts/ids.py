@@ -8,6 +8,7 @@ REQUEST = "url-request"  # view requested by the URL, applied once on load
 LIFE_PHASE = "life-phase"
 AREA = "area"
 INDICATOR = "indicator"
+INDICATOR_SETTLED = "indicator-settled"  # the indicator once the choice rests (texts follow it)
 YEAR = "year"
 YEAR_SHOWN = "year-shown"  # last year with data that was shown (for snapping over gaps)
 YEAR_SETTLED = "year-settled"  # the year the slider rests on (texts and URL follow it)

@@ -141,6 +141,7 @@ def layout(data: AtlasData) -> html.Div:
             dcc.Store(id=ids.URL_SEARCH),
             dcc.Store(id=ids.YEAR_GAP),
             dcc.Store(id=ids.YEAR_SETTLED),
+            dcc.Store(id=ids.INDICATOR_SETTLED),
             dcc.Store(id=ids.MAP_DRAWN, data={"level": "kreis", "kreis": None, "selected": []}),
             dcc.Store(id=ids.MAP_FRAMES),
             dcc.Store(id=ids.TIMESERIES_DRAWN),

@@ -59,8 +59,7 @@ def test_the_gemeinde_level_sends_the_frames_of_all_its_indicators_at_once(data)
 
 def test_the_screen_figure_carries_the_geometry_object_itself(data):
     gemeinde = [i.id for i in data.available_indicators(level="gemeinde")][0]
-    view = figures.map_view(data, gemeinde, data.years(gemeinde)[-1])
-    figure = figures.screen_figure(data, view)
+    figure = figures.screen_figure(data, gemeinde, data.years(gemeinde)[-1])
     assert figure["data"][0]["geojson"] is data.gemeinde_geojson
     assert len(figure["data"][0]["locations"]) == len(data.gemeinden)
     assert figure["data"][-1]["name"] == "Kreisgrenzen"
