@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import threading
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 
 from atlas.data import AtlasData, get_data, rank_note
 from atlas.errors import UnknownIndicator
@@ -115,3 +118,49 @@ def template_xlsx():
 
     return Response(build(), mimetype=XLSX_TYPE, headers={
         "Content-Disposition": "attachment; filename=vorlage_eigene_daten.xlsx"})
+
+
+# --- map geometry ---------------------------------------------------------------------------------
+#: The boundaries the page's maps draw, as files the browser fetches once and keeps: the figure
+#: of a level switch names its geometry by URL (with the content's digest), so neither the
+#: server nor the line carries 300 KB of GeoJSON per switch.
+GEO_LEVELS = {"kreise": "kreis", "gemeinden": "gemeinde"}
+_geo_lock = threading.Lock()
+_geo_cache: dict[int, tuple[dict, bytes, str]] = {}
+
+
+def _geometry(data: AtlasData, level: str) -> tuple[bytes, str]:
+    collection = data.level_geojson(level)
+    key = id(collection)
+    with _geo_lock:
+        hit = _geo_cache.get(key)
+    if hit is None or hit[0] is not collection:
+        body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        hit = (collection, body, hashlib.sha1(body).hexdigest()[:16])
+        with _geo_lock:
+            if len(_geo_cache) > 8:
+                _geo_cache.clear()
+            _geo_cache[key] = hit
+    return hit[1], hit[2]
+
+
+def geometry_url(data: AtlasData, level: str) -> str:
+    """URL of a level's boundaries (``kreis`` or ``gemeinde``), versioned by their content."""
+    name = next(name for name, value in GEO_LEVELS.items() if value == level)
+    return f"/geo/{name}.geojson?v={_geometry(data, level)[1]}"
+
+
+@files.get("/geo/<name>.geojson")
+def geometry(name: str):
+    level = GEO_LEVELS.get(name)
+    if level is None:
+        abort(404)
+    body, digest = _geometry(get_data(), level)
+    if request.if_none_match and digest in request.if_none_match:
+        return Response(status=304)
+    response = Response(body, mimetype="application/geo+json")
+    response.set_etag(digest)
+    # versioned URL: the content never changes under it
+    response.headers["Cache-Control"] = ("public, max-age=31536000, immutable"
+                                         if request.args.get("v") == digest else "no-cache")
+    return response

@@ -427,11 +427,13 @@ _NO_GEOMETRY = {"type": "FeatureCollection", "features": []}
 
 @lru_cache(maxsize=32)
 def screen_figure(data: AtlasData, indicator_id: str, year: int, display: Display | None = None,
-                  selected: tuple[str, ...] = (), kreis: str | None = None) -> dict:
+                  selected: tuple[str, ...] = (), kreis: str | None = None,
+                  geometry_url: str | None = None) -> dict:
     """The map for the page (either level) as a plain figure dict. It is built without its
-    geometry, which then goes in as the very same object: plotly would validate and copy the
-    GeoJSON on every build (≈ 0.4 s for the 631 Gemeinden). Cached (a level switch of many
-    users asks for the same few maps): treat the result as read-only."""
+    geometry, which then goes in as the very same object, or as ``geometry_url`` (plotly.js
+    fetches it once; the browser keeps it): plotly would validate and copy the GeoJSON on every
+    build (≈ 0.4 s for the 631 Gemeinden). Cached (a level switch of many users asks for the
+    same few maps): treat the result as read-only."""
     view = map_view(data, indicator_id, year, display=display or Display())
     selected = list(selected)
     if view.level == "gemeinde":
@@ -439,7 +441,7 @@ def screen_figure(data: AtlasData, indicator_id: str, year: int, display: Displa
     else:
         fig = choropleth(data, view, selected, geojson=_NO_GEOMETRY)
     out = fig.to_plotly_json()
-    out["data"][MAP_TRACE]["geojson"] = data.level_geojson(view.level)
+    out["data"][MAP_TRACE]["geojson"] = geometry_url or data.level_geojson(view.level)
     return out
 
 

@@ -733,7 +733,7 @@ def _by_output(updates: list[dict]) -> dict:
 def substitute(body: dict, indicator: str | None, year: int | None) -> dict:
     out = json.loads(json.dumps(body))
     for item in out.get("inputs", []) + out.get("state", []):
-        if item.get("id") == "indicator" and indicator is not None:
+        if item.get("id") in ("indicator", "indicator-settled") and indicator is not None:
             item["value"] = indicator
         elif item.get("id") in ("year", "year-settled") and year is not None:
             item["value"] = year

@@ -11,6 +11,7 @@ from dash import Input, Output, Patch, State, callback, clientside_callback, no_
 from dash.exceptions import PreventUpdate
 
 from atlas import figures
+from atlas.api import geometry_url
 from atlas.data import get_data
 from callbacks.common import DISPLAY_INPUTS, require_view, views_js
 from layouts import ids, panels
@@ -68,8 +69,10 @@ def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, draw
         note = (f"Gemeinden, Gebietsstand {data.gemeinde_gebietsstand} (die neuesten Grenzen mit "
                 f"Schlüsseln in den Quellen). {note}").strip()
     if drawn.get("level") != view.level:
-        figure = figures.screen_figure(data, indicator, year, display, tuple(outlined),
-                                       kreis)  # with the geometry
+        # the Gemeinde boundaries by URL: fetched once, kept by the browser (the Kreis map keeps
+        # its 48 KB in the figure: presentation mode outlines the selection from it)
+        url = geometry_url(data, "gemeinde") if gemeinde else None
+        figure = figures.screen_figure(data, indicator, year, display, tuple(outlined), kreis, url)
     elif {key: drawn.get(key) for key in geometry} != geometry:
         update = (figures.kreis_zoom_update(data, view, kreis) if gemeinde
                   else figures.map_update(view, outlined))

@@ -63,3 +63,22 @@ def test_the_screen_figure_carries_the_geometry_object_itself(data):
     assert figure["data"][0]["geojson"] is data.gemeinde_geojson
     assert len(figure["data"][0]["locations"]) == len(data.gemeinden)
     assert figure["data"][-1]["name"] == "Kreisgrenzen"
+
+
+def test_the_gemeinde_geometry_is_a_file_the_browser_keeps(data, app_module):
+    from atlas.api import geometry_url
+
+    client = app_module.server.test_client()
+    url = geometry_url(data, "gemeinde")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "immutable" in response.headers["Cache-Control"]
+    collection = response.get_json(force=True)
+    assert len(collection["features"]) == len(data.gemeinden)
+    assert all("HOVER" in f["properties"] for f in collection["features"])
+    again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get("/geo/bundeslaender.geojson").status_code == 404
+    gemeinde = [i.id for i in data.available_indicators(level="gemeinde")][0]
+    figure = figures.screen_figure(data, gemeinde, data.years(gemeinde)[-1], geometry_url=url)
+    assert figure["data"][0]["geojson"] == url
