@@ -129,8 +129,10 @@ def update_timeseries(indicator, selected, year):
     data = get_data()
     years = data.years(indicator)
     if data.level(indicator) == "gemeinde":
-        return ({}, f"Zeitreihen zeigt der Atlas für Kreisindikatoren; dieser Gemeindeindikator hat "
-                    f"Werte für {', '.join(map(str, years))}.", None)  # nothing to shade
+        blank = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
+                            "template": "none", "height": 120}}  # no empty axes
+        return (blank, f"Zeitreihen zeigt der Atlas für Kreisindikatoren; dieser Gemeindeindikator "
+                       f"hat Werte für {', '.join(map(str, years))}.", None)  # nothing to shade
     fig = figures.timeseries(data, indicator, selected or [], year if year in years else None)
     notes = list(fig.layout.meta["notes"])
     if not selected:

@@ -67,6 +67,9 @@ def test_gemeinde_level_zoom_and_small_updates(atlas_page, live_url, data):
                           "._fullData[0].hovertemplate")
     assert "Siedlungs" in shown, shown
     assert "Siedlungs" in atlas_page.hover("16070004")  # Arnstadt, Ilm-Kreis
+    # no Gemeinde time series: a note says so, and no empty axes are drawn
+    assert "Zeitreihen zeigt der Atlas für Kreisindikatoren" in page.inner_text("#timeseries-note")
+    assert page.locator("#timeseries .xtick").count() == 0
 
     # zoom: only the Gemeinden of Schmalkalden-Meiningen, with its outline
     expected = int((data.gemeinden["kreis"] == "16066").sum())
