@@ -84,6 +84,8 @@ class AtlasData:
     gemeinden: pd.DataFrame = field(hash=False, repr=False, default_factory=_empty_gemeinden)
     #: properties AGS, GEN, BEZ, KREIS and (added on loading) KIND, KREIS_NAME
     gemeinde_geojson: dict = field(hash=False, repr=False, default_factory=_empty_collection)
+    #: years per indicator, filled on first use (a cache, not data: the values never change)
+    _years_memo: dict = field(hash=False, repr=False, compare=False, default_factory=dict)
 
     @classmethod
     def from_frames(cls, catalogue, regions, geojson, values, info, gemeinden=None,
@@ -190,11 +192,15 @@ class AtlasData:
 
     def years(self, indicator_id: str) -> list[int]:
         """Years in which at least one region of the indicator's level (a current Kreis or a
-        Gemeinde) has a value."""
-        rows = self._rows(indicator_id)
-        regions = self._level_regions_of(indicator_id)
-        rows = rows[rows[Col.VALUE].notna() & rows[Col.AGS].isin(regions[Col.AGS])]
-        return sorted(int(y) for y in rows[Col.YEAR].unique())
+        Gemeinde) has a value (a new list; computed once per indicator: the data never change,
+        and every callback asks)."""
+        memo = self._years_memo  # lives as long as this data (an lru would keep old data alive)
+        if indicator_id not in memo:
+            rows = self._rows(indicator_id)
+            regions = self._level_regions_of(indicator_id)
+            rows = rows[rows[Col.VALUE].notna() & rows[Col.AGS].isin(regions[Col.AGS])]
+            memo[indicator_id] = tuple(sorted(int(y) for y in rows[Col.YEAR].unique()))
+        return list(memo[indicator_id])
 
     def latest_year(self, indicator_id: str) -> int | None:
         years = self.years(indicator_id)

@@ -596,6 +596,20 @@ def year_marker(year: int | None) -> dict:
             "visible": year is not None}
 
 
+def timeseries_figure(data: AtlasData, indicator_id: str, selected: list[str],
+                      year: int | None = None) -> dict:
+    """:func:`timeseries` for the page as a figure dict: built once per indicator and selection
+    (cached; treat as read-only), the year shading set per call (the first shape)."""
+    base = _timeseries_json(data, indicator_id, tuple(selected))
+    shapes = [year_marker(year), *base["layout"].get("shapes", [])[1:]]
+    return {**base, "layout": {**base["layout"], "shapes": shapes}}
+
+
+@lru_cache(maxsize=256)
+def _timeseries_json(data: AtlasData, indicator_id: str, selected: tuple[str, ...]) -> dict:
+    return timeseries(data, indicator_id, list(selected)).to_plotly_json()
+
+
 def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
                year: int | None = None, height: int = 380) -> go.Figure:
     """Time series of the selected Kreise against the Thüringen reference, with series breaks.

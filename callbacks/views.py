@@ -133,8 +133,9 @@ def update_timeseries(indicator, selected, year):
                             "template": "none", "height": 120}}  # no empty axes
         return (blank, f"Zeitreihen zeigt der Atlas für Kreisindikatoren; dieser Gemeindeindikator "
                        f"hat Werte für {', '.join(map(str, years))}.", None)  # nothing to shade
-    fig = figures.timeseries(data, indicator, selected or [], year if year in years else None)
-    notes = list(fig.layout.meta["notes"])
+    fig = figures.timeseries_figure(data, indicator, selected or [],
+                                    year if year in years else None)
+    notes = list(fig["layout"]["meta"]["notes"])
     if not selected:
         notes.insert(0, "Klicken Sie auf einen Kreis in der Karte oder wählen Sie links Kreise "
                         "aus, um sie mit Thüringen zu vergleichen.")

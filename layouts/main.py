@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -45,7 +47,13 @@ def area_options(data: AtlasData) -> list[dict]:
 
 
 def indicator_options(data: AtlasData, indicators: list[Indicator]) -> list[dict]:
-    """Dropdown options grouped by Lebenslagenbereich (a disabled header per group)."""
+    """Dropdown options grouped by Lebenslagenbereich (a disabled header per group); cached per
+    list (a level switch of many users asks for the same few lists): treat as read-only."""
+    return _indicator_options(data, tuple(indicators))
+
+
+@lru_cache(maxsize=128)
+def _indicator_options(data: AtlasData, indicators: tuple[Indicator, ...]) -> list[dict]:
     options: list[dict] = []
     current_area = None
     for ind in indicators:
