@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import math
 import threading
 
+import brotli
 from flask import Blueprint, Response, abort, jsonify, request
 
 from atlas.data import AtlasData, get_data, rank_note
@@ -156,9 +158,42 @@ def geometry(name: str):
     if level is None:
         abort(404)
     body, digest = _geometry(get_data(), level)
+    return versioned_response(body, digest, "application/geo+json")
+
+
+#: Encodings of versioned files, best first; computed once per content (brotli quality 5 packs
+#: 5 MB of GeoJSON in 0.2 s to a fifth; per-request compression does not know geo+json).
+_ENCODERS = {"br": lambda body: brotli.compress(body, quality=5),
+             "gzip": lambda body: gzip.compress(body, compresslevel=6)}
+_encoded_lock = threading.Lock()
+_encoded: dict[tuple[str, str], bytes] = {}
+
+
+def _encode(body: bytes, digest: str, encoding: str) -> bytes:
+    key = (digest, encoding)
+    with _encoded_lock:
+        hit = _encoded.get(key)
+    if hit is None:
+        hit = _ENCODERS[encoding](body)
+        with _encoded_lock:
+            if len(_encoded) > 16:
+                _encoded.clear()
+            _encoded[key] = hit
+    return hit
+
+
+def versioned_response(body: bytes, digest: str, mimetype: str) -> Response:
+    """``body`` for the current request, compressed once per content: 304 when the browser holds
+    ``digest`` already; cached for good (``immutable``) when the URL names this digest as
+    ``?v=``, else revalidated."""
     if request.if_none_match and digest in request.if_none_match:
         return Response(status=304)
-    response = Response(body, mimetype="application/geo+json")
+    encoding = next((e for e in _ENCODERS if request.accept_encodings[e]), None)
+    response = Response(body if encoding is None else _encode(body, digest, encoding),
+                        mimetype=mimetype)
+    if encoding is not None:
+        response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
     response.set_etag(digest)
     # versioned URL: the content never changes under it
     response.headers["Cache-Control"] = ("public, max-age=31536000, immutable"

@@ -23,8 +23,9 @@ Apps measured per case, each in its own gunicorn process (1 worker, gthread, 4 t
 * ``baseline`` — :func:`baseline_app.make_baseline`: a new ``px.choropleth`` with the full GeoJSON
   per slider change, plain Dash defaults (no compression).
 * ``replica`` — :func:`make_patch_replica`: the atlas's approach in a small app: the geometry
-  comes once with the page, every change is a ``dash.Patch`` of ``z``, ``locations`` and the
-  colour scale (quantile classes), compression on.
+  is a versioned file the browser fetches once and keeps (as the atlas serves its Gemeinde
+  boundaries), every change is a ``dash.Patch`` of ``z``, ``locations`` and the colour scale
+  (quantile classes), compression on.
 * ``atlas`` — the real app (``app:server`` with the project's ``gunicorn.conf.py``, 1 worker):
   year slider on the Kreis level; on the Gemeinde level (``/?ebene=gemeinde&indicator=…``) a
   switch between its Gemeinde indicators in the dropdown, if that level exists yet.
@@ -291,16 +292,36 @@ def _class_update(series, k: int = len(CLASS_COLOURS)) -> dict:
     return {"z": cls.tolist(), "zmin": -0.5, "zmax": n - 0.5, "colorscale": scale}
 
 
+GEO_ROUTE = "/geo.json"
+
+
+def _extent(geojson: dict) -> dict:
+    """The map's frame as fixed axis ranges: ``fitbounds`` would measure every ring again on
+    each update (120 ms for 10,997 Gemeinden)."""
+    import shapely
+    from shapely.geometry import shape
+
+    bounds = shapely.bounds([shape(f["geometry"]) for f in geojson["features"]])
+    return {"lonaxis": {"range": [bounds[:, 0].min(), bounds[:, 2].max()]},
+            "lataxis": {"range": [bounds[:, 1].min(), bounds[:, 3].max()]}}
+
+
 def make_patch_replica(geojson: dict, values, featureidkey: str = FEATURE_ID_KEY, *,
                        labels: dict[int, str] | None = None):
-    """The atlas's approach in a small app: the full figure with the geometry is part of the page
-    layout (sent once, compressed); each slider change answers with a ``dash.Patch`` of the map
-    trace's ``z``, ``locations`` and colour scale only. Hover shows the region name and class."""
+    """The atlas's approach in a small app: the geometry is a versioned file (``/geo.json?v=…``,
+    cached for good by the browser, compressed), named by URL in the figure, which is built once
+    as a plain dict (no per-request copy of a ``go.Figure``); each slider change answers with a
+    ``dash.Patch`` of the map trace's ``z``, ``locations`` and colour scale only. Hover shows the
+    region name and class."""
+    import hashlib
+
     import dash
     import plotly.graph_objects as go
     import plotly.io as pio
     from baseline_app import ASSETS, GRAPH_ID, SLIDER_ID, TOPOJSON_URL, slider_marks
     from dash import Input, Output, Patch, dcc, html
+
+    from atlas.api import versioned_response
 
     keys = _feature_keys(geojson, featureidkey)
     names = [f["properties"].get("GEN", k) for f, k in zip(geojson["features"], keys)]
@@ -309,18 +330,24 @@ def make_patch_replica(geojson: dict, values, featureidkey: str = FEATURE_ID_KEY
     by_position = {p: values[values["year"] == p].drop_duplicates("ags").set_index("ags")["value"]
                    .reindex(keys) for p in positions}
     pio.defaults.topojson = str(ASSETS / "topojson")
+    body = json.dumps(geojson, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    digest = hashlib.sha1(body).hexdigest()[:16]
 
     start = _class_update(by_position[positions[-1]])
     figure = go.Figure(go.Choropleth(
-        geojson=geojson, featureidkey=featureidkey, locations=keys, text=names,
+        featureidkey=featureidkey, locations=keys, text=names,
         hovertemplate="%{text}: Klasse %{z}<extra></extra>", showscale=False,
         marker={"line": {"width": 0.3, "color": "#ffffff"}}, **start))
     figure.update_layout(template="none", height=600, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-                         geo={"fitbounds": "locations", "visible": False,
-                              "projection": {"type": "mercator"}}, uirevision="map")
+                         geo={"visible": False, "projection": {"type": "mercator"},
+                              **_extent(geojson)}, uirevision="map")
+    figure = figure.to_plotly_json()
+    figure["data"][0]["geojson"] = f"{GEO_ROUTE}?v={digest}"
 
     app = dash.Dash(__name__, title="Patch replica", assets_folder=str(ASSETS),
                     assets_ignore=".*", serve_locally=True, compress=True)
+    app.server.add_url_rule(GEO_ROUTE, "geometry",
+                            lambda: versioned_response(body, digest, "application/geo+json"))
     app.layout = html.Div([
         html.H1("Patch replica: geometry once, Patch per update", style={"fontSize": "1.2rem"}),
         dcc.Slider(id=SLIDER_ID, min=positions[0], max=positions[-1], step=1,
@@ -336,7 +363,6 @@ def make_patch_replica(geojson: dict, values, featureidkey: str = FEATURE_ID_KEY
         update = _class_update(by_position[position])
         patch = Patch()
         trace = patch["data"][0]
-        trace["locations"] = keys
         for key, value in update.items():
             trace[key] = value
         return patch

@@ -82,3 +82,26 @@ def test_the_gemeinde_geometry_is_a_file_the_browser_keeps(data, app_module):
     gemeinde = [i.id for i in data.available_indicators(level="gemeinde")][0]
     figure = figures.screen_figure(data, gemeinde, data.years(gemeinde)[-1], geometry_url=url)
     assert figure["data"][0]["geojson"] == url
+
+
+def test_the_geometry_file_travels_compressed(data, app_module):
+    """A browser that accepts brotli or gzip gets the boundaries packed to a fraction of their
+    size, and they unpack to exactly the file; a client without compression gets them plain."""
+    import gzip
+    import json
+
+    import brotli
+
+    from atlas.api import geometry_url
+
+    client = app_module.server.test_client()
+    url = geometry_url(data, "gemeinde")
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain.headers
+    for accept, encoding, unpack in (("gzip, deflate, br, zstd", "br", brotli.decompress),
+                                     ("gzip", "gzip", gzip.decompress)):
+        packed = client.get(url, headers={"Accept-Encoding": accept})
+        assert packed.headers["Content-Encoding"] == encoding
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert len(packed.data) < len(plain.data) / 3
+        assert json.loads(unpack(packed.data)) == json.loads(plain.data)
