@@ -444,6 +444,25 @@
         return [lon, lat];
     }
 
+    /* the district names for the map shown: a Gemeinde map zoomed to a Kreis names only that
+       Kreis (a Gemeinde key starts with its Kreis key; the map's frame then stays on it) */
+    function shownLabels(settings, figure) {
+        var labels = settings.labels;
+        var locations = (((figure || {}).data || [])[0] || {}).locations;
+        if (!labels.ags || !Array.isArray(locations)) {
+            return labels;
+        }
+        var kreise = {};
+        locations.forEach(function (a) { kreise[String(a).slice(0, 5)] = true; });
+        var keep = labels.ags.map(function (a) { return kreise[a] === true; });
+        if (keep.every(Boolean)) {
+            return labels;
+        }
+        var pick = function (list) { return list.filter(function (_, i) { return keep[i]; }); };
+        return {lon: pick(labels.lon), lat: pick(labels.lat), text: pick(labels.text),
+            ags: pick(labels.ags)};
+    }
+
     function labelSize() {
         var width = window.innerWidth || 1920;
         return width >= 1600 ? 19 : (width >= 1200 ? 17 : 16);
@@ -593,6 +612,7 @@
            found by name and appended after all others when missing, so the trace order of the
            map stays */
         presentMap: function (mode, labelsOn, selected, figure, settings) {
+            var shown = shownLabels(settings, figure);
             if (!figure || !settings || !dc.Patch) {
                 return noUpdate();
             }
@@ -619,6 +639,7 @@
                 // every patch of the map comes by here: act only when a new figure lost the look
                 var styled = (layout.legend || {}).borderwidth === 1 &&
                     index.every(function (i) { return i >= 0; }) &&
+                    (data[index[2]].text || []).length === shown.text.length &&
                     (!kreisMap || (layout.geo || {}).fitbounds === false);
                 if (styled) {
                     return noUpdate();
@@ -633,7 +654,7 @@
             var contents = [
                 {lon: coords[0], lat: coords[1], visible: on && hasSelection},
                 {lon: coords[0], lat: coords[1], visible: on && hasSelection},
-                {lon: settings.labels.lon, lat: settings.labels.lat, text: settings.labels.text,
+                {lon: shown.lon, lat: shown.lat, text: shown.text,
                     visible: Boolean(on && labelsOn), textfont: Object.assign(
                         {}, settings.traces[2].textfont, {size: labelSize()})}
             ];

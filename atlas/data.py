@@ -153,6 +153,22 @@ class AtlasData:
             return ""
         return self.info.get("gemeinde_gebietsstand") or GEMEINDE_GEBIETSSTAND
 
+    def areas_shown(self, level: str = "kreis", kreis: str | None = None) -> str:
+        """What a map of ``level`` shows, with its Gebietsstand (for titles): all Kreise, all
+        Gemeinden, or with ``kreis`` the Gemeinden of that Kreis."""
+        if level != "gemeinde":
+            return ("Kreise und kreisfreie Städte in Thüringen, Gebietsstand "
+                    f"{self.info.get('gebietsstand') or '–'}")
+        where = "in Thüringen"
+        row = self.regions.loc[self.regions[Col.AGS] == kreis]
+        if kreis and not row.empty:
+            name, kind = str(row[Col.NAME].iloc[0]), str(row["kind"].iloc[0])
+            if kind == "kreisfreie Stadt":
+                where = f"in der kreisfreien Stadt {name}"
+            else:  # "im Wartburgkreis", "im Landkreis Gotha"
+                where = f"im {name}" if name.lower().endswith("kreis") else f"im {kind} {name}"
+        return f"Gemeinden {where}, Gebietsstand {self.gemeinde_gebietsstand}"
+
     def kreis_gemeinden(self, kreis: str) -> list[str]:
         """AGS of the Gemeinden of a current Kreis (Eisenach's Gemeinde in the Wartburgkreis)."""
         return self.gemeinden.loc[self.gemeinden["kreis"] == kreis, Col.AGS].tolist()

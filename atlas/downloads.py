@@ -5,7 +5,7 @@ Routes (all GET, under ``/export``)::
 
     /export/map.{png,svg,pdf}?indicator=ID[&year=YYYY][&kreise=AGS,…][&klassifikation=…]
         [&klassen=3..7][&palette=…][&grenzen=5;7,5;10][&format=a4|a5|folie][&breite_mm=…]
-        [&notiz=…]
+        [&notiz=…][&zoom=AGS]  (zoom: a Gemeinde indicator's map of that Kreis's Gemeinden)
     /export/chart/timeseries.{png,svg,pdf}?indicator=ID[&kreise=…][&year=…]  (year: shaded)
     /export/chart/ranking.{png,svg,pdf}?indicator=ID[&year=…][&kreise=…][display options]
     /export/chart/scatter.{png,svg,pdf}?x=ID&y=ID[&year=…][&kreise=…]
@@ -144,6 +144,16 @@ def _selected(data: AtlasData) -> list[str]:
     return chosen
 
 
+def _zoom(data: AtlasData) -> str | None:
+    raw = _arg("zoom")
+    if not raw:
+        return None
+    if raw not in set(data.regions[Col.AGS]):
+        raise BadRequest(f"Kreis „{raw[:12]}“ zum Heranzoomen ist unbekannt (erwartet: "
+                         "fünfstelliger Kreisschlüssel, z. B. 16067).")
+    return raw
+
+
 def _life_phase() -> str | None:
     raw = _arg("lebensphase")
     if raw in (None, "", "alle"):
@@ -190,7 +200,7 @@ def map_export(ext: str):
     year = _year(data, [indicator]) or data.latest_year(indicator)
     display, selected, page, note = _display(), _selected(data), _page(), _note()
     fig = export.map_figure(data, indicator, year, display=display, selected=selected,
-                            note=note, page=page)
+                            note=note, page=page, kreis=_zoom(data))
     content = export.render(fig, ext, page)
     name = export.file_name(indicator, year, "karte", _page_suffix(page), ext=ext)
     return _send(content, ext, name)

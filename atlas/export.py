@@ -511,13 +511,16 @@ def _names(data: AtlasData, selected) -> str:
 
 def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
                display: Display | None = None, selected=(), note: str = "",
-               page: Page | None = None, today: date | None = None) -> go.Figure:
+               page: Page | None = None, today: date | None = None,
+               kreis: str | None = None) -> go.Figure:
     """The map of the current view composed for a report page.
 
     Drawn by :func:`atlas.figures.choropleth` (classes, palette, legend, selection outline as on
-    screen), then given a title (indicator, year, Gebietsstand), a subtitle (unit, short
-    definition), the legend and the Thüringen reference beside the map, the source line with
-    licence and the boundary attribution, the export date and the user's note.
+    screen; a Gemeinde indicator with ``kreis`` shows only that Kreis's Gemeinden, as the zoomed
+    screen map does), then given a title (indicator, year), a line naming the areas shown and
+    their Gebietsstand, a subtitle (unit, short definition), the legend and the Thüringen
+    reference beside the map, the source line with licence and the boundary attribution, the
+    export date and the user's note.
     """
     page = page or page_for("a4")
     note = clean_note(note)
@@ -525,11 +528,16 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     year = _latest_year(data, indicator_id, year)
     display = display or Display()
     view = figures.map_view(data, indicator_id, year, display.k, display=display)
-    fig = figures.choropleth(data, view, list(selected), height=round(page.layout_height))
+    height = round(page.layout_height)
+    if view.level == "gemeinde":
+        fig = figures.gemeinde_choropleth(data, view, kreis, list(selected), height)
+    else:
+        kreis = None  # a zoom belongs to the Gemeinde level
+        fig = figures.choropleth(data, view, list(selected), height=height)
     frame = _Frame(fig, page)
     frame.header(
         view.title,
-        f"Kreise und kreisfreie Städte in Thüringen, Gebietsstand {_gebietsstand(data)}",
+        data.areas_shown(view.level, kreis),
         f"Einheit: {ind.unit_label} · {short_definition(ind.definition)}",
     )
     frame.footer(note, [view.source_line], _created(today))
@@ -561,6 +569,10 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     panel_lines: list[tuple[str, float, str]] = []
     if view.classes.note:
         panel_lines.append((view.classes.note, frame.s(11), MUTED_COLOUR))
+    if kreis:
+        panel_lines.append((f"Klassen und Anzahlen: alle {len(view.table)} Gemeinden Thüringens, "
+                            "so bleiben die Farben mit anderen Kreisen vergleichbar.",
+                            frame.s(11), MUTED_COLOUR))
     chosen = [a for a in selected if a in set(view.table[Col.AGS])]
     if chosen:
         panel_lines.append((f"Schwarz umrandet: {_names(data, chosen)}", frame.s(12), TEXT_COLOUR))
@@ -636,7 +648,7 @@ def ranking_figure(data: AtlasData, indicator_id: str, year: int | None = None, 
     fig.update_layout(title=None)
     frame = _Frame(fig, page)
     frame.header(f"{ind.short_title} {year}: Rangfolge der Kreise",
-                 f"Kreise und kreisfreie Städte in Thüringen, Gebietsstand {_gebietsstand(data)}",
+                 data.areas_shown(),
                  f"{ind.unit_label} · Rang: {rank_note(ind)} · Farben wie in der Karte "
                  f"({view.legend_title.split('<br>')[-1]})")
     frame.footer(note, [data.catalogue.source_line(ind)], _created(today))
@@ -1162,7 +1174,7 @@ def handout_title_figure(data: AtlasData, entries: list[tuple[str, str]], *,
                       hovermode=False)
     frame = _Frame(fig, page)
     frame.header(title, f"{len(entries)} Karte{'n' if len(entries) != 1 else ''} · {APP_NAME}",
-                 f"Kreise und kreisfreie Städte in Thüringen, Gebietsstand {_gebietsstand(data)}")
+                 data.areas_shown())
     frame.footer("", [f"Grenzen: {GEO_ATTRIBUTION}. Quellen der Werte: auf jeder Seite."],
                  _created(today))
     room = frame.bottom - frame.top
@@ -1213,7 +1225,8 @@ def handout_pdf(data: AtlasData, queries: list[tuple[str, str]], *, title: str =
             raise ExportError(f"{label}: {' '.join(problems)}")
         note = clean_note(f"Ansicht {n}: {name}"[:MAX_NOTE]) if name else f"Ansicht {n}"
         fig = map_figure(data, state.indicator, state.year, display=state.display,
-                         selected=state.selected, note=note, page=page, today=today)
+                         selected=state.selected, note=note, page=page, today=today,
+                         kreis=state.zoom)
         figs.append(fig)
         year = _latest_year(data, state.indicator, state.year)
         ind = data.indicator(state.indicator)

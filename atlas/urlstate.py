@@ -39,6 +39,7 @@ PARAMETERS = {
     "klassen": "Anzahl Klassen (3–7)",
     "palette": "Farbpalette",
     "grenzen": "manuelle Obergrenzen (5;7,5;10)",
+    "zoom": "Kreis, dessen Gemeinden die Karte zeigt (AGS, nur bei Indikatoren der Gemeinden)",
     "ansicht": "Reiter (" + ", ".join(VIEW_TABS) + ")",
     "modus": f"„{PRESENTATION}“ für den Präsentationsmodus",
 }
@@ -230,6 +231,7 @@ class ViewState:
     display: Display = field(default_factory=Display)
     tab: str = DEFAULT_TAB
     mode: str = NORMAL
+    zoom: str | None = None  # Gemeinde level: the Kreis whose Gemeinden the map shows
 
     @property
     def presenting(self) -> bool:
@@ -260,8 +262,17 @@ def parse_state(query: str, data: AtlasData) -> tuple[ViewState, list[str]]:
         mode = NORMAL
     if mode == PRESENTATION:
         tab = DEFAULT_TAB
+    zoom = params.get("zoom", "").strip() or None
+    if zoom is not None and data.level(view.indicator) != "gemeinde":
+        problems.append("Zoom auf einen Kreis gibt es nur bei Indikatoren der Gemeinden; "
+                        "gezeigt wird ganz Thüringen.")
+        zoom = None
+    elif zoom is not None and zoom not in set(data.regions["ags"]):
+        problems.append(f"Kreis „{zoom[:12]}“ zum Heranzoomen ist unbekannt; gezeigt wird ganz "
+                        "Thüringen.")
+        zoom = None
     state = ViewState(view.indicator, view.year, view.life_phase, view.area, view.selected,
-                      display, tab, mode)
+                      display, tab, mode, zoom)
     return state, problems
 
 
@@ -271,7 +282,7 @@ def state_query(state: ViewState) -> str:
     after new data arrive)."""
     return view_query(
         state.indicator, state.year, life_phase=state.life_phase, area=state.area,
-        selected=state.selected, display=state.display,
+        selected=state.selected, display=state.display, zoom=state.zoom,
         ansicht=state.tab if state.tab != DEFAULT_TAB else None,
         modus=state.mode or None,
     )

@@ -56,17 +56,19 @@ def _js(name: str) -> ClientsideFunction:
     Input(ids.DISTRICTS, "value"),
     *DISPLAY_INPUTS,
     Input(ids.MODE, "data"),
+    Input(ids.ZOOM_KREIS, "value"),
 )
 def view_query(tab, indicator, year, life_phase, area, selected, scheme, k, palette, manual,
-               mode):
+               mode, zoom):
     """The query string of what the page shows (written to the address bar once it settles)."""
     require_view(indicator, year)
     try:
         display = display_from_inputs(scheme, k, palette, manual)
     except ValueParseError:
         raise PreventUpdate from None  # the map names the problem; the link keeps the last view
+    zoom = zoom if zoom and get_data().level(indicator) == "gemeinde" else None
     state = ViewState(indicator, int(year), life_phase or "alle", area or "alle",
-                      tuple(selected or ()), display, tab or "map", mode or NORMAL)
+                      tuple(selected or ()), display, tab or "map", mode or NORMAL, zoom)
     return state_query(state)
 
 

@@ -37,6 +37,7 @@ clientside_callback(
     Output(ids.TABS, "active_tab", allow_duplicate=True),
     Output(ids.MODE, "data"),
     Output(ids.LEVEL, "value"),
+    Output(ids.ZOOM_KREIS, "value", allow_duplicate=True),
     Input(ids.URL_SEARCH, "data"),
     State(ids.URL_ECHO, "data"),
     State(ids.REQUEST, "data"),
@@ -49,10 +50,11 @@ clientside_callback(
     State(ids.TABS, "active_tab"),
     State(ids.MODE, "data"),
     State(ids.LEVEL, "value"),
+    State(ids.ZOOM_KREIS, "value"),
     prevent_initial_call="initial_duplicate",
 )
 def apply_url(search, echo, request, indicator, year, life_phase, area, selected, scheme, k,
-              palette, manual, tab, mode, level):
+              palette, manual, tab, mode, level, zoom):
     """Show the view the URL asks for; back/forward and opened links change exactly what they
     name. The URL the page writes itself (assets/presentation.js notes it in ``URL_ECHO``) is no
     request: the page may already be a step further (a key pressed meanwhile). Otherwise only
@@ -62,7 +64,8 @@ def apply_url(search, echo, request, indicator, year, life_phase, area, selected
     data = get_data()
     wanted, problems = parse_state(search or "", data)
     changes = view_changes(wanted, current_state(indicator, year, life_phase, area, selected,
-                                                  scheme, k, palette, manual, tab, mode), data)
+                                                  scheme, k, palette, manual, tab, mode, zoom),
+                           data)
     if not changes and not problems:
         raise PreventUpdate
     out = {key: no_update for key in OUTPUT_KEYS}
@@ -85,17 +88,19 @@ def apply_url(search, echo, request, indicator, year, life_phase, area, selected
         out["mode"] = wanted.mode
     if data.level(wanted.indicator) != (level or "kreis"):
         out["level"] = data.level(wanted.indicator)
+    if "zoom" in changes:
+        out["zoom"] = wanted.zoom
     message = " ".join(problems)
     out["alert"], out["alert_open"] = message, bool(message)
     return tuple(out[key] for key in OUTPUT_KEYS)
 
 
 OUTPUT_KEYS = ("request", "life_phase", "area", "selected", "alert", "alert_open", "scheme", "k",
-               "palette", "manual", "tab", "mode", "level")
+               "palette", "manual", "tab", "mode", "level", "zoom")
 
 
 def current_state(indicator, year, life_phase, area, selected, scheme, k, palette, manual, tab,
-                  mode) -> dict:
+                  mode, zoom=None) -> dict:
     """What the page shows now, in the terms of :class:`atlas.urlstate.ViewState`."""
     try:
         display = display_from_inputs(scheme, k, palette, manual)
@@ -103,7 +108,7 @@ def current_state(indicator, year, life_phase, area, selected, scheme, k, palett
         display = None  # bad manual bounds: differs from every URL
     return {"indicator": indicator, "year": year, "life_phase": life_phase or "alle",
             "area": area or "alle", "selected": tuple(selected or ()), "display": display,
-            "tab": tab or DEFAULT_TAB, "mode": mode or ""}
+            "tab": tab or DEFAULT_TAB, "mode": mode or "", "zoom": zoom or None}
 
 
 def view_changes(wanted: ViewState, current: dict, data) -> set[str]:
@@ -112,7 +117,7 @@ def view_changes(wanted: ViewState, current: dict, data) -> set[str]:
     year = wanted.year if wanted.year is not None else data.latest_year(wanted.indicator)
     target = {"indicator": wanted.indicator, "year": year, "life_phase": wanted.life_phase,
               "area": wanted.area, "selected": tuple(wanted.selected), "display": wanted.display,
-              "tab": wanted.tab, "mode": wanted.mode}
+              "tab": wanted.tab, "mode": wanted.mode, "zoom": wanted.zoom}
     return {key for key, value in target.items() if current.get(key) != value}
 
 
@@ -234,9 +239,13 @@ def click_district(*args):
 
 @callback(
     Output(ids.ZOOM_BOX, "hidden"),
-    Output(ids.ZOOM_KREIS, "value"),
+    Output(ids.ZOOM_KREIS, "value", allow_duplicate=True),
     Input(ids.LEVEL, "value"),
+    prevent_initial_call=True,
 )
 def show_zoom(level):
-    """The Kreis zoom belongs to the Gemeinde level; leaving it shows all of Thuringia again."""
-    return level != "gemeinde", None
+    """The Kreis zoom belongs to the Gemeinde level; leaving it shows all of Thuringia again.
+    Entering it keeps the zoom a link may have set with the level."""
+    if level == "gemeinde":
+        return False, no_update
+    return True, None

@@ -100,7 +100,7 @@ def labels(geojson: dict, names: dict[str, str], kinds: dict[str, str] | None = 
         points[ags] = label_point(geometry)
     order = sorted(points)
     return {"lon": [points[a][0] for a in order], "lat": [points[a][1] for a in order],
-            "text": [label_text(names.get(a, a)) for a in order]}
+            "text": [label_text(names.get(a, a)) for a in order], "ags": order}
 
 
 @lru_cache(maxsize=8)

@@ -88,3 +88,39 @@ def test_gemeinde_level_zoom_and_small_updates(atlas_page, live_url, data):
     page.wait_for_function("document.querySelectorAll('#map .choroplethlocation').length === 22",
                            timeout=20000)
     assert atlas_page.console == []
+
+
+def _wait_paths(page, count: int) -> None:
+    page.wait_for_function(
+        f"document.querySelectorAll('#map .choroplethlocation').length === {count}", timeout=30000)
+
+
+def test_a_link_keeps_the_kreis_zoom_and_the_export_follows_it(atlas_page, live_url, data):
+    """A planner shares or reopens the Gemeinde map of one Kreis: the address names the zoom, a
+    link opens exactly that zoom, and the map export is of the same Gemeinden."""
+    indicator = data.available_indicators(level="gemeinde")[0].id
+    page = atlas_page.page
+    page.goto(f"{live_url}/?indicator={indicator}&zoom=16067")
+    _wait_paths(page, len(data.kreis_gemeinden("16067")))  # Landkreis Gotha
+    assert "Gotha" in page.inner_text("#zoom-kreis")
+    assert page.locator("#zoom-kreis").is_visible()
+
+    page.click("#zoom-kreis")
+    page.locator(".dash-dropdown-options [role=option]", has_text="Ilm-Kreis").first.click()
+    ilm = len(data.kreis_gemeinden("16070"))
+    _wait_paths(page, ilm)
+    page.wait_for_function("location.search.includes('zoom=16070')", timeout=10000)
+    export = page.locator("a[href^='/export/map.png']").first
+    page.wait_for_function("() => document.querySelector(\"a[href^='/export/map.png']\")"
+                           ".getAttribute('href').includes('zoom=16070')", timeout=10000)
+    response = page.request.get(live_url + export.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "image/png"
+
+    page.reload()
+    _wait_paths(page, ilm)
+    assert "Ilm-Kreis" in page.inner_text("#zoom-kreis")
+    # leaving the Gemeinde level drops the zoom from the address
+    page.get_by_role("radio", name="Kreise").check()
+    _wait_paths(page, 22)
+    page.wait_for_function("!location.search.includes('zoom=')", timeout=10000)
+    assert atlas_page.console == []

@@ -719,6 +719,34 @@ def test_prs013_presentation_and_keys_work_under_the_csp(new_page, live_url):
     assert not [m for m in atlas.problems if "Content Security Policy" in m or "pageerror" in m]
 
 
+def test_prs014_a_zoomed_gemeinde_map_is_presented_as_that_kreis(new_page, live_url, data):
+    """A Sitzungsfolge view of one Kreis's Gemeinden fills the projector with that Kreis: only
+    its name is written on the map, the names of the other Kreise do not pull the frame back to
+    all of Thuringia."""
+    indicator = data.available_indicators(level="gemeinde")[0].id
+    atlas = new_page(1600, 1000)
+    page = atlas.page
+    page.goto(f"{live_url}/?indicator={indicator}&zoom=16067&modus=praesentation")
+    count = len(data.kreis_gemeinden("16067"))
+    page.wait_for_function(
+        f"document.querySelectorAll('#map .choroplethlocation').length === {count}",
+        timeout=20000)
+    page.wait_for_function("Array.from(document.querySelectorAll('#map .scatterlayer text'))"
+                           ".some(t => t.textContent === 'Gotha')", timeout=15000)
+    atlas.settle()
+    names = page.locator("#map .scatterlayer text").all_text_contents()
+    assert [n for n in names if n.strip()] == ["Gotha"]
+    # the Kreis fills the map: its Gemeinden span most of the map's height
+    plot = page.locator("#map .geolayer").first.bounding_box() or page.locator(
+        "#map .main-svg").first.bounding_box()
+    spans = page.evaluate("() => { const r = Array.from(document.querySelectorAll("
+                          "'#map .choroplethlocation')).map(p => p.getBoundingClientRect());"
+                          " return [Math.min(...r.map(b => b.top)),"
+                          " Math.max(...r.map(b => b.bottom))]; }")
+    assert spans[1] - spans[0] > 0.6 * plot["height"], (spans, plot)
+    assert atlas.problems == []
+
+
 # --- the map labels (pure functions) -----------------------------------------------------------
 
 

@@ -155,6 +155,37 @@ def test_map_svg_is_vector_with_one_path_per_kreis_and_text_as_text(map_svg, dat
     assert "Schwarz umrandet: Gera" in joined
 
 
+def _gemeinde_indicator(data) -> str:
+    indicators = data.available_indicators(level="gemeinde")
+    if not indicators:
+        pytest.skip("this build has no Gemeinde level")
+    return indicators[0].id
+
+
+def test_gemeinde_map_names_the_gemeinden_and_their_gebietsstand(data, client):
+    """A Gemeinde map for a report says what it shows: all Gemeinden, or with ``zoom`` only the
+    Gemeinden of that Kreis, each with the Gebietsstand of the Gemeinde boundaries."""
+    indicator = _gemeinde_indicator(data)
+    whole = client.get(f"/export/map.svg?indicator={indicator}")
+    zoomed = client.get(f"/export/map.svg?indicator={indicator}&zoom=16067")
+    assert whole.status_code == zoomed.status_code == 200
+    for response, count, line in (
+            (whole, len(data.gemeinden), "Gemeinden in Thüringen, Gebietsstand 01.01.2021"),
+            (zoomed, len(data.kreis_gemeinden("16067")),
+             "Gemeinden im Landkreis Gotha, Gebietsstand 01.01.2021")):
+        svg = response.get_data(as_text=True)
+        root = ET.fromstring(svg)
+        paths = [p for p in root.iter(f"{SVG_NS}path") if p.get("class") == "choroplethlocation"]
+        assert len(paths) == count
+        texts = _svg_texts(svg)
+        assert line in texts
+        assert not any("Kreise und kreisfreie Städte" in t for t in texts)
+    assert 10 < len(data.kreis_gemeinden("16067")) < 100
+    assert "alle 631 Gemeinden Thüringens" in " ".join(_svg_texts(zoomed.get_data(as_text=True)))
+    bad = client.get(f"/export/map.svg?indicator={indicator}&zoom=16999")
+    assert bad.status_code == 400 and "Kreis „16999“ zum Heranzoomen" in bad.get_data(as_text=True)
+
+
 def test_map_legend_shows_keine_daten_with_a_gap(special):
     fig = export.map_figure(special, "sgb2_quote", 2021, today=TODAY)
     names = [t.name for t in fig.data[1:] if t.visible is not False]

@@ -72,6 +72,20 @@ def test_defaults_are_left_out_and_the_year_is_always_written(data):
         "&modus=praesentation")
 
 
+def test_the_kreis_zoom_of_the_gemeinde_map_is_part_of_the_link(data):
+    gemeinde = [i.id for i in data.available_indicators(level="gemeinde")]
+    if not gemeinde:
+        pytest.skip("this build has no Gemeinde level")
+    state = ViewState(gemeinde[0], data.years(gemeinde[0])[-1], zoom="16067")
+    query = state_query(state)
+    assert "zoom=16067" in query
+    assert parse_state(query, data) == (state, [])
+    wrong, problems = parse_state(f"indicator={gemeinde[0]}&zoom=16999", data)
+    assert wrong.zoom is None and "Kreis „16999“ zum Heranzoomen ist unbekannt" in problems[0]
+    kreis, problems = parse_state("indicator=sgb2_quote&zoom=16067", data)
+    assert kreis.zoom is None and "nur bei Indikatoren der Gemeinden" in problems[0]
+
+
 def test_presentation_always_shows_the_map(data):
     state, problems = parse_state("indicator=kinderarmut&ansicht=ranking&modus=praesentation",
                                   data)
