@@ -17,11 +17,54 @@ BASE_LAYOUT = {"template": "none", "separators": SEPARATORS, "font": {"family": 
                "plot_bgcolor": "white", "paper_bgcolor": "white"}
 
 
-def ranking_bar(data: AtlasData, view: MapView, selected: list[str]) -> go.Figure:
+#: A figure without axes for a view that has nothing to draw (its note says why).
+BLANK = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
+                    "template": "none", "height": 120}}
+
+#: Analysis views that exist for Kreis indicators only (tab → German name for the note).
+KREIS_ONLY_VIEWS = {"timeseries": "Zeitreihen", "scatter": "Das Streudiagramm",
+                    "change": "Die Veränderungskarte", "clusters": "Räumliche Muster"}
+
+
+def kreis_only_note(data: AtlasData, indicator_id: str, view: str) -> str:
+    """Why ``view`` (a key of :data:`KREIS_ONLY_VIEWS`) shows nothing for a Gemeinde indicator;
+    ``""`` for a Kreis indicator."""
+    if data.level(indicator_id) != "gemeinde":
+        return ""
+    years = ", ".join(map(str, data.years(indicator_id)))
+    return (f"{KREIS_ONLY_VIEWS[view]} zeigt der Atlas für Indikatoren der Kreise. Für diesen "
+            f"Gemeindeindikator ({years}) gibt es Karte und Ranking, mit „Kreis heranzoomen“ "
+            "auch für die Gemeinden eines Kreises.")
+
+
+def ranking_hint(data: AtlasData, view: MapView, kreis: str | None = None) -> str:
+    """The line above the ranking: what a click on a bar does, and at the Gemeinde level which
+    Gemeinden are ranked."""
+    if view.level != "gemeinde":
+        return "Balken anklicken wählt den Kreis überall aus."
+    click = "Balken anklicken zoomt auf den Kreis der Gemeinde."
+    if kreis:
+        return (f"{data.areas_shown('gemeinde', kreis).split(',')[0]}; Rang unter allen "
+                f"{len(view.table)} Gemeinden Thüringens. {click}")
+    return (f"Alle {len(view.table)} Gemeinden: für eine Rangfolge mit Namen links „Kreis "
+            f"heranzoomen“ wählen. {click}")
+
+
+#: Bar height in px of a ranking short enough to name every region.
+RANKING_ROW_PX = 19
+RANKING_MAX_NAMED = 80
+
+
+def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
+                kreis: str | None = None) -> go.Figure:
     """Horizontal bars sorted by rank (rank 1 on top) in the map's class colours; the Thüringen
-    reference as a line; selected Kreise outlined and named in bold."""
+    reference as a line; selected Kreise outlined and named in bold. For a Gemeinde indicator
+    ``kreis`` limits the bars to that Kreis's Gemeinden (their ranks stay those among all
+    Gemeinden, the colours those of the map)."""
     ind = data.indicator(view.indicator_id)
     table = ranking(data, view.indicator_id, view.year)
+    if kreis and view.level == "gemeinde":
+        table = table[table["ags"].isin(set(data.kreis_gemeinden(kreis)))]
     colour_of = {a: (view.colours[c] if c >= 0 else palettes.MISSING_COLOUR)
                  for a, c in zip(view.table["ags"], view.table["class"])}
     names = [f"<b>{n}</b>" if a in selected else n for a, n in zip(table["ags"], table["name"])]
@@ -45,9 +88,10 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str]) -> go.Figur
                                          "width": 2})
         fig.add_annotation(x=ref.value, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
                            text=f"{ref.label}: {format_number(ref.value, ind.decimals, ind.unit)}")
+    rows = len(table)
     fig.update_layout(
         **BASE_LAYOUT,
-        height=620,
+        height=max(620, rows * RANKING_ROW_PX + 90) if rows <= RANKING_MAX_NAMED else 620,
         margin={"l": 170, "r": 80, "t": 40, "b": 50},
         yaxis={"autorange": "reversed", "automargin": True},
         xaxis={"title": {"text": f"{ind.unit_label} ({view.year})"}, "gridcolor": "#e5e5e5"},

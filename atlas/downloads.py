@@ -8,6 +8,7 @@ Routes (all GET, under ``/export``)::
         [&notiz=…][&zoom=AGS]  (zoom: a Gemeinde indicator's map of that Kreis's Gemeinden)
     /export/chart/timeseries.{png,svg,pdf}?indicator=ID[&kreise=…][&year=…]  (year: shaded)
     /export/chart/ranking.{png,svg,pdf}?indicator=ID[&year=…][&kreise=…][display options]
+        [&zoom=AGS]
     /export/chart/scatter.{png,svg,pdf}?x=ID&y=ID[&year=…][&kreise=…]
     /export/profil.pdf?kreis=AGS[&lebensphase=…]
     /export/data.{csv,xlsx}?indicator=ID[&year=YYYY|alle]  (no year: all years)
@@ -230,7 +231,8 @@ def chart_export(kind: str, ext: str):
         else:
             year = year or data.latest_year(indicator)
             fig = export.ranking_figure(data, indicator, year, display=_display(),
-                                        selected=selected, note=note, page=page)
+                                        selected=selected, note=note, page=page,
+                                        kreis=_zoom(data))
             parts = [indicator, year]
     content = export.render(fig, ext, page)
     name = export.file_name(*parts, CHARTS[kind], _page_suffix(page), ext=ext)

@@ -635,20 +635,24 @@ def timeseries_figure(data: AtlasData, indicator_id: str, selected=(), year: int
 
 def ranking_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
                    display: Display | None = None, selected=(), note: str = "",
-                   page: Page | None = None, today: date | None = None) -> go.Figure:
-    """The ranking of the Kreise (:func:`atlas.charts.ranking_bar`, in the map's class colours)
-    composed for a page."""
+                   page: Page | None = None, today: date | None = None,
+                   kreis: str | None = None) -> go.Figure:
+    """The ranking of the Kreise, or of the Gemeinden (with ``kreis``: of that Kreis's
+    Gemeinden), by :func:`atlas.charts.ranking_bar` in the map's class colours, composed for a
+    page."""
     page = page or page_for("a4")
     note = clean_note(note)
     ind = data.indicator(indicator_id)
     year = _latest_year(data, indicator_id, year)
     display = display or Display()
     view = figures.map_view(data, indicator_id, year, display.k, display=display)
-    fig = charts.ranking_bar(data, view, list(selected))
+    kreis = kreis if view.level == "gemeinde" else None
+    fig = charts.ranking_bar(data, view, list(selected), kreis)
     fig.update_layout(title=None)
     frame = _Frame(fig, page)
-    frame.header(f"{ind.short_title} {year}: Rangfolge der Kreise",
-                 data.areas_shown(),
+    regions = "Gemeinden" if view.level == "gemeinde" else "Kreise"
+    frame.header(f"{ind.short_title} {year}: Rangfolge der {regions}",
+                 data.areas_shown(view.level, kreis),
                  f"{ind.unit_label} · Rang: {rank_note(ind)} · Farben wie in der Karte "
                  f"({view.legend_title.split('<br>')[-1]})")
     frame.footer(note, [data.catalogue.source_line(ind)], _created(today))

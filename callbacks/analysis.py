@@ -34,15 +34,17 @@ def _view(values, indicator_position: int = 0, year_position: int = 1) -> list:
 
 @callback(
     Output(ids.RANKING, "figure"),
+    Output(ids.RANKING_NOTE, "children"),
     shown_tab("ranking", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.YEAR_SETTLED, "data"),
-              Input(ids.DISTRICTS, "value"), *DISPLAY_INPUTS),
+              Input(ids.DISTRICTS, "value"), Input(ids.ZOOM_KREIS, "value"), *DISPLAY_INPUTS),
 )
 def update_ranking(values):
-    indicator, year, selected, scheme, k, palette, manual = _view(values)
+    indicator, year, selected, zoom, scheme, k, palette, manual = _view(values)
     data = get_data()
     view = figures.map_view(data, indicator, year,
                             display=figures.display_from_inputs(scheme, k, palette, manual))
-    return charts.ranking_bar(data, view, selected or [])
+    return (charts.ranking_bar(data, view, selected or [], zoom),
+            charts.ranking_hint(data, view, zoom))
 
 
 @callback(
@@ -57,6 +59,9 @@ def update_scatter(values):
     if not y_indicator:
         raise PreventUpdate
     data = get_data()
+    note = charts.kreis_only_note(data, indicator, "scatter")
+    if note:
+        return charts.BLANK, note
     result = analysis.scatter(data, indicator, y_indicator, year)
     sizes = None
     if size:
@@ -116,11 +121,15 @@ def update_change(values):
     if not values or not values[0]:
         raise PreventUpdate
     indicator, year_from, year_to, selected = values
+    data = get_data()
+    note = charts.kreis_only_note(data, indicator, "change")
+    if note:
+        return charts.BLANK, note
     if year_from is None or year_to is None:
-        return no_update, "Für diesen Indikator gibt es nur ein Jahr: keine Veränderung darstellbar."
+        return (charts.BLANK,
+                "Für diesen Indikator gibt es nur ein Jahr: keine Veränderung darstellbar.")
     if year_from >= year_to:
         return no_update, "Bitte ein Anfangsjahr vor dem Endjahr wählen."
-    data = get_data()
     view = figures.change_view(data, indicator, year_from, year_to)
     breaks = "; ".join(f"Bruch {y}: {label}" for y, label in data.breaks(indicator)
                        if year_from < y <= year_to)
@@ -137,6 +146,9 @@ def update_change(values):
 def update_clusters(values):
     indicator, year, selected = _view(values)
     data = get_data()
+    note = charts.kreis_only_note(data, indicator, "clusters")
+    if note:
+        return charts.BLANK, note
     view, result = figures.cluster_view(data, indicator, year)
     moran = result.moran
     if moran.computed:

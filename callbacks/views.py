@@ -10,7 +10,7 @@ from __future__ import annotations
 from dash import Input, Output, Patch, State, callback, clientside_callback, no_update
 from dash.exceptions import PreventUpdate
 
-from atlas import figures
+from atlas import charts, figures
 from atlas.api import geometry_url
 from atlas.data import get_data
 from callbacks.common import DISPLAY_INPUTS, require_view, views_js
@@ -128,11 +128,9 @@ def update_timeseries(indicator, selected, year):
         raise PreventUpdate
     data = get_data()
     years = data.years(indicator)
-    if data.level(indicator) == "gemeinde":
-        blank = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
-                            "template": "none", "height": 120}}  # no empty axes
-        return (blank, f"Zeitreihen zeigt der Atlas für Kreisindikatoren; dieser Gemeindeindikator "
-                       f"hat Werte für {', '.join(map(str, years))}.", None)  # nothing to shade
+    note = charts.kreis_only_note(data, indicator, "timeseries")
+    if note:
+        return charts.BLANK, note, None  # no empty axes, nothing to shade
     fig = figures.timeseries_figure(data, indicator, selected or [],
                                     year if year in years else None)
     notes = list(fig["layout"]["meta"]["notes"])

@@ -55,7 +55,8 @@ def display_options(graph_config: dict, labels: dict) -> dbc.Card:
 
 def tab_ranking(graph_config: dict) -> dbc.Tab:
     return dbc.Tab(
-        [html.P("Balken anklicken wählt den Kreis überall aus.", className="small text-muted"),
+        [html.P("Balken anklicken wählt den Kreis überall aus.", id=ids.RANKING_NOTE,
+                className="small text-muted"),
          dcc.Graph(id=ids.RANKING, config=graph_config)],
         label="Ranking", tab_id="ranking",
     )

@@ -34,6 +34,7 @@ PALETTE = "class-palette"
 MANUAL_BREAKS = "class-manual-breaks"
 
 RANKING = "ranking"
+RANKING_NOTE = "ranking-note"  # what a click on a bar does; which Gemeinden are ranked
 SCATTER = "scatter"
 SCATTER_Y = "scatter-y"
 SCATTER_SIZE = "scatter-size"

@@ -68,7 +68,7 @@ def test_gemeinde_level_zoom_and_small_updates(atlas_page, live_url, data):
     assert "Siedlungs" in shown, shown
     assert "Siedlungs" in atlas_page.hover("16070004")  # Arnstadt, Ilm-Kreis
     # no Gemeinde time series: a note says so, and no empty axes are drawn
-    assert "Zeitreihen zeigt der Atlas für Kreisindikatoren" in page.inner_text("#timeseries-note")
+    assert "Zeitreihen zeigt der Atlas für Indikatoren der Kreise" in page.inner_text("#timeseries-note")
     assert page.locator("#timeseries .xtick").count() == 0
 
     # zoom: only the Gemeinden of Schmalkalden-Meiningen, with its outline
@@ -123,4 +123,35 @@ def test_a_link_keeps_the_kreis_zoom_and_the_export_follows_it(atlas_page, live_
     page.get_by_role("radio", name="Kreise").check()
     _wait_paths(page, 22)
     page.wait_for_function("!location.search.includes('zoom=')", timeout=10000)
+    assert atlas_page.console == []
+
+
+def test_the_analysis_tabs_at_the_gemeinde_level(atlas_page, live_url, data):
+    """Every tab says what it offers for a Gemeinde indicator: the ranking of one Kreis's
+    Gemeinden by name; the Kreis-only views a note instead of empty axes or an error."""
+    indicator = data.available_indicators(level="gemeinde")[0].id
+    page = atlas_page.page
+    page.goto(f"{live_url}/?indicator={indicator}&zoom=16067&ansicht=ranking")
+    gotha = data.kreis_gemeinden("16067")
+    page.wait_for_function(
+        "n => { const g = document.querySelector('#ranking .js-plotly-plot');"
+        " return g && g._fullData && g._fullData[0] && g._fullData[0].y.length === n; }",
+        arg=len(gotha), timeout=20000)
+    names = set(data.gemeinden.set_index("ags").loc[gotha, "label"])
+    ticks = set(page.locator("#ranking .ytick text").all_text_contents())
+    assert ticks == names  # every Gemeinde of the Kreis is named, no other
+    assert "Gemeinden im Landkreis Gotha" in page.inner_text("#ranking-note")
+
+    for tab, title in (("scatter", "Streudiagramm"), ("change", "Veränderung"),
+                       ("clusters", "Räumliche Muster")):
+        page.get_by_role("tab", name=title).click()
+        note = {"scatter": "#scatter-stats", "change": "#change-note",
+                "clusters": "#cluster-stats"}[tab]
+        page.wait_for_function(
+            "s => (document.querySelector(s) || {}).innerText?.includes('Indikatoren der Kreise')",
+            arg=note, timeout=20000)
+        graph = {"scatter": "#scatter", "change": "#change-map", "clusters": "#cluster-map"}[tab]
+        assert page.locator(f"{graph} .xtick").count() == 0  # no empty axes
+    page.wait_for_load_state("networkidle")
+    assert not page.locator(".alert-danger").is_visible()  # no "konnte nicht aktualisiert werden"
     assert atlas_page.console == []

@@ -186,6 +186,28 @@ def test_gemeinde_map_names_the_gemeinden_and_their_gebietsstand(data, client):
     assert bad.status_code == 400 and "Kreis „16999“ zum Heranzoomen" in bad.get_data(as_text=True)
 
 
+def test_gemeinde_ranking_of_one_kreis_names_each_of_its_gemeinden(data, client):
+    indicator = _gemeinde_indicator(data)
+    response = client.get(f"/export/chart/ranking.svg?indicator={indicator}&zoom=16067")
+    assert response.status_code == 200
+    texts = _svg_texts(response.get_data(as_text=True))
+    gotha = data.gemeinden.set_index("ags").loc[data.kreis_gemeinden("16067"), "label"]
+    assert set(gotha) <= set(texts)
+    assert not set(data.gemeinden["label"]) - set(gotha) & set(texts)  # no other Gemeinde
+    assert any(t.endswith("Rangfolge der Gemeinden") for t in texts)
+    assert "Gemeinden im Landkreis Gotha, Gebietsstand 01.01.2021" in texts
+
+
+def test_kreis_only_views_explain_themselves_for_gemeinde_indicators(data):
+    from atlas import charts
+
+    indicator = _gemeinde_indicator(data)
+    for view in charts.KREIS_ONLY_VIEWS:
+        note = charts.kreis_only_note(data, indicator, view)
+        assert "Indikatoren der Kreise" in note and "Kreis heranzoomen" in note
+        assert charts.kreis_only_note(data, "sgb2_quote", view) == ""
+
+
 def test_map_legend_shows_keine_daten_with_a_gap(special):
     fig = export.map_figure(special, "sgb2_quote", 2021, today=TODAY)
     names = [t.name for t in fig.data[1:] if t.visible is not False]
