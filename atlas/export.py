@@ -320,9 +320,12 @@ def _wrap(text: str, width_px: float, size: float, bold: bool = False,
 
 
 def short_definition(definition: str, limit: int = 230) -> str:
-    """The first sentence of a definition, at most ``limit`` characters."""
+    """The first sentence of a definition, at most ``limit`` characters. A period after a number
+    ("am 15. Mai") or a one-letter abbreviation ("z. B.") or a common one ("bzw.", "ca.", "Nr.",
+    "vgl.") does not end the sentence."""
     text = " ".join(definition.split())
-    match = re.match(r"^(.+?[.!?])(\s|$)", text)
+    match = re.match(r"^(.+?(?<![0-9])(?<!\b\w)(?<!\bbzw|\bvgl|\busw)(?<!\bca|\bNr)[.!?])(\s|$)",
+                     text)
     first = match.group(1) if match else text
     if len(first) > limit:
         first = first[: limit - 1].rsplit(" ", 1)[0] + " …"
@@ -554,12 +557,17 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     legend_top = frame.top
     if reference_text:  # the Thüringen reference at the top of the panel, the legend below
         size = frame.s(14)
+        plain = re.sub(r"<[^>]+>", "", reference_text)
+        lines = 1
+        if ": " in reference_text and len(plain) * size * 0.52 > panel_width - 12 * f:
+            head, value = reference_text.rsplit(": ", 1)  # the value on a line of its own
+            reference_text, lines = f"{head}:<br>{value}", 2
         fig.add_annotation(text=reference_text, x=frame.x(panel_left + 1), y=frame.y(frame.top),
                            xref="paper", yref="paper", xanchor="left", yanchor="top",
                            align="left", showarrow=False, font={"size": size},
                            bordercolor="#999999", borderwidth=0.8, borderpad=5 * f,
                            name="reference")
-        legend_top += size * LINE_HEIGHT + 12 * f + 16 * f
+        legend_top += lines * size * LINE_HEIGHT + 12 * f + 16 * f
     fig.update_layout(legend={
         "x": frame.x(panel_left), "y": frame.y(legend_top), "xanchor": "left", "yanchor": "top",
         "font": {"size": frame.s(13)}, "title": {"font": {"size": frame.s(13)}},

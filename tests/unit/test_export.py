@@ -198,6 +198,29 @@ def test_gemeinde_ranking_of_one_kreis_names_each_of_its_gemeinden(data, client)
     assert "Gemeinden im Landkreis Gotha, Gebietsstand 01.01.2021" in texts
 
 
+def test_nothing_runs_off_the_page_with_a_long_reference(data):
+    """The Zensus count's reference ("Thüringen (Summe der Gemeinden) 2022: 2.110.396 Einw.") is
+    longer than the panel beside the map: it wraps instead of running off the right edge."""
+    indicator = "gemeinde_bevoelkerung_zensus"
+    if indicator not in {i.id for i in data.available_indicators(level="gemeinde")}:
+        pytest.skip("this build has no Zensus Gemeinde indicator")
+    page = export.page_for("a4")
+    fig = export.map_figure(data, indicator, kreis="16075", page=page, today=TODAY)
+    reference = next(a for a in fig.layout.annotations if a.name == "reference")
+    assert "<br>" in reference.text and "Einw." in reference.text
+    with Image.open(io.BytesIO(export.render(fig, "png", page))) as image:
+        grey = image.convert("L")
+        margin = grey.crop((grey.width - 40, 0, grey.width, grey.height))
+        assert margin.getextrema()[0] > 245  # the right page margin stays white
+
+
+def test_the_subtitle_keeps_a_date_inside_the_first_sentence():
+    text = ("Zahl der Menschen, die am Zensusstichtag 15. Mai 2022 in der Gemeinde gemeldet "
+            "waren, z. B. mit Hauptwohnsitz. Zweiter Satz.")
+    assert export.short_definition(text) == text.removesuffix(" Zweiter Satz.")
+    assert export.short_definition("Erster Satz. Zweiter.") == "Erster Satz."
+
+
 def test_kreis_only_views_explain_themselves_for_gemeinde_indicators(data):
     from atlas import charts
 
