@@ -612,10 +612,10 @@
            found by name and appended after all others when missing, so the trace order of the
            map stays */
         presentMap: function (mode, labelsOn, selected, figure, settings) {
-            var shown = shownLabels(settings, figure);
             if (!figure || !settings || !dc.Patch) {
                 return noUpdate();
             }
+            var shown = shownLabels(settings, figure);
             var on = mode === PRESENTATION;
             var data = figure.data || [];
             var index = settings.names.map(function (name) {

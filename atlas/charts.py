@@ -44,7 +44,7 @@ def ranking_hint(data: AtlasData, view: MapView, kreis: str | None = None) -> st
         return "Balken anklicken wählt den Kreis überall aus."
     click = "Balken anklicken zoomt auf den Kreis der Gemeinde."
     if kreis:
-        return (f"{data.areas_shown('gemeinde', kreis).split(',')[0]}; Rang unter allen "
+        return (f"{data.areas_shown('gemeinde', kreis, gebietsstand=False)}; Rang unter allen "
                 f"{len(view.table)} Gemeinden Thüringens. {click}")
     return (f"Alle {len(view.table)} Gemeinden: für eine Rangfolge mit Namen links „Kreis "
             f"heranzoomen“ wählen. {click}")
@@ -63,7 +63,8 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
     Gemeinden, the colours those of the map)."""
     ind = data.indicator(view.indicator_id)
     table = ranking(data, view.indicator_id, view.year)
-    if kreis and view.level == "gemeinde":
+    kreis = data.zoom(view.indicator_id, kreis)
+    if kreis:
         table = table[table["ags"].isin(set(data.kreis_gemeinden(kreis)))]
     colour_of = {a: (view.colours[c] if c >= 0 else palettes.MISSING_COLOUR)
                  for a, c in zip(view.table["ags"], view.table["class"])}

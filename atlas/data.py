@@ -153,21 +153,35 @@ class AtlasData:
             return ""
         return self.info.get("gemeinde_gebietsstand") or GEMEINDE_GEBIETSSTAND
 
-    def areas_shown(self, level: str = "kreis", kreis: str | None = None) -> str:
-        """What a map of ``level`` shows, with its Gebietsstand (for titles): all Kreise, all
-        Gemeinden, or with ``kreis`` the Gemeinden of that Kreis."""
+    @property
+    def kreis_gebietsstand(self) -> str:
+        """Gebietsstand of the Kreis boundaries ("31.12.2023"), "" when the build does not say."""
+        return str(self.info.get("gebietsstand") or "")
+
+    def zoom(self, indicator_id: str, kreis: str | None) -> str | None:
+        """The Kreis a map of the indicator zooms to: ``kreis`` for a Gemeinde indicator and a
+        current Kreis, else ``None`` (Kreis maps always show all of Thuringia)."""
+        if not kreis or self.level(indicator_id) != "gemeinde":
+            return None
+        return kreis if kreis in set(self.regions[Col.AGS]) else None
+
+    def areas_shown(self, level: str = "kreis", kreis: str | None = None,
+                    gebietsstand: bool = True) -> str:
+        """What a map of ``level`` shows, for titles: all Kreise, all Gemeinden, or with ``kreis``
+        the Gemeinden of that Kreis; with the boundaries' Gebietsstand unless told otherwise."""
         if level != "gemeinde":
-            return ("Kreise und kreisfreie Städte in Thüringen, Gebietsstand "
-                    f"{self.info.get('gebietsstand') or '–'}")
-        where = "in Thüringen"
-        row = self.regions.loc[self.regions[Col.AGS] == kreis]
-        if kreis and not row.empty:
-            name, kind = str(row[Col.NAME].iloc[0]), str(row["kind"].iloc[0])
-            if kind == "kreisfreie Stadt":
-                where = f"in der kreisfreien Stadt {name}"
-            else:  # "im Wartburgkreis", "im Landkreis Gotha"
-                where = f"im {name}" if name.lower().endswith("kreis") else f"im {kind} {name}"
-        return f"Gemeinden {where}, Gebietsstand {self.gemeinde_gebietsstand}"
+            areas, stand = "Kreise und kreisfreie Städte in Thüringen", self.kreis_gebietsstand
+        else:
+            where = "in Thüringen"
+            row = self.regions.loc[self.regions[Col.AGS] == kreis]
+            if kreis and not row.empty:
+                name, kind = str(row[Col.NAME].iloc[0]), str(row["kind"].iloc[0])
+                if kind == "kreisfreie Stadt":
+                    where = f"in der kreisfreien Stadt {name}"
+                else:  # "im Wartburgkreis", "im Landkreis Gotha"
+                    where = f"im {name}" if name.lower().endswith("kreis") else f"im {kind} {name}"
+            areas, stand = f"Gemeinden {where}", self.gemeinde_gebietsstand
+        return f"{areas}, Gebietsstand {stand or '–'}" if gebietsstand else areas
 
     def kreis_gemeinden(self, kreis: str) -> list[str]:
         """AGS of the Gemeinden of a current Kreis (Eisenach's Gemeinde in the Wartburgkreis)."""

@@ -336,10 +336,6 @@ def german_date(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
-def _gebietsstand(data: AtlasData) -> str:
-    return str(data.info.get("gebietsstand") or "")
-
-
 # --- composition: one page built around a builder's figure --------------------------------------
 
 #: Base sizes in layout px for A4 landscape; multiplied by the page's font factor.
@@ -532,10 +528,10 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     display = display or Display()
     view = figures.map_view(data, indicator_id, year, display.k, display=display)
     height = round(page.layout_height)
+    kreis = data.zoom(indicator_id, kreis)
     if view.level == "gemeinde":
         fig = figures.gemeinde_choropleth(data, view, kreis, list(selected), height)
     else:
-        kreis = None  # a zoom belongs to the Gemeinde level
         fig = figures.choropleth(data, view, list(selected), height=height)
     frame = _Frame(fig, page)
     frame.header(
@@ -617,7 +613,7 @@ def timeseries_figure(data: AtlasData, indicator_id: str, selected=(), year: int
     frame = _Frame(fig, page)
     who = _names(data, selected) if selected else "Thüringen"
     frame.header(f"{ind.short_title} {years[0]}–{years[-1]}",
-                 f"Zeitreihe: {who} · Kreise in Thüringen, Gebietsstand {_gebietsstand(data)}",
+                 f"Zeitreihe: {who} · Kreise in Thüringen, Gebietsstand {data.kreis_gebietsstand}",
                  f"{ind.unit_label} · {short_definition(ind.definition)}")
     sections = ["Gepunktete Linie = Zeitreihenbruch. " + "; ".join(breaks)] if breaks else []
     if year is not None:
@@ -654,7 +650,7 @@ def ranking_figure(data: AtlasData, indicator_id: str, year: int | None = None, 
     year = _latest_year(data, indicator_id, year)
     display = display or Display()
     view = figures.map_view(data, indicator_id, year, display.k, display=display)
-    kreis = kreis if view.level == "gemeinde" else None
+    kreis = data.zoom(indicator_id, kreis)
     fig = charts.ranking_bar(data, view, list(selected), kreis)
     fig.update_layout(title=None)
     frame = _Frame(fig, page)
@@ -692,7 +688,7 @@ def scatter_figure(data: AtlasData, x_id: str, y_id: str, year: int | None = Non
              else f"{result.x_year} und {result.y_year}")
     frame.header(f"{yi.short_title} und {xi.short_title} {years}",
                  f"Streudiagramm der Kreise und kreisfreien Städte in Thüringen, Gebietsstand "
-                 f"{_gebietsstand(data)}",
+                 f"{data.kreis_gebietsstand}",
                  charts.scatter_summary(result), subtitle_lines=3)
     sources = list(dict.fromkeys([data.catalogue.source_line(xi), data.catalogue.source_line(yi)]))
     frame.footer(note, [result.caveat, *sources], _created(today))
@@ -845,7 +841,7 @@ def _profile_frame(fig, page, name, kind, ags, phase, n, data) -> _Frame:
     frame = _Frame(fig, page)
     frame.header(f"Regionenprofil {name}",
                  f"{kind[:1].upper()}{kind[1:]} in Thüringen · Kreisschlüssel {ags} · "
-                 f"Gebietsstand {_gebietsstand(data)}",
+                 f"Gebietsstand {data.kreis_gebietsstand}",
                  f"Lebensphase: {phase} · {n} Indikatoren mit Wert, je Indikator das letzte "
                  "verfügbare Jahr")
     return frame
@@ -1129,7 +1125,7 @@ def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
         ("Lizenz-URL", src.licence_url),
         ("Quelle-URL", src.url),
         ("Quellenangabe", data.catalogue.source_line(ind)),
-        ("Gebietsstand", _gebietsstand(data)),
+        ("Gebietsstand", data.kreis_gebietsstand),
         ("Grenzen", GEO_ATTRIBUTION),
         ("Zeichenerklärung", f"{symbols}; leere Zelle = {MISSING_LABEL}"),
         ("Exportdatum", german_date(today or date.today())),

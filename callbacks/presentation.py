@@ -66,9 +66,9 @@ def view_query(tab, indicator, year, life_phase, area, selected, scheme, k, pale
         display = display_from_inputs(scheme, k, palette, manual)
     except ValueParseError:
         raise PreventUpdate from None  # the map names the problem; the link keeps the last view
-    zoom = zoom if zoom and get_data().level(indicator) == "gemeinde" else None
     state = ViewState(indicator, int(year), life_phase or "alle", area or "alle",
-                      tuple(selected or ()), display, tab or "map", mode or NORMAL, zoom)
+                      tuple(selected or ()), display, tab or "map", mode or NORMAL,
+                      get_data().zoom(indicator, zoom))
     return state_query(state)
 
 

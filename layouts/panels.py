@@ -107,7 +107,7 @@ def boundaries(data: AtlasData, ind) -> str:
         return (f"Grenzen: {GEMEINDE_GEO_ATTRIBUTION} · Gebietsstand der Gemeinden: "
                 f"{data.gemeinde_gebietsstand}")
     return (f"Grenzen: {GEO_ATTRIBUTION} · Gebietsstand der Kreise: "
-            f"{data.info.get('gebietsstand', '31.12.2023')}")
+            f"{data.kreis_gebietsstand or '–'}")
 
 
 def heading(data: AtlasData, indicator_id: str, year: int) -> str:
