@@ -11,6 +11,7 @@ import threading
 import brotli
 from flask import Blueprint, Response, abort, jsonify, request
 
+from atlas import readers
 from atlas.data import AtlasData, get_data, rank_note
 from atlas.errors import UnknownIndicator
 
@@ -106,19 +107,33 @@ def values():
     return jsonify(values_payload(data, indicator_id, year))
 
 
+#: Crawlers may index the page; exports (each a rendered picture or file), the API, the Dash
+#: internals and the template are no pages to index.
+ROBOTS_TXT = """User-agent: *
+Disallow: /export/
+Disallow: /api/
+Disallow: /vorlage/
+Disallow: /_dash-
+"""
+
+
+@files.get("/robots.txt")
+def robots_txt():
+    """A real robots.txt (without it, the page's catch-all route answered with the app's HTML)."""
+    response = Response(ROBOTS_TXT, mimetype="text/plain")
+    response.charset = "utf-8"
+    return response
+
+
 @files.get("/vorlage/eigene-daten.csv")
 def template_csv():
-    from atlas.formats import template_csv as build
-
-    return Response(build(), mimetype="text/csv", headers={
+    return Response(readers.template_csv(), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=vorlage_eigene_daten.csv"})
 
 
 @files.get("/vorlage/eigene-daten.xlsx")
 def template_xlsx():
-    from atlas.formats import template_xlsx as build
-
-    return Response(build(), mimetype=XLSX_TYPE, headers={
+    return Response(readers.template_xlsx(), mimetype=XLSX_TYPE, headers={
         "Content-Disposition": "attachment; filename=vorlage_eigene_daten.xlsx"})
 
 
