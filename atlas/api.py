@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 from atlas import readers
 from atlas.data import AtlasData, get_data, rank_note
 from atlas.errors import UnknownIndicator
+from atlas.values import rounded
 
 api = Blueprint("api", __name__, url_prefix="/api")
 #: Files offered for download that are not exports of data (the own-data template).
@@ -61,7 +62,7 @@ def values_payload(data: AtlasData, indicator_id: str, year: int) -> dict:
             "ags": row.ags,
             "name": row.name,
             "kind": row.kind,
-            "value": None if missing else row.value,
+            "value": rounded(row.value, ind.decimals),
             "status": row.status or "ok",
             "rank": None if missing else int(row.rank),
         })
@@ -75,7 +76,7 @@ def values_payload(data: AtlasData, indicator_id: str, year: int) -> dict:
         "rank_note": rank_note(ind),
         "values": values,
         "reference": {"label": ref.label, "basis": ref.basis,
-                      "value": None if ref.missing else ref.value},
+                      "value": None if ref.missing else rounded(ref.value, ind.decimals)},
     }
 
 

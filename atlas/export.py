@@ -46,7 +46,8 @@ from atlas.errors import AtlasError
 from atlas.figures import FONT, GEO_ATTRIBUTION, SEPARATORS, Display
 from atlas.paths import PROJECT_ROOT
 from atlas.schema import Col
-from atlas.values import MISSING_LABEL, SPECIAL_SYMBOLS, format_number, format_signed
+from atlas.values import (MISSING_LABEL, SPECIAL_SYMBOLS, format_number, format_signed,
+                          without_artefacts)
 
 APP_NAME = "Sozialstrukturatlas Thüringen"
 TOPOJSON_DIR = PROJECT_ROOT / "assets" / "topojson"
@@ -1024,9 +1025,9 @@ def neutralise(text: str) -> str:
 
 
 def csv_number(value: float) -> str:
-    """A number for German spreadsheets: decimal comma, no thousands separator, no exponent, all
-    digits (the shortest text that reads back as the same float)."""
-    return np.format_float_positional(float(value), trim="-").replace(".", ",")
+    """A number for German spreadsheets: decimal comma, no thousands separator, no exponent, every
+    digit of the source but no binary float artefact (:func:`atlas.values.without_artefacts`)."""
+    return np.format_float_positional(without_artefacts(float(value)), trim="-").replace(".", ",")
 
 
 def data_csv(data: AtlasData, indicator_id: str, year: int | None = None) -> bytes:
@@ -1089,7 +1090,7 @@ def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
                 _set_text(value_cell, row.symbol)
                 value_cell.alignment = Alignment(horizontal="right")
         else:
-            value_cell.value = float(row.value)
+            value_cell.value = without_artefacts(float(row.value))
             value_cell.number_format = number_format
         _set_text(sheet.cell(row=r, column=5), row.status)
         _set_text(sheet.cell(row=r, column=6), row.unit)

@@ -99,6 +99,25 @@ def _to_float(text: str, decimal: str) -> float | None:
     return None
 
 
+def rounded(value: float | None, decimals: int) -> float | int | None:
+    """A value as the atlas shows it, for machine outputs (JSON): rounded to the indicator's
+    ``decimals`` (an int for 0 decimals), so no float artefact of the source or of a computation
+    (``127899.99999999999``) reaches a script; None for a missing value."""
+    if value is None or math.isnan(value):
+        return None
+    value = round(float(value), decimals)
+    return int(value) if decimals <= 0 else value + 0.0  # -0.0 → 0.0
+
+
+def without_artefacts(value: float, digits: int = 12) -> float:
+    """A value with binary float artefacts removed (``216600.00000000003`` → ``216600.0``,
+    ``2373.9700000000003`` → ``2373.97``) but every digit a source gives kept: rounded to
+    ``digits`` significant digits, more than any statistical source publishes."""
+    if math.isnan(value) or math.isinf(value) or value == 0:
+        return float(value)
+    return float(f"{float(value):.{digits}g}")
+
+
 def format_number(value: float | None, decimals: int = 1, unit: str = "") -> str:
     """German number format: decimal comma, dot as thousands separator, unit after a space.
 

@@ -27,6 +27,7 @@ from atlas.catalogue import Catalogue
 from atlas.data import AtlasData
 from atlas.figures import GEO_ATTRIBUTION, Display
 from atlas.urlstate import parse_display
+from atlas.values import rounded
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 SAFE_NAME = re.compile(r"^[a-z0-9_.-]+$")
@@ -400,8 +401,11 @@ def test_xlsx_has_data_and_information_sheets_matching_the_api(data):
     rows = list(book["Daten"].iter_rows(values_only=True))
     assert list(rows[0]) == export.DATA_COLUMNS
     api = values_payload(data, "sgb2_quote", 2021)
-    assert [(r[0], r[1], r[3]) for r in rows[1:]] == \
+    # the export keeps the source's digits; the API gives them as shown (indicator's decimals)
+    decimals = data.indicator("sgb2_quote").decimals
+    assert [(r[0], r[1], rounded(r[3], decimals)) for r in rows[1:]] == \
         [(v["ags"], v["name"], v["value"]) for v in api["values"]]
+    assert [r[3] for r in rows[1:]] == data.table("sgb2_quote", 2021)["value"].tolist()
     assert all(r[2] == 2021 for r in rows[1:])
     info = {r[0]: r[1] for r in book["Informationen"].iter_rows(values_only=True)}
     ind = data.indicator("sgb2_quote")
