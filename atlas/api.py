@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 from atlas import readers
 from atlas.data import AtlasData, get_data, rank_note
 from atlas.errors import UnknownIndicator
-from atlas.values import rounded
+from atlas.values import parse_int, rounded
 
 api = Blueprint("api", __name__, url_prefix="/api")
 #: Files offered for download that are not exports of data (the own-data template).
@@ -95,16 +95,13 @@ def values():
         years = data.years(indicator_id)
     except UnknownIndicator:
         return _error(404, f"Unbekannter Indikator „{indicator_id[:60]}“. Liste: /api/indicators")
-    raw_year = request.args.get("year")
-    if raw_year is None:
-        year = years[-1]
-    elif not raw_year.isdigit():
+    raw_year = request.args.get("year", request.args.get("jahr"))
+    year = years[-1] if raw_year is None else parse_int(raw_year)
+    if year is None:
         return _error(400, f"Jahr „{raw_year[:20]}“ ist keine Jahreszahl.")
-    elif int(raw_year) not in years:
-        return _error(400, f"Für „{indicator_id}“ gibt es kein Jahr {raw_year}; verfügbar: "
+    if year not in years:
+        return _error(400, f"Für „{indicator_id}“ gibt es kein Jahr {year}; verfügbar: "
                            f"{', '.join(map(str, years))}.")
-    else:
-        year = int(raw_year)
     return jsonify(values_payload(data, indicator_id, year))
 
 

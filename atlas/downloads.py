@@ -32,6 +32,7 @@ from atlas.data import AtlasData, get_data
 from atlas.errors import UnknownIndicator
 from atlas.schema import Col
 from atlas.urlstate import MAX_SELECTED, parse_display
+from atlas.values import parse_int
 
 log = logging.getLogger("atlas")
 
@@ -119,9 +120,9 @@ def _year(data: AtlasData, indicator_ids: list[str], allow_all: bool = False) ->
     raw = _arg("year", "jahr")
     if raw in (None, "") or (allow_all and raw.lower() == "alle"):
         return None
-    if not raw.isdigit():
+    year = parse_int(raw)
+    if year is None:
         raise BadRequest(f"Jahr „{raw[:20]}“ ist keine Jahreszahl.")
-    year = int(raw)
     if len(indicator_ids) == 1:
         years = data.years(indicator_ids[0])
         if year not in years:

@@ -47,7 +47,7 @@ from atlas.figures import FONT, GEO_ATTRIBUTION, SEPARATORS, Display
 from atlas.paths import PROJECT_ROOT
 from atlas.schema import Col
 from atlas.values import (MISSING_LABEL, SPECIAL_SYMBOLS, format_number, format_signed,
-                          without_artefacts)
+                          parse_decimal, without_artefacts)
 
 APP_NAME = "Sozialstrukturatlas Thüringen"
 TOPOJSON_DIR = PROJECT_ROOT / "assets" / "topojson"
@@ -268,9 +268,8 @@ def page_for(fmt: str | None = "a4", width_mm: float | str | None = None) -> Pag
         return Page("folie", label, w / scale, h / scale, w, h, SCREEN_DPI)
     label, w_mm, h_mm = PRINT_FORMATS[fmt]
     if width_mm not in (None, ""):
-        try:
-            wanted = float(str(width_mm).strip().replace(",", "."))
-        except ValueError:
+        wanted = parse_decimal(width_mm)
+        if wanted is None:
             raise ExportError(f"„breite_mm“ muss eine Zahl sein, nicht „{str(width_mm)[:20]}“.")
         if not MIN_WIDTH_MM <= wanted <= MAX_WIDTH_MM:
             raise ExportError(f"„breite_mm“ muss zwischen {MIN_WIDTH_MM:.0f} und "

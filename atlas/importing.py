@@ -22,7 +22,7 @@ from atlas.errors import AtlasError, SourceError
 from atlas.formats import read_any
 from atlas.schema import GERMANY_AGS, HISTORIC_KREISE, LAND_AGS, Col
 from atlas.store import OwnIndicator, Store
-from atlas.values import QUALITY_FLAGS
+from atlas.values import QUALITY_FLAGS, is_digits, parse_int
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 KINDS = {"rate": "Anteil, Quote oder Durchschnitt", "count": "Anzahl (summierbar)"}
@@ -161,13 +161,13 @@ def check_regions(summary: FileSummary, code: str, data: AtlasData) -> RegionChe
             germany += ags == GERMANY_AGS
         elif ags in HISTORIC_KREISE:
             historic.add(ags)
-        elif ags.startswith(LAND_AGS) and len(ags) == 8 and ags.isdigit():
+        elif ags.startswith(LAND_AGS) and len(ags) == 8 and is_digits(ags):
             gemeinden += 1
         elif ags.startswith(LAND_AGS) and len(ags) in (5, 12):
             raise SourceError(summary.filename, f"unbekannter Kreisschlüssel (AGS) „{ags}“",
                               int(row.row), "ags",
                               "Thüringer Kreise haben die Schlüssel 16051–16077; Gemeinden 8 Ziffern.")
-        elif ags.isdigit():
+        elif is_digits(ags):
             outside += 1
             continue
         else:
@@ -261,12 +261,15 @@ def validate_meta(data: AtlasData, meta: dict) -> list[str]:
         problems.append("Art des Werts wählen (Anteil/Quote oder Anzahl).")
     if not (meta.get("source") or "").strip():
         problems.append("Quelle fehlt – jede Zahl im Atlas trägt ihre Quelle.")
-    try:
-        if not 0 <= int(meta.get("decimals", 1)) <= 4:
-            raise ValueError
-    except (TypeError, ValueError):
+    if _decimals(meta) not in range(5):
         problems.append("Nachkommastellen: 0 bis 4.")
     return problems
+
+
+def _decimals(meta: dict) -> int | None:
+    """The decimals typed in the form or given to the CLI (1 when left out); None if no whole
+    number (:func:`atlas.values.parse_int`: ASCII digits only)."""
+    return parse_int(meta.get("decimals", 1))
 
 
 def import_series(summary: FileSummary, code: str, meta: dict, data: AtlasData,
@@ -291,7 +294,7 @@ def import_series(summary: FileSummary, code: str, meta: dict, data: AtlasData,
                                "Thüringen.")
     own = OwnIndicator(
         id=meta["id"].strip(), title=meta["title"].strip(), unit=meta["unit"].strip(),
-        decimals=int(meta.get("decimals", 1)), kind=meta["kind"],
+        decimals=_decimals(meta), kind=meta["kind"],
         definition=(meta.get("definition") or "").strip(), area=meta["area"],
         life_phases=tuple(p for p in LIFE_PHASES if p in meta["life_phases"]),
         polarity=meta["polarity"], source=meta["source"].strip(),

@@ -31,7 +31,7 @@ import pandas as pd
 
 from atlas.errors import SourceError
 from atlas.schema import VALUE_COLUMNS, Col, kreis_key, normalise_ags
-from atlas.values import QUALITY_FLAGS, ValueParseError, parse_value
+from atlas.values import QUALITY_FLAGS, ValueParseError, is_digits, parse_value
 
 _YEAR_RE = re.compile(r"(1[89]\d\d|20\d\d)")
 
@@ -231,7 +231,7 @@ def region_key(raw: object) -> str:
     ``0000000`` the 5-digit Kreis key (``160510000000`` → ``16051``).
     """
     key = normalise_ags(raw)
-    if len(key) == 12 and key.isdigit():
+    if len(key) == 12 and is_digits(key):
         return kreis_key(key) if key.endswith("0000000") else key[:5] + key[9:]
     return key
 

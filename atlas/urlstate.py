@@ -16,7 +16,7 @@ from atlas.classify import CLASS_COUNTS, DEFAULT_K, SCHEMES, classify
 from atlas.data import AtlasData
 from atlas.figures import Display
 from atlas.palettes import PALETTE_LABELS
-from atlas.values import ValueParseError, parse_breaks
+from atlas.values import ValueParseError, parse_breaks, parse_int
 
 DEFAULT_INDICATOR = "sgb2_quote"
 MAX_SELECTED = 5
@@ -75,11 +75,11 @@ def parse_view(query: str, data: AtlasData) -> ViewRequest:
     raw_year = params.get("year") or params.get("jahr")
     if raw_year:
         years = data.years(indicator)
-        if not raw_year.isdigit() or int(raw_year) not in years:
+        year = parse_int(raw_year)
+        if year not in years:
             problems.append(f"Jahr „{raw_year[:20]}“ gibt es für diesen Indikator nicht "
                             f"(verfügbar: {years[0]}–{years[-1]}); gezeigt wird {years[-1]}.")
-        else:
-            year = int(raw_year)
+            year = None
     life_phase = params.get("lebensphase", "alle")
     if life_phase not in LIFE_PHASES and life_phase != "alle":
         problems.append(f"Lebensphase „{life_phase[:30]}“ ist unbekannt.")
@@ -150,8 +150,8 @@ def parse_display(query: str) -> tuple[Display, list[str]]:
     k = DEFAULT_K
     raw_k = params.get("klassen", "").strip()
     if raw_k:
-        if raw_k.isdigit() and int(raw_k) in CLASS_COUNTS:
-            k = int(raw_k)
+        if parse_int(raw_k) in CLASS_COUNTS:
+            k = parse_int(raw_k)
         else:
             problems.append(f"Klassenzahl „{raw_k[:10]}“ ist ungültig; erlaubt: "
                             f"{', '.join(map(str, CLASS_COUNTS))}.")

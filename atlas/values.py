@@ -30,8 +30,11 @@ QUALITY_FLAGS: dict[str, str] = {
 
 MISSING_LABEL = "keine Daten"
 
-_NUMBER_DE = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
-_NUMBER_EN = re.compile(r"^[+-]?(\d+)(\.\d+)?([eE][+-]?\d+)?$")
+# ASCII digits only: Python's \d and int()/float() also take "٣" or "²"-like digits
+_NUMBER_DE = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$", re.ASCII)
+_NUMBER_EN = re.compile(r"^[+-]?(\d+)(\.\d+)?([eE][+-]?\d+)?$", re.ASCII)
+_WHOLE = re.compile(r"[0-9]{1,9}", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?[0-9]{1,9}(?:[.,][0-9]{1,9})?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,47 @@ class Parsed:
 
 class ValueParseError(ValueError):
     """A cell that is neither a number nor a known special symbol."""
+
+
+def parse_int(text: object) -> int | None:
+    """A whole number typed by a person or given in a URL (year, number of classes, decimals):
+    ASCII digits only, at most 9, surrounding blanks allowed (or a non-negative whole int or
+    float, as JSON brings it); None for anything else.
+
+    The one parser for such numbers: ``"²".isdigit()`` is true and ``int("٣")`` is 3, but neither
+    is a number a user means, and ``int()`` of 5000 digits raises.
+
+    >>> parse_int(" 2021 "), parse_int("²"), parse_int("-1"), parse_int("2021.0")
+    (2021, None, None, None)
+    """
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int):
+        return text if 0 <= text < 10**9 else None
+    if isinstance(text, float):  # a number from JSON (a component's value): 2021.0
+        return int(text) if text.is_integer() and 0 <= text < 10**9 else None
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    return int(text) if _WHOLE.fullmatch(text) else None
+
+
+def is_digits(text: object) -> bool:
+    """True for a non-empty string of ASCII digits only (a region key such as ``16051``)."""
+    return isinstance(text, str) and text.isascii() and text.isdigit()
+
+
+def parse_decimal(text: object) -> float | None:
+    """A decimal number typed by a person (``150``, ``150,5`` or ``150.5``): ASCII digits only,
+    no thousands separator, no exponent; None for anything else (``nan``, ``1e3``, ``١٢٠``)."""
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, (int, float)):
+        return float(text) if math.isfinite(text) else None
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    return float(text.replace(",", ".")) if _DECIMAL.fullmatch(text) else None
 
 
 def parse_value(raw: object, decimal: str = ",") -> Parsed:

@@ -8,7 +8,7 @@ from dash.exceptions import PreventUpdate
 from atlas.data import get_data
 from atlas.figures import display_from_inputs
 from atlas.urlstate import DEFAULT_TAB, ViewState, breaks_text, parse_state, snap_year, toggle
-from atlas.values import ValueParseError
+from atlas.values import ValueParseError, parse_int
 from callbacks.common import DISPLAY_INPUTS, views_js
 from layouts import ids
 from layouts.analysis import AUTO_PALETTE
@@ -202,9 +202,10 @@ clientside_callback(
 def skip_years_without_data(year, indicator, shown):
     """A step of the slider onto a year without data goes on to the next year with data in the
     same direction."""
-    if year is None or not indicator:
+    wanted = parse_int(year)
+    if wanted is None or not indicator:
         raise PreventUpdate
-    target = snap_year(get_data().years(indicator), int(year), shown)
+    target = snap_year(get_data().years(indicator), wanted, shown)
     return (no_update if target == year else target), target
 
 
