@@ -9,12 +9,14 @@ import dash
 import dash_bootstrap_components as dbc  # noqa: F401 - registers the component library
 import flask_bootstrap
 import plotly.io as pio
-from flask import send_from_directory
+from flask import request, send_from_directory
+from werkzeug.exceptions import BadRequest
 
 from atlas.api import api, files
 from atlas.data import get_data
 from atlas.downloads import downloads
 from atlas.formats import max_upload_bytes
+from atlas.jsonbody import install as install_json_body
 from callbacks import register_callbacks
 from layouts import ids
 from layouts.main import layout
@@ -35,6 +37,51 @@ def on_error(err: Exception) -> None:
         "is_open": True,
         "color": "danger",
     })
+
+
+def callback_body_problem(body: object, callback_map: dict) -> str | None:
+    """What makes ``body`` no request for one of the app's callbacks (German), else None. Dash
+    itself answers a malformed body with a 500 (KeyError, TypeError)."""
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return "Die Anfrage nennt keinen Callback („output“ fehlt)."
+    spec = callback_map.get(body["output"])
+    if spec is None:
+        return "Die Anfrage nennt einen unbekannten Callback."
+
+    def is_ref(item) -> bool:
+        items = item if isinstance(item, list) else [item]  # pattern-matching ids: a list
+        return all(isinstance(i, dict) and isinstance(i.get("property"), str) and "id" in i
+                   for i in items)
+
+    for key in ("inputs", "state"):
+        given = body.get(key, [])
+        if (not isinstance(given, list) or len(given) != len(spec[key])
+                or not all(is_ref(item) for item in given)):
+            return f"Die Anfrage hat nicht die „{key}“ dieses Callbacks."
+    outputs = body.get("outputs")
+    multi = body["output"].startswith("..")
+    count = len(body["output"].strip(".").split("...")) if multi else 1
+    if (multi and not (isinstance(outputs, list) and len(outputs) == count
+                       and all(is_ref(o) for o in outputs))) or (not multi and not is_ref(outputs)):
+        return "Die Anfrage hat nicht die „outputs“ dieses Callbacks."
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "Die Anfrage hat keine gültigen „changedPropIds“."
+    return None
+
+
+def check_callback_requests(application: dash.Dash) -> None:
+    """A callback request Dash cannot read is a 400 with a German message, not a 500."""
+    path = application.config.routes_pathname_prefix + "_dash-update-component"
+
+    @application.server.before_request
+    def check():
+        if request.path != path or request.method != "POST":
+            return None
+        problem = callback_body_problem(request.get_json(), application.callback_map)
+        if problem:
+            raise BadRequest(problem)
+        return None
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -96,6 +143,7 @@ def create_app() -> dash.Dash:
     )
     application.index_string = application.index_string.replace("<html>", '<html lang="de">')
     server = application.server
+    install_json_body(server)  # every JSON body: too deep or malformed → German 400
     # uploads arrive base64-encoded (4/3); up to twice the file limit still gets a German message
     server.config["MAX_CONTENT_LENGTH"] = max_upload_bytes() * 8 // 3 + 1024 * 1024
 
@@ -110,6 +158,7 @@ def create_app() -> dash.Dash:
     application.layout = lambda: layout(get_data())
     application.validation_layout = layout(data)
     register_callbacks()
+    check_callback_requests(application)
     add_security_headers(application)
     warm_up(application)
     return application

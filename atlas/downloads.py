@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, request
+from werkzeug.exceptions import HTTPException
 
 from atlas import export
 from atlas.analysis import AnalysisInputError
@@ -278,10 +279,13 @@ def handout_export():
     "query": "indicator=…&year=…"}]}``, at most :data:`atlas.export.MAX_HANDOUT_VIEWS` views."""
     from atlas import playlist
 
-    payload = request.get_json(silent=True)
-    if payload is None:
-        raise BadRequest('Erwartet wird JSON (Content-Type: application/json) der Form '
-                         '{"views": [{"name": "…", "query": "indicator=…&year=…"}]}.')
+    form = 'Erwartet wird JSON der Form {"views": [{"name": "…", "query": "indicator=…&year=…"}]}.'
+    if not request.is_json:
+        raise BadRequest(f"Kein JSON (Content-Type: application/json). {form}")
+    try:
+        payload = request.get_json()  # atlas.jsonbody: too deep or malformed → German 400
+    except HTTPException as exc:
+        raise BadRequest(f"{exc.description} {form}") from exc
     data = _data()
     try:
         views = playlist.views_from_payload(payload, data, limit=export.MAX_HANDOUT_VIEWS)
