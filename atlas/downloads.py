@@ -14,7 +14,8 @@ Routes (all GET, under ``/export``)::
     /export/data.{csv,xlsx}?indicator=ID[&year=YYYY|alle]  (no year: all years)
 
 The parameters are those of the page URL (``indicator``/``indikator``, ``year``/``jahr``,
-``kreise``, ``lebensphase``, …; unknown extra parameters are ignored). An unknown indicator or
+``kreise``, ``lebensphase``, …; unknown extra parameters are ignored). Every page-URL parameter
+given is checked, also where a download does not use it (``kreise`` of a data export). An unknown indicator or
 Kreis answers 404, a bad parameter 400, a failed picture 503, each with a German message as plain
 text. Downloads carry ``Content-Disposition: attachment`` with a safe file name.
 """
@@ -32,7 +33,7 @@ from atlas.catalogue import LIFE_PHASES
 from atlas.data import AtlasData, get_data
 from atlas.errors import UnknownIndicator
 from atlas.schema import Col
-from atlas.urlstate import MAX_SELECTED, parse_display
+from atlas.urlstate import MAX_SELECTED, PRESENTATION, VIEW_TABS, parse_display
 from atlas.values import parse_int
 
 log = logging.getLogger("atlas")
@@ -172,6 +173,35 @@ def _display():
     if problems:
         raise BadRequest(" ".join(problems))
     return display
+
+
+def _area(data: AtlasData) -> None:
+    raw = _arg("bereich")
+    known = [a.id for a in data.catalogue.areas]
+    if raw not in (None, "", "alle") and raw not in known:
+        raise BadRequest(f"Lebenslagenbereich „{raw[:30]}“ ist unbekannt; erlaubt: alle, "
+                         f"{', '.join(known)}.")
+
+
+def _tab_and_mode() -> None:
+    tab, mode = _arg("ansicht"), _arg("modus")
+    if tab not in (None, "") and tab not in VIEW_TABS:
+        raise BadRequest(f"Ansicht „{tab[:30]}“ ist unbekannt; erlaubt: {', '.join(VIEW_TABS)}.")
+    if mode not in (None, "", "normal", "standard", PRESENTATION):
+        raise BadRequest(f"Modus „{mode[:30]}“ ist unbekannt; erlaubt: {PRESENTATION}.")
+
+
+@downloads.before_request
+def _check_view_parameters():
+    """Every parameter of the page URL a download is given is checked, also where the download
+    does not use it (``data.csv?…&kreise=../../etc/passwd`` is a 400, not silently ignored)."""
+    data = _data()
+    _selected(data)
+    _zoom(data)
+    _life_phase()
+    _area(data)
+    _tab_and_mode()
+    _display()
 
 
 def _page() -> export.Page:

@@ -129,3 +129,26 @@ def test_handout_body_never_gives_5xx(client, name, query):
     response = client.post("/export/handout.pdf", json={"views": [{"name": name,
                                                                    "query": query}]})
     assert response.status_code < 500, (name, query, response.get_data(as_text=True)[:300])
+
+
+@pytest.mark.parametrize(("query", "word"), [
+    ("kreise=../../etc/passwd", "Kreis"),
+    ("kreise={six}", "Höchstens"),
+    ("zoom=../x", "Heranzoomen"),
+    ("lebensphase=greise", "Lebensphase"),
+    ("bereich=nirgends", "Lebenslagenbereich"),
+    ("klassen=9", "Klassenzahl"),
+    ("palette=<b>", "Farbpalette"),
+    ("ansicht=x", "Ansicht"),
+    ("modus=x", "Modus"),
+])
+@pytest.mark.parametrize("route", ["/export/data.csv?indicator=sgb2_quote",
+                                   "/export/data.xlsx?indicator=sgb2_quote",
+                                   "/export/profil.pdf?kreis=16052"])
+def test_every_page_parameter_of_a_download_is_checked(client, data, route, query, word):
+    """The README promises 400 for wrong parameters; a download that does not use one must not
+    ignore it silently."""
+    query = query.replace("{six}", ",".join(data.regions["ags"][:6]))
+    response = client.get(f"{route}&{query}")
+    assert response.status_code == 400, (route, query, response.status_code)
+    assert word in response.get_data(as_text=True)
