@@ -11,6 +11,7 @@ from atlas import palettes
 from atlas.analysis import ScatterResult, ranking
 from atlas.data import AtlasData, rank_note
 from atlas.figures import FONT, SEPARATORS, MapView
+from atlas.text import plotly_indicator, plotly_text
 from atlas.values import format_number
 
 BASE_LAYOUT = {"template": "none", "separators": SEPARATORS, "font": {"family": FONT, "size": 14},
@@ -61,7 +62,7 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
     reference as a line; selected Kreise outlined and named in bold. For a Gemeinde indicator
     ``kreis`` limits the bars to that Kreis's Gemeinden (their ranks stay those among all
     Gemeinden, the colours those of the map)."""
-    ind = data.indicator(view.indicator_id)
+    ind = plotly_indicator(data.indicator(view.indicator_id))
     table = ranking(data, view.indicator_id, view.year)
     kreis = data.zoom(view.indicator_id, kreis)
     if kreis:
@@ -70,7 +71,7 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
                  for a, c in zip(view.table["ags"], view.table["class"])}
     names = [f"<b>{n}</b>" if a in selected else n for a, n in zip(table["ags"], table["name"])]
     values = table["value"].fillna(0).tolist()
-    texts = [row.value_text for row in table.itertuples(index=False)]
+    texts = [plotly_text(row.value_text) for row in table.itertuples(index=False)]
     fig = go.Figure(
         go.Bar(
             x=values, y=names, orientation="h", customdata=table["ags"].tolist(),
@@ -105,7 +106,8 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
 def scatter_plot(data: AtlasData, result: ScatterResult, selected: list[str],
                  sizes: dict[str, float] | None = None) -> go.Figure:
     """Districts as points, selected ones highlighted and labelled, OLS trend line."""
-    xi, yi = data.indicator(result.x_id), data.indicator(result.y_id)
+    xi = plotly_indicator(data.indicator(result.x_id))
+    yi = plotly_indicator(data.indicator(result.y_id))
     points = result.points
     chosen = [a in selected for a in points["ags"]]
     marker = {"color": [palettes.SERIES_COLOURS[1] if c else palettes.SERIES_COLOURS[0]

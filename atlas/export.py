@@ -46,6 +46,7 @@ from atlas.errors import AtlasError
 from atlas.figures import FONT, GEO_ATTRIBUTION, SEPARATORS, Display
 from atlas.paths import PROJECT_ROOT
 from atlas.schema import Col
+from atlas.text import plotly_text
 from atlas.values import (MISSING_LABEL, SPECIAL_SYMBOLS, format_number, format_signed,
                           parse_decimal, without_artefacts)
 
@@ -299,11 +300,8 @@ def clean_note(note: str | None) -> str:
     return text
 
 
-def plain(text: str) -> str:
-    """Text shown literally by plotly: its pseudo-HTML (``<b>``, ``<a>``, entities) and LaTeX
-    (``$…$``) are escaped."""
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("$", "&#36;"))
+#: Text shown literally by plotly (its pseudo-HTML, LaTeX and template placeholders escaped).
+plain = plotly_text
 
 
 def _wrap(text: str, width_px: float, size: float, bold: bool = False,

@@ -17,6 +17,7 @@ from atlas import analysis, geo, palettes, spatial
 from atlas.classify import SCHEMES, Classes, classify
 from atlas.data import AtlasData, Reference, gemeinde_hover_head, kreis_hover_head, rank_note
 from atlas.schema import Col
+from atlas.text import plotly_indicator, plotly_text
 from atlas.values import MISSING_LABEL, format_number, parse_breaks
 
 GEO_ATTRIBUTION = "© GeoBasis-DE / BKG 2023 (Daten verändert)"
@@ -100,6 +101,8 @@ def _colours(classes: Classes, polarity: str, display: Display, centre: float) -
 
 
 def _hover_value(value: float, status: str, decimals: int, unit: str) -> str:
+    """The value for a hover label (``unit`` already made literal by the caller)."""
+    status = plotly_text(status)  # a flag of an own file may be any text
     if math.isnan(value):
         return status or MISSING_LABEL
     text = format_number(value, decimals, unit)
@@ -141,7 +144,8 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
     resend long texts. :attr:`MapView.hover` has the same texts in full (tests, screen readers).
     """
     display = display or Display(k=k)
-    ind = data.indicator(indicator_id)
+    raw = data.indicator(indicator_id)  # title and source line: raw (escaped where drawn)
+    ind = plotly_indicator(raw)  # every other text here goes into the figure
     table, reference, classes, colours, ref_text = _classified(data, ind, year, display)
     gemeinde = ind.level == "gemeinde"
     n = len(table)
@@ -178,8 +182,8 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
         reference=reference,
         hover=tuple(hover),
         legend=tuple(_legend(classes, colours, ind.decimals, ind.unit, missing)),
-        title=f"{ind.short_title} {year}",
-        source_line=f"{data.catalogue.source_line(ind)} · Grenzen: {borders}",
+        title=f"{raw.short_title} {year}",
+        source_line=f"{data.catalogue.source_line(raw)} · Grenzen: {borders}",
         legend_title=f"{ind.unit_label}<br>{scheme}, {classes.k} Klassen",
         reference_text=f"{reference.label} {year}: <b>{ref_text}</b>",
         level=ind.level,
@@ -192,12 +196,13 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
 def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int,
                 k: int = 5) -> MapView:
     """Map of the change between two years: diverging palette centred on zero (no change)."""
-    ind = data.indicator(indicator_id)
+    raw = data.indicator(indicator_id)
+    ind = plotly_indicator(raw)
     table = analysis.change(data, indicator_id, year_from, year_to)
     values = table["change"].to_numpy(dtype=float)
     classes = classify(values, k=k)
     colours = _colours(classes, ind.polarity, Display(palette=palettes.DEFAULT_DIVERGING), 0.0)
-    unit = table["change_unit"].iloc[0] if len(table) else ind.unit
+    unit = plotly_text(table["change_unit"].iloc[0]) if len(table) else ind.unit
     short_unit = "Pp." if unit == analysis.PERCENTAGE_POINTS else ind.unit
     hover = []
     for row in table.itertuples(index=False):
@@ -206,7 +211,7 @@ def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int
         else:
             text = (f"{format_number(row.value_from, ind.decimals, ind.unit)} → "
                     f"{format_number(row.value_to, ind.decimals, ind.unit)}<br>"
-                    f"Veränderung: <b>{row.change_text}</b>")
+                    f"Veränderung: <b>{plotly_text(row.change_text)}</b>")
         hover.append(f"<b>{row.name}</b><br>{row.kind}<br>{ind.short_title} "
                      f"{year_from}–{year_to}<br>{text}")
     reference = Reference(0.0, "keine Veränderung", "")
@@ -220,8 +225,8 @@ def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int
         reference=reference,
         hover=tuple(hover),
         legend=tuple(_legend(classes, colours, ind.decimals, short_unit, missing)),
-        title=f"Veränderung {ind.short_title} {year_from}–{year_to}",
-        source_line=f"{data.catalogue.source_line(ind)} · Grenzen: {GEO_ATTRIBUTION}",
+        title=f"Veränderung {raw.short_title} {year_from}–{year_to}",
+        source_line=f"{data.catalogue.source_line(raw)} · Grenzen: {GEO_ATTRIBUTION}",
         legend_title=f"Veränderung {year_from}–{year_to}<br>in {unit}",
         reference_text=f"Farbmitte: keine Veränderung (0) · {ind.short_title}",
     )
@@ -230,7 +235,8 @@ def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int
 @lru_cache(maxsize=256)
 def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView, object]:
     """LISA cluster map (queen contiguity of our polygons) and the LISA result."""
-    ind = data.indicator(indicator_id)
+    raw = data.indicator(indicator_id)
+    ind = plotly_indicator(raw)
     table = data.table(indicator_id, year)
     result = spatial.lisa(table.set_index(Col.AGS)[Col.VALUE], spatial.contiguity(data.geojson))
     order = list(spatial.CLUSTER_ORDER)
@@ -255,8 +261,8 @@ def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView
     view = MapView(
         indicator_id=indicator_id, year=year, table=table.assign(**{"class": index}),
         classes=classes, colours=colours, reference=Reference(float("nan"), "", ""),
-        hover=tuple(hover), legend=legend, title=f"Räumliche Cluster {ind.short_title} {year}",
-        source_line=f"{data.catalogue.source_line(ind)} · Grenzen: {GEO_ATTRIBUTION}",
+        hover=tuple(hover), legend=legend, title=f"Räumliche Cluster {raw.short_title} {year}",
+        source_line=f"{data.catalogue.source_line(raw)} · Grenzen: {GEO_ATTRIBUTION}",
         legend_title="LISA-Cluster (α = 0,05)", reference_text=ref,
     )
     return view, result
@@ -616,7 +622,7 @@ def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
 
     For counts the reference (sum of all Kreise) has its own right-hand axis.
     """
-    ind = data.indicator(indicator_id)
+    ind = plotly_indicator(data.indicator(indicator_id))
     fig = go.Figure()
     series = data.series(indicator_id, selected)
     for i, ags in enumerate(selected):

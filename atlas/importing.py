@@ -28,6 +28,15 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 KINDS = {"rate": "Anteil, Quote oder Durchschnitt", "count": "Anzahl (summierbar)"}
 UNIT_ALIASES = {"prozent": "%", "%": "%", "anzahl": "Anzahl", "eur": "Euro", "euro": "Euro"}
 OFFICIAL_LICENCE = "Datenlizenz Deutschland – Namensnennung – 2.0"
+#: Longest text per field of an own indicator (German field name, characters), checked on the
+#: server for the form and the CLI alike; the form's maxLength takes them from here.
+TEXT_LIMITS: dict[str, tuple[str, int]] = {
+    "title": ("Titel", 120),
+    "unit": ("Einheit", 30),
+    "source": ("Quelle", 200),
+    "licence": ("Lizenz", 120),
+    "definition": ("Definition", 1000),
+}
 
 
 class ImportInputError(AtlasError):
@@ -244,11 +253,16 @@ def validate_meta(data: AtlasData, meta: dict) -> list[str]:
                         "einem Buchstaben (z. B. „kita_plaetze“).")
     elif ident in {i.id for i in data.catalogue.indicators}:
         problems.append(f"Kennung „{ident}“ ist schon vergeben – bitte eine andere wählen.")
-    if not (meta.get("title") or "").strip():
+    for key, (label, limit) in TEXT_LIMITS.items():
+        text = meta.get(key)
+        if text is not None and not isinstance(text, str):
+            problems.append(f"{label}: Text erwartet.")
+        elif text is not None and len(text.strip()) > limit:
+            problems.append(f"{label}: höchstens {limit} Zeichen (eingegeben: "
+                            f"{len(text.strip())}).")
+    if not isinstance(meta.get("title") or "", str) or not (meta.get("title") or "").strip():
         problems.append("Titel fehlt.")
-    elif len(meta["title"]) > 120:
-        problems.append("Titel: höchstens 120 Zeichen.")
-    if not (meta.get("unit") or "").strip():
+    if not isinstance(meta.get("unit") or "", str) or not (meta.get("unit") or "").strip():
         problems.append("Einheit fehlt (z. B. %, Anzahl, Euro).")
     if meta.get("area") not in {a.id for a in data.catalogue.areas}:
         problems.append("Lebenslagenbereich wählen.")
@@ -259,7 +273,7 @@ def validate_meta(data: AtlasData, meta: dict) -> list[str]:
         problems.append("Lesart (Polarität) wählen.")
     if meta.get("kind") not in KINDS:
         problems.append("Art des Werts wählen (Anteil/Quote oder Anzahl).")
-    if not (meta.get("source") or "").strip():
+    if not isinstance(meta.get("source") or "", str) or not (meta.get("source") or "").strip():
         problems.append("Quelle fehlt – jede Zahl im Atlas trägt ihre Quelle.")
     if _decimals(meta) not in range(5):
         problems.append("Nachkommastellen: 0 bis 4.")

@@ -23,6 +23,7 @@ from dash import (
     clientside_callback,
     ctx,
     dcc,
+    html,
     no_update,
 )
 from dash.exceptions import PreventUpdate
@@ -165,10 +166,17 @@ def _shown(query: str | None) -> str:
     return state_query(state.without_mode())
 
 
-def _status(text: str, tone: str = "success") -> list:
+def _status(text: str, tone: str = "success", items: list[str] | None = None) -> list:
+    """A status line (and a list of details) as plain text: view names and file names are the
+    user's, never Markdown or HTML."""
     css = {"success": "text-success-emphasis", "warning": "text-warning-emphasis",
            "danger": "text-danger-emphasis"}[tone]
-    return [dcc.Markdown(text, className=f"{css} mb-0", link_target="_blank")] if text else []
+    if not text:
+        return []
+    out = [html.P(text, className=f"{css} mb-0")]
+    if items:
+        out.append(html.Ul([html.Li(item) for item in items], className=f"{css} mb-0"))
+    return out
 
 
 @callback(
@@ -265,10 +273,8 @@ def _import(views, contents: str, filename: str | None, data) -> tuple:
     views = views + imported
     text = (f"{len(imported)} Ansicht{'en' if len(imported) != 1 else ''} aus {name} "
             f"übernommen; die Sitzungsfolge hat jetzt {len(views)}.")
-    if messages:
-        text += "\n\n" + "\n".join(f"- {m}" for m in messages)
     tone = "warning" if messages else "success"
-    return _dump(views), no_update, _status(text, tone), None
+    return _dump(views), no_update, _status(text, tone, messages), None
 
 
 # the view shown matters to the list only when there is one (no request per year otherwise)

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData
-from atlas.importing import KINDS
+from atlas.importing import KINDS, TEXT_LIMITS
 from layouts import ids
 
 TEMPLATE_CSV = "/vorlage/eigene-daten.csv"
@@ -19,6 +19,11 @@ FORMATS_TEXT = (
     "ihrem Grund, Kennzeichen wie „p“ (vorläufig) bleiben erhalten."
 )
 
+
+
+def _limit(key: str) -> int:
+    """The form's maxLength of a field: the server's limit (atlas.importing.TEXT_LIMITS)."""
+    return TEXT_LIMITS[key][1]
 
 def _field(label: str, component, field_id: str, help_text: str = "") -> html.Div:
     return html.Div(
@@ -39,13 +44,14 @@ def _form(data: AtlasData, labels: dict) -> html.Div:
                                                       labels=labels, optionHeight=48),
                    ids.OWN_SERIES),
             dbc.Row([
-                dbc.Col(_field("Titel", dbc.Input(id=ids.OWN_TITLE, maxLength=120), ids.OWN_TITLE),
+                dbc.Col(_field("Titel", dbc.Input(id=ids.OWN_TITLE, maxLength=_limit("title")),
+                               ids.OWN_TITLE),
                         md=8),
                 dbc.Col(_field("Kennung", dbc.Input(id=ids.OWN_ID, maxLength=40), ids.OWN_ID,
                                "für Links und Exporte"), md=4),
             ]),
             dbc.Row([
-                dbc.Col(_field("Einheit", dbc.Input(id=ids.OWN_UNIT, maxLength=30,
+                dbc.Col(_field("Einheit", dbc.Input(id=ids.OWN_UNIT, maxLength=_limit("unit"),
                                                     placeholder="%, Anzahl, Euro …"),
                                ids.OWN_UNIT), md=4),
                 dbc.Col(_field("Nachkommastellen", dbc.Input(id=ids.OWN_DECIMALS, type="number",
@@ -65,11 +71,13 @@ def _form(data: AtlasData, labels: dict) -> html.Div:
                 id=ids.OWN_POLARITY, value="risk",
                 options=[{"label": v, "value": k} for k, v in POLARITIES.items()]),
                 ids.OWN_POLARITY),
-            _field("Quelle", dbc.Input(id=ids.OWN_SOURCE, maxLength=200,
+            _field("Quelle", dbc.Input(id=ids.OWN_SOURCE, maxLength=_limit("source"),
                                        placeholder="z. B. Jugendamt Erfurt, eigene Erhebung"),
                    ids.OWN_SOURCE, "erscheint bei jedem Wert, in Tabellen und Exporten"),
-            _field("Lizenz", dbc.Input(id=ids.OWN_LICENCE, maxLength=120), ids.OWN_LICENCE),
-            _field("Definition (optional)", dbc.Textarea(id=ids.OWN_DEFINITION, maxLength=1000,
+            _field("Lizenz", dbc.Input(id=ids.OWN_LICENCE, maxLength=_limit("licence")),
+                   ids.OWN_LICENCE),
+            _field("Definition (optional)", dbc.Textarea(id=ids.OWN_DEFINITION,
+                                                         maxLength=_limit("definition"),
                                                          rows=2), ids.OWN_DEFINITION),
             html.Div(
                 [dbc.Button("Importieren", id=ids.OWN_CONFIRM, color="primary", className="me-2"),

@@ -6,7 +6,7 @@ import math
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData, rank_note
@@ -50,8 +50,8 @@ def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> li
     """The current map as an accessible table, sorted by rank; missing values are named.
 
     At Gemeinde level the table lists the Gemeinden of the zoomed Kreis, or else the 10 highest
-    and 10 lowest ranks (all 631 values are in the data export). Rendered from Markdown: one
-    string instead of a component per cell keeps each update small.
+    and 10 lowest ranks (all 631 values are in the data export). Plain components, never
+    Markdown: an own indicator's title or unit is shown exactly as typed.
     """
     ind = data.indicator(view.indicator_id)
     table = view.table.sort_values(["rank", "name"], na_position="last")
@@ -68,10 +68,10 @@ def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> li
             caption = ("Die 10 höchsten und 10 niedrigsten Ränge; alle Gemeinden im Datenexport "
                        "oder nach Wahl eines Kreises. ")
     total = len(view.table)
-    lines = [
-        f"| Rang | {area} | Art | {_cell(ind.short_title)} {view.year} ({_cell(ind.unit)}) |",
-        "|---:|:---|:---|---:|",
-    ]
+    right = "text-end"
+    head = html.Tr([html.Th("Rang", className=right), html.Th(area), html.Th("Art"),
+                    html.Th(f"{ind.short_title} {view.year} ({ind.unit})", className=right)])
+    rows = []
     for row in table.itertuples(index=False):
         missing = math.isnan(row.value)
         value = row.status if missing else format_number(row.value, ind.decimals, ind.unit)
@@ -79,19 +79,16 @@ def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> li
             value += f" ({row.status})"
         rank = "–" if missing else f"{row.rank} von {total}" if view.level == "gemeinde" \
             else str(row.rank)
-        lines.append(f"| {rank} | **{_cell(row.name)}** | {row.kind} | {value} |")
+        rows.append(html.Tr([html.Td(rank, className=right), html.Td(html.Strong(row.name)),
+                             html.Td(row.kind), html.Td(value, className=right)]))
     reference = format_number(view.reference.value, ind.decimals, ind.unit)
-    lines.append(f"| | **{view.reference.label}** | Referenz | {reference} |")
+    rows.append(html.Tr([html.Td(""), html.Td(html.Strong(view.reference.label)),
+                         html.Td("Referenz"), html.Td(reference, className=right)]))
     return [
         html.P(f"{ind.title}, {view.year}. {caption}Rang: {rank_note(ind)}. {view.source_line}",
                className="small text-muted mb-1"),
-        dcc.Markdown("\n".join(lines), className="values-table"),
+        html.Div(html.Table([html.Thead(head), html.Tbody(rows)]), className="values-table"),
     ]
-
-
-def _cell(text: str) -> str:
-    """Text for a Markdown table cell: a planner's own title must not break the table."""
-    return str(text).replace("|", "/").replace("\n", " ")
 
 
 def attribution(data: AtlasData, indicator_id: str) -> list:
