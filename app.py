@@ -15,8 +15,10 @@ from werkzeug.exceptions import BadRequest
 from atlas.api import api, files
 from atlas.data import get_data
 from atlas.downloads import downloads
+from atlas.errors import UnknownIndicator
 from atlas.formats import max_upload_bytes
 from atlas.jsonbody import install as install_json_body
+from atlas.urlstate import DEFAULT_INDICATOR
 from callbacks import register_callbacks
 from layouts import ids
 from layouts.main import layout
@@ -29,7 +31,15 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 def on_error(err: Exception) -> None:
-    """One place for unexpected callback errors: log them, show a German message, keep outputs."""
+    """One place for callback errors: an indicator that is gone (own data deleted while the page
+    shows it) is expected: a German hint and the default indicator, no traceback. Anything else
+    is logged with its traceback and gets a German message; the outputs keep what they show."""
+    if isinstance(err, UnknownIndicator):
+        log.info("Indikator nicht (mehr) vorhanden: %s", err)
+        dash.set_props(ids.ALERT, {"children": gone_hint(err), "is_open": True,
+                                   "color": "warning"})
+        dash.set_props(ids.INDICATOR, {"value": DEFAULT_INDICATOR})
+        return
     log.exception("Fehler in einem Callback", exc_info=err)
     dash.set_props(ids.ALERT, {
         "children": "Diese Ansicht konnte nicht aktualisiert werden. Die bisherige Anzeige bleibt "
@@ -37,6 +47,14 @@ def on_error(err: Exception) -> None:
         "is_open": True,
         "color": "danger",
     })
+
+
+def gone_hint(err: UnknownIndicator) -> str:
+    """The German hint when the indicator a page shows is gone."""
+    fallback = get_data().indicator(DEFAULT_INDICATOR).short_title
+    name = err.indicator_id[:60] or "?"
+    return (f"Den Indikator „{name}“ gibt es nicht mehr – vermutlich wurden diese eigenen Daten "
+            f"gelöscht. Gezeigt wird „{fallback}“.")
 
 
 def callback_body_problem(body: object, callback_map: dict) -> str | None:

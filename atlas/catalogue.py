@@ -96,7 +96,7 @@ class Catalogue:
         for ind in self.indicators:
             if ind.id == indicator_id:
                 return ind
-        raise UnknownIndicator(f"Unbekannter Indikator „{indicator_id}“")
+        raise UnknownIndicator(f"Unbekannter Indikator „{indicator_id}“", str(indicator_id))
 
     def area(self, area_id: str) -> Area:
         for area in self.areas:

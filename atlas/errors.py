@@ -55,7 +55,12 @@ class SourcesNotFound(AtlasError):
 
 
 class UnknownIndicator(AtlasError, KeyError):
-    """An indicator id that is not in the catalogue."""
+    """An indicator id that is not in the catalogue (``indicator_id``), e.g. own data deleted
+    while a page still shows them."""
+
+    def __init__(self, message: str, indicator_id: str = "") -> None:
+        super().__init__(message)
+        self.indicator_id = indicator_id
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])
