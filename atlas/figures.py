@@ -18,7 +18,7 @@ from atlas.classify import SCHEMES, Classes, classify
 from atlas.data import AtlasData, Reference, gemeinde_hover_head, kreis_hover_head, rank_note
 from atlas.schema import Col
 from atlas.text import plotly_indicator, plotly_text
-from atlas.values import MISSING_LABEL, format_number, parse_breaks
+from atlas.values import MISSING_LABEL, ValueParseError, format_number, parse_breaks, parse_int
 
 GEO_ATTRIBUTION = "© GeoBasis-DE / BKG 2023 (Daten verändert)"
 #: The Gemeinde map: Gemeinde boundaries VG5000 01.01.2021, Kreis borders dissolved from them.
@@ -82,7 +82,10 @@ def display_from_inputs(scheme: str | None, k: int | None, palette: str | None,
     breaks = parse_breaks(manual) if scheme == "manual" else ()
     if scheme == "manual" and not breaks:
         scheme = "quantiles"  # nothing typed yet
-    return Display(scheme=scheme, k=int(k or 5),
+    count = 5 if k in (None, "") else parse_int(k)  # one number parser (ASCII digits)
+    if count is None:
+        raise ValueParseError(f"Klassenzahl „{str(k)[:10]}“ ist keine ganze Zahl")
+    return Display(scheme=scheme, k=count,
                    palette=None if palette in (None, "auto") else palette, breaks=breaks)
 
 
