@@ -54,7 +54,7 @@ def _import(args: argparse.Namespace) -> int:
         check = importing.check_regions(summary, code, data)
         print(f"{summary.filename}: {summary.format}")
         print("\n".join(f"  {line}" for line in check.lines()))
-        meta = importing.suggest(summary, code)
+        meta = importing.suggest(summary, code, data.catalogue)
         given = {"id": args.id, "title": args.title, "unit": args.unit, "kind": args.kind,
                  "decimals": args.decimals, "area": args.bereich, "polarity": args.lesart,
                  "source": args.quelle, "licence": args.lizenz, "definition": args.definition,

@@ -60,6 +60,8 @@ GENESIS_UNITS = {"1000": "Tausend"}
 
 TIDY_COLUMNS = ["ags", "jahr", "indikator", "wert"]
 TIDY_OPTIONAL = ["einheit", "quelle"]
+#: Optional columns read but not in the template: a readable title of the indicator.
+TIDY_EXTRA = ["titel"]
 DELIMITER_NAMES = {";": "Semikolon (;)", ",": "Komma (,)", "\t": "Tabulator", "|": "senkrechter "
                    "Strich (|)"}
 
@@ -361,14 +363,15 @@ def read_tidy(path: Path) -> pd.DataFrame:
 
 
 def _tidy_frame(rows: list[tuple], records: list[dict], fmt: str) -> pd.DataFrame:
-    """Frame of the tidy template: label = indicator, unit and source from the optional columns."""
+    """Frame of the tidy template: label = the ``titel`` column or else the indicator code; unit
+    and source from the optional columns (the first non-empty text per indicator)."""
     labels, units, sources = {}, {}, {}
     for (_, _, _, _, code, _, _), rec in zip(rows, records):
-        labels.setdefault(code, code)
-        for target, column in ((units, "einheit"), (sources, "quelle")):
+        for target, column in ((labels, "titel"), (units, "einheit"), (sources, "quelle")):
             text = _cell_text(rec.get(column))
             if text and not target.get(code):
                 target[code] = text
+        labels.setdefault(code, code)
     frame = _frame(rows, fmt, labels, units)
     frame.attrs["sources"] = sources
     return frame
@@ -575,7 +578,8 @@ def _xlsx_records(path: Path, sheet_rows: list) -> tuple[list[tuple], list[dict]
     if missing:
         raise SourceError(path, f"Spalte(n) {', '.join(missing)} fehlen", header_row,
                           hint=f"Erwartet werden die Spalten {', '.join(TIDY_COLUMNS)}.")
-    position = {name: header.index(name) for name in TIDY_COLUMNS + TIDY_OPTIONAL if name in header}
+    position = {name: header.index(name) for name in TIDY_COLUMNS + TIDY_OPTIONAL + TIDY_EXTRA
+                if name in header}
     rows, records = [], []
     for number, cell_values in sheet_rows[1:]:
         values = list(cell_values) + [None] * len(header)
