@@ -1,11 +1,15 @@
-"""Issue #13, item 11, in the browser: the "Eigene Daten" form suggests what the file says (its
-quelle column, a readable title, the licence the source names), and an own indicator without a
-licence shows "keine Angabe" as plain text, not as a link."""
+"""Issue #13 in the browser's "Eigene Daten" tab.
+
+Item 11: the form suggests what the file says (its quelle column, a readable title, the licence
+the source names), and an own indicator without a licence shows "keine Angabe" as plain text, not
+as a link. Item 18: an uploaded decompression bomb is refused at once with a German message."""
 
 from __future__ import annotations
 
 import csv
 import io
+import time
+import zipfile
 
 import pytest
 
@@ -109,3 +113,50 @@ def test_suggestions_from_the_file_and_a_licence_without_link(atlas_page, live_u
         if OWN_ID in [o.id for o in own_store().indicators()]:
             own_store().delete(OWN_ID)
         data_changed()
+
+
+def _bomb(path, unpacked: int = 185 * 1024 * 1024):
+    """The Excel template whose data sheet unpacks to ``unpacked`` bytes of repeated rows: well
+    under 1 MB on disk (a decompression bomb as an attacker makes it)."""
+    from atlas.readers import template_xlsx
+
+    sheet_name = "xl/worksheets/sheet1.xml"
+    row = (b'<row><c t="inlineStr"><is><t>16051</t></is></c><c><v>2023</v></c>'
+           b'<c t="inlineStr"><is><t>bombe</t></is></c><c><v>1</v></c></row>')
+    chunk = row * (1024 * 1024 // len(row))
+    template = zipfile.ZipFile(io.BytesIO(template_xlsx()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for info in template.infolist():
+            if info.filename != sheet_name:
+                out.writestr(info.filename, template.read(info.filename))
+        with out.open(sheet_name, "w") as sheet:
+            sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                        b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            for _ in range(0, unpacked, len(chunk)):
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_an_uploaded_zip_bomb_is_refused_at_once(atlas_page, live_url, tmp_path):
+    from atlas.data import own_store
+
+    bomb = _bomb(tmp_path / "kreisdaten.xlsx")
+    assert bomb.stat().st_size < 1024 * 1024
+    before = [o.id for o in own_store().indicators()]
+    atlas_page.open(live_url)
+    page = atlas_page.page
+    page.get_by_role("tab", name="Eigene Daten").click()
+    page.wait_for_selector("#own-upload input[type=file]", state="attached")
+    started = time.monotonic()
+    page.set_input_files("#own-upload input[type=file]", str(bomb))
+    page.wait_for_function(
+        "document.querySelector('#own-preview').innerText.includes('nicht gelesen')",
+        timeout=20000)
+    assert time.monotonic() - started < 10  # the report: 158 s and 1.7 GB
+    message = page.inner_text("#own-preview")
+    assert "Import nicht möglich" in message and "kreisdaten.xlsx" in message
+    assert "entpackt zu groß" in message
+    assert page.locator("#own-form").is_hidden()
+    assert [o.id for o in own_store().indicators()] == before
+    assert atlas_page.console == []
