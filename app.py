@@ -14,7 +14,7 @@ from flask import send_from_directory
 from atlas.api import api, files
 from atlas.data import get_data
 from atlas.downloads import downloads
-from atlas.errors import exit_on_error
+from atlas.errors import EXIT_START_ERROR, exit_on_error
 from atlas.formats import max_upload_bytes
 from callbacks import register_callbacks
 from layouts import ids
@@ -117,7 +117,8 @@ def create_app() -> dash.Dash:
 
 
 # Data not built or corrupt, database unreachable or misconfigured: one German line on stderr and
-# exit status 2 (for `atlas serve` and `gunicorn app:server`), never a traceback.
-with exit_on_error():
+# exit status 3 (for `atlas serve` and `gunicorn app:server`; gunicorn then stops instead of
+# restarting workers), never a traceback.
+with exit_on_error(status=EXIT_START_ERROR):
     app = create_app()
 server = app.server

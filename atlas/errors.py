@@ -64,8 +64,12 @@ class UnknownIndicator(AtlasError, KeyError):
         return str(self.args[0])
 
 
-#: Exit status of the ``atlas`` command and of the app's start when an AtlasError stops them.
+#: Exit status of an ``atlas`` command that an AtlasError stops.
 EXIT_ERROR = 2
+#: Exit status of the app's start (``app.py``) that an AtlasError stops: gunicorn's "worker failed
+#: to boot", so that gunicorn stops (also without ``preload_app``) instead of restarting workers
+#: that cannot start.
+EXIT_START_ERROR = 3
 
 
 def report_error(exc: AtlasError, *notes: str) -> int:
@@ -76,11 +80,12 @@ def report_error(exc: AtlasError, *notes: str) -> int:
 
 
 @contextmanager
-def exit_on_error(*notes: str) -> Iterator[None]:
-    """Exit with :func:`report_error` when an :class:`AtlasError` stops the block: the one place
-    where the app's start (``atlas serve``, ``gunicorn app:server``) reports what stops it – its
-    German message, never a traceback."""
+def exit_on_error(*notes: str, status: int = EXIT_ERROR) -> Iterator[None]:
+    """Exit with ``status`` after :func:`report_error` when an :class:`AtlasError` stops the
+    block: the one place where the app's start (``atlas serve``, ``gunicorn app:server``) reports
+    what stops it – its German message, never a traceback."""
     try:
         yield
     except AtlasError as exc:
-        raise SystemExit(report_error(exc, *notes)) from None
+        report_error(exc, *notes)
+        raise SystemExit(status) from None

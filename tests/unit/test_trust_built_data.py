@@ -20,6 +20,7 @@ import pytest
 
 from atlas.build import GEMEINDE_GEO_OUT, GEO_OUT, INFO_OUT, REGIONS_OUT, VALUES_OUT
 from atlas.data import DataCorrupt, load
+from atlas.errors import EXIT_START_ERROR
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -151,7 +152,7 @@ def _start(command: list[str], folder: Path) -> subprocess.CompletedProcess:
 
 def _assert_clean_refusal(result: subprocess.CompletedProcess, path: Path) -> None:
     output = result.stdout + result.stderr
-    assert result.returncode == 2, output
+    assert result.returncode == EXIT_START_ERROR, output
     assert "Traceback" not in output and "läuft auf" not in output
     errors = [line for line in result.stderr.splitlines() if line.startswith("Fehler: ")]
     assert len(errors) == 1, output
@@ -159,11 +160,19 @@ def _assert_clean_refusal(result: subprocess.CompletedProcess, path: Path) -> No
 
 
 @pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn fehlt in der Umgebung")
-def test_gunicorn_refuses_a_cut_values_file(copy):
+@pytest.mark.parametrize("config", ["gunicorn.conf.py", "/dev/null"])  # preloaded, or per worker
+def test_gunicorn_refuses_a_cut_values_file(copy, config):
+    """With the project's settings the master stops before it opens the port; without preloading
+    the first worker stops and gunicorn ends instead of restarting it for ever."""
     _cut_mid_line(copy)
-    result = _start([str(GUNICORN), "app:server", "-b", f"127.0.0.1:{_free_port()}",
-                     "--workers", "1"], copy)
-    _assert_clean_refusal(result, copy / VALUES_OUT)
+    result = _start([str(GUNICORN), "-c", config, "app:server", "-b",
+                     f"127.0.0.1:{_free_port()}", "--workers", "1"], copy)
+    output = result.stdout + result.stderr
+    assert result.returncode == EXIT_START_ERROR, output
+    assert "Traceback" not in output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Fehler: ")]
+    assert len(errors) == 1, output
+    assert str(copy / VALUES_OUT) in errors[0] and "„atlas build“ ausführen" in errors[0]
 
 
 def test_atlas_serve_refuses_values_cut_at_a_line_boundary(copy):

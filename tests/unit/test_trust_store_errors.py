@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas.errors import EXIT_START_ERROR
 from atlas.store import Store, StoreError, mask_secrets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,11 +72,11 @@ def test_atlas_delete_and_import_with_an_unreachable_database(tmp_path):
 
 
 def test_app_start_with_an_unreachable_database(built_dir, tmp_path):
-    """`atlas serve` stops before opening its port: one German line, exit status 2."""
+    """`atlas serve` stops before opening its port: one German line, exit status 3."""
     url = f"postgresql+psycopg://atlas:{PASSWORD}@127.0.0.1:{_closed_port()}/atlas"
     result = _atlas(["serve", "--port", str(_closed_port())], url, built_dir)
     output = result.stdout + result.stderr
-    assert result.returncode == 2, output
+    assert result.returncode == EXIT_START_ERROR, output
     assert "Traceback" not in output and PASSWORD not in output
     assert "läuft auf" not in output
     errors = [line for line in result.stderr.splitlines() if line.startswith("Fehler: ")]
