@@ -182,3 +182,23 @@ def test_the_template_and_a_real_sized_workbook_still_read(tmp_path, data):
     template = tmp_path / "vorlage.xlsx"
     template.write_bytes(template_xlsx())
     assert len(read_any(template)) == 1
+
+
+def test_an_entity_expansion_bomb_in_the_sheet_is_refused_quickly(tmp_path):
+    """The other amplification attack on XML inside a workbook ("billion laughs"): ten levels of
+    entities that would expand to 10^10 characters; the XML parser refuses it."""
+    entities = '<!ENTITY a0 "hahahahahahahahahaha">' + "".join(
+        f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    template = zipfile.ZipFile(io.BytesIO(template_xlsx()))
+    path = tmp_path / "lachen.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in template.infolist():
+            data = template.read(info.filename)
+            if info.filename == SHEET:
+                data = (f"<!DOCTYPE worksheet [{entities}]>".encode()
+                        + data.replace(b"16051", b"&a9;", 1))
+            out.writestr(info.filename, data)
+    started = time.perf_counter()
+    with pytest.raises(SourceError, match="Datei lachen.xlsx: Excel-Tabelle nicht lesbar"):
+        read_any(path)
+    assert time.perf_counter() - started < 2.0
