@@ -15,7 +15,7 @@ from werkzeug.exceptions import BadRequest
 from atlas.api import api, files
 from atlas.data import get_data
 from atlas.downloads import downloads
-from atlas.errors import UnknownIndicator
+from atlas.errors import EXIT_START_ERROR, UnknownIndicator, exit_on_error
 from atlas.formats import max_upload_bytes
 from atlas.jsonbody import install as install_json_body
 from atlas.urlstate import DEFAULT_INDICATOR
@@ -182,5 +182,9 @@ def create_app() -> dash.Dash:
     return application
 
 
-app = create_app()
+# Data not built or corrupt, database unreachable or misconfigured: one German line on stderr and
+# exit status 3 (for `atlas serve` and `gunicorn app:server`; gunicorn then stops instead of
+# restarting workers), never a traceback.
+with exit_on_error(status=EXIT_START_ERROR):
+    app = create_app()
 server = app.server

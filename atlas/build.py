@@ -7,6 +7,7 @@ previous data untouched.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -255,6 +256,16 @@ def _atomic_write(target: Path, data: bytes) -> None:
         raise
 
 
+def file_record(payload: bytes, rows: int) -> dict:
+    """What ``build_info.json`` records of a built file: size, SHA-256 and rows (CSV data rows,
+    GeoJSON features)."""
+    return {"bytes": len(payload), "sha256": hashlib.sha256(payload).hexdigest(), "rows": rows}
+
+
+def _feature_count(geojson: bytes) -> int:
+    return len(json.loads(geojson)["features"])
+
+
 def build(
     sources: str | os.PathLike | None = None,
     out: Path | None = None,
@@ -328,14 +339,17 @@ def build(
         "indicators_with_values": report.indicators_with_values,
         "warnings": report.warnings,
     }
-    outputs = [(GEO_OUT, geo_bytes),
-               (REGIONS_OUT, regions.to_csv(index=False).encode("utf-8"))]
+    outputs = [(GEO_OUT, geo_bytes, _feature_count(geo_bytes)),
+               (REGIONS_OUT, regions.to_csv(index=False).encode("utf-8"), len(regions))]
     if gemeinde_geo_bytes is not None:
-        outputs += [(GEMEINDE_GEO_OUT, gemeinde_geo_bytes),
-                    (GEMEINDEN_OUT, gemeinden.to_csv(index=False).encode("utf-8"))]
-    outputs += [(VALUES_OUT, values.to_csv(index=False).encode("utf-8")),
-                (INFO_OUT, json.dumps(info, ensure_ascii=False, indent=2).encode("utf-8"))]
-    for target, payload in outputs:
+        outputs += [(GEMEINDE_GEO_OUT, gemeinde_geo_bytes, _feature_count(gemeinde_geo_bytes)),
+                    (GEMEINDEN_OUT, gemeinden.to_csv(index=False).encode("utf-8"), len(gemeinden))]
+    outputs += [(VALUES_OUT, values.to_csv(index=False).encode("utf-8"), len(values))]
+    # what atlas.data.load verifies before it uses anything: no half or changed dataset is served
+    info["files"] = {target.as_posix(): file_record(payload, rows)
+                     for target, payload, rows in outputs}
+    outputs += [(INFO_OUT, json.dumps(info, ensure_ascii=False, indent=2).encode("utf-8"), 0)]
+    for target, payload, _ in outputs:  # build_info.json last: it vouches for the others
         _atomic_write(out / target, payload)
     if gemeinde_geo_bytes is None:  # no Gemeinde boundaries: no stale Gemeinde level either
         for stale in (GEMEINDE_GEO_OUT, GEMEINDEN_OUT):

@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from atlas.errors import AtlasError
+from atlas.errors import AtlasError, report_error
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -16,9 +16,7 @@ def _build(args: argparse.Namespace) -> int:
     try:
         report = build(args.sources)
     except AtlasError as exc:
-        print(f"Fehler: {exc}", file=sys.stderr)
-        print("Die bisherigen Daten bleiben unverändert.", file=sys.stderr)
-        return 2
+        return report_error(exc, "Die bisherigen Daten bleiben unverändert.")
     print(report.summary())
     return 0
 
@@ -30,7 +28,7 @@ def _serve(args: argparse.Namespace) -> int:
         print("Noch keine aufbereiteten Daten: baue sie zuerst …")
         if _build(args) != 0:
             return 2
-    from app import app
+    from app import app  # unusable data or database: app.py exits with the German message
 
     print(f"Sozialstrukturatlas Thüringen läuft auf http://{args.host}:{args.port}/")
     app.run(host=args.host, port=args.port, debug=args.debug)
@@ -56,7 +54,7 @@ def _import(args: argparse.Namespace) -> int:
         check = importing.check_regions(summary, code, data)
         print(f"{summary.filename}: {summary.format}")
         print("\n".join(f"  {line}" for line in check.lines()))
-        meta = importing.suggest(summary, code)
+        meta = importing.suggest(summary, code, data.catalogue)
         given = {"id": args.id, "title": args.title, "unit": args.unit, "kind": args.kind,
                  "decimals": args.decimals, "area": args.bereich, "polarity": args.lesart,
                  "source": args.quelle, "licence": args.lizenz, "definition": args.definition,
@@ -64,9 +62,7 @@ def _import(args: argparse.Namespace) -> int:
         meta.update({k: v for k, v in given.items() if v is not None})
         own = importing.import_series(summary, code, meta, data, own_store())
     except AtlasError as exc:
-        print(f"Fehler: {exc}", file=sys.stderr)
-        print("Es wurde nichts gespeichert.", file=sys.stderr)
-        return 2
+        return report_error(exc, "Es wurde nichts gespeichert.")
     print(f"Importiert: {importing.describe(own)}")
     return 0
 
@@ -74,11 +70,7 @@ def _import(args: argparse.Namespace) -> int:
 def _delete(args: argparse.Namespace) -> int:
     from atlas.data import own_store
 
-    try:
-        own_store().delete(args.id)
-    except AtlasError as exc:
-        print(f"Fehler: {exc}", file=sys.stderr)
-        return 2
+    own_store().delete(args.id)  # an AtlasError is reported by main()
     print(f"Gelöscht: {args.id}")
     return 0
 
@@ -128,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     p_list = sub.add_parser("list", help="Eigene Indikatoren auflisten")
     p_list.set_defaults(func=_list)
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except AtlasError as exc:  # every command: the German message, exit status 2, no traceback
+        return report_error(exc)
 
 
 if __name__ == "__main__":

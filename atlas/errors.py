@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 
 class AtlasError(Exception):
@@ -64,3 +67,30 @@ class UnknownIndicator(AtlasError, KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])
+
+
+#: Exit status of an ``atlas`` command that an AtlasError stops.
+EXIT_ERROR = 2
+#: Exit status of the app's start (``app.py``) that an AtlasError stops: gunicorn's "worker failed
+#: to boot", so that gunicorn stops (also without ``preload_app``) instead of restarting workers
+#: that cannot start.
+EXIT_START_ERROR = 3
+
+
+def report_error(exc: AtlasError, *notes: str) -> int:
+    """Print the German message of ``exc`` (and ``notes``, e.g. "Es wurde nichts gespeichert.")
+    to stderr, one line each, and return :data:`EXIT_ERROR`."""
+    print("\n".join([f"Fehler: {exc}", *notes]), file=sys.stderr, flush=True)
+    return EXIT_ERROR
+
+
+@contextmanager
+def exit_on_error(*notes: str, status: int = EXIT_ERROR) -> Iterator[None]:
+    """Exit with ``status`` after :func:`report_error` when an :class:`AtlasError` stops the
+    block: the one place where the app's start (``atlas serve``, ``gunicorn app:server``) reports
+    what stops it – its German message, never a traceback."""
+    try:
+        yield
+    except AtlasError as exc:
+        report_error(exc, *notes)
+        raise SystemExit(status) from None

@@ -26,8 +26,18 @@ from atlas.schema import Col
 
 #: Default upload limit in MB; overridden by the environment variable ``ATLAS_MAX_UPLOAD_MB``.
 DEFAULT_MAX_MB = 20.0
-#: An Excel workbook may unpack to at most this multiple of the upload limit (zip bombs).
-MAX_UNPACK_FACTOR = 10
+#: Limits for an Excel workbook (a ZIP archive), checked from its directory before any of it is
+#: unpacked (decompression bombs: a few hundred KB that unpack to hundreds of MB). Python's zipfile
+#: never unpacks more than a member's declared size, so the declared sizes are binding.
+#: Worksheets together at most (100,000 rows of the template take about 30 MB):
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+#: Any other member (shared strings, styles, …) at most:
+MAX_MEMBER_BYTES = 16 * 1024 * 1024
+#: Members larger than RATIO_FROM_BYTES may be packed at most this tightly (real sheets: 5–20):
+MAX_COMPRESSION_RATIO = 100
+RATIO_FROM_BYTES = 1024 * 1024
+#: Members of a workbook at most (a real one has a few dozen).
+MAX_ZIP_MEMBERS = 1000
 
 _IMAGES = {
     b"\x89PNG\r\n\x1a\n": "ein PNG-Bild",
@@ -164,7 +174,7 @@ def _load(path: Path, max_bytes: int | None) -> _Loaded:
     if not raw.lstrip(b"\xef\xbb\xbf").strip():
         raise SourceError(path, "Datei ist leer", hint="Bitte die Datei mit Daten erneut speichern.")
     if raw.startswith(_ZIP):
-        _check_workbook(path, raw, limit)
+        _check_workbook(path, raw)
         return _Loaded(raw, None)
     _check_binary(path, raw)
     return _Loaded(raw, _decode(path, raw))
@@ -178,8 +188,9 @@ def _size_text(size: int) -> str:
     return f"{size} Bytes"
 
 
-def _check_workbook(path: Path, raw: bytes, limit: int) -> None:
-    """A ZIP archive must be an Excel workbook (.xlsx) of sane unpacked size."""
+def _check_workbook(path: Path, raw: bytes) -> None:
+    """A ZIP archive must be an Excel workbook (.xlsx) of sane unpacked size and packing ratio;
+    checked from the archive's directory alone, before anything is unpacked."""
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             infos = archive.infolist()
@@ -194,9 +205,34 @@ def _check_workbook(path: Path, raw: bytes, limit: int) -> None:
             f"keine Excel-Arbeitsmappe, sondern {kind}",
             hint="Bitte die CSV- oder .xlsx-Datei selbst hochladen (ZIP-Archive vorher entpacken).",
         )
-    if sum(info.file_size for info in infos) > MAX_UNPACK_FACTOR * max(limit, 1024 * 1024):
-        raise SourceError(path, "Excel-Datei ist entpackt zu groß",
-                          hint="Bitte nur die benötigten Daten in einer Tabelle speichern.")
+    smaller = "Bitte nur die benötigten Regionen und Jahre in einer Tabelle speichern oder die " \
+              "Daten als CSV hochladen."
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise SourceError(path, f"Excel-Datei wird nicht gelesen: sie besteht aus {len(infos)} "
+                                f"Teilen (erlaubt sind höchstens {MAX_ZIP_MEMBERS})",
+                          hint=smaller)
+    sheets = [i for i in infos if i.filename.startswith("xl/worksheets/")]
+    unpacked = sum(i.file_size for i in sheets)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SourceError(path, f"Excel-Datei wird nicht gelesen: entpackt zu groß "
+                                f"({_size_text(unpacked)} Tabellen; erlaubt sind höchstens "
+                                f"{_size_text(MAX_UNPACKED_BYTES)})",
+                          hint=smaller)
+    for info in infos:
+        if info not in sheets and info.file_size > MAX_MEMBER_BYTES:
+            raise SourceError(path, f"Excel-Datei wird nicht gelesen: entpackt zu groß "
+                                    f"({info.filename}: {_size_text(info.file_size)}; erlaubt "
+                                    f"sind höchstens {_size_text(MAX_MEMBER_BYTES)})",
+                              hint=smaller)
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise SourceError(
+                path,
+                f"Excel-Datei wird nicht gelesen: verdächtig stark gepackt ({info.filename}: "
+                f"{_size_text(info.compress_size)} entpacken zu {_size_text(info.file_size)}, "
+                f"Faktor {ratio:.0f}), vermutlich eine „ZIP-Bombe“",
+                hint="Bitte die Daten in Excel neu als .xlsx oder als CSV speichern.",
+            )
 
 
 def _check_binary(path: Path, raw: bytes) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from atlas.catalogue import LIFE_PHASES, POLARITIES
+from atlas.catalogue import LIFE_PHASES, POLARITIES, Catalogue, Indicator
 from atlas.data import AtlasData
 from atlas.errors import AtlasError, SourceError
 from atlas.formats import read_any
@@ -46,10 +46,11 @@ class ImportInputError(AtlasError):
 @dataclass(frozen=True)
 class SeriesInfo:
     code: str
-    label: str
+    label: str  # the file's name of the series; the code itself when the file names none
     unit: str
     years: tuple[int, ...]
     rows: int
+    source: str = ""  # what the file says about the source (column "quelle" of the template)
 
     @property
     def option_label(self) -> str:
@@ -141,6 +142,7 @@ def inspect(path: Path, filename: str | None = None) -> FileSummary:
     frame = read_any(path)
     labels = frame.attrs.get("labels", {})
     units = frame.attrs.get("units", {})
+    sources = frame.attrs.get("sources", {})
     usable = frame[frame[Col.AGS].astype(str).str.startswith(LAND_AGS)
                    | (frame[Col.AGS] == GERMANY_AGS)]
     series = []
@@ -148,7 +150,7 @@ def inspect(path: Path, filename: str | None = None) -> FileSummary:
         th = usable[usable[Col.CODE] == code]
         years = tuple(sorted(int(y) for y in (th if not th.empty else rows)[Col.YEAR].unique()))
         series.append(SeriesInfo(str(code), str(labels.get(code, code)), str(units.get(code, "")),
-                                 years, len(th)))
+                                 years, len(th), str(sources.get(code, ""))))
     series.sort(key=lambda s: (s.rows == 0, s.code))
     if not series:
         raise SourceError(path, "Datei enthält keine Werte", hint="Bitte die Vorlage verwenden.")
@@ -207,13 +209,38 @@ def check_regions(summary: FileSummary, code: str, data: AtlasData) -> RegionChe
     )
 
 
-def suggest(summary: FileSummary, code: str) -> dict:
-    """Defaults for the import form from what the file says about the series."""
+#: Licences recognised in a file's source text → the licence suggested.
+LICENCE_HINTS = (
+    (re.compile(r"dl-de/by-2[-.]0|Datenlizenz Deutschland", re.I), OFFICIAL_LICENCE),
+    (re.compile(r"dl-de/zero-2[-.]0", re.I), "Datenlizenz Deutschland – Zero – 2.0"),
+    (re.compile(r"\bCC[ -]BY[ -]4\.0\b", re.I), "CC BY 4.0"),
+    (re.compile(r"\bCC0\b", re.I), "CC0 1.0"),
+)
+
+
+def suggest(summary: FileSummary, code: str, catalogue: Catalogue | None = None) -> dict:
+    """Defaults for the import form from what the file says about the series.
+
+    * title: the file's name of the series (INKAR, GENESIS, the template's column ``titel``);
+      else, when the code is a catalogue indicator or one of its series codes (e.g. an INKAR
+      kuerzel), the catalogue's title; else the code made readable ("kita_plaetze" →
+      "Kita plaetze");
+    * source: the file's own (the template's column ``quelle``), else the publisher of an
+      official format;
+    * licence: one named in the source text ("dl-de/by-2-0", "CC BY 4.0"), else the official
+      licence for official formats, else none;
+    * unit from the file; kind and decimals from the catalogue entry or the unit.
+    """
     info = summary.info(code)
+    known = catalogue_match(catalogue, code) if catalogue is not None else None
     unit = UNIT_ALIASES.get(info.unit.strip().lower(), info.unit.strip())
+    if not unit and known is not None:
+        unit = known.unit
     official = not summary.format.lower().startswith("eigene")
     table = code.split("/")[0]
-    if "INKAR" in summary.format:
+    if info.source.strip():
+        source = info.source.strip()
+    elif "INKAR" in summary.format:
         source = "INKAR, BBSR Bonn"
     elif "BA" in summary.format.split():
         source = "Statistik der Bundesagentur für Arbeit"
@@ -223,15 +250,56 @@ def suggest(summary: FileSummary, code: str) -> dict:
         source = f"Statistische Ämter des Bundes und der Länder, Tabelle {table}"
     else:
         source = ""
+    licence = next((name for pattern, name in LICENCE_HINTS if pattern.search(source)),
+                   OFFICIAL_LICENCE if official else "")
+    if known is not None:
+        kind, decimals = known.kind, known.decimals
+    else:
+        kind = "count" if is_count_unit(unit) else "rate"
+        decimals = 0 if kind == "count" else 1
     return {
         "source": source,
         "id": suggest_id(info.label),
-        "title": info.label,
+        "title": suggest_title(info, known),
         "unit": unit,
-        "kind": "count" if unit == "Anzahl" else "rate",
-        "decimals": 0 if unit == "Anzahl" else 1,
-        "licence": OFFICIAL_LICENCE if official else "",
+        "kind": kind,
+        "decimals": decimals,
+        "licence": licence,
     }
+
+
+#: First words of units that count people or things ("Personen (Jahresdurchschnitt)").
+COUNT_WORDS = {"anzahl", "personen", "einwohner", "einwohnerinnen", "fälle", "haushalte",
+               "kinder", "plätze", "betriebe", "wohnungen", "beschäftigte"}
+_RATE_WORDS = re.compile(r"%|\bje\b|\bpro\b|\banteil|quote|\bdurchschnitt\b|\bin\s+tsd", re.I)
+
+
+def is_count_unit(unit: str) -> bool:
+    """Whether a unit counts (summable): "Anzahl", "Personen (Jahresdurchschnitt)"; not
+    "Personen je 1.000 Einwohner" or "%"."""
+    words = unit.strip().lower().split()
+    return bool(words) and words[0].strip("(),") in COUNT_WORDS and not _RATE_WORDS.search(unit)
+
+
+def catalogue_match(catalogue: Catalogue, code: str) -> Indicator | None:
+    """The catalogue indicator whose id or one of whose series codes (an INKAR kuerzel, a
+    GENESIS table/variable) is ``code``; None when there is none."""
+    wanted = code.strip()
+    for ind in catalogue.indicators:
+        if not ind.own and (ind.id == wanted or any(s.code == wanted for s in ind.series)):
+            return ind
+    return None
+
+
+def suggest_title(info: SeriesInfo, known: Indicator | None = None) -> str:
+    """A readable title: the file's label, else the catalogue's title, else the code humanised."""
+    label = info.label.strip()
+    if label and label != info.code:
+        return label
+    if known is not None:
+        return known.title
+    words = re.sub(r"[_\s]+", " ", info.code).strip()
+    return (words[:1].upper() + words[1:]) if words else info.code
 
 
 def suggest_id(label: str) -> str:

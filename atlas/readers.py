@@ -24,6 +24,7 @@ import datetime as dt
 import io
 import math
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,6 +60,8 @@ GENESIS_UNITS = {"1000": "Tausend"}
 
 TIDY_COLUMNS = ["ags", "jahr", "indikator", "wert"]
 TIDY_OPTIONAL = ["einheit", "quelle"]
+#: Optional columns read but not in the template: a readable title of the indicator.
+TIDY_EXTRA = ["titel"]
 DELIMITER_NAMES = {";": "Semikolon (;)", ",": "Komma (,)", "\t": "Tabulator", "|": "senkrechter "
                    "Strich (|)"}
 
@@ -360,14 +363,15 @@ def read_tidy(path: Path) -> pd.DataFrame:
 
 
 def _tidy_frame(rows: list[tuple], records: list[dict], fmt: str) -> pd.DataFrame:
-    """Frame of the tidy template: label = indicator, unit and source from the optional columns."""
+    """Frame of the tidy template: label = the ``titel`` column or else the indicator code; unit
+    and source from the optional columns (the first non-empty text per indicator)."""
     labels, units, sources = {}, {}, {}
     for (_, _, _, _, code, _, _), rec in zip(rows, records):
-        labels.setdefault(code, code)
-        for target, column in ((units, "einheit"), (sources, "quelle")):
+        for target, column in ((labels, "titel"), (units, "einheit"), (sources, "quelle")):
             text = _cell_text(rec.get(column))
             if text and not target.get(code):
                 target[code] = text
+        labels.setdefault(code, code)
     frame = _frame(rows, fmt, labels, units)
     frame.attrs["sources"] = sources
     return frame
@@ -385,6 +389,10 @@ def _cell_text(value: object) -> str:
 
 INSTRUCTIONS_SHEET = "Anleitung"
 DATA_SHEET = "Daten"
+#: Caps on reading an Excel workbook from a user (see also atlas.formats for the ZIP checks).
+MAX_XLSX_ROWS = 100_000
+MAX_XLSX_CELLS = 1_000_000
+MAX_XLSX_SECONDS = 30
 TEMPLATE_EXAMPLE = ("16051", 2023, "kita_plaetze", 1234.5, "Anzahl", "Jugendamt Erfurt")
 TEMPLATE_INSTRUCTIONS = [
     "Vorlage für eigene Daten im Sozialstrukturatlas Thüringen",
@@ -455,10 +463,15 @@ def read_tidy_xlsx(path: Path) -> pd.DataFrame:
     comma). Text in indikator/einheit/quelle is kept verbatim, also when it looks like a formula.
     Row numbers are the Excel row numbers.
 
+    Read in openpyxl's streaming (read-only) mode with caps on rows, cells and time
+    (:data:`MAX_XLSX_ROWS`, :data:`MAX_XLSX_CELLS`, :data:`MAX_XLSX_SECONDS`); uploads pass
+    :func:`atlas.formats.read_any` first, which refuses ZIP bombs before anything is unpacked.
+
     Raises
     ------
     SourceError
-        For several data sheets, a formula cell (naming the cell), missing columns or bad values.
+        For several data sheets, a formula cell (naming the cell), missing columns, bad values or
+        a sheet beyond the caps.
     """
     path = Path(path)
     if not path.is_file():
@@ -484,8 +497,44 @@ def read_tidy_xlsx(path: Path) -> pd.DataFrame:
     return _tidy_frame(rows, records, FORMAT_TIDY_XLSX)
 
 
+class _XlsxBudget:
+    """Caps on reading a workbook: rows, cells and seconds (a time box), over all sheets.
+
+    openpyxl streams the sheets (read-only mode), so the caps stop a huge or slow sheet while it is
+    being parsed, with a German message, instead of holding a worker for minutes.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows = 0
+        self.cells = 0
+        self.deadline = time.monotonic() + MAX_XLSX_SECONDS
+
+    def take(self, sheet: str, cells: int) -> None:
+        self.rows += 1
+        self.cells += cells
+        smaller = "Bitte nur die benötigten Regionen und Jahre speichern oder die Datei aufteilen."
+        if self.rows > MAX_XLSX_ROWS:
+            raise SourceError(self.path, f"mehr als {MAX_XLSX_ROWS:,} Zeilen (Blatt „{sheet}“)"
+                              .replace(",", "."), hint=smaller)
+        if self.cells > MAX_XLSX_CELLS:
+            raise SourceError(self.path, f"mehr als {MAX_XLSX_CELLS:,} Zellen (Blatt „{sheet}“)"
+                              .replace(",", "."), hint=smaller)
+        if time.monotonic() > self.deadline:
+            raise SourceError(self.path, f"Einlesen nach {MAX_XLSX_SECONDS} Sekunden abgebrochen "
+                                         f"(Blatt „{sheet}“, bis Zeile {self.rows})",
+                              hint=smaller + " Oder die Daten als CSV hochladen.")
+
+
 def _xlsx_data_sheet(path: Path, book) -> list[tuple[int, list]]:
-    """Non-empty rows (Excel row number, cells) of the single data sheet."""
+    """Non-empty rows (Excel row number, cell values) of the single data sheet.
+
+    Formula cells are refused as they are met; rows, cells and time are capped
+    (:class:`_XlsxBudget`).
+    """
+    from openpyxl.utils import get_column_letter
+
+    budget = _XlsxBudget(path)
     found = {}
     for sheet in book.worksheets:
         if sheet.title.strip().lower() == INSTRUCTIONS_SHEET.lower():
@@ -493,9 +542,18 @@ def _xlsx_data_sheet(path: Path, book) -> list[tuple[int, list]]:
         sheet.reset_dimensions()  # stored dimensions may be wrong; read every row
         rows = []
         for number, cells in enumerate(sheet.iter_rows(), start=1):
-            cells = list(cells)
-            if any(c.value is not None and str(c.value).strip() for c in cells):
-                rows.append((getattr(cells[0], "row", None) or number, cells))
+            budget.take(sheet.title, len(cells))
+            row = getattr(cells[0], "row", None) or number if cells else number
+            values = []
+            for index, cell in enumerate(cells, start=1):
+                if getattr(cell, "data_type", None) == "f":
+                    raise SourceError(
+                        path, f"Zelle {get_column_letter(index)}{row} enthält eine Formel", row,
+                        hint="Bitte Werte statt Formeln einfügen (Inhalte einfügen → Nur Werte).",
+                    )
+                values.append(cell.value)
+            if any(v is not None and str(v).strip() for v in values):
+                rows.append((row, values))
         if rows:
             found[sheet.title] = rows
     if not found:
@@ -513,27 +571,18 @@ def _xlsx_data_sheet(path: Path, book) -> list[tuple[int, list]]:
 
 
 def _xlsx_records(path: Path, sheet_rows: list) -> tuple[list[tuple], list[dict]]:
-    """Long rows and raw records of the data sheet; formula cells are refused."""
-    from openpyxl.utils import get_column_letter
-
-    for number, cells in sheet_rows:
-        for index, cell in enumerate(cells, start=1):
-            if getattr(cell, "data_type", None) == "f":
-                ref = f"{get_column_letter(index)}{number}"
-                raise SourceError(
-                    path, f"Zelle {ref} enthält eine Formel", number,
-                    hint="Bitte Werte statt Formeln einfügen (Inhalte einfügen → Nur Werte).",
-                )
-    header_row, header_cells = sheet_rows[0]
-    header = [_cell_text(c.value).lower() for c in header_cells]
+    """Long rows and raw records of the data sheet (rows of cell values)."""
+    header_row, header_values = sheet_rows[0]
+    header = [_cell_text(v).lower() for v in header_values]
     missing = [c for c in TIDY_COLUMNS if c not in header]
     if missing:
         raise SourceError(path, f"Spalte(n) {', '.join(missing)} fehlen", header_row,
                           hint=f"Erwartet werden die Spalten {', '.join(TIDY_COLUMNS)}.")
-    position = {name: header.index(name) for name in TIDY_COLUMNS + TIDY_OPTIONAL if name in header}
+    position = {name: header.index(name) for name in TIDY_COLUMNS + TIDY_OPTIONAL + TIDY_EXTRA
+                if name in header}
     rows, records = [], []
-    for number, cells in sheet_rows[1:]:
-        values = [c.value for c in cells] + [None] * len(header)
+    for number, cell_values in sheet_rows[1:]:
+        values = list(cell_values) + [None] * len(header)
         rec = {name: values[i] for name, i in position.items()}
         rows.append(_xlsx_row(path, number, rec))
         records.append(rec)

@@ -154,18 +154,42 @@ def default_url() -> URL:
 
 def _display_url(url: URL) -> str:
     # URL.set(password=None) would keep the password (None means "unchanged" there).
-    return url._replace(password=None).render_as_string(hide_password=False)
+    return mask_secrets(url._replace(password=None).render_as_string(hide_password=False))
+
+
+_QUERY_SECRET = re.compile(r"(?i)((?:password|passwd|pwd|secret|token)=)[^&;\s]*")
+
+
+def mask_secrets(text: str, secret: str | None = None) -> str:
+    """``text`` (a database address or an error message about one) with every password shown as
+    ``***``: the part between ``user:`` and the last ``@`` of an address (also of addresses too
+    malformed to parse), ``password=…`` parameters, and ``secret`` wherever it occurs."""
+    if secret:
+        text = text.replace(secret, "***")
+    if "@" in text:
+        head, tail = text.rsplit("@", 1)
+        start = head.find("//") + 2 if "//" in head else head.rfind(" ") + 1
+        userinfo = head[start:]
+        if ":" in userinfo:
+            text = head[:start] + userinfo.split(":", 1)[0] + ":***@" + tail
+    return _QUERY_SECRET.sub(r"\1***", text)
 
 
 def _parse_url(raw: str) -> URL:
+    """The URL of ``raw``; a German StoreError (password masked) when it is not a valid address.
+
+    SQLAlchemy raises ``ArgumentError`` for an unparsable address and a bare ``ValueError`` for a
+    non-numeric port; both mean the same to the planner.
+    """
     try:
-        return make_url(raw)
-    except exc.ArgumentError:
+        url = make_url(raw)
+    except (exc.ArgumentError, ValueError, TypeError):
         raise StoreError(
-            f"Die Datenbankadresse „{raw}“ ist ungültig. Erwartet wird z. B. "
-            "„sqlite:////pfad/eigene_daten.sqlite“ oder "
-            "„postgresql+psycopg://benutzer@rechner/atlas“."
+            f"Die Datenbankadresse „{mask_secrets(raw)}“ ({DATABASE_URL_ENV}) ist ungültig. "
+            "Erwartet wird z. B. „sqlite:////pfad/eigene_daten.sqlite“ oder "
+            "„postgresql+psycopg://benutzer:passwort@rechner:5432/atlas“."
         ) from None
+    return url
 
 
 class Store:
@@ -333,6 +357,17 @@ class Store:
             return engine
 
     def _create_engine(self) -> Engine:
+        try:
+            return self._new_engine()
+        except (ImportError, exc.NoSuchModuleError) as error:
+            raise self._driver_error(error) from None
+        except (exc.ArgumentError, ValueError, TypeError) as error:  # e.g. an unknown URL option
+            raise StoreError(
+                f"Die Datenbankadresse {self.url_for_display} ({DATABASE_URL_ENV}) ist ungültig: "
+                f"{mask_secrets(str(error), self._url.password)}."
+            ) from None
+
+    def _new_engine(self) -> Engine:
         if self._is_sqlite:
             database = self._url.database or ""
             if database and database != ":memory:" and not database.startswith("file:"):
@@ -348,17 +383,7 @@ class Store:
             event.listen(engine, "connect", _sqlite_on_connect)
             event.listen(engine, "begin", _sqlite_on_begin)
             return engine
-        try:
-            return create_engine(self._url, pool_pre_ping=True)
-        except (ImportError, exc.NoSuchModuleError) as error:
-            hint = ""
-            if self._url.get_backend_name() == "postgresql":
-                hint = (
-                    " Für PostgreSQL bitte das Paket installieren: pip install 'psycopg[binary]'."
-                )
-            raise StoreError(
-                f"Der Datenbanktreiber für {self.url_for_display} fehlt ({error}).{hint}"
-            ) from None
+        return create_engine(self._url, pool_pre_ping=True)
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -407,8 +432,31 @@ class Store:
                 "Die Datenbank der eigenen Daten kann nicht geöffnet werden", error
             ) from None
 
+    def _driver_error(self, error: Exception) -> StoreError:
+        backend, driver = self._url.get_backend_name(), self._url.get_driver_name()
+        known = {"sqlite", "postgresql"}
+        if backend not in known:
+            return StoreError(
+                f"Die Datenbankadresse {self.url_for_display} ({DATABASE_URL_ENV}) nennt die "
+                f"unbekannte Datenbank „{backend}“ – vertippt? Unterstützt werden „sqlite“ und "
+                "„postgresql+psycopg“."
+            )
+        detail = ""
+        if isinstance(error, ImportError):  # a known dialect whose Python package is missing
+            detail = f" ({mask_secrets(str(error), self._url.password)})"
+        hint = ""
+        if backend == "postgresql":
+            hint = (" Für PostgreSQL „postgresql+psycopg://…“ verwenden und das Paket installieren: "
+                    "pip install 'psycopg[binary]'.")
+        return StoreError(
+            f"Der Datenbanktreiber „{driver}“ der Datenbankadresse {self.url_for_display} "
+            f"({DATABASE_URL_ENV}) fehlt oder ist unbekannt{detail} – vertippt?{hint}"
+        )
+
     def _db_error(self, what: str, error: exc.DBAPIError) -> StoreError:
-        detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        """The one mapping of a database failure to the planner's message (password masked)."""
+        detail = str(getattr(error, "orig", None) or error).strip().splitlines()
+        detail = mask_secrets(detail[0] if detail else type(error).__name__, self._url.password)
         return StoreError(
             f"{what} ({self.url_for_display}): {detail}. Bitte später erneut versuchen; "
             "bleibt der Fehler, die Verwaltung des Atlas informieren."

@@ -122,7 +122,7 @@ def preview_series(code, contents, filename):
         html.H3(f"Vorschau: {summary.filename}", className="h6"),
         html.Ul([html.Li(line) for line in lines], className="small mb-0"),
     ]), className="own-preview", color="light")
-    hint = importing.suggest(summary, code)
+    hint = importing.suggest(summary, code, get_data().catalogue)
     return (preview, hint["id"], hint["title"], hint["unit"], hint["kind"], hint["decimals"],
             hint["licence"], hint["source"])
 

@@ -24,9 +24,8 @@ def info_panel(data: AtlasData, indicator_id: str) -> dbc.Card:
         ("Lebensphasen", ", ".join(LIFE_PHASES[p].split(" (")[0] for p in ind.life_phases)),
         ("Lesart", POLARITIES[ind.polarity]),
         ("Jahre", f"{years[0]}–{years[-1]} ({len(years)} Jahre)" if years else "keine"),
-        ("Quelle", html.Span([html.A(src.attribution, href=src.url, target="_blank",
-                                     rel="noopener"), f", {ind.table}"])),
-        ("Lizenz", html.A(src.licence, href=src.licence_url, target="_blank", rel="noopener")),
+        ("Quelle", html.Span([_link(src.attribution, src.url), f", {ind.table}"])),
+        ("Lizenz", _link(src.licence, src.licence_url)),
     ]
     return dbc.Card(
         dbc.CardBody(
@@ -44,6 +43,14 @@ def info_panel(data: AtlasData, indicator_id: str) -> dbc.Card:
         className="mb-3",
         id="info-card",
     )
+
+
+def _link(text: str, url: str):
+    """A link only where there is an address: own data ("keine Angabe", a typed source) is plain
+    text."""
+    if not url:
+        return html.Span(text)
+    return html.A(text, href=url, target="_blank", rel="noopener")
 
 
 def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> list:

@@ -180,6 +180,10 @@ def test_older_build_without_gemeinde_files_loads(built_dir, tmp_path):
     shutil.copytree(built_dir, old)
     (old / GEMEINDE_GEO_OUT).unlink()
     (old / GEMEINDEN_OUT).unlink()
+    info = json.loads((old / INFO_OUT).read_text(encoding="utf-8"))
+    for gone in (GEMEINDE_GEO_OUT, GEMEINDEN_OUT):  # as a build without Gemeinde boundaries
+        del info["files"][gone.as_posix()]
+    (old / INFO_OUT).write_text(json.dumps(info), encoding="utf-8")
     data = load(old)
     assert len(data.regions) == 22 and data.gemeinden.empty
     assert data.available_indicators(level="gemeinde") == []
