@@ -57,6 +57,11 @@ def gone_hint(err: UnknownIndicator) -> str:
             f"gelöscht. Gezeigt wird „{fallback}“.")
 
 
+def not_found(_error=None):
+    """404 with a German message as plain text."""
+    return "Diese Datei gibt es hier nicht.\n", 404, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def callback_body_problem(body: object, callback_map: dict) -> str | None:
     """What makes ``body`` no request for one of the app's callbacks (German), else None. Dash
     itself answers a malformed body with a 500 (KeyError, TypeError)."""
@@ -177,6 +182,8 @@ def create_app() -> dash.Dash:
     application.validation_layout = layout(data)
     register_callbacks()
     check_callback_requests(application)
+    # a script path Dash does not know is a missing file (Dash raises, which answered 500)
+    server.register_error_handler(dash.exceptions.DependencyException, not_found)
     add_security_headers(application)
     warm_up(application)
     return application

@@ -47,8 +47,14 @@ from atlas.figures import FONT, GEO_ATTRIBUTION, SEPARATORS, Display
 from atlas.paths import PROJECT_ROOT
 from atlas.schema import Col
 from atlas.text import plotly_text
-from atlas.values import (MISSING_LABEL, SPECIAL_SYMBOLS, format_number, format_signed,
-                          parse_decimal, without_artefacts)
+from atlas.values import (
+    MISSING_LABEL,
+    SPECIAL_SYMBOLS,
+    format_number,
+    format_signed,
+    parse_decimal,
+    without_artefacts,
+)
 
 APP_NAME = "Sozialstrukturatlas Thüringen"
 TOPOJSON_DIR = PROJECT_ROOT / "assets" / "topojson"

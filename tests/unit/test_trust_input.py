@@ -152,3 +152,20 @@ def test_every_page_parameter_of_a_download_is_checked(client, data, route, quer
     response = client.get(f"{route}&{query}")
     assert response.status_code == 400, (route, query, response.status_code)
     assert word in response.get_data(as_text=True)
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(template=st.sampled_from(["/export/chart/{a}.{b}?indicator=sgb2_quote",
+                                 "/export/map.{a}?indicator=sgb2_quote", "/export/profil.{a}",
+                                 "/export/data.{a}?indicator=sgb2_quote", "/geo/{a}.geojson",
+                                 "/_dash-component-suites/{a}/{b}", "/assets/{a}", "/{a}/{b}",
+                                 "/api/{a}", "/vorlage/{a}"]),
+       a=texts, b=texts)
+def test_path_segments_of_every_route_never_give_5xx(client, template, a, b):
+    from urllib.parse import quote
+
+    url = template.format(a=quote(a, safe=""), b=quote(b, safe=""))
+    response = client.get(url)
+    assert response.status_code < 500, (url, response.status_code,
+                                        response.get_data(as_text=True)[:300])

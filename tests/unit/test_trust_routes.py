@@ -20,7 +20,9 @@ EXAMPLES: dict[str, list[tuple[str, str, object, int]]] = {
     "/assets/<path:filename>": [("GET", "/assets/atlas.css", None, 200),
                                 ("GET", "/assets/views.js", None, 200)],
     "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>": [
-        ("GET", "{suite}", None, 200)],
+        ("GET", "{suite}", None, 200),
+        ("GET", "/_dash-component-suites/gibtsnicht/x.js", None, 404),
+        ("GET", "/_dash-component-suites/dash/../../app.py", None, 404)],
     "/_dash-layout": [("GET", "/_dash-layout", None, 200)],
     "/_dash-dependencies": [("GET", "/_dash-dependencies", None, 200)],
     "/_dash-update-component": [("POST", "{update}", None, 200)],
