@@ -23,6 +23,7 @@ MAP_SOURCE = "map-source"  # source, licence and boundaries right under the map
 MAP_FRAMES = "map-frames"  # every year of the indicator as map patches (applied in the browser)
 TIMESERIES = "timeseries"
 TIMESERIES_NOTE = "timeseries-note"
+TIMESERIES_TITLE = "timeseries-title"
 TABLE = "values-table"
 ATTRIBUTION = "attribution"
 
@@ -38,6 +39,7 @@ RANKING_NOTE = "ranking-note"  # what a click on a bar does; which Gemeinden are
 SCATTER = "scatter"
 SCATTER_Y = "scatter-y"
 SCATTER_SIZE = "scatter-size"
+SCATTER_Y_FOR = "scatter-y-for"  # the first indicator the second was suggested for
 SCATTER_STATS = "scatter-stats"
 PROFILE = "profile"
 CHANGE_FROM = "change-from"
