@@ -157,14 +157,14 @@ def scatter_plot(data: AtlasData, result: ScatterResult, selected: list[str],
                                  hoverinfo="skip"))
     fig.update_layout(
         **BASE_LAYOUT,
-        height=520,
-        margin={"l": 70, "r": 20, "t": 30, "b": 60},
+        height=540,
+        margin={"l": 70, "r": 20, "t": 30, "b": 90},
         xaxis={"title": {"text": f"{xi.short_title} {result.x_year} ({xi.unit})"},
                "gridcolor": "#e5e5e5", "zeroline": False},
         yaxis={"title": {"text": f"{yi.short_title} {result.y_year} ({yi.unit})"},
                "gridcolor": "#e5e5e5", "zeroline": False},
         showlegend=True,
-        legend={"orientation": "h", "y": -0.15},
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top"},
     )
     return fig
 

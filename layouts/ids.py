@@ -51,7 +51,8 @@ CLUSTER_STATS = "cluster-stats"
 PRINT_PROFILE = "print-profile"
 #: Stores {"type": TAB_VIEW, "tab": …, "part": …}: a tab's inputs, passed on only while it is shown
 TAB_VIEW = "tab-view"
-TAB_VIEWS = (("ranking", ""), ("scatter", ""), ("profile", ""), ("change", "years"),
+TAB_VIEWS = (("ranking", ""), ("scatter", ""), ("scatter", "partner"), ("profile", ""),
+             ("change", "years"),
              ("change", ""), ("clusters", ""))
 
 
