@@ -7,7 +7,6 @@ and stable (API and export URLs use them).
 from __future__ import annotations
 
 import re
-
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache

@@ -121,7 +121,8 @@ def scatter_plot(data: AtlasData, result: ScatterResult, selected: list[str],
                  sizes: dict[str, float] | None = None, label_all: bool = False) -> go.Figure:
     """Districts as points, OLS trend line. Trace 0 holds the other Kreise, trace 1 the selected
     ones (highlighted and labelled), each in one colour, so each legend entry shows the colour
-    of its points. ``label_all`` names every point (for exports; see :func:`place_labels`)."""
+    of its points. ``label_all`` names every point (for exports; see
+    :func:`place_point_labels`)."""
     xi, yi = data.indicator(result.x_id), data.indicator(result.y_id)
     points = result.points
     if sizes:
@@ -176,8 +177,8 @@ LABEL_POSITIONS = (("top center", 0, -1), ("bottom center", 0, 1), ("middle righ
                    ("bottom right", 1, 1), ("bottom left", -1, 1))
 
 
-def place_labels(points_px: list[tuple[float, float]], texts: list[str], font_px: float,
-                 radius_px: float, box: tuple[float, float]) -> list[str]:
+def place_point_labels(points_px: list[tuple[float, float]], texts: list[str],
+                       font_px: float, radius_px: float, box: tuple[float, float]) -> list[str]:
     """A plotly ``textposition`` per point so that names overlap each other, the points and the
     plot's edge as little as possible (greedy, crowded points first).
 

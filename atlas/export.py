@@ -755,8 +755,8 @@ def scatter_figure(data: AtlasData, x_id: str, y_id: str, year: int | None = Non
 
 def _label_points(fig: go.Figure, box: tuple[float, float, float, float], font_px: float,
                   pad: float = 0.08) -> None:
-    """Every point of the scatter named, the names placed by :func:`atlas.charts.place_labels`
-    in the plot ``box`` (px); the axes get fixed ranges (``pad`` of the span on each side) so
+    """Every point of the scatter named, the names placed by
+    :func:`atlas.charts.place_point_labels` in the plot ``box`` (px); the axes get fixed ranges (``pad`` of the span on each side) so
     that the placement knows where each point lands."""
     traces = [t for t in fig.data if t.mode == "markers+text"]
     xs = [x for t in traces for x in t.x]
@@ -775,7 +775,7 @@ def _label_points(fig: go.Figure, box: tuple[float, float, float, float], font_p
     points = [((x - x0) / (x1 - x0) * width, (y1 - y) / (y1 - y0) * height)
               for x, y in zip(xs, ys)]
     texts = [str(text) for t in traces for text in t.text]
-    positions = charts.place_labels(points, texts, font_px, 7, (width, height))
+    positions = charts.place_point_labels(points, texts, font_px, 7, (width, height))
     start = 0
     for trace in traces:
         trace.textposition = positions[start:start + len(trace.x)]

@@ -250,7 +250,7 @@ def test_scatter_legend_colour_is_the_colour_of_its_points(data):
 def test_place_labels_keeps_names_apart():
     points = [(100, 100), (100, 112), (104, 124), (300, 200)]
     texts = ["Saale-Orla-Kreis", "Sömmerda", "Weimarer Land", "Gera"]
-    positions = charts.place_labels(points, texts, 12, 6, (400, 300))
+    positions = charts.place_point_labels(points, texts, 12, 6, (400, 300))
     boxes = []
     for (x, y), text, pos in zip(points, texts, positions):
         w, h = len(text) * 12 * 0.55 + 4, 14.4
