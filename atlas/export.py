@@ -756,8 +756,8 @@ def scatter_figure(data: AtlasData, x_id: str, y_id: str, year: int | None = Non
 def _label_points(fig: go.Figure, box: tuple[float, float, float, float], font_px: float,
                   pad: float = 0.08) -> None:
     """Every point of the scatter named, the names placed by
-    :func:`atlas.charts.place_point_labels` in the plot ``box`` (px); the axes get fixed ranges (``pad`` of the span on each side) so
-    that the placement knows where each point lands."""
+    :func:`atlas.charts.place_point_labels` in the plot ``box`` (px); the axes get fixed ranges
+    (``pad`` of the span on each side) so that the placement knows where each point lands."""
     traces = [t for t in fig.data if t.mode == "markers+text"]
     xs = [x for t in traces for x in t.x]
     ys = [y for t in traces for y in t.y]
