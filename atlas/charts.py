@@ -203,9 +203,9 @@ def place_point_labels(points_px: list[tuple[float, float]], texts: list[str],
         top = y - h / 2 if dy == 0 else (y + gap if dy > 0 else y - gap - h)
         return left, top, left + w, top + h
 
-    def overlap(a, b) -> float:
-        return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) -
-                                                                   max(a[1], b[1]))
+    def overlap(a, b, air: float = 3.0) -> float:  # with a little air between names
+        return (max(0.0, min(a[2], b[2]) - max(a[0], b[0]) + air)
+                * max(0.0, min(a[3], b[3]) - max(a[1], b[1]) + air))
 
     markers = [(x - radius_px, y - radius_px, x + radius_px, y + radius_px)
                for x, y in points_px]
@@ -222,7 +222,7 @@ def place_point_labels(points_px: list[tuple[float, float]], texts: list[str],
         for rank, (name, dx, dy) in enumerate(LABEL_POSITIONS):
             r = rect(i, dx, dy)
             cost = sum(overlap(r, other) for other in placed.values()) * 3
-            cost += sum(overlap(r, m) for j, m in enumerate(markers) if j != i)
+            cost += sum(overlap(r, m, 0.0) for j, m in enumerate(markers) if j != i)
             outside = (max(0.0, -r[0]) + max(0.0, r[2] - width)) * (r[3] - r[1]) + \
                 (max(0.0, -r[1]) + max(0.0, r[3] - height)) * (r[2] - r[0])
             cost += outside * 4 + rank * 0.5
