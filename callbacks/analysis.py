@@ -76,12 +76,12 @@ def suggest_scatter_partner(values, current, suggested_for, year):
 )
 def update_scatter(values):
     indicator, year, y_indicator, selected, size = _view(values)
-    if not y_indicator:
-        raise PreventUpdate
     data = get_data()
     note = charts.kreis_only_note(data, indicator, "scatter")
     if note:
         return charts.BLANK, note
+    if not y_indicator:
+        raise PreventUpdate  # the suggestion of a second indicator follows
     try:
         result = analysis.scatter(data, indicator, y_indicator, year)
     except analysis.AnalysisInputError as exc:  # the same indicator on both axes
