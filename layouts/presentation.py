@@ -16,7 +16,13 @@ from dash import dcc, html
 
 from atlas import figures
 from atlas.data import AtlasData
-from atlas.labels import bounds
+from atlas.labels import (  # noqa: F401 - the placement lives in atlas (exports use it too)
+    CITY_CLEARANCE,
+    bounds,
+    label_point,
+    label_text,
+    labels,
+)
 from atlas.labels import kreis_labels as _labels_of
 from atlas.playlist import MAX_VIEWS
 from layouts import ids, panels
