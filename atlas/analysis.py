@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -71,6 +72,12 @@ def _isnan(value) -> bool:
 def difference_unit(indicator: Indicator) -> str:
     """Unit of a difference of two values: "Prozentpunkte" for shares in %, else the unit."""
     return PERCENTAGE_POINTS if indicator.unit == "%" else indicator.unit
+
+
+def difference_label(indicator: Indicator) -> str:
+    """The unit of differences as a label: "in Prozentpunkten" for shares in %, else the
+    indicator's unit label ("Euro je Einwohner")."""
+    return f"in {PERCENTAGE_POINTS}n" if indicator.unit == "%" else indicator.unit_label
 
 
 def format_difference(value: float, indicator: Indicator) -> str:
@@ -213,7 +220,7 @@ PROFILE_COLUMNS = [
     "reference", "reference_label", "reference_basis", "reference_text",
     "deviation", "deviation_unit", "deviation_text", "deviation_pct",
     "trend_from", "trend_to", "trend_change", "trend_change_text", "trend_direction",
-    "trend_arrow", "trend_assessment", "trend_note", "sparkline",
+    "trend_arrow", "trend_assessment", "trend_text", "trend_note", "sparkline",
 ]
 
 
@@ -276,12 +283,7 @@ def profile(data: AtlasData, ags: str, life_phase: str | None = None) -> pd.Data
         rank = int(row["rank"])
         reference = data.reference(ind.id, year)
         deviation, deviation_text, deviation_pct = _deviation(ind, value, reference)
-
-        in_window = values[values[Col.YEAR].isin(window[Col.YEAR])][Col.VALUE]
-        points = list(zip(window[Col.YEAR].astype(int), window[Col.VALUE].astype(float)))
-        tr = trend(points, ind.polarity, float(in_window.max() - in_window.min()))
-        notes = [label for b_year, label in data.breaks(ind.id, [ags])
-                 if tr.from_year is not None and tr.from_year < b_year <= tr.to_year]
+        tr, notes = _kreis_trend(data, ind, values, ags)
         records.append({
             "indicator": ind.id,
             "short_title": ind.short_title,
@@ -313,6 +315,7 @@ def profile(data: AtlasData, ags: str, life_phase: str | None = None) -> pd.Data
             "trend_direction": tr.direction,
             "trend_arrow": tr.arrow,
             "trend_assessment": tr.assessment,
+            "trend_text": trend_text(tr, ind),
             "trend_note": "; ".join(notes),
             "sparkline": list(tr.points),
         })
@@ -320,6 +323,32 @@ def profile(data: AtlasData, ags: str, life_phase: str | None = None) -> pd.Data
     for column in ("year", "rank", "rank_of", "trend_from", "trend_to", "decimals"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+def _kreis_trend(data: AtlasData, ind: Indicator, values: pd.DataFrame, ags: str
+                 ) -> tuple[Trend, list[str]]:
+    """The trend of one Kreis over its last :data:`TREND_YEARS` years with a value (``values``:
+    the indicator's rows of all Kreise) and the series breaks inside that window."""
+    own = values[values[Col.AGS] == ags].sort_values(Col.YEAR)
+    window = own.tail(TREND_YEARS)
+    in_window = values[values[Col.YEAR].isin(window[Col.YEAR])][Col.VALUE]
+    points = list(zip(window[Col.YEAR].astype(int), window[Col.VALUE].astype(float)))
+    spread = float(in_window.max() - in_window.min()) if len(in_window) else math.nan
+    tr = trend(points, ind.polarity, spread)
+    notes = [label for b_year, label in data.breaks(ind.id, [ags])
+             if tr.from_year is not None and tr.from_year < b_year <= tr.to_year]
+    return tr, notes
+
+
+def trend_text(tr: Trend, indicator: Indicator) -> str:
+    """A trend as visible German text: arrow, change and its assessment, e.g.
+    "↓ −4,2 Prozentpunkte, günstig" ("" without a trend)."""
+    if not tr.direction:
+        return ""
+    text = f"{tr.arrow} {format_difference(tr.change, indicator)}"
+    if tr.assessment and tr.assessment != NEUTRAL:
+        text += f", {tr.assessment}"
+    return text
 
 
 # --- Vergleich ---------------------------------------------------------------------------------
@@ -345,10 +374,13 @@ def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | Non
     Returns
     -------
     pandas.DataFrame
-        Columns ``indicator, short_title, area, area_title, unit, year, reference_label,
-        reference_text``, then per Kreis a display column named by its key (``"16052"``:
-        ``"12,7 % (Rang 1 von 22)"`` or "keine Daten") and the numbers ``value_<ags>`` and
-        ``rank_<ags>``. ``attrs["names"]`` maps each key to the Kreis name (for column headers).
+        Columns ``indicator, short_title, area, area_title, unit, year, reference,
+        reference_label, reference_basis, reference_text``, then per Kreis a display column
+        named by its key (``"16052"``: ``"12,7 % (Rang 1 von 22)"`` or "keine Daten"), the
+        numbers ``value_<ags>`` and ``rank_<ags>`` and the trend over its last up to five years
+        with a value as ``trend_<ags>`` (visible text, :func:`trend_text`) and
+        ``assessment_<ags>``. ``attrs["names"]`` maps each key to the Kreis name (for column
+        headers).
 
     Raises
     ------
@@ -369,8 +401,8 @@ def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | Non
     all_values = _kreis_values(data)
     records = []
     for ind in data.available_indicators(life_phase):
-        values = all_values[ind.id]
-        values = values[values[Col.AGS].isin(chosen)]
+        all_kreise = all_values[ind.id]
+        values = all_kreise[all_kreise[Col.AGS].isin(chosen)]
         if values.empty:
             continue
         per_year = values.groupby(Col.YEAR)[Col.AGS].nunique()
@@ -386,7 +418,9 @@ def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | Non
             "area_title": data.catalogue.area(ind.area).title,
             "unit": ind.unit,
             "year": year,
+            "reference": reference.value,
             "reference_label": reference.label,
+            "reference_basis": reference.basis,
             "reference_text": format_number(reference.value, ind.decimals, ind.unit),
         }
         for ags in chosen:
@@ -400,11 +434,14 @@ def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | Non
                 record[ags] = f"{_value_text(value, '', ind)} (Rang {int(rank)} von {rank_of})"
                 record[f"value_{ags}"] = value
                 record[f"rank_{ags}"] = int(rank)
+            tr, _ = _kreis_trend(data, ind, all_kreise, ags)
+            record[f"trend_{ags}"] = trend_text(tr, ind)
+            record[f"assessment_{ags}"] = tr.assessment
         records.append(record)
-    columns = ["indicator", "short_title", "area", "area_title", "unit", "year",
-               "reference_label", "reference_text"]
+    columns = ["indicator", "short_title", "area", "area_title", "unit", "year", "reference",
+               "reference_label", "reference_basis", "reference_text"]
     for ags in chosen:
-        columns += [ags, f"value_{ags}", f"rank_{ags}"]
+        columns += [ags, f"value_{ags}", f"rank_{ags}", f"trend_{ags}", f"assessment_{ags}"]
     frame = pd.DataFrame.from_records(records, columns=columns)
     frame["year"] = frame["year"].astype("Int64")
     for ags in chosen:
@@ -532,8 +569,19 @@ def scatter(data: AtlasData, x_id: str, y_id: str, year: int | None = None) -> S
     -------
     ScatterResult
         Kreise missing either value are left out and named in ``excluded``.
+
+    Raises
+    ------
+    AnalysisInputError
+        If both axes are the same indicator (its correlation with itself says nothing).
     """
     x_ind, y_ind = data.indicator(x_id), data.indicator(y_id)
+    if x_id == y_id:
+        raise AnalysisInputError(
+            f"Beide Achsen zeigen „{x_ind.short_title}“: ein Indikator hängt immer vollständig "
+            "mit sich selbst zusammen (r = 1), das sagt nichts. Bitte als zweiten Indikator "
+            "einen anderen wählen."
+        )
     x_year, y_year = scatter_years(data.years(x_id), data.years(y_id), year)
     notes = []
     if x_year != y_year:
@@ -575,6 +623,55 @@ def scatter(data: AtlasData, x_id: str, y_id: str, year: int | None = None) -> S
         excluded=excluded, pearson_r=r, pearson_p=r_p, spearman_rho=rho, spearman_p=rho_p,
         slope=slope, intercept=intercept, note=" ".join(notes),
     )
+
+
+def scatter_partner(data: AtlasData, x_id: str, year: int | None = None) -> str | None:
+    """The second indicator the Streudiagramm starts with for ``x_id``: of the Kreis
+    indicators of *another* Lebenslagenbereich, the one most strongly related to it (largest
+    |Spearman ρ| over the Kreise) – preferring, in this order, indicators with values in the
+    same year as ``x_id`` (the years :func:`scatter_years` combines for ``year``), rates over
+    counts (which mostly measure size) and pairs with values for most Kreise. Never ``x_id``
+    itself; ``None`` if no indicator has values for :data:`MIN_POINTS` Kreise. Deterministic:
+    ties go to the catalogue order."""
+    x_ind = data.indicator(x_id)
+    x_years = data.years(x_id)
+    if x_ind.level == "gemeinde" or not x_years:
+        return None
+    wide = _wide_values(data)
+    best: tuple[tuple, str] | None = None
+    for order, ind in enumerate(data.available_indicators()):
+        if ind.id == x_id or ind.area == x_ind.area or ind.level == "gemeinde":
+            continue
+        y_years = data.years(ind.id)
+        if not y_years:
+            continue
+        x_year, y_year = scatter_years(x_years, y_years, year)
+        x, y = wide.get((x_id, x_year)), wide.get((ind.id, y_year))
+        if x is None or y is None:
+            continue
+        both = ~(np.isnan(x) | np.isnan(y))
+        xs, ys = x[both], y[both]
+        if len(xs) < MIN_POINTS or np.ptp(xs) == 0 or np.ptp(ys) == 0:
+            continue
+        rho = abs(float(np.corrcoef(stats.rankdata(xs), stats.rankdata(ys))[0, 1]))
+        key = (-abs(x_year - y_year), ind.kind != "count",
+               len(xs) >= 0.8 * int((~np.isnan(x)).sum()), round(rho, 9), -order)
+        if best is None or key > best[0]:
+            best = (key, ind.id)
+    return best[1] if best else None
+
+
+@lru_cache(maxsize=4)
+def _wide_values(data: AtlasData) -> dict[tuple[str, int], np.ndarray]:
+    """(indicator, year) → the values of the current Kreise (NaN where missing), one array
+    per pair in the same Kreis order: built once per data object."""
+    values = data.values
+    kreise = list(data.regions[Col.AGS])
+    rows = values[values[Col.AGS].isin(kreise)]
+    wide = rows.pivot_table(index=[Col.INDICATOR, Col.YEAR], columns=Col.AGS,
+                            values=Col.VALUE, aggfunc="first").reindex(columns=kreise)
+    matrix = wide.to_numpy(dtype=float)
+    return {(str(ind), int(year)): matrix[i] for i, (ind, year) in enumerate(wide.index)}
 
 
 # --- Veränderung -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ and stable (API and export URLs use them).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -124,10 +125,34 @@ class Catalogue:
         ]
         return sorted(chosen, key=lambda ind: order.get(ind.area, 99))
 
+    def source_table(self, indicator: Indicator) -> str:
+        """The indicator's table as it follows its source's attribution: without a leading part
+        that only repeats the source (:func:`table_after_attribution`)."""
+        return table_after_attribution(indicator.table, self.source_of(indicator).attribution)
+
     def source_line(self, indicator: Indicator) -> str:
-        """Attribution for one indicator: source, table and licence."""
+        """Attribution for one indicator: source, table and licence, the edition named once
+        ("Quelle: INKAR, Ausgabe 2024, BBSR Bonn, Indikator q_SGBII …; Lizenz: …")."""
         src = self.source_of(indicator)
-        return f"Quelle: {src.attribution}, {indicator.table}; Lizenz: {src.licence}"
+        table = self.source_table(indicator)
+        return f"Quelle: {src.attribution}{', ' + table if table else ''}; Lizenz: {src.licence}"
+
+
+def table_after_attribution(table: str, attribution: str) -> str:
+    """``table`` without its first comma-separated part when that part only repeats the
+    attribution it follows: all its words occur in the attribution ("Zensus 2022" after "…,
+    Zensus 2022"), or it names the same source by the same first word with no other number
+    ("INKAR 2024" or "INKAR-Export Ausgabe 2024" after "INKAR, Ausgabe 2024, BBSR Bonn")."""
+    head, sep, rest = table.partition(", ")
+    if not sep:
+        return table
+    words = re.findall(r"\w+", head.lower())
+    known = re.findall(r"\w+", attribution.lower())
+    if not words or not known:
+        return table
+    numbers = {w for w in words if w.isdigit()}
+    same_source = words[0] == known[0] and numbers <= set(known)
+    return rest if set(words) <= set(known) or same_source else table
 
 
 def _require(entry: dict, keys: tuple[str, ...], path: Path, what: str) -> None:

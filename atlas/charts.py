@@ -51,6 +51,17 @@ def ranking_hint(data: AtlasData, view: MapView, kreis: str | None = None) -> st
             f"heranzoomen“ wählen. {click}")
 
 
+def timeseries_texts(data: AtlasData, indicator_id: str, selected: list[str]) -> tuple[str, str]:
+    """Heading of the time series and the hint shown while no Kreis is chosen; both name the
+    reference as what it is (:meth:`AtlasData.reference_name`)."""
+    reference = data.reference_name(indicator_id)
+    if not selected:
+        return (f"Zeitreihe: {reference}",
+                "Klicken Sie auf einen Kreis in der Karte oder wählen Sie links Kreise aus, um "
+                f"sie mit dem Vergleichswert zu vergleichen – hier: {reference}.")
+    return f"Zeitreihe: ausgewählte Kreise und {reference}", ""
+
+
 #: Bar height in px of a ranking short enough to name every region.
 RANKING_ROW_PX = 19
 RANKING_MAX_NAMED = 80
@@ -103,36 +114,44 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
     return fig
 
 
+#: Legend names of the two point traces of the scatter plot (trace 0 and 1).
+SCATTER_POINTS = ("Kreise", "ausgewählte Kreise")
+
+
 def scatter_plot(data: AtlasData, result: ScatterResult, selected: list[str],
-                 sizes: dict[str, float] | None = None) -> go.Figure:
-    """Districts as points, selected ones highlighted and labelled, OLS trend line."""
+                 sizes: dict[str, float] | None = None, label_all: bool = False) -> go.Figure:
+    """Districts as points, OLS trend line. Trace 0 holds the other Kreise, trace 1 the selected
+    ones (highlighted and labelled), each in one colour, so each legend entry shows the colour
+    of its points. ``label_all`` names every point (for exports; see
+    :func:`place_point_labels`)."""
     xi = plotly_indicator(data.indicator(result.x_id))
     yi = plotly_indicator(data.indicator(result.y_id))
     points = result.points
-    chosen = [a in selected for a in points["ags"]]
-    marker = {"color": [palettes.SERIES_COLOURS[1] if c else palettes.SERIES_COLOURS[0]
-                        for c in chosen],
-              "line": {"color": "white", "width": 1}, "opacity": 0.85}
     if sizes:
         raw = np.array([sizes.get(a, np.nan) for a in points["ags"]], dtype=float)
         scale = np.sqrt(raw / np.nanmax(raw)) * 45
-        marker["size"] = np.where(np.isnan(scale), 8, np.maximum(scale, 6)).tolist()
+        size_of = dict(zip(points["ags"], np.where(np.isnan(scale), 8, np.maximum(scale, 6))))
     else:
-        marker["size"] = [16 if c else 11 for c in chosen]
-    hover = [
-        f"<b>{row.name}</b><br>{xi.short_title} {result.x_year}: "
-        f"{format_number(row.x, xi.decimals, xi.unit)}<br>{yi.short_title} {result.y_year}: "
-        f"{format_number(row.y, yi.decimals, yi.unit)}"
-        for row in points.itertuples(index=False)
-    ]
-    fig = go.Figure(
-        go.Scatter(
-            x=points["x"].tolist(), y=points["y"].tolist(), mode="markers+text",
-            text=[n if c else "" for n, c in zip(points["name"], chosen)],
-            textposition="top center", customdata=points["ags"].tolist(), marker=marker,
-            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", name="Kreise",
-        )
-    )
+        size_of = {a: 16 if a in selected else 11 for a in points["ags"]}
+    fig = go.Figure()
+    for chosen, name in zip((False, True), SCATTER_POINTS):
+        part = points[points["ags"].isin(selected) == chosen]
+        hover = [
+            f"<b>{row.name}</b><br>{xi.short_title} {result.x_year}: "
+            f"{format_number(row.x, xi.decimals, xi.unit)}<br>{yi.short_title} {result.y_year}: "
+            f"{format_number(row.y, yi.decimals, yi.unit)}"
+            for row in part.itertuples(index=False)
+        ]
+        fig.add_trace(go.Scatter(
+            x=part["x"].tolist(), y=part["y"].tolist(), mode="markers+text",
+            text=[n if chosen or label_all else "" for n in part["name"]],
+            textposition="top center", customdata=part["ags"].tolist(),
+            marker={"color": palettes.SERIES_COLOURS[1 if chosen else 0],
+                    "size": [float(size_of[a]) for a in part["ags"]],
+                    "line": {"color": "white", "width": 1}, "opacity": 0.85},
+            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", name=name,
+            showlegend=bool(len(part)), meta={"points": "selected" if chosen else "other"},
+        ))
     if result.has_stats:
         xs = np.array([points["x"].min(), points["x"].max()])
         fig.add_trace(go.Scatter(x=xs.tolist(), y=(result.intercept + result.slope * xs).tolist(),
@@ -141,16 +160,79 @@ def scatter_plot(data: AtlasData, result: ScatterResult, selected: list[str],
                                  hoverinfo="skip"))
     fig.update_layout(
         **BASE_LAYOUT,
-        height=520,
-        margin={"l": 70, "r": 20, "t": 30, "b": 60},
+        height=540,
+        margin={"l": 70, "r": 20, "t": 30, "b": 90},
         xaxis={"title": {"text": f"{xi.short_title} {result.x_year} ({xi.unit})"},
                "gridcolor": "#e5e5e5", "zeroline": False},
         yaxis={"title": {"text": f"{yi.short_title} {result.y_year} ({yi.unit})"},
                "gridcolor": "#e5e5e5", "zeroline": False},
-        showlegend=result.has_stats,
-        legend={"orientation": "h", "y": -0.15},
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.2, "yanchor": "top"},
     )
     return fig
+
+
+#: Where a point's name may go, in order of preference (plotly ``textposition``) with the
+#: direction of the label box from the point.
+LABEL_POSITIONS = (("top center", 0, -1), ("bottom center", 0, 1), ("middle right", 1, 0),
+                   ("middle left", -1, 0), ("top right", 1, -1), ("top left", -1, -1),
+                   ("bottom right", 1, 1), ("bottom left", -1, 1))
+
+
+def place_point_labels(points_px: list[tuple[float, float]], texts: list[str],
+                       font_px: float, radius_px: float, box: tuple[float, float]) -> list[str]:
+    """A plotly ``textposition`` per point so that names overlap each other, the points and the
+    plot's edge as little as possible (greedy, crowded points first).
+
+    Parameters
+    ----------
+    points_px
+        Point positions in px from the plot's top left.
+    texts
+        The names (one line each); their width is estimated from the font size.
+    font_px, radius_px
+        Font size and marker radius in px.
+    box
+        Width and height of the plot area in px.
+    """
+    width, height = box
+    sizes = [(len(t) * font_px * 0.55 + 4, font_px * 1.2) for t in texts]
+
+    def rect(i: int, dx: int, dy: int) -> tuple[float, float, float, float]:
+        (x, y), (w, h) = points_px[i], sizes[i]
+        gap = radius_px + 2
+        left = x - w / 2 if dx == 0 else (x + gap if dx > 0 else x - gap - w)
+        top = y - h / 2 if dy == 0 else (y + gap if dy > 0 else y - gap - h)
+        return left, top, left + w, top + h
+
+    def overlap(a, b, air: float = 3.0) -> float:  # with a little air between names
+        return (max(0.0, min(a[2], b[2]) - max(a[0], b[0]) + air)
+                * max(0.0, min(a[3], b[3]) - max(a[1], b[1]) + air))
+
+    markers = [(x - radius_px, y - radius_px, x + radius_px, y + radius_px)
+               for x, y in points_px]
+
+    def crowding(i: int) -> float:
+        x, y = points_px[i]
+        return -sum(1 for j, (u, v) in enumerate(points_px)
+                    if j != i and abs(u - x) < sizes[i][0] and abs(v - y) < 3 * font_px)
+
+    placed: dict[int, tuple] = {}
+    chosen = ["top center"] * len(texts)
+    for i in sorted(range(len(texts)), key=crowding):
+        best = None
+        for rank, (name, dx, dy) in enumerate(LABEL_POSITIONS):
+            r = rect(i, dx, dy)
+            cost = sum(overlap(r, other) for other in placed.values()) * 3
+            cost += sum(overlap(r, m, 0.0) for j, m in enumerate(markers) if j != i)
+            outside = (max(0.0, -r[0]) + max(0.0, r[2] - width)) * (r[3] - r[1]) + \
+                (max(0.0, -r[1]) + max(0.0, r[3] - height)) * (r[2] - r[0])
+            cost += outside * 4 + rank * 0.5
+            if best is None or cost < best[0]:
+                best = (cost, name, r)
+        chosen[i] = best[1]
+        placed[i] = best[2]
+    return chosen
 
 
 def scatter_summary(result: ScatterResult) -> str:

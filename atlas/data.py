@@ -34,7 +34,7 @@ MEDIAN_LABEL = "Median der Kreise"
 SUM_LABEL = "Thüringen (Summe der Kreise)"
 GEMEINDE_MEDIAN_LABEL = "Median der Gemeinden"
 GEMEINDE_SUM_LABEL = "Thüringen (Summe der Gemeinden)"
-OFFICIAL_LABEL = LAND_NAME
+OFFICIAL_LABEL = f"{LAND_NAME} (amtlich)"
 
 #: Columns of :attr:`AtlasData.gemeinden`.
 GEMEINDE_COLUMNS = [Col.AGS, Col.NAME, "bez", "kind", "kreis", "kreis_name", "label"]
@@ -71,7 +71,7 @@ class Reference:
     """The Thüringen reference for one indicator and year."""
 
     value: float
-    label: str  # "Thüringen", "Median der Kreise|Gemeinden", "Thüringen (Summe der Kreise|…)"
+    label: str  # "Thüringen (amtlich)", "Median der Kreise|Gemeinden", "Thüringen (Summe der …)"
     basis: str  # "amtlich", "median", "summe", "" when missing
 
     @property
@@ -297,6 +297,16 @@ class AtlasData:
                 return Reference(float(kreise.sum()), sum_label, "summe")
             return Reference(math.nan, sum_label, "")
         return Reference(float(kreise.median()), median_label, "median")
+
+    def reference_name(self, indicator_id: str) -> str:
+        """What the reference of an indicator is, over all its years: the labels of
+        :meth:`reference` (newest first) joined by "bzw.", e.g. "Median der Kreise" or
+        "Thüringen (amtlich) bzw. Thüringen (Summe der Kreise)". The one name for titles,
+        column headings and notes that speak of the reference."""
+        labels = [ref.label for ref in (self.reference(indicator_id, y)
+                                        for y in reversed(self.years(indicator_id)))
+                  if not ref.missing]
+        return " bzw. ".join(dict.fromkeys(labels)) or MEDIAN_LABEL
 
     def reference_series(self, indicator_id: str) -> pd.DataFrame:
         """``year, value, label, basis`` for every year of the indicator."""

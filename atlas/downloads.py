@@ -5,7 +5,8 @@ Routes (all GET, under ``/export``)::
 
     /export/map.{png,svg,pdf}?indicator=ID[&year=YYYY][&kreise=AGS,…][&klassifikation=…]
         [&klassen=3..7][&palette=…][&grenzen=5;7,5;10][&format=a4|a5|folie][&breite_mm=…]
-        [&notiz=…][&zoom=AGS]  (zoom: a Gemeinde indicator's map of that Kreis's Gemeinden)
+        [&notiz=…][&zoom=AGS][&namen=1|0]  (zoom: a Gemeinde indicator's map of that Kreis's
+        Gemeinden; namen: Kreis names on the Kreis map, default on)
     /export/chart/timeseries.{png,svg,pdf}?indicator=ID[&kreise=…][&year=…]  (year: shaded)
     /export/chart/ranking.{png,svg,pdf}?indicator=ID[&year=…][&kreise=…][display options]
         [&zoom=AGS]
@@ -212,6 +213,23 @@ def _note() -> str:
     return export.clean_note(request.args.get("notiz", ""))
 
 
+#: Values of a yes/no parameter (``namen``).
+YES, NO = ("1", "ja", "an", "true"), ("0", "nein", "aus", "false")
+
+
+def _names() -> bool | None:
+    """``namen``: Kreis names on the map (1/ja/an, 0/nein/aus); ``None`` when not given."""
+    raw = _arg("namen")
+    if raw in (None, ""):
+        return None
+    if raw.lower() in YES:
+        return True
+    if raw.lower() in NO:
+        return False
+    raise BadRequest(f"„namen“ muss 1 (Kreisnamen zeigen) oder 0 (ohne Namen) sein, nicht "
+                     f"„{raw[:20]}“.")
+
+
 def _image_format(ext: str) -> str:
     if ext not in export.IMAGE_FORMATS:
         raise NotFound(f"Dateiformat „{ext[:10]}“ gibt es hier nicht; erlaubt: png, svg, pdf.")
@@ -233,7 +251,7 @@ def map_export(ext: str):
     year = _year(data, [indicator]) or data.latest_year(indicator)
     display, selected, page, note = _display(), _selected(data), _page(), _note()
     fig = export.map_figure(data, indicator, year, display=display, selected=selected,
-                            note=note, page=page, kreis=_zoom(data))
+                            note=note, page=page, kreis=_zoom(data), names=_names())
     content = export.render(fig, ext, page)
     name = export.file_name(indicator, year, "karte", _page_suffix(page), ext=ext)
     return _send(content, ext, name)

@@ -39,7 +39,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from atlas import analysis, charts, figures
+from atlas import analysis, charts, figures, labels
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData, rank_note
 from atlas.errors import AtlasError
@@ -505,6 +505,13 @@ def _latest_year(data: AtlasData, indicator_id: str, year: int | None) -> int:
     return int(year)
 
 
+def _author(data: AtlasData, *indicators, boundaries: str = "") -> str:
+    """The document author of an export: the sources of its values (and of a map's
+    boundaries)."""
+    sources = dict.fromkeys(data.catalogue.source_of(ind).attribution for ind in indicators)
+    return "; ".join([*sources, *([f"Grenzen: {boundaries}"] if boundaries else [])])
+
+
 def _names(data: AtlasData, selected) -> str:
     return ", ".join(data.region_name(a) for a in selected)
 
@@ -515,7 +522,7 @@ def _names(data: AtlasData, selected) -> str:
 def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
                display: Display | None = None, selected=(), note: str = "",
                page: Page | None = None, today: date | None = None,
-               kreis: str | None = None) -> go.Figure:
+               kreis: str | None = None, names: bool | None = None) -> go.Figure:
     """The map of the current view composed for a report page.
 
     Drawn by :func:`atlas.figures.choropleth` (classes, palette, legend, selection outline as on
@@ -524,6 +531,11 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     their Gebietsstand, a subtitle (unit, short definition), the legend and the Thüringen
     reference beside the map, the source line with licence and the boundary attribution, the
     export date and the user's note.
+
+    The map fills its part of the page (the whole of Thüringen fitted to it; a zoomed Kreis by
+    its Gemeinden). ``names`` writes the Kreis names on a Kreis map, placed as in the
+    presentation (:func:`atlas.labels.kreis_labels`); ``None`` (the default) means: on for the
+    22 Kreise, off for the Gemeinden.
     """
     page = page or page_for("a4")
     note = clean_note(note)
@@ -553,6 +565,16 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     reference_text = reference.text if reference is not None else ""
     fig.layout.annotations = []
     frame.fit_paper(map_box)
+    if not kreis:  # plotly's fitbounds leaves a wide margin around Thüringen
+        west, south, east, north = labels.bounds(data.geojson)
+        fig.update_layout(geo={"fitbounds": False, "lonaxis": {"range": [west, east]},
+                               "lataxis": {"range": [south, north]},
+                               "center": {"lon": (west + east) / 2,
+                                          "lat": (south + north) / 2}})
+    if names is None:
+        names = view.level == "kreis"
+    if names and view.level == "kreis":
+        _add_names(fig, labels.kreis_labels(data), frame.s(NAME_SIZE))
     panel_left = map_box[2] + gap
     legend_top = frame.top
     if reference_text:  # the Thüringen reference at the top of the panel, the legend below
@@ -591,7 +613,25 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
         y -= frame.block_height(len(lines), size) + 8 * f
     fig.update_layout(dragmode=False, hovermode=False)
     fig.layout.uirevision = None
+    borders = figures.GEMEINDE_GEO_ATTRIBUTION if view.level == "gemeinde" else GEO_ATTRIBUTION
+    describe(fig, view.title, _author(data, ind, boundaries=borders),
+             f"Karte: {data.areas_shown(view.level, kreis)}; {ind.unit_label}")
     return frame.finish()
+
+
+#: Size of the Kreis names on an exported map (layout px on A4 landscape, bold, white halo).
+NAME_SIZE = 10.5
+
+
+def _add_names(fig: go.Figure, placed: dict, size: float) -> None:
+    """The district names (:func:`atlas.labels.labels`) as a text trace on top of the map."""
+    fig.add_trace(go.Scattergeo(
+        lon=placed["lon"], lat=placed["lat"], text=[plain(t).replace("&lt;br&gt;", "<br>")
+                                                    for t in placed["text"]],
+        mode="text", name="Kreisnamen", showlegend=False, hoverinfo="skip",
+        textfont={"family": FONT, "size": size, "color": TEXT_COLOUR, "weight": "bold",
+                  "shadow": "0px 0px 2px #ffffff, 0px 0px 2px #ffffff"},
+    ))
 
 
 # --- charts -------------------------------------------------------------------------------------
@@ -600,7 +640,7 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
 def timeseries_figure(data: AtlasData, indicator_id: str, selected=(), year: int | None = None,
                       *, note: str = "", page: Page | None = None, today: date | None = None
                       ) -> go.Figure:
-    """The time series of the selected Kreise against the Thüringen reference
+    """The time series of the selected Kreise against the reference
     (:func:`atlas.figures.timeseries`) composed for a page; series breaks in the footer."""
     page = page or page_for("a4")
     note = clean_note(note)
@@ -615,8 +655,11 @@ def timeseries_figure(data: AtlasData, indicator_id: str, selected=(), year: int
                              height=round(page.layout_height))
     breaks = list((fig.layout.meta or {}).get("notes", []))
     frame = _Frame(fig, page)
-    who = _names(data, selected) if selected else "Thüringen"
-    frame.header(f"{ind.short_title} {years[0]}–{years[-1]}",
+    reference = data.reference_name(indicator_id)
+    who = f"{_names(data, selected)} und {reference}" if selected else reference
+    title = f"{ind.short_title} {years[0]}–{years[-1]}" if len(years) > 1 else \
+        f"{ind.short_title} {years[0]}"
+    frame.header(title,
                  f"Zeitreihe: {who} · Kreise in Thüringen, Gebietsstand {data.kreis_gebietsstand}",
                  f"{ind.unit_label} · {short_definition(ind.definition)}")
     sections = ["Gepunktete Linie = Zeitreihenbruch. " + "; ".join(breaks)] if breaks else []
@@ -628,9 +671,9 @@ def timeseries_figure(data: AtlasData, indicator_id: str, selected=(), year: int
     legend_rows = 1 + len(", ".join(t.name or "" for t in fig.data)) * frame.s(13) * 0.55 \
         // (frame.inner_width * 0.9)
     legend_height = legend_rows * 22 * f + 8 * f
-    count = ind.kind == "count"
+    right_axis = "yaxis2" in fig.layout.to_plotly_json()
     box = (frame.margin + 78 * f, frame.top + legend_height,
-           frame.w - frame.margin - (85 if count else 10) * f, frame.bottom - 30 * f)
+           frame.w - frame.margin - (110 if right_axis else 10) * f, frame.bottom - 30 * f)
     frame.fit_paper(box)
     fig.update_layout(legend={"orientation": "h", "x": frame.x(frame.margin),
                               "y": frame.y(frame.top), "xanchor": "left", "yanchor": "top",
@@ -638,6 +681,7 @@ def timeseries_figure(data: AtlasData, indicator_id: str, selected=(), year: int
                       hovermode=False)
     fig.update_xaxes(tickfont={"size": frame.s(13)})
     fig.update_yaxes(tickfont={"size": frame.s(13)}, title_font={"size": frame.s(13)})
+    describe(fig, title, _author(data, ind), f"Zeitreihe: {who}; {ind.unit_label}")
     return frame.finish()
 
 
@@ -671,6 +715,8 @@ def ranking_figure(data: AtlasData, indicator_id: str, year: int | None = None, 
     fig.update_traces(textfont={"size": frame.s(12)})
     fig.update_yaxes(tickfont={"size": frame.s(12.5)})
     fig.update_layout(hovermode=False)
+    describe(fig, f"{ind.short_title} {year}: Rangfolge der {regions}", _author(data, ind),
+             f"Rangfolge: {data.areas_shown(view.level, kreis)}; {ind.unit_label}")
     return frame.finish()
 
 
@@ -686,7 +732,7 @@ def scatter_figure(data: AtlasData, x_id: str, y_id: str, year: int | None = Non
         if not data.years(ind.id):
             raise ExportError(f"Für „{ind.short_title}“ gibt es keine Werte.")
     result = analysis.scatter(data, x_id, y_id, year)
-    fig = charts.scatter_plot(data, result, list(selected))
+    fig = charts.scatter_plot(data, result, list(selected), label_all=True)
     frame = _Frame(fig, page)
     years = (str(result.x_year) if result.x_year == result.y_year
              else f"{result.x_year} und {result.y_year}")
@@ -705,7 +751,39 @@ def scatter_figure(data: AtlasData, x_id: str, y_id: str, year: int | None = Non
                               "font": {"size": frame.s(12)}},
                       hovermode=False)
     fig.update_traces(textfont={"size": frame.s(12)}, selector={"mode": "markers+text"})
+    _label_points(fig, box, frame.s(12))
+    describe(fig, f"{yi.short_title} und {xi.short_title} {years}", _author(data, xi, yi),
+             f"Streudiagramm der Kreise: {charts.scatter_summary(result)}")
     return frame.finish()
+
+
+def _label_points(fig: go.Figure, box: tuple[float, float, float, float], font_px: float,
+                  pad: float = 0.08) -> None:
+    """Every point of the scatter named, the names placed by
+    :func:`atlas.charts.place_point_labels` in the plot ``box`` (px); the axes get fixed ranges
+    (``pad`` of the span on each side) so that the placement knows where each point lands."""
+    traces = [t for t in fig.data if t.mode == "markers+text"]
+    xs = [x for t in traces for x in t.x]
+    ys = [y for t in traces for y in t.y]
+    if not xs:
+        return
+    ranges = []
+    for values in (xs, ys):
+        lo, hi = min(values), max(values)
+        span = (hi - lo) or abs(hi) or 1.0
+        ranges.append((lo - pad * span, hi + pad * span))
+    (x0, x1), (y0, y1) = ranges
+    fig.update_layout(xaxis={"range": [x0, x1], "autorange": False},
+                      yaxis={"range": [y0, y1], "autorange": False})
+    width, height = box[2] - box[0], box[3] - box[1]
+    points = [((x - x0) / (x1 - x0) * width, (y1 - y) / (y1 - y0) * height)
+              for x, y in zip(xs, ys)]
+    texts = [str(text) for t in traces for text in t.text]
+    positions = charts.place_point_labels(points, texts, font_px, 7, (width, height))
+    start = 0
+    for trace in traces:
+        trace.textposition = positions[start:start + len(trace.x)]
+        start += len(trace.x)
 
 
 # --- Regionenprofil -----------------------------------------------------------------------------
@@ -837,6 +915,9 @@ def profile_figures(data: AtlasData, ags: str, life_phase: str | None = None, *,
             sections.append("Quellen: " + "; ".join(sources) + ".")
         frame.footer("", sections, f"{_created(today)} · Seite {number} von {len(pages)}")
         _profile_tables(fig, frame, blocks)
+        describe(fig, f"Regionenprofil {name}",
+                 "; ".join(dict.fromkeys(r["source"].attribution for r in rows)),
+                 f"Regionenprofil: {kind} {name} ({ags}), Lebensphase: {phase}")
         figs.append(frame.finish())
     return figs
 
@@ -940,8 +1021,61 @@ def _size_of(png: bytes) -> tuple[int, int]:
     return struct.unpack(">II", png[16:24])
 
 
+@dataclass(frozen=True)
+class Document:
+    """What a PDF says about itself (its document properties): title, author (the data's
+    source), subject."""
+
+    title: str
+    author: str
+    subject: str = ""
+
+
+def describe(fig: go.Figure, title: str, author: str, subject: str = "") -> go.Figure:
+    """Attach the document properties a PDF of ``fig`` carries (``layout.meta["document"]``)."""
+    meta = dict(fig.layout.meta or {}) if isinstance(fig.layout.meta, dict) else {}
+    meta["document"] = {"title": title, "author": author, "subject": subject}
+    fig.layout.meta = meta
+    return fig
+
+
+def document_of(fig: go.Figure) -> Document | None:
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    doc = meta.get("document")
+    return Document(**doc) if doc else None
+
+
+def with_metadata(pdf: bytes, doc: Document | None) -> bytes:
+    """The PDF with its document properties set (title, author, subject, creator) instead of the
+    rendering browser's ("Kaleido-fier", a browser's user agent)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    info = {"/Creator": APP_NAME, "/Producer": APP_NAME}
+    if doc is not None:
+        info.update({"/Title": doc.title, "/Author": doc.author, "/Subject": doc.subject})
+    writer.add_metadata(info)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def merge_pdfs(parts: list[bytes], doc: Document) -> bytes:
+    """One PDF of the pages of ``parts``, with the document properties of ``doc``."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        for pdf_page in PdfReader(io.BytesIO(part)).pages:
+            writer.add_page(pdf_page)
+    out = io.BytesIO()
+    writer.write(out)
+    return with_metadata(out.getvalue(), doc)
+
+
 def render(fig: go.Figure, fmt: str, page: Page) -> bytes:
-    """Bytes of a composed figure as PNG (page pixels and dpi), SVG or PDF (page size)."""
+    """Bytes of a composed figure as PNG (page pixels and dpi), SVG or PDF (page size, with the
+    document properties of :func:`describe`)."""
     if fmt not in IMAGE_FORMATS:
         raise ExportError(f"Format „{fmt[:10]}“ ist unbekannt; erlaubt: png, svg, pdf.")
     scale = page.scale if fmt == "png" else 1
@@ -952,31 +1086,23 @@ def render(fig: go.Figure, fmt: str, page: Page) -> bytes:
         if _size_of(result) != (page.width_px, page.height_px):
             result = _exact_size(result, page)
         result = _png_with_dpi(result, page.dpi)
+    elif fmt == "pdf":
+        result = with_metadata(result, document_of(fig))
     return result
 
 
 def profile_pdf(data: AtlasData, ags: str, life_phase: str | None = None, *,
                 today: date | None = None) -> bytes:
     """The Regionenprofil as a PDF of A4 portrait pages (one PDF per page, merged)."""
-    from pypdf import PdfReader, PdfWriter
-
     figs = profile_figures(data, ags, life_phase, today=today)
     parts = [render(fig, "pdf", A4_PORTRAIT) for fig in figs]
-    if len(parts) == 1:
-        return parts[0]
-    writer = PdfWriter()
-    for part in parts:
-        for pdf_page in PdfReader(io.BytesIO(part)).pages:
-            writer.add_page(pdf_page)
-    writer.add_metadata({"/Title": f"Regionenprofil {data.region_name(ags)}",
-                         "/Creator": APP_NAME})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return merge_pdfs(parts, document_of(figs[0]))
 
 
 # --- data export --------------------------------------------------------------------------------
 
+#: The XLSX sheet with definition, source and licence (named so in the README).
+INFO_SHEET = "Hinweise"
 # "Indikator" last: the CSV then re-imports through the tidy reader (ags, jahr, indikator, wert)
 DATA_COLUMNS = ["AGS", "Name", "Jahr", "Wert", "Status/Hinweis", "Einheit", "Quelle", "Indikator"]
 #: Status text → symbol of the statistical offices ("nichts vorhanden" → "-"); the first symbol
@@ -1066,7 +1192,7 @@ def _set_text(cell, text: object) -> None:
 def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
               today: date | None = None) -> bytes:
     """XLSX with the sheet "Daten" (columns as in the CSV, values as numbers, special symbols as
-    text) and the sheet "Informationen" (definition, unit, source, licence, export date …).
+    text) and the sheet "Hinweise" (definition, unit, source, licence, export date …).
     Every text is written as a string cell, never as a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -1104,7 +1230,7 @@ def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:H{len(rows) + 1}"
 
-    info = workbook.create_sheet("Informationen")
+    info = workbook.create_sheet(INFO_SHEET)
     years = sorted(rows["year"].unique())
     references = []
     for y in years:
@@ -1219,8 +1345,6 @@ def handout_pdf(data: AtlasData, queries: list[tuple[str, str]], *, title: str =
         Empty list, more than :data:`MAX_HANDOUT_VIEWS` views, or a query that names something
         unknown (German, naming the view).
     """
-    from pypdf import PdfReader, PdfWriter
-
     from atlas.urlstate import parse_state
 
     if not queries:
@@ -1246,11 +1370,9 @@ def handout_pdf(data: AtlasData, queries: list[tuple[str, str]], *, title: str =
         entries.append((name or f"{ind.short_title} {year}", f"{ind.short_title} {year}{chosen}"))
     if title_page:
         figs.insert(0, handout_title_figure(data, entries, title=title, today=today))
-    writer = PdfWriter()
-    for fig in figs:
-        for pdf_page in PdfReader(io.BytesIO(render(fig, "pdf", page))).pages:
-            writer.add_page(pdf_page)
-    writer.add_metadata({"/Title": title, "/Creator": APP_NAME})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    sources = list(dict.fromkeys(doc.author for fig in figs if (doc := document_of(fig))))
+    document = Document(title, "; ".join(sources),
+                        f"Handout einer Sitzungsfolge mit {len(queries)} Karte"
+                        f"{'n' if len(queries) != 1 else ''}: "
+                        + "; ".join(entry[0] for entry in entries))
+    return merge_pdfs([render(fig, "pdf", page) for fig in figs], document)

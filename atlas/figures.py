@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from atlas import analysis, geo, palettes, spatial
 from atlas.classify import SCHEMES, Classes, classify
 from atlas.data import AtlasData, Reference, gemeinde_hover_head, kreis_hover_head, rank_note
-from atlas.schema import Col
+from atlas.schema import LAND_NAME, Col
 from atlas.text import plotly_indicator, plotly_text
 from atlas.values import MISSING_LABEL, ValueParseError, format_number, parse_breaks, parse_int
 
@@ -230,7 +230,7 @@ def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int
         legend=tuple(_legend(classes, colours, ind.decimals, short_unit, missing)),
         title=f"Veränderung {raw.short_title} {year_from}–{year_to}",
         source_line=f"{data.catalogue.source_line(raw)} · Grenzen: {GEO_ATTRIBUTION}",
-        legend_title=f"Veränderung {year_from}–{year_to}<br>in {unit}",
+        legend_title=f"Veränderung {year_from}–{year_to}<br>{analysis.difference_label(ind)}",
         reference_text=f"Farbmitte: keine Veränderung (0) · {ind.short_title}",
     )
 
@@ -621,9 +621,11 @@ def _timeseries_json(data: AtlasData, indicator_id: str, selected: tuple[str, ..
 
 def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
                year: int | None = None, height: int = 380) -> go.Figure:
-    """Time series of the selected Kreise against the Thüringen reference, with series breaks.
+    """Time series of the selected Kreise against the reference, with series breaks.
 
-    For counts the reference (sum of all Kreise) has its own right-hand axis.
+    The reference lines are named and styled by what they are (:meth:`AtlasData.reference`:
+    official Land value, sum or median of the Kreise). For counts with Kreise selected the
+    reference (the Land total) has its own right-hand axis, titled by its name.
     """
     ind = plotly_indicator(data.indicator(indicator_id))
     fig = go.Figure()
@@ -646,12 +648,12 @@ def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
         if basis == "":
             continue
         label = part["label"].iloc[0]
+        style = palettes.REFERENCE_STYLES.get(basis, palettes.REFERENCE_STYLES["median"])
         fig.add_trace(
             go.Scatter(
                 x=part[Col.YEAR], y=part[Col.VALUE], mode="lines+markers", name=label,
-                line={"color": palettes.REFERENCE_COLOUR, "width": 2, "dash": "dash"},
-                marker={"symbol": "diamond"},
-                yaxis="y2" if count else "y",
+                **style, legendgroup="reference", meta={"reference": basis},
+                yaxis="y2" if count and selected else "y",
                 hovertemplate=f"{label} %{{x}}: %{{y:,.{ind.decimals}f}} {ind.unit}<extra></extra>",
             )
         )
@@ -663,19 +665,24 @@ def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
     layout = {
         "template": "none",
         "height": height,
-        "margin": {"l": 60, "r": 70 if count else 20, "t": 20, "b": 90},
+        "margin": {"l": 60, "r": 20, "t": 20, "b": 90},
         "separators": SEPARATORS,
         "font": {"family": FONT, "size": 14},
         "xaxis": {"tickformat": "d", "dtick": 2},  # years need no axis title
-        "yaxis": {"title": {"text": ind.unit_label}, "tickformat": f",.{min(ind.decimals, 2)}f"},
+        "yaxis": {"title": {"text": ind.unit_label, "standoff": 8}, "automargin": True,
+                  "tickformat": f",.{min(ind.decimals, 2)}f"},
         "legend": {"orientation": "h", "y": -0.22, "yanchor": "top"},
+        "showlegend": True,  # a lone reference line says what it is, too
         "shapes": shapes,
         "hovermode": "x unified",
         "plot_bgcolor": "white",
     }
-    if count:
-        layout["yaxis2"] = {"title": {"text": "Thüringen gesamt"}, "overlaying": "y",
-                            "side": "right", "showgrid": False, "tickformat": ",.0f"}
+    if count and selected:  # the Land total on its own axis beside the Kreise
+        name = data.reference_name(indicator_id)
+        name = name if len(name) <= 30 else f"{LAND_NAME} insgesamt"
+        layout["yaxis2"] = {"title": {"text": name, "standoff": 8},
+                            "overlaying": "y", "side": "right", "showgrid": False,
+                            "tickformat": ",.0f", "tickmode": "auto", "automargin": True}
     fig.update_layout(**layout)
     fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5")
     fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5")

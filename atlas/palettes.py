@@ -143,6 +143,17 @@ OUTLINE_COLOUR = "#ffffff"
 SELECTED_OUTLINE = "#111111"
 REFERENCE_COLOUR = "#333333"
 
+#: Line and marker of the reference in charts, per basis (:class:`atlas.data.Reference`): an
+#: official Land value, a sum or a median of the regions must not look alike.
+REFERENCE_STYLES = {
+    "amtlich": {"line": {"color": REFERENCE_COLOUR, "width": 2.5, "dash": "dash"},
+                "marker": {"symbol": "diamond", "size": 8, "color": REFERENCE_COLOUR}},
+    "summe": {"line": {"color": "#7a7a7a", "width": 2, "dash": "dot"},
+              "marker": {"symbol": "square-open", "size": 8, "color": "#7a7a7a"}},
+    "median": {"line": {"color": REFERENCE_COLOUR, "width": 2, "dash": "dash"},
+               "marker": {"symbol": "diamond", "size": 7, "color": REFERENCE_COLOUR}},
+}
+
 #: Line colours of selected districts in charts (Okabe–Ito, colour-blind safe).
 SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]
 

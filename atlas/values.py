@@ -30,6 +30,9 @@ QUALITY_FLAGS: dict[str, str] = {
 
 MISSING_LABEL = "keine Daten"
 
+#: The minus sign of German typesetting (U+2212); a hyphen is no minus.
+MINUS = "\u2212"
+
 # ASCII digits only: Python's \d and int()/float() also take "٣" or "²"-like digits
 _NUMBER_DE = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$", re.ASCII)
 _NUMBER_EN = re.compile(r"^[+-]?(\d+)(\.\d+)?([eE][+-]?\d+)?$", re.ASCII)
@@ -163,7 +166,8 @@ def without_artefacts(value: float, digits: int = 12) -> float:
 
 
 def format_number(value: float | None, decimals: int = 1, unit: str = "") -> str:
-    """German number format: decimal comma, dot as thousands separator, unit after a space.
+    """German number format: decimal comma, dot as thousands separator, the minus sign "−"
+    (U+2212, not the hyphen), unit after a space.
 
     Missing values become "keine Daten", never "0".
 
@@ -173,8 +177,9 @@ def format_number(value: float | None, decimals: int = 1, unit: str = "") -> str
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING_LABEL
     text = f"{value:,.{decimals}f}".replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-    if text.startswith("-") and float(text.replace(".", "").replace(",", ".")) == 0:
-        text = text[1:]
+    if text.startswith("-"):
+        negative_zero = float(text.replace(".", "").replace(",", ".")) == 0
+        text = text[1:] if negative_zero else MINUS + text[1:]
     if not unit:
         return text
     return f"{text} %" if unit == "%" else f"{text} {unit}"
@@ -187,7 +192,18 @@ def format_signed(value: float, decimals: int = 1, unit: str = "") -> str:
     text = format_number(abs(value), decimals, unit)
     if round(value, decimals) == 0:
         return "±" + text
-    return ("+" if value > 0 else "−") + text
+    return ("+" if value > 0 else MINUS) + text
+
+
+def year_span(years) -> str:
+    """The years of a series in German: ``"2022 (1 Jahr)"``, ``"2010–2021 (12 Jahre)"``;
+    ``"keine"`` for none."""
+    years = sorted(set(int(y) for y in years))
+    if not years:
+        return "keine"
+    if len(years) == 1:
+        return f"{years[0]} (1 Jahr)"
+    return f"{years[0]}–{years[-1]} ({len(years)} Jahre)"
 
 
 def parse_breaks(text: str | None) -> tuple[float, ...]:

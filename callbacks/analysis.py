@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, callback, clientside_callback, no_update
+from dash import Input, Output, State, callback, clientside_callback, no_update
 from dash.exceptions import PreventUpdate
 
 from atlas import analysis, charts, figures
@@ -48,6 +48,26 @@ def update_ranking(values):
 
 
 @callback(
+    Output(ids.SCATTER_Y, "value"),
+    Output(ids.SCATTER_Y_FOR, "data"),
+    shown_tab("scatter", Input(ids.INDICATOR_SETTLED, "data"), part="partner"),
+    State(ids.SCATTER_Y, "value"),
+    State(ids.SCATTER_Y_FOR, "data"),
+    State(ids.YEAR_SETTLED, "data"),
+)
+def suggest_scatter_partner(values, current, suggested_for, year):
+    """A second indicator for the first (:func:`atlas.analysis.scatter_partner`), chosen once
+    per first indicator: a choice the user made for it stays while the tab is shown again."""
+    indicator = (values or [None])[0]
+    if not indicator:
+        raise PreventUpdate
+    if suggested_for == indicator and current and current != indicator:
+        raise PreventUpdate
+    partner = analysis.scatter_partner(get_data(), indicator, year)
+    return partner, indicator
+
+
+@callback(
     Output(ids.SCATTER, "figure"),
     Output(ids.SCATTER_STATS, "children"),
     shown_tab("scatter", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.YEAR_SETTLED, "data"),
@@ -56,13 +76,16 @@ def update_ranking(values):
 )
 def update_scatter(values):
     indicator, year, y_indicator, selected, size = _view(values)
-    if not y_indicator:
-        raise PreventUpdate
     data = get_data()
     note = charts.kreis_only_note(data, indicator, "scatter")
     if note:
         return charts.BLANK, note
-    result = analysis.scatter(data, indicator, y_indicator, year)
+    if not y_indicator:
+        raise PreventUpdate  # the suggestion of a second indicator follows
+    try:
+        result = analysis.scatter(data, indicator, y_indicator, year)
+    except analysis.AnalysisInputError as exc:  # the same indicator on both axes
+        return charts.BLANK, str(exc)
     sizes = None
     if size:
         pop_year = min(data.years("bevoelkerung"), key=lambda y: abs(y - result.x_year))

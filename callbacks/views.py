@@ -118,6 +118,7 @@ clientside_callback(
     Output(ids.TIMESERIES, "figure"),
     Output(ids.TIMESERIES_NOTE, "children"),
     Output(ids.TIMESERIES_DRAWN, "data"),
+    Output(ids.TIMESERIES_TITLE, "children"),
     Input(ids.INDICATOR_SETTLED, "data"),
     Input(ids.DISTRICTS, "value"),
     State(ids.YEAR, "value"),
@@ -130,14 +131,15 @@ def update_timeseries(indicator, selected, year):
     years = data.years(indicator)
     note = charts.kreis_only_note(data, indicator, "timeseries")
     if note:
-        return charts.BLANK, note, None  # no empty axes, nothing to shade
+        return charts.BLANK, note, None, "Zeitreihe"  # no empty axes, nothing to shade
     fig = figures.timeseries_figure(data, indicator, selected or [],
                                     year if year in years else None)
     notes = list(fig["layout"]["meta"]["notes"])
-    if not selected:
-        notes.insert(0, "Klicken Sie auf einen Kreis in der Karte oder wählen Sie links Kreise "
-                        "aus, um sie mit Thüringen zu vergleichen.")
-    return fig, " ".join(notes), {"indicator": indicator, "selected": list(selected or [])}
+    title, hint = charts.timeseries_texts(data, indicator, selected or [])
+    if hint:
+        notes.insert(0, hint)
+    return (fig, " ".join(notes), {"indicator": indicator, "selected": list(selected or [])},
+            title)
 
 
 clientside_callback(

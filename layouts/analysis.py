@@ -43,7 +43,8 @@ def display_options(graph_config: dict, labels: dict) -> dbc.Card:
                 dbc.Input(id=ids.MANUAL_BREAKS, placeholder="z. B. 5; 7,5; 10", debounce=True,
                           size="sm"),
                 html.Div(
-                    "Divergierende Paletten sind am Thüringen-Wert zentriert. Alle Paletten sind "
+                    "Divergierende Paletten sind am Vergleichswert zentriert (amtlicher Wert für "
+                    "Thüringen, sonst Median der Kreise). Alle Paletten sind "
                     "ColorBrewer-Schemata, die für Farbfehlsichtige unterscheidbar sind.",
                     className="form-text",
                 ),
@@ -70,7 +71,8 @@ def tab_scatter(graph_config: dict, indicator_options: list, labels: dict) -> db
                     dbc.Col([html.Label("Zweiter Indikator (y-Achse)", htmlFor=ids.SCATTER_Y,
                                         className="form-label small"),
                              dcc.Dropdown(id=ids.SCATTER_Y, options=indicator_options,
-                                          value="kinderarmut", clearable=False, labels=labels)],
+                                          value=None, clearable=False, labels=labels),
+                             dcc.Store(id=ids.SCATTER_Y_FOR)],
                             md=8),
                     dbc.Col(dbc.Checklist(id=ids.SCATTER_SIZE, switch=True, value=[],
                                           options=[{"label": "Punktgröße = Bevölkerung",
@@ -142,6 +144,11 @@ def _cell(text) -> str:
         else str(text)
 
 
+def reference_cell(text: str, label: str) -> list:
+    """A reference value with what it is under it ("6,1 %" / "Median der Kreise")."""
+    return [text, html.Br(), html.Span(label, className="small text-muted")]
+
+
 def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: str) -> list:
     """Steckbrief of one Kreis: tables per Lebenslagenbereich."""
     out = [html.H3(f"Regionenprofil {name}", className="h5"),
@@ -155,8 +162,10 @@ def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: st
                 html.Td(str(row.year)),
                 html.Td(row.value_text, className="text-end"),
                 html.Td(row.rank_text),
+                html.Td(reference_cell(row.reference_text, row.reference_label),
+                        className="text-end"),
                 html.Td(_cell(row.deviation_text), className="text-end"),
-                html.Td(f"{row.trend_arrow} {_cell(row.trend_change_text)}".strip(),
+                html.Td(_cell(row.trend_text),
                         title=f"{row.trend_from}–{row.trend_to}: {row.trend_direction} "
                               f"({row.trend_assessment}) {row.trend_note}".strip(),
                         className=f"trend-{row.trend_assessment}"),
@@ -168,7 +177,8 @@ def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: st
         out.append(dbc.Table(
             [html.Thead(html.Tr([html.Th("Indikator"), html.Th("Jahr"),
                                  html.Th("Wert", className="text-end"), html.Th("Rang"),
-                                 html.Th("Abweichung von Thüringen", className="text-end"),
+                                 html.Th("Vergleichswert", className="text-end"),
+                                 html.Th("Abweichung vom Vergleichswert", className="text-end"),
                                  html.Th("Trend"), html.Th("Verlauf")])),
              html.Tbody(body)],
             size="sm", striped=True, className="profile-table"))
@@ -176,17 +186,33 @@ def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: st
 
 
 def comparison_view(table: pd.DataFrame, names: dict[str, str]) -> list:
-    """Vergleich of up to five Kreise side by side."""
+    """Vergleich of up to five Kreise side by side: per Kreis value, rank and trend (with its
+    assessment as text), and the reference of the year named by what it is."""
     keys = list(names)
     header = html.Thead(html.Tr([html.Th("Indikator"), html.Th("Jahr")] +
-                                [html.Th(names[k]) for k in keys]))
+                                [html.Th(names[k]) for k in keys] +
+                                [html.Th("Vergleichswert", className="text-end")]))
     body = []
     for area_title, rows in table.groupby("area_title", sort=False):
-        body.append(html.Tr(html.Th(area_title, colSpan=2 + len(keys), className="table-light")))
+        body.append(html.Tr(html.Th(area_title, colSpan=3 + len(keys), className="table-light")))
         for row in rows.to_dict("records"):
+            cells = []
+            for k in keys:
+                trend = row.get(f"trend_{k}") or ""
+                content = [_cell(row.get(k))]
+                if trend:
+                    content += [html.Br(), html.Span(
+                        f"Trend: {trend}", className=f"small trend-{row.get(f'assessment_{k}')}")]
+                cells.append(html.Td(content))
             body.append(html.Tr([html.Th(row["short_title"], scope="row"),
-                                 html.Td(str(row.get("year", "")))] +
-                                [html.Td(_cell(row.get(k))) for k in keys]))
+                                 html.Td(str(row.get("year", "")))] + cells +
+                                [html.Td(reference_cell(row["reference_text"],
+                                                        row["reference_label"]),
+                                         className="text-end")]))
     return [html.H3("Vergleich: " + ", ".join(names.values()), className="h5"),
+            html.P("Je Kreis: Wert (Rang) und Trend über die letzten bis zu fünf verfügbaren "
+                   "Jahre, bewertet nach der Lesart des Indikators. Vergleichswert: amtlicher "
+                   "Wert für Thüringen, sonst Summe oder Median der Kreise (wie angegeben).",
+                   className="small text-muted"),
             dbc.Table([header, html.Tbody(body)], size="sm", striped=True,
                       className="profile-table")]

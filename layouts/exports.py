@@ -19,6 +19,7 @@ MAP_EXPORTS = [
     ("PNG für Folien (1920 × 1080)", "/export/map.png", {"format": "folie"}),
     ("SVG (Vektor)", "/export/map.svg", {}),
     ("PDF (Vektor, A4 quer)", "/export/map.pdf", {}),
+    ("PDF ohne Kreisnamen (A4 quer)", "/export/map.pdf", {"namen": "0"}),
 ]
 CHART_EXPORTS = [
     ("Zeitreihe als PNG (A4, 300 dpi)", "/export/chart/timeseries.png", {"format": "a4"}),

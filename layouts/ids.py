@@ -23,6 +23,7 @@ MAP_SOURCE = "map-source"  # source, licence and boundaries right under the map
 MAP_FRAMES = "map-frames"  # every year of the indicator as map patches (applied in the browser)
 TIMESERIES = "timeseries"
 TIMESERIES_NOTE = "timeseries-note"
+TIMESERIES_TITLE = "timeseries-title"
 TABLE = "values-table"
 ATTRIBUTION = "attribution"
 
@@ -38,6 +39,7 @@ RANKING_NOTE = "ranking-note"  # what a click on a bar does; which Gemeinden are
 SCATTER = "scatter"
 SCATTER_Y = "scatter-y"
 SCATTER_SIZE = "scatter-size"
+SCATTER_Y_FOR = "scatter-y-for"  # the first indicator the second was suggested for
 SCATTER_STATS = "scatter-stats"
 PROFILE = "profile"
 CHANGE_FROM = "change-from"
@@ -49,7 +51,8 @@ CLUSTER_STATS = "cluster-stats"
 PRINT_PROFILE = "print-profile"
 #: Stores {"type": TAB_VIEW, "tab": …, "part": …}: a tab's inputs, passed on only while it is shown
 TAB_VIEW = "tab-view"
-TAB_VIEWS = (("ranking", ""), ("scatter", ""), ("profile", ""), ("change", "years"),
+TAB_VIEWS = (("ranking", ""), ("scatter", ""), ("scatter", "partner"), ("profile", ""),
+             ("change", "years"),
              ("change", ""), ("clusters", ""))
 
 

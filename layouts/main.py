@@ -221,8 +221,8 @@ def layout(data: AtlasData) -> html.Div:
                                                     ),
                                                     dbc.Col(
                                                         [
-                                                            html.H3("Zeitreihe: ausgewählte Kreise und "
-                                                                    "Thüringen", className="h6"),
+                                                            html.H3("Zeitreihe", id=ids.TIMESERIES_TITLE,
+                                                                    className="h6"),
                                                             dcc.Graph(id=ids.TIMESERIES,
                                                                       config=GRAPH_CONFIG),
                                                             html.Div(id=ids.TIMESERIES_NOTE,

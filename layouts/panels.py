@@ -11,7 +11,7 @@ from dash import html
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData, rank_note
 from atlas.figures import GEMEINDE_GEO_ATTRIBUTION, GEO_ATTRIBUTION, MapView
-from atlas.values import format_number
+from atlas.values import format_number, year_span
 
 
 def info_panel(data: AtlasData, indicator_id: str) -> dbc.Card:
@@ -23,8 +23,9 @@ def info_panel(data: AtlasData, indicator_id: str) -> dbc.Card:
         ("Lebenslagenbereich", data.catalogue.area(ind.area).title),
         ("Lebensphasen", ", ".join(LIFE_PHASES[p].split(" (")[0] for p in ind.life_phases)),
         ("Lesart", POLARITIES[ind.polarity]),
-        ("Jahre", f"{years[0]}–{years[-1]} ({len(years)} Jahre)" if years else "keine"),
-        ("Quelle", html.Span([_link(src.attribution, src.url), f", {ind.table}"])),
+        ("Jahre" if len(years) != 1 else "Jahr", year_span(years)),
+        ("Quelle", html.Span([_link(src.attribution, src.url),
+                              f", {data.catalogue.source_table(ind)}"])),
         ("Lizenz", _link(src.licence, src.licence_url)),
     ]
     return dbc.Card(

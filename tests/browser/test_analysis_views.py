@@ -1,6 +1,9 @@
-"""Analysis views in the browser: linked selection across ranking, map, time series, scatter."""
+"""Analysis views in the browser: linked selection across ranking, map, time series, scatter.
+Expected names, ranks and counts come from the built data."""
 
 import pytest
+
+from atlas import analysis
 
 pytestmark = pytest.mark.browser
 
@@ -14,48 +17,59 @@ def _click_bar(page, name):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
-def test_ana001_click_on_ranking_bar_selects_everywhere(atlas_page, live_url):
+def test_ana001_click_on_ranking_bar_selects_everywhere(atlas_page, live_url, data):
+    table = analysis.ranking(data, "sgb2_quote", 2021)
+    first = table["name"].iloc[0]  # rank 1
+    target = table.iloc[len(table) // 2]  # a Kreis in the middle of the ranking
     atlas_page.open(live_url + "/?indicator=sgb2_quote&year=2021")
     page = atlas_page.page
     page.get_by_role("tab", name="Ranking").click()
     page.wait_for_selector("#ranking .bars .point path")
-    first = page.evaluate(
+    shown = page.evaluate(
         "() => document.querySelector('#ranking .js-plotly-plot')._fullData[0].y[0]")
-    assert first.replace("<b>", "").replace("</b>", "") == "Gera"  # rank 1, highest SGB II quota
-    _click_bar(page, "Eichsfeld")
-    page.wait_for_function("document.querySelector('#districts').innerText.includes('Eichsfeld')")
+    assert shown.replace("<b>", "").replace("</b>", "") == first
+    _click_bar(page, target["name"])
+    page.wait_for_function(
+        "name => document.querySelector('#districts').innerText.includes(name)",
+        arg=target["name"])
     # the ranking marks it
     page.wait_for_function(
-        "() => Array.from(document.querySelector('#ranking .js-plotly-plot')._fullData[0].y)"
-        ".includes('<b>Eichsfeld</b>')")
+        "name => Array.from(document.querySelector('#ranking .js-plotly-plot')._fullData[0].y)"
+        ".includes('<b>' + name + '</b>')", arg=target["name"])
     # the map outlines it (drawn last, thick line)
     page.get_by_role("tab", name="Karte und Zeitreihe").click()
     page.wait_for_function(
-        "() => { const t = document.querySelector('#map .js-plotly-plot')._fullData[0];"
-        " return t.locations[t.locations.length - 1] === '16061'"
-        " && t.marker.line.width[t.locations.length - 1] > 2; }")
+        "ags => { const t = document.querySelector('#map .js-plotly-plot')._fullData[0];"
+        " return t.locations[t.locations.length - 1] === ags"
+        " && t.marker.line.width[t.locations.length - 1] > 2; }", arg=target["ags"])
     # the time series shows it
     names = [t["name"] for t in atlas_page.full_data("timeseries")]
-    assert "Eichsfeld" in names
-    # the scatter labels it
+    assert target["name"] in names
+    # the scatter labels it (the trace of the selected Kreise)
     page.get_by_role("tab", name="Streudiagramm").click()
     page.wait_for_function(
-        "() => { const p = document.querySelector('#scatter .js-plotly-plot');"
-        " return p && p._fullData && p._fullData[0] && p._fullData[0].text && Array.from(p._fullData[0].text).includes('Eichsfeld'); }")
+        "name => { const p = document.querySelector('#scatter .js-plotly-plot');"
+        " return p && p._fullData && p._fullData.some("
+        "   t => t.text && Array.from(t.text).includes(name)); }", arg=target["name"])
+    partner = analysis.scatter_partner(data, "sgb2_quote", 2021)
+    result = analysis.scatter(data, "sgb2_quote", partner, 2021)
+    page.wait_for_function("document.querySelector('#scatter-stats').innerText.includes('n = ')")
     stats = page.inner_text("#scatter-stats")
-    assert "Pearson r = " in stats and "Spearman ρ = " in stats and "n = 22" in stats
+    assert "Pearson r = " in stats and "Spearman ρ = " in stats and f"n = {result.n}" in stats
     assert atlas_page.console == []
 
 
-def test_ana002_profile_and_clusters_render(atlas_page, live_url):
+def test_ana002_profile_and_clusters_render(atlas_page, live_url, data):
+    profile = analysis.profile(data, "16052")
+    row = profile[profile["indicator"] == "sgb2_quote"].iloc[0]
     atlas_page.open(live_url + "/?indicator=sgb2_quote&year=2021&kreise=16052")
     page = atlas_page.page
     page.get_by_role("tab", name="Regionenprofil").click()
     page.wait_for_selector("#profile table")
     text = page.inner_text("#profile")
-    assert "Regionenprofil Gera" in text and "Einkommen und Armut" in text
-    assert "1 von 22" in text  # Gera ranks first on SGB II quota
+    assert f"Regionenprofil {data.region_name('16052')}" in text and row["area_title"] in text
+    assert row["rank_text"] in text and row["value_text"] in text
     page.get_by_role("tab", name="Räumliche Muster").click()
     page.wait_for_function("document.querySelector('#cluster-stats').innerText.includes('Moran')")
-    assert page.locator("#cluster-map .choroplethlocation").count() == 22
+    assert page.locator("#cluster-map .choroplethlocation").count() == len(data.regions)
     assert atlas_page.console == []

@@ -22,7 +22,7 @@ def test_population_joins_panel_and_regionalstatistik_with_official_land_value(d
     table = data.table("bevoelkerung", 2024).set_index("ags")
     assert table.loc["16075", "value"] == 77341  # Saale-Orla-Kreis, 12411-01-01-4, 31.12.2024
     ref = data.reference("bevoelkerung", 2022)
-    assert (ref.value, ref.label) == (2126846, "Thüringen")  # official Land row of the 2022 file
+    assert (ref.value, ref.label) == (2126846, "Thüringen (amtlich)")  # official Land row of the 2022 file
 
 
 def test_reference_is_labelled_median_when_no_land_value(data):

@@ -397,7 +397,7 @@ def test_xlsx_has_data_and_information_sheets_matching_the_api(data):
 
     content = export.data_xlsx(data, "sgb2_quote", 2021, today=TODAY)
     book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["Daten", "Informationen"]
+    assert book.sheetnames == ["Daten", "Hinweise"]
     rows = list(book["Daten"].iter_rows(values_only=True))
     assert list(rows[0]) == export.DATA_COLUMNS
     api = values_payload(data, "sgb2_quote", 2021)
@@ -407,7 +407,7 @@ def test_xlsx_has_data_and_information_sheets_matching_the_api(data):
         [(v["ags"], v["name"], v["value"]) for v in api["values"]]
     assert [r[3] for r in rows[1:]] == data.table("sgb2_quote", 2021)["value"].tolist()
     assert all(r[2] == 2021 for r in rows[1:])
-    info = {r[0]: r[1] for r in book["Informationen"].iter_rows(values_only=True)}
+    info = {r[0]: r[1] for r in book["Hinweise"].iter_rows(values_only=True)}
     ind = data.indicator("sgb2_quote")
     assert info["Definition"] == ind.definition
     assert info["Einheit"].startswith("%")
@@ -459,7 +459,7 @@ def test_formula_like_texts_are_neutralised(special):
     sources = {row[6].value for row in book["Daten"].iter_rows(min_row=2)}
     assert sources == {FORMULA + ", " + special.indicator("sgb2_quote").table +
                        "; Lizenz: dl-de/by-2-0"}
-    cell = next(c for c in book["Informationen"]["B"] if c.value == FORMULA)
+    cell = next(c for c in book["Hinweise"]["B"] if c.value == FORMULA)
     assert cell.data_type == "s"
     names = {row[0].value: row[1] for row in book["Daten"].iter_rows(min_row=2)}
     assert (names["16062"].value, names["16062"].data_type) == ("@SUMME(1+1)", "s")
