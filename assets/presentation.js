@@ -601,8 +601,11 @@
                         !document.activeElement.closest('.present-bar')) {
                     document.activeElement.blur();  // keys go to the page, not to a hidden button
                 }
-            } else if (fullscreenElement()) {
-                (document.exitFullscreen || document.webkitExitFullscreen).call(document);
+            } else {
+                stopPlaying(scriptIds());  // leaving the presentation ends the animation
+                if (fullscreenElement()) {
+                    (document.exitFullscreen || document.webkitExitFullscreen).call(document);
+                }
             }
             return [on ? 'atlas presenting' : 'atlas', on ? true : 'auto'];
         },
@@ -635,12 +638,21 @@
             var onlyFigure = fired.length > 0 && fired.every(function (p) {
                 return firedBy([p], inputId(3));
             });
+            var coords = outline(figure, on ? selected : [], settings.featureKey);
+            var hasSelection = coords[0].length > 0;
             if (on && onlyFigure) {
-                // every patch of the map comes by here: act only when a new figure lost the look
+                // every patch of the map comes by here: act only when the figure does not show
+                // exactly the presentation look of this view (a new figure lost it, or a patch
+                // of ours was dropped because another update of the map crossed it)
                 var styled = (layout.legend || {}).borderwidth === 1 &&
                     index.every(function (i) { return i >= 0; }) &&
                     (data[index[2]].text || []).length === shown.text.length &&
-                    (!kreisMap || (layout.geo || {}).fitbounds === false);
+                    (!kreisMap || (layout.geo || {}).fitbounds === false) &&
+                    [0, 1].every(function (k) {
+                        var trace = data[index[k]];
+                        return Boolean(trace.visible) === hasSelection &&
+                            (!hasSelection || (trace.lon || []).length === coords[0].length);
+                    });
                 if (styled) {
                     return noUpdate();
                 }
@@ -649,8 +661,6 @@
             presented.settings = settings;
             var patch = new dc.Patch();
             styleMap(patch, settings, on, kreisMap);
-            var coords = outline(figure, on ? selected : [], settings.featureKey);
-            var hasSelection = coords[0].length > 0;
             var contents = [
                 {lon: coords[0], lat: coords[1], visible: on && hasSelection},
                 {lon: coords[0], lat: coords[1], visible: on && hasSelection},

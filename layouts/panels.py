@@ -110,6 +110,16 @@ def boundaries(data: AtlasData, ind) -> str:
             f"{data.kreis_gebietsstand or '–'}")
 
 
-def heading(data: AtlasData, indicator_id: str, year: int) -> str:
+#: Class of the year in texts that name the year the map shows (heading, presentation title):
+#: assets/views.js writes the map's year into them the moment the map is drawn.
+SHOWN_YEAR = "shown-year"
+
+
+def shown_year(year: int) -> html.Span:
+    """The year in a text about the map, kept equal to the year the map shows."""
+    return html.Span(str(year), className=SHOWN_YEAR)
+
+
+def heading(data: AtlasData, indicator_id: str, year: int) -> list:
     ind = data.indicator(indicator_id)
-    return f"{ind.title} – {year}"
+    return [f"{ind.title} – ", shown_year(year)]

@@ -154,6 +154,8 @@ def present_style() -> list[list]:
         [["layout", "font"], font],
         [["layout", "legend", "font"], font],
         [["layout", "legend", "title", "font"], font],
+        [["layout", "legend", "orientation"], "v"],
+        [["layout", "legend", "title", "side"], "top"],
         [["layout", "legend", "x"], 0.0],
         [["layout", "legend", "y"], 1.0],
         [["layout", "legend", "xanchor"], "left"],
@@ -173,6 +175,7 @@ def present_style() -> list[list]:
         [["layout", "annotations", 0, "y"], 0.0],
         [["layout", "annotations", 0, "xanchor"], "left"],
         [["layout", "annotations", 0, "yanchor"], "bottom"],
+        [["layout", "annotations", 0, "yshift"], 0],
         [["layout", "geo", "domain"], {"x": [PRESENT_LEGEND_SHARE, 1.0], "y": [0.0, 1.0]}],
         [["layout", "margin"], {"l": 8, "r": 8, "t": 8, "b": 8}],
     ]
@@ -248,7 +251,7 @@ def stores(data: AtlasData, figure: go.Figure) -> list:
 SCRIPT_IDS = {"year": ids.YEAR, "years": ids.YEARS, "indicator": ids.INDICATOR,
               "play": ids.PRESENT_PLAY, "fullscreen": ids.PRESENT_FULLSCREEN, "url": ids.URL,
               "echo": ids.URL_ECHO, "map": ids.MAP, "frames": ids.MAP_FRAMES,
-              "settled": ids.YEAR_SETTLED}
+              "settled": ids.YEAR_SETTLED, "heading": ids.HEADING, "title": ids.PRESENT_TITLE}
 #: Time per year when the years are played as an animation.
 PLAY_MS = 1000
 

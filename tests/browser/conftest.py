@@ -50,7 +50,9 @@ class Page:
         page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}")
                 if m.type in ("error", "warning") else None)
         page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
-        page.on("requestfailed", lambda r: self.failed.append(r.url))
+        # a request the page dropped itself (it navigated on) is no failure
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.failure} {r.url}")
+                if "ERR_ABORTED" not in (r.failure or "") else None)
         page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}")
                 if r.status >= 400 else None)
 
@@ -98,8 +100,27 @@ class Page:
         )
 
 
+#: Marks a test that provokes console errors or failed requests on purpose: its page's console
+#: is not required to stay clean.
+NOISY = "console_noise_expected"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", f"{NOISY}: the test provokes console errors or failed "
+                                       "requests on purpose (no clean-console check)")
+
+
+def assert_clean(page: Page, request) -> None:
+    """Every browser test ends with a clean console: no error or warning, no failed request
+    (unless the test is marked :data:`NOISY`)."""
+    if request.node.get_closest_marker(NOISY):
+        return
+    assert page.console == [], f"Konsole nicht sauber: {page.console}"
+    assert page.failed == [], f"Fehlgeschlagene Anfragen: {page.failed}"
+
+
 @pytest.fixture
-def atlas_page(browser, live_url):
+def atlas_page(browser, live_url, request):
     # Playwright's string predicates are evaluated with eval(), which our CSP forbids; the app
     # itself is checked under its CSP in test_security_headers.py
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="de-DE",
@@ -107,3 +128,4 @@ def atlas_page(browser, live_url):
     page = Page(context.new_page())
     yield page
     context.close()
+    assert_clean(page, request)
