@@ -9,6 +9,7 @@ normal mode.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 
 import dash_bootstrap_components as dbc
@@ -31,7 +32,15 @@ OVERLAY_NAMES = ("Präsentation: Auswahl (Rand)", "Präsentation: Auswahl",
                  "Präsentation: Kreisnamen")
 TEXT_COLOUR = "#000000"
 HALO_COLOUR = "#ffffff"
-LABEL_SIZE = 18  # px; bold, with a white halo (assets/presentation.css)
+LABEL_SIZE = 20  # px at least (22 px from 1600 px width); bold, with a white halo
+#: The names' places are computed for these ratios of font size (px) to map scale (px per degree
+#: of longitude), from a large screen to a small projector: the page takes the first one at
+#: least as large as its own, so names are never closer than computed
+#: (:func:`atlas.figures.place_labels`).
+LABEL_RATIOS = tuple(round(0.02 * 1.15 ** i, 4) for i in range(16))
+#: px of the selection's black line (on a white halo 4 px wider): clear, yet thin enough to
+#: leave the name of a small city inside it readable
+OUTLINE_WIDTH = 4
 PRESENT_FONT = 22  # px: legend, hover and map texts in presentation mode (at least 20)
 PRESENT_REFERENCE_FONT = 24
 #: Degrees the name of a Kreis keeps away from the name of a kreisfreie Stadt.
@@ -73,6 +82,11 @@ def label_text(name: str, width: int = 12) -> str:
     return f"{head}<br>{name[cut + 1:]}"
 
 
+def label_lines(name: str) -> str:
+    """A district name broken at every hyphen and space (the narrowest form of it)."""
+    return re.sub(r"(-)|\s+", lambda m: (m.group(1) or "") + "<br>", name)
+
+
 def labels(geojson: dict, names: dict[str, str], kinds: dict[str, str] | None = None,
            keep_clear: float = CITY_CLEARANCE) -> dict:
     """Positions and texts of the district names of a GeoJSON (``properties.AGS``).
@@ -99,8 +113,18 @@ def labels(geojson: dict, names: dict[str, str], kinds: dict[str, str] | None = 
                 geometry = mapping(rest)
         points[ags] = label_point(geometry)
     order = sorted(points)
+    texts = {a: label_text(names.get(a, a)) for a in order}
+    forms = {a: tuple(dict.fromkeys([texts[a], names.get(a, a),
+                                     label_lines(names.get(a, a))])) for a in order}
+    areas = {a: shape(features[a]) for a in order}
+    variants = []
+    for ratio in LABEL_RATIOS:
+        placed = figures.place_labels(points, forms, areas, LABEL_SIZE, LABEL_SIZE / ratio)
+        variants.append({"ratio": ratio, "lon": [placed[a][0] for a in order],
+                         "lat": [placed[a][1] for a in order],
+                         "text": [placed[a][2] for a in order]})
     return {"lon": [points[a][0] for a in order], "lat": [points[a][1] for a in order],
-            "text": [label_text(names.get(a, a)) for a in order], "ags": order}
+            "text": [texts[a] for a in order], "ags": order, "variants": variants}
 
 
 @lru_cache(maxsize=8)
@@ -115,9 +139,9 @@ def overlay_traces() -> list[dict]:
     common = {"hoverinfo": "skip", "showlegend": False, "visible": False, "lon": [], "lat": []}
     traces = [
         go.Scattergeo(name=OVERLAY_NAMES[0], mode="lines",
-                      line={"color": HALO_COLOUR, "width": 11}, **common),
+                      line={"color": HALO_COLOUR, "width": OUTLINE_WIDTH + 4}, **common),
         go.Scattergeo(name=OVERLAY_NAMES[1], mode="lines",
-                      line={"color": TEXT_COLOUR, "width": 6}, **common),
+                      line={"color": TEXT_COLOUR, "width": OUTLINE_WIDTH}, **common),
         go.Scattergeo(name=OVERLAY_NAMES[2], mode="text", text=[],
                       textfont={"family": figures.FONT, "size": LABEL_SIZE,
                                 "color": TEXT_COLOUR, "weight": "bold"}, **common),

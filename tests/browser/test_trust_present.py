@@ -234,3 +234,57 @@ def test_tp021_no_cloud_upload_and_toolbar_out_of_tab_order(atlas_page, live_url
         page.keyboard.press("Tab")
         assert not page.evaluate("() => Boolean(document.activeElement &&"
                                  " document.activeElement.closest('.modebar'))")
+
+
+# --- 7. presentation names: at least 20 px, none on another, one source line --------------------
+
+
+NAMES_JS = """
+() => {
+  const texts = Array.from(document.querySelectorAll('#map .scatterlayer .trace text'))
+    .filter(t => t.textContent && t.getBoundingClientRect().width > 0);
+  const boxes = texts.map(t => { const r = t.getBoundingClientRect();
+    return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize),
+            box: [r.left, r.top, r.right, r.bottom]}; });
+  const overlaps = [];
+  for (let i = 0; i < boxes.length; i++) { for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i].box, b = boxes[j].box;
+    if (a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]) {
+      overlaps.push(`${boxes[i].text} / ${boxes[j].text}`); } } }
+  // the page's source lines: under the map, the footer, the presentation's own
+  const sources = Array.from(document.querySelectorAll('#map-source, #attribution, .present-source'))
+    .filter(e => e.getBoundingClientRect().height > 0 && /Quelle/.test(e.textContent));
+  return {names: boxes.map(b => [b.text, b.size]), overlaps, sources: sources.length};
+}
+"""
+
+
+@pytest.mark.parametrize("width,height", [(1024, 768), (1920, 1080)])
+def test_tp007_presentation_names_are_large_apart_and_the_source_shows_once(
+        atlas_page, live_url, data, width, height):
+    page = atlas_page.page
+    page.set_viewport_size({"width": width, "height": height})
+    regions = data.regions
+    kreise = ",".join(regions["ags"][regions["kind"] == "kreisfreie Stadt"][:2])
+    atlas_page.open(live_url + f"/?indicator=sgb2_quote&kreise={kreise}&modus=praesentation")
+    page.wait_for_function(PRESENTING)
+    page.wait_for_function(
+        "n => Array.from(document.querySelectorAll('#map .scatterlayer .trace text'))"
+        ".filter(t => t.textContent).length === n", arg=len(regions), timeout=15000)
+    # the names' places follow the map's size once it is drawn: wait until they rest
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => { const now = JSON.stringify(Array.from(document.querySelectorAll("
+        "'#map .scatterlayer .trace text')).map(t => t.getAttribute('transform')));"
+        " const same = window.__names === now; window.__names = now; return same; }",
+        polling=300, timeout=15000)
+    shown = page.evaluate(NAMES_JS)
+    names = {text for text, _ in shown["names"]}
+    assert len(shown["names"]) == len(regions)
+    def plain(name: str) -> str:  # lines of a name are joined without their break
+        return name.replace("-", "").replace(" ", "")
+
+    assert {plain(n) for n in regions["name"]} == {plain(n) for n in names}
+    assert min(size for _, size in shown["names"]) >= 20, shown["names"]
+    assert not shown["overlaps"], shown["overlaps"]
+    assert shown["sources"] == 1
