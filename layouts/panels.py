@@ -34,10 +34,12 @@ def info_panel(data: AtlasData, indicator_id: str) -> dbc.Card:
                 html.H3(ind.title, className="h6"),
                 html.P(ind.definition, className="small"),
                 html.Dl(
+                    # label above value: the narrow column has no room for both side by
+                    # side without breaking words like "Lebenslagenbereich" mid-word
                     [part for label, value in rows
-                     for part in (html.Dt(label, className="col-5"),
-                                  html.Dd(value, className="col-7 mb-1"))],
-                    className="row small mb-0",
+                     for part in (html.Dt(label, className="mb-0"),
+                                  html.Dd(value, className="mb-1 ms-2"))],
+                    className="small mb-0 info-facts",
                 ),
             ]
         ),

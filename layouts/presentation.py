@@ -409,13 +409,11 @@ def playlist_card() -> dbc.Card:
                        className="small mb-2"),
                 html.Label("Name der Ansicht (leer: Indikator und Jahr)", htmlFor=ids.PLAYLIST_NAME,
                            className="form-label small mb-0"),
-                dbc.InputGroup(
-                    [dbc.Input(id=ids.PLAYLIST_NAME, maxLength=120, size="sm",
-                               placeholder="z. B. Kinderarmut Ostthüringen"),
-                     html.Button("Ansicht merken", id=ids.PLAYLIST_ADD, type="button",
-                                 className="btn btn-primary btn-sm")],
-                    size="sm", className="mb-2",
-                ),
+                # field and button on lines of their own: the placeholder shows in full
+                dbc.Input(id=ids.PLAYLIST_NAME, maxLength=120, size="sm", className="mb-1",
+                          placeholder="z. B. Kinderarmut Ostthüringen"),
+                html.Button("Ansicht merken", id=ids.PLAYLIST_ADD, type="button",
+                            className="btn btn-primary btn-sm mb-2"),
                 html.Div(id=ids.PLAYLIST_LIST, className="playlist mb-2"),
                 html.Div(
                     [

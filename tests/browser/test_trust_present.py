@@ -288,3 +288,98 @@ def test_tp007_presentation_names_are_large_apart_and_the_source_shows_once(
     assert min(size for _, size in shown["names"]) >= 20, shown["names"]
     assert not shown["overlaps"], shown["overlaps"]
     assert shown["sources"] == 1
+
+
+# --- 8. the indicator dropdown: search field on screen, typing filters at once -------------------
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (1280, 800)])
+def test_tp008_indicator_dropdown_search_is_on_screen_and_typing_filters(atlas_page, live_url,
+                                                                         data, width, height):
+    page = atlas_page.page
+    page.set_viewport_size({"width": width, "height": height})
+    atlas_page.open(live_url + "/?indicator=sgb2_quote")
+    page.click(f"#{ids.INDICATOR}")
+    search = page.locator(".dash-dropdown-content input.dash-dropdown-search")
+    search.wait_for()
+    page.wait_for_function("() => document.activeElement &&"
+                           " document.activeElement.matches('input.dash-dropdown-search')")
+    box = search.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height, box
+    content = page.locator(".dash-dropdown-content").bounding_box()
+    assert content["y"] >= 0 and content["y"] + content["height"] <= height + 1, content
+    word = "Kinder"
+    page.keyboard.type(word)  # right after opening, without clicking into the field
+    expected = [i for i in data.available_indicators()
+                if word.lower() in f"{i.title} {i.short_title}".lower()]
+    assert expected
+    # the options filter to the indicators whose title names the word (area headers aside)
+    page.wait_for_function(
+        "n => Array.from(document.querySelectorAll('.dash-dropdown-content [role=option]'))"
+        ".filter(e => !/^—/.test(e.textContent.trim())).length === n", arg=len(expected))
+    assert len(expected) < len(data.available_indicators())
+    page.keyboard.press("Escape")
+
+
+# --- 9. no word broken mid-word, placeholders in full --------------------------------------------
+
+
+BROKEN_WORDS_JS = """
+root => {
+  const out = [];
+  const walker = document.createTreeWalker(document.querySelector(root), NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const re = /[A-Za-zÄÖÜäöüß]{4,}/g;
+    let m;
+    while ((m = re.exec(node.textContent))) {
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      const lines = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0)
+                            .map(r => Math.round(r.top)));
+      if (lines.size > 1) { out.push(m[0]); }
+    }
+  }
+  return out;
+}
+"""
+
+PLACEHOLDERS_JS = """
+() => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  return Array.from(document.querySelectorAll('input[placeholder]'))
+    .filter(i => i.getBoundingClientRect().width > 0)
+    .map(i => { const s = getComputedStyle(i);
+      canvas.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+      const need = canvas.measureText(i.placeholder).width + parseFloat(s.paddingLeft) +
+                   parseFloat(s.paddingRight) + parseFloat(s.borderLeftWidth) +
+                   parseFloat(s.borderRightWidth);
+      return {id: i.id, placeholder: i.placeholder, need: Math.ceil(need),
+              width: i.getBoundingClientRect().width, fits: i.scrollWidth <= i.clientWidth}; });
+}
+"""
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (1280, 800), (1920, 1080)])
+def test_tp009_no_word_broken_mid_word_and_placeholders_shown_in_full(atlas_page, live_url, data,
+                                                                      width, height):
+    page = atlas_page.page
+    page.set_viewport_size({"width": width, "height": height})
+    checked = 0
+    for indicator in ("sgb2_quote", "kinderarmut", data.available_indicators()[0].id):
+        atlas_page.open(live_url + f"/?indicator={indicator}")
+        page.wait_for_function("t => document.querySelector('#info-panel h3') &&"
+                               " document.querySelector('#info-panel h3').innerText === t",
+                               arg=data.indicator(indicator).title)
+        broken = page.evaluate(BROKEN_WORDS_JS, "#info-panel")
+        assert not broken, (indicator, broken)
+        checked += 1
+    fields = page.evaluate(PLACEHOLDERS_JS)
+    page.get_by_role("tab", name="Eigene Daten").click()
+    page.wait_for_load_state("networkidle")
+    fields += page.evaluate(PLACEHOLDERS_JS)
+    assert {"export-note", "playlist-name"} <= {f["id"] for f in fields}
+    short = [f for f in fields if f["width"] + 0.5 < f["need"]]
+    assert not short, short
+    assert checked == 3
