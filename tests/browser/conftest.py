@@ -40,11 +40,39 @@ def browser():
         instance.close()
 
 
+#: Counts the page's requests to Dash callbacks in flight (window.__atlasInFlight).
+IN_FLIGHT_JS = """
+(() => {
+  window.__atlasInFlight = 0;
+  const fetch = window.fetch;
+  window.fetch = function () {
+    window.__atlasInFlight += 1;
+    return fetch.apply(this, arguments).finally(() => { window.__atlasInFlight -= 1; });
+  };
+})();
+"""
+
+#: True once no callback request is in flight and the link field equals the address bar, on
+#: two polls in a row (the page writes the address 300 ms after the view rests).
+SETTLED_JS = """
+() => {
+  const field = document.querySelector('.share-link');
+  const ok = (window.__atlasInFlight || 0) === 0 &&
+    (!field || !field.value || field.value === location.href);
+  const now = (field ? field.value : '') + '|' + location.href;
+  const same = ok && window.__atlasSettled === now;
+  window.__atlasSettled = ok ? now : null;
+  return same;
+}
+"""
+
+
 class Page:
     """A page plus what the browser reported: console messages and failed requests."""
 
     def __init__(self, page):
         self.page = page
+        page.add_init_script(IN_FLIGHT_JS)
         self.console: list[str] = []
         self.failed: list[str] = []
         page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}")
@@ -64,6 +92,10 @@ class Page:
             " && document.querySelectorAll('#values-table tbody tr').length > 0", timeout=20000
         )
         self.page.wait_for_load_state("networkidle")
+
+    def settle(self) -> None:
+        """Wait until the page rests: no callback in flight, the address bar written."""
+        self.page.wait_for_function(SETTLED_JS, polling=250, timeout=20000)
 
     def map_fills(self) -> list[str]:
         return self.page.eval_on_selector_all(
@@ -129,3 +161,18 @@ def atlas_page(browser, live_url, request):
     yield page
     context.close()
     assert_clean(page, request)
+
+
+@pytest.fixture
+def watch_console(request):
+    """For tests that open their own pages: ``watch(page)`` records a Playwright page's console
+    and failed requests (returns the :class:`Page`); all are asserted clean at the end."""
+    watched: list[Page] = []
+
+    def watch(playwright_page) -> Page:
+        watched.append(Page(playwright_page))
+        return watched[-1]
+
+    yield watch
+    for page in watched:
+        assert_clean(page, request)
