@@ -460,12 +460,50 @@
         }
         var pick = function (list) { return list.filter(function (_, i) { return keep[i]; }); };
         return {lon: pick(labels.lon), lat: pick(labels.lat), text: pick(labels.text),
-            ags: pick(labels.ags)};
+            ags: pick(labels.ags), variants: (labels.variants || []).map(function (v) {
+                return {ratio: v.ratio, lon: pick(v.lon), lat: pick(v.lat), text: pick(v.text)};
+            })};
     }
 
+    /* district names: at least 20 px (README), 22 px on large screens */
     function labelSize() {
         var width = window.innerWidth || 1920;
-        return width >= 1600 ? 19 : (width >= 1200 ? 17 : 16);
+        return width >= 1600 ? 22 : 20;
+    }
+
+    /* px per degree of longitude of the map as drawn (its Mercator projection), or null */
+    function mapScale() {
+        var graph = presented.mapId &&
+            document.querySelector('#' + presented.mapId + ' .js-plotly-plot');
+        var geo = graph && graph._fullLayout && graph._fullLayout.geo;
+        var projection = geo && geo._subplot && geo._subplot.projection;
+        return projection && projection.scale ? projection.scale() * Math.PI / 180 : null;
+    }
+
+    /* the names' places computed for this font size and map scale (atlas/labels.py
+       LABEL_RATIOS): the first at least as spread out as needed, so no two names overlap */
+    function labelVariant(labels) {
+        var variants = labels.variants || [];
+        var scale = mapScale();
+        if (!variants.length) {
+            return null;
+        }
+        if (!scale) {
+            return presented.variant !== null ? presented.variant : variants.length - 1;
+        }
+        var ratio = labelSize() / scale;
+        for (var i = 0; i < variants.length; i++) {
+            if (variants[i].ratio >= ratio) {
+                return i;
+            }
+        }
+        return variants.length - 1;
+    }
+
+    function labelPlaces(shown, variant) {
+        var chosen = variant === null ? null : (shown.variants || [])[variant];
+        return chosen ? {lon: chosen.lon, lat: chosen.lat, text: chosen.text} :
+            {lon: shown.lon, lat: shown.lat, text: shown.text};
     }
 
     /* text in presentation mode grows with the screen: ×1 up to 900 px height, ×1.2 at 1080 */
@@ -482,7 +520,47 @@
     }
 
     /* the map's presentation look: assignments of the settings (fonts scaled), names, outline */
-    var presented = {mapId: null, settings: null};
+    var presented = {mapId: null, settings: null, variant: null, graph: null};
+
+    /* after every drawing in presentation mode: the names' places for the scale drawn (the
+       map's size is known only once it is drawn in the presentation's layout) */
+    function relabel() {
+        var settings = presented.settings;
+        var layout = presented.mapId && window.dash_component_api &&
+            window.dash_component_api.getLayout(presented.mapId);
+        if (!presenting() || !settings || !dc.Patch || !layout || !layout.props) {
+            return;
+        }
+        var figure = layout.props.figure || {};
+        var variant = labelVariant(settings.labels);
+        presented.variant = variant;
+        var data = figure.data || [];
+        var index = data.findIndex(function (t) { return t && t.name === settings.names[2]; });
+        if (index < 0) {
+            return;
+        }
+        var places = labelPlaces(shownLabels(settings, figure), variant);
+        if (JSON.stringify([data[index].lon, data[index].lat, data[index].text]) ===
+                JSON.stringify([places.lon, places.lat, places.text])) {
+            return;  // the names are where they belong
+        }
+        // checked again a little later: a patch crossing another update of the map is lost
+        window.setTimeout(relabel, 400);
+        var patch = new dc.Patch();
+        patch.assign(['data', index, 'lon'], places.lon);
+        patch.assign(['data', index, 'lat'], places.lat);
+        patch.assign(['data', index, 'text'], places.text);
+        dc.set_props(presented.mapId, {figure: patch.build()});
+    }
+
+    function watchDrawing() {
+        var graph = presented.mapId &&
+            document.querySelector('#' + presented.mapId + ' .js-plotly-plot');
+        if (graph && graph !== presented.graph && typeof graph.on === 'function') {
+            presented.graph = graph;
+            graph.on('plotly_afterplot', relabel);
+        }
+    }
 
     function styleMap(patch, settings, on, kreisMap) {
         var items = on ? settings.present.concat(kreisMap ? settings.fit : []) :
@@ -513,6 +591,7 @@
             if (labelIndex >= 0) {
                 patch.assign(['data', labelIndex, 'textfont', 'size'], labelSize());
             }
+            presented.variant = null;  // placed again for the new size once drawn (relabel)
             dc.set_props(presented.mapId, {figure: patch.build()});
         }, 250);
     });
@@ -601,8 +680,11 @@
                         !document.activeElement.closest('.present-bar')) {
                     document.activeElement.blur();  // keys go to the page, not to a hidden button
                 }
-            } else if (fullscreenElement()) {
-                (document.exitFullscreen || document.webkitExitFullscreen).call(document);
+            } else {
+                stopPlaying(scriptIds());  // leaving the presentation ends the animation
+                if (fullscreenElement()) {
+                    (document.exitFullscreen || document.webkitExitFullscreen).call(document);
+                }
             }
             return [on ? 'atlas presenting' : 'atlas', on ? true : 'auto'];
         },
@@ -635,26 +717,38 @@
             var onlyFigure = fired.length > 0 && fired.every(function (p) {
                 return firedBy([p], inputId(3));
             });
+            var coords = outline(figure, on ? selected : [], settings.featureKey);
+            var hasSelection = coords[0].length > 0;
             if (on && onlyFigure) {
-                // every patch of the map comes by here: act only when a new figure lost the look
+                // every patch of the map comes by here: act only when the figure does not show
+                // exactly the presentation look of this view (a new figure lost it, or a patch
+                // of ours was dropped because another update of the map crossed it)
                 var styled = (layout.legend || {}).borderwidth === 1 &&
                     index.every(function (i) { return i >= 0; }) &&
                     (data[index[2]].text || []).length === shown.text.length &&
-                    (!kreisMap || (layout.geo || {}).fitbounds === false);
+                    (!kreisMap || (layout.geo || {}).fitbounds === false) &&
+                    [0, 1].every(function (k) {
+                        var trace = data[index[k]];
+                        return Boolean(trace.visible) === hasSelection &&
+                            (!hasSelection || (trace.lon || []).length === coords[0].length);
+                    });
                 if (styled) {
                     return noUpdate();
                 }
             }
             presented.mapId = (dc.callback_context.outputs_list || {}).id || presented.mapId;
             presented.settings = settings;
+            watchDrawing();
+            if (on) {
+                presented.variant = labelVariant(settings.labels);
+            }
+            var places = labelPlaces(shown, on ? presented.variant : null);
             var patch = new dc.Patch();
             styleMap(patch, settings, on, kreisMap);
-            var coords = outline(figure, on ? selected : [], settings.featureKey);
-            var hasSelection = coords[0].length > 0;
             var contents = [
                 {lon: coords[0], lat: coords[1], visible: on && hasSelection},
                 {lon: coords[0], lat: coords[1], visible: on && hasSelection},
-                {lon: shown.lon, lat: shown.lat, text: shown.text,
+                {lon: places.lon, lat: places.lat, text: places.text,
                     visible: Boolean(on && labelsOn), textfont: Object.assign(
                         {}, settings.traces[2].textfont, {size: labelSize()})}
             ];

@@ -157,17 +157,60 @@
         settleYear();
     }
 
-    var watched = null;
+    /* one year everywhere: the texts naming the map's year (heading, presentation title:
+       class "shown-year", layouts/panels.py) get the year the map shows (layout.meta.year of
+       every map figure and frame) right when the map is drawn, and keep it when the server's
+       texts for a year the slider has left arrive late */
+    var YEAR_TEXTS = '.shown-year';
 
-    /* watch the slider from the moment it is on the page (and again should it be replaced) */
+    function mapYear() {
+        var graph = document.querySelector('#' + page.ids().map + ' .js-plotly-plot');
+        var meta = graph && graph.layout && graph.layout.meta;
+        return meta && meta.year !== undefined && meta.year !== null ? String(meta.year) : null;
+    }
+
+    function syncYearTexts() {
+        var year = mapYear();
+        if (year === null) {
+            return;
+        }
+        document.querySelectorAll(YEAR_TEXTS).forEach(function (el) {
+            if (el.textContent !== year) {
+                el.textContent = year;
+            }
+        });
+    }
+
+    var watched = null;
+    var watchedGraph = null;
+    var watchedTexts = [];
+
+    /* watch the slider from the moment it is on the page (and again should it be replaced),
+       the map's drawing and the texts that name its year */
     function watchSlider() {
-        var slider = document.getElementById(page.ids().year);
+        var ids = page.ids();
+        var slider = document.getElementById(ids.year);
         if (slider && slider !== watched && window.MutationObserver) {
             watched = slider;
             new window.MutationObserver(yearShown).observe(
                 slider, {attributes: true, attributeFilter: ['aria-valuenow'], subtree: true});
             yearShown();
         }
+        var graph = document.querySelector('#' + ids.map + ' .js-plotly-plot');
+        if (graph && graph !== watchedGraph && typeof graph.on === 'function') {
+            watchedGraph = graph;
+            graph.on('plotly_afterplot', syncYearTexts);
+            syncYearTexts();
+        }
+        [ids.heading, ids.title].forEach(function (id) {
+            var el = id ? document.getElementById(id) : null;
+            if (el && watchedTexts.indexOf(el) < 0 && window.MutationObserver) {
+                watchedTexts.push(el);
+                new window.MutationObserver(syncYearTexts).observe(
+                    el, {childList: true, subtree: true, characterData: true});
+                syncYearTexts();
+            }
+        });
     }
 
     window.setInterval(watchSlider, 250);

@@ -574,7 +574,12 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     if names is None:
         names = view.level == "kreis"
     if names and view.level == "kreis":
-        _add_names(fig, labels.kreis_labels(data), frame.s(NAME_SIZE))
+        west, south, east, north = labels.bounds(data.geojson)
+        px_per_degree = min((map_box[2] - map_box[0]) / (east - west),
+                            (map_box[3] - map_box[1])
+                            / (labels.mercator_y(north) - labels.mercator_y(south)))
+        size = frame.s(NAME_SIZE)
+        _add_names(fig, labels.variant_for(labels.kreis_labels(data), size, px_per_degree), size)
     panel_left = map_box[2] + gap
     legend_top = frame.top
     if reference_text:  # the Thüringen reference at the top of the panel, the legend below

@@ -350,6 +350,7 @@ def map_update(view: MapView, selected: list[str] | None = None,
         "legend": _legend_update(view),
         "legend_title": view.legend_title,
         "reference_text": view.reference_text,
+        "year": view.year,
     }
 
 
@@ -372,6 +373,9 @@ def patch_ops(update: dict, locations: bool = True) -> list[list]:
         ops.append([["data", trace, "marker", "color"], item["marker"]["color"]])
     ops.append([["layout", "legend", "title", "text"], update["legend_title"]])
     ops.append([["layout", "annotations", 0, "text"], update["reference_text"]])
+    # the year the map shows: the page writes it into heading and title the moment the map is
+    # drawn (assets/views.js), so map, slider and texts never show two years
+    ops.append([["layout", "meta", "year"], update["year"]])
     if "outline" in update:
         ops.append([["data", OUTLINE_TRACE, "lon"], update["outline"]["lon"]])
         ops.append([["data", OUTLINE_TRACE, "lat"], update["outline"]["lat"]])
@@ -430,6 +434,32 @@ def map_frames(data: AtlasData, indicator_id: str, display: Display | None = Non
     }
 
 
+#: Where the page puts the parts of a map around its areas (:func:`on_screen`): the reference
+#: value in a band above the map, where the toolbar's few buttons sit on the right; the legend
+#: in a band below the map (plotly widens the bottom margin to fit its rows). Nothing covers an
+#: area or the reference, at any width. (The export and presentation mode place them
+#: themselves.)
+SCREEN_TOP = 34  # px: the reference (one line) and the toolbar above the map
+SCREEN_LAYOUT = {
+    "margin": {"l": 0, "r": 0, "t": SCREEN_TOP, "b": 0},
+    "legend": {"orientation": "h", "x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top",
+               "title": {"side": "left"}, "bgcolor": "rgba(255,255,255,0)"},
+}
+SCREEN_REFERENCE = {"x": 0.0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
+                    "yshift": 4, "bgcolor": "rgba(255,255,255,0)"}
+
+
+def on_screen(fig: go.Figure) -> go.Figure:
+    """A map of :func:`choropleth` placed for the page: legend below and reference above the
+    areas (:data:`SCREEN_LAYOUT`). Returns the same figure."""
+    fig.update_layout(SCREEN_LAYOUT)
+    if fig.layout.annotations:
+        fig.layout.annotations[0].update(SCREEN_REFERENCE)
+    return fig
+
+
+# --- names on the map: placed so that no two collide ------------------------------------------
+
 #: stands in for the geometry while a screen figure is built (see :func:`screen_figure`)
 _NO_GEOMETRY = {"type": "FeatureCollection", "features": []}
 
@@ -449,7 +479,7 @@ def screen_figure(data: AtlasData, indicator_id: str, year: int, display: Displa
         fig = gemeinde_choropleth(data, view, kreis, selected, geojson=_NO_GEOMETRY)
     else:
         fig = choropleth(data, view, selected, geojson=_NO_GEOMETRY)
-    out = fig.to_plotly_json()
+    out = on_screen(fig).to_plotly_json()
     out["data"][MAP_TRACE]["geojson"] = geometry_url or data.level_geojson(view.level)
     return out
 
@@ -594,6 +624,7 @@ def _add_legend_and_layout(fig: go.Figure, update: dict, height: int) -> None:
         ],
         paper_bgcolor="white",
         uirevision="map",
+        meta={"year": update["year"]},
     )
 
 

@@ -157,7 +157,7 @@ def update_change(values):
     breaks = "; ".join(f"Bruch {y}: {label}" for y, label in data.breaks(indicator)
                        if year_from < y <= year_to)
     note = " ".join(filter(None, [view.classes.note, breaks and f"Achtung – {breaks}"]))
-    return figures.choropleth(data, view, selected or [], height=520), note
+    return figures.on_screen(figures.choropleth(data, view, selected or [], height=520)), note
 
 
 @callback(
@@ -184,7 +184,7 @@ def update_clusters(values):
     if result.note and moran.computed:
         text += " " + result.note
     counts = ", ".join(f"{label}: {n}" for label, n in result.counts().items() if n)
-    return figures.choropleth(data, view, selected or [], height=520), f"{text} {counts}"
+    return figures.on_screen(figures.choropleth(data, view, selected or [], height=520)), f"{text} {counts}"
 
 
 clientside_callback(

@@ -170,7 +170,7 @@ def update_view_texts(indicator, year, zoom):
     ind = data.indicator(indicator)
     subtitle = ind.title if ind.title != ind.short_title else ""
     return (panels.heading(data, indicator, year), panels.values_table(data, view, zoom),
-            f"{ind.short_title} {year}", subtitle)
+            [f"{ind.short_title} ", panels.shown_year(year)], subtitle)
 
 
 @callback(

@@ -67,7 +67,7 @@ def export_bar() -> html.Div:
                        className="visually-hidden"),
             dbc.Input(id=ids.EXPORT_NOTE, placeholder="Anmerkung für exportierte Bilder (optional)",
                       maxLength=200, size="sm", debounce=True, className="d-inline-block w-auto",
-                      style={"minWidth": "18rem"}),
+                      style={"minWidth": "min(100%, 24rem)"}),  # the placeholder in full
         ],
         className="mt-2 d-print-none export-bar",
     )

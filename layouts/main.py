@@ -14,12 +14,22 @@ from atlas.urlstate import DEFAULT_INDICATOR
 from layouts import analysis, exports, ids, owndata, presentation
 
 TOPOJSON_URL = "/assets/topojson/"
+#: The one configuration of every graph of the page. The toolbar keeps only zoom in, zoom out
+#: and reset (images and tables come from the page's own exports); never plotly's "Share chart"
+#: (it uploads to plotly's cloud: the atlas works offline). Its buttons are not in the Tab order
+#: (assets/graphs.js): keyboard users have the page's own controls and exports.
 GRAPH_CONFIG = {
     "topojsonURL": TOPOJSON_URL,
     "displaylogo": False,
     "locale": "de",
     "scrollZoom": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "modeBarButtonsToRemove": [
+        "sendDataToCloud", "editInChartStudio", "toImage", "select2d", "lasso2d", "zoom2d",
+        "pan2d", "autoScale2d", "toggleSpikelines", "hoverClosestCartesian",
+        "hoverCompareCartesian", "hoverClosestGeo", "toggleHover", "resetViews",
+    ],
 }
 ALL = "alle"
 DROPDOWN_LABELS = {
@@ -95,7 +105,7 @@ def initial_map(data: AtlasData):
     """The map with its geometry, sent once with the page; later updates are patches."""
     indicator = DEFAULT_INDICATOR
     view = figures.map_view(data, indicator, data.latest_year(indicator))
-    return figures.choropleth(data, view)
+    return figures.on_screen(figures.choropleth(data, view))
 
 
 def _filters(data: AtlasData) -> dbc.Card:
@@ -126,7 +136,7 @@ def _filters(data: AtlasData) -> dbc.Card:
                 ),
                 html.Label("Indikator", htmlFor=ids.INDICATOR, className="form-label fw-semibold"),
                 dcc.Dropdown(id=ids.INDICATOR, labels=DROPDOWN_LABELS, clearable=False, className="mb-3",
-                             optionHeight=48, maxHeight=480),
+                             optionHeight=48, maxHeight=360),
                 html.Label("Kreise vergleichen (bis zu 5, auch per Klick in die Karte)",
                            htmlFor=ids.DISTRICTS, className="form-label fw-semibold"),
                 dcc.Dropdown(id=ids.DISTRICTS, labels=DROPDOWN_LABELS, options=district_options(data), multi=True,

@@ -34,10 +34,12 @@ def info_panel(data: AtlasData, indicator_id: str) -> dbc.Card:
                 html.H3(ind.title, className="h6"),
                 html.P(ind.definition, className="small"),
                 html.Dl(
+                    # label above value: the narrow column has no room for both side by
+                    # side without breaking words like "Lebenslagenbereich" mid-word
                     [part for label, value in rows
-                     for part in (html.Dt(label, className="col-5"),
-                                  html.Dd(value, className="col-7 mb-1"))],
-                    className="row small mb-0",
+                     for part in (html.Dt(label, className="mb-0"),
+                                  html.Dd(value, className="mb-1 ms-2"))],
+                    className="small mb-0 info-facts",
                 ),
             ]
         ),
@@ -115,6 +117,16 @@ def boundaries(data: AtlasData, ind) -> str:
             f"{data.kreis_gebietsstand or '–'}")
 
 
-def heading(data: AtlasData, indicator_id: str, year: int) -> str:
+#: Class of the year in texts that name the year the map shows (heading, presentation title):
+#: assets/views.js writes the map's year into them the moment the map is drawn.
+SHOWN_YEAR = "shown-year"
+
+
+def shown_year(year: int) -> html.Span:
+    """The year in a text about the map, kept equal to the year the map shows."""
+    return html.Span(str(year), className=SHOWN_YEAR)
+
+
+def heading(data: AtlasData, indicator_id: str, year: int) -> list:
     ind = data.indicator(indicator_id)
-    return f"{ind.title} – {year}"
+    return [f"{ind.title} – ", shown_year(year)]

@@ -18,7 +18,10 @@ from atlas import figures
 from atlas.data import AtlasData
 from atlas.labels import (  # noqa: F401 - the placement lives in atlas (exports use it too)
     CITY_CLEARANCE,
+    LABEL_RATIOS,
+    LABEL_SIZE,
     bounds,
+    label_lines,
     label_point,
     label_text,
     labels,
@@ -36,7 +39,9 @@ OVERLAY_NAMES = ("Präsentation: Auswahl (Rand)", "Präsentation: Auswahl",
                  "Präsentation: Kreisnamen")
 TEXT_COLOUR = "#000000"
 HALO_COLOUR = "#ffffff"
-LABEL_SIZE = 18  # px; bold, with a white halo (assets/presentation.css)
+#: px of the selection's black line (on a white halo 4 px wider): clear, yet thin enough to
+#: leave the name of a small city inside it readable
+OUTLINE_WIDTH = 4
 PRESENT_FONT = 22  # px: legend, hover and map texts in presentation mode (at least 20)
 PRESENT_REFERENCE_FONT = 24
 #: Left part of the map area kept free for the legend in presentation mode.
@@ -59,9 +64,9 @@ def overlay_traces() -> list[dict]:
     common = {"hoverinfo": "skip", "showlegend": False, "visible": False, "lon": [], "lat": []}
     traces = [
         go.Scattergeo(name=OVERLAY_NAMES[0], mode="lines",
-                      line={"color": HALO_COLOUR, "width": 11}, **common),
+                      line={"color": HALO_COLOUR, "width": OUTLINE_WIDTH + 4}, **common),
         go.Scattergeo(name=OVERLAY_NAMES[1], mode="lines",
-                      line={"color": TEXT_COLOUR, "width": 6}, **common),
+                      line={"color": TEXT_COLOUR, "width": OUTLINE_WIDTH}, **common),
         go.Scattergeo(name=OVERLAY_NAMES[2], mode="text", text=[],
                       textfont={"family": figures.FONT, "size": LABEL_SIZE,
                                 "color": TEXT_COLOUR, "weight": "bold"}, **common),
@@ -90,6 +95,8 @@ def present_style() -> list[list]:
         [["layout", "font"], font],
         [["layout", "legend", "font"], font],
         [["layout", "legend", "title", "font"], font],
+        [["layout", "legend", "orientation"], "v"],
+        [["layout", "legend", "title", "side"], "top"],
         [["layout", "legend", "x"], 0.0],
         [["layout", "legend", "y"], 1.0],
         [["layout", "legend", "xanchor"], "left"],
@@ -109,6 +116,7 @@ def present_style() -> list[list]:
         [["layout", "annotations", 0, "y"], 0.0],
         [["layout", "annotations", 0, "xanchor"], "left"],
         [["layout", "annotations", 0, "yanchor"], "bottom"],
+        [["layout", "annotations", 0, "yshift"], 0],
         [["layout", "geo", "domain"], {"x": [PRESENT_LEGEND_SHARE, 1.0], "y": [0.0, 1.0]}],
         [["layout", "margin"], {"l": 8, "r": 8, "t": 8, "b": 8}],
     ]
@@ -184,7 +192,7 @@ def stores(data: AtlasData, figure: go.Figure) -> list:
 SCRIPT_IDS = {"year": ids.YEAR, "years": ids.YEARS, "indicator": ids.INDICATOR,
               "play": ids.PRESENT_PLAY, "fullscreen": ids.PRESENT_FULLSCREEN, "url": ids.URL,
               "echo": ids.URL_ECHO, "map": ids.MAP, "frames": ids.MAP_FRAMES,
-              "settled": ids.YEAR_SETTLED}
+              "settled": ids.YEAR_SETTLED, "heading": ids.HEADING, "title": ids.PRESENT_TITLE}
 #: Time per year when the years are played as an animation.
 PLAY_MS = 1000
 
@@ -318,13 +326,11 @@ def playlist_card() -> dbc.Card:
                        className="small mb-2"),
                 html.Label("Name der Ansicht (leer: Indikator und Jahr)", htmlFor=ids.PLAYLIST_NAME,
                            className="form-label small mb-0"),
-                dbc.InputGroup(
-                    [dbc.Input(id=ids.PLAYLIST_NAME, maxLength=120, size="sm",
-                               placeholder="z. B. Kinderarmut Ostthüringen"),
-                     html.Button("Ansicht merken", id=ids.PLAYLIST_ADD, type="button",
-                                 className="btn btn-primary btn-sm")],
-                    size="sm", className="mb-2",
-                ),
+                # field and button on lines of their own: the placeholder shows in full
+                dbc.Input(id=ids.PLAYLIST_NAME, maxLength=120, size="sm", className="mb-1",
+                          placeholder="z. B. Kinderarmut Ostthüringen"),
+                html.Button("Ansicht merken", id=ids.PLAYLIST_ADD, type="button",
+                            className="btn btn-primary btn-sm mb-2"),
                 html.Div(id=ids.PLAYLIST_LIST, className="playlist mb-2"),
                 html.Div(
                     [

@@ -40,17 +40,47 @@ def browser():
         instance.close()
 
 
+#: Counts the page's requests to Dash callbacks in flight (window.__atlasInFlight).
+IN_FLIGHT_JS = """
+(() => {
+  window.__atlasInFlight = 0;
+  const fetch = window.fetch;
+  window.fetch = function () {
+    window.__atlasInFlight += 1;
+    return fetch.apply(this, arguments).finally(() => { window.__atlasInFlight -= 1; });
+  };
+})();
+"""
+
+#: True once no callback request is in flight and the link field equals the address bar, on
+#: two polls in a row (the page writes the address 300 ms after the view rests).
+SETTLED_JS = """
+() => {
+  const field = document.querySelector('.share-link');
+  const ok = (window.__atlasInFlight || 0) === 0 &&
+    (!field || !field.value || field.value === location.href);
+  const now = (field ? field.value : '') + '|' + location.href;
+  const same = ok && window.__atlasSettled === now;
+  window.__atlasSettled = ok ? now : null;
+  return same;
+}
+"""
+
+
 class Page:
     """A page plus what the browser reported: console messages and failed requests."""
 
     def __init__(self, page):
         self.page = page
+        page.add_init_script(IN_FLIGHT_JS)
         self.console: list[str] = []
         self.failed: list[str] = []
         page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}")
                 if m.type in ("error", "warning") else None)
         page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
-        page.on("requestfailed", lambda r: self.failed.append(r.url))
+        # a request the page dropped itself (it navigated on) is no failure
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.failure} {r.url}")
+                if "ERR_ABORTED" not in (r.failure or "") else None)
         page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}")
                 if r.status >= 400 else None)
 
@@ -62,6 +92,10 @@ class Page:
             " && document.querySelectorAll('#values-table tbody tr').length > 0", timeout=20000
         )
         self.page.wait_for_load_state("networkidle")
+
+    def settle(self) -> None:
+        """Wait until the page rests: no callback in flight, the address bar written."""
+        self.page.wait_for_function(SETTLED_JS, polling=250, timeout=20000)
 
     def map_fills(self) -> list[str]:
         return self.page.eval_on_selector_all(
@@ -98,8 +132,27 @@ class Page:
         )
 
 
+#: Marks a test that provokes console errors or failed requests on purpose: its page's console
+#: is not required to stay clean.
+NOISY = "console_noise_expected"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", f"{NOISY}: the test provokes console errors or failed "
+                                       "requests on purpose (no clean-console check)")
+
+
+def assert_clean(page: Page, request) -> None:
+    """Every browser test ends with a clean console: no error or warning, no failed request
+    (unless the test is marked :data:`NOISY`)."""
+    if request.node.get_closest_marker(NOISY):
+        return
+    assert page.console == [], f"Konsole nicht sauber: {page.console}"
+    assert page.failed == [], f"Fehlgeschlagene Anfragen: {page.failed}"
+
+
 @pytest.fixture
-def atlas_page(browser, live_url):
+def atlas_page(browser, live_url, request):
     # Playwright's string predicates are evaluated with eval(), which our CSP forbids; the app
     # itself is checked under its CSP in test_security_headers.py
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="de-DE",
@@ -107,3 +160,19 @@ def atlas_page(browser, live_url):
     page = Page(context.new_page())
     yield page
     context.close()
+    assert_clean(page, request)
+
+
+@pytest.fixture
+def watch_console(request):
+    """For tests that open their own pages: ``watch(page)`` records a Playwright page's console
+    and failed requests (returns the :class:`Page`); all are asserted clean at the end."""
+    watched: list[Page] = []
+
+    def watch(playwright_page) -> Page:
+        watched.append(Page(playwright_page))
+        return watched[-1]
+
+    yield watch
+    for page in watched:
+        assert_clean(page, request)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas import playlist
+from atlas import figures, playlist
 from layouts import presentation as present
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -23,16 +23,29 @@ LABELS_DRAWN = ("() => Array.from(document.querySelectorAll('#map .scatterlayer 
 
 # --- helpers ------------------------------------------------------------------------------------
 
+QUIET_JS = """
+() => {
+  window.__yearMovedAt = performance.now();
+  if (!window.__yearWatch) {
+    window.__yearWatch = new MutationObserver(() => { window.__yearMovedAt = performance.now(); });
+    window.__yearWatch.observe(document.querySelector('#year'),
+                               {attributes: true, subtree: true, attributeFilter: ['aria-valuenow']});
+  }
+}
+"""
+
 
 class Atlas:
-    """A page of the atlas with what the browser reported."""
+    """A page of the atlas with what the browser reported (console errors and warnings, failed
+    requests: conftest's Page records them; the fixture asserts them clean at the end)."""
 
-    def __init__(self, page):
+    def __init__(self, page, recorder):
         self.page = page
-        self.problems: list[str] = []
-        page.on("console", lambda m: self.problems.append(f"{m.type}: {m.text}")
-                if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
+        self.recorder = recorder
+
+    @property
+    def problems(self) -> list[str]:
+        return self.recorder.console + self.recorder.failed
 
     def open(self, url: str) -> None:
         self.page.goto(url)
@@ -41,10 +54,17 @@ class Atlas:
             " && document.querySelector('#heading').innerText.length > 0", timeout=20000)
         self.settle()
 
-    def settle(self, ms: int = 700) -> None:
-        """Callbacks done and the address bar written (it waits 300 ms for the view to settle)."""
-        self.page.wait_for_load_state("networkidle")
-        self.page.wait_for_timeout(ms)
+    def settle(self) -> None:
+        """Callbacks done and the address bar written for the view shown (conftest's
+        Page.settle)."""
+        self.recorder.settle()
+
+    def quiet_for(self, ms: int) -> None:
+        """Wait until the year slider has not moved for ``ms`` (page time): to see that an
+        animation has really stopped."""
+        self.page.evaluate(QUIET_JS)
+        self.page.wait_for_function("ms => performance.now() - window.__yearMovedAt > ms",
+                                    arg=ms, polling=100, timeout=ms + 10000)
 
     def map_trace(self) -> dict:
         return self.page.evaluate(
@@ -92,15 +112,17 @@ class Atlas:
 
 
 @pytest.fixture
-def new_page(browser):
-    """Pages in fresh browser contexts (a new browser profile each: no storage, no history)."""
+def new_page(browser, watch_console):
+    """Pages in fresh browser contexts (a new browser profile each: no storage, no history);
+    each ends with a clean console (conftest's watch_console)."""
     contexts = []
 
     def make(width: int = 1600, height: int = 1000, csp: bool = False, **options) -> Atlas:
         context = browser.new_context(viewport={"width": width, "height": height},
                                       locale="de-DE", bypass_csp=not csp, **options)
         contexts.append(context)
-        return Atlas(context.new_page())
+        page = context.new_page()
+        return Atlas(page, watch_console(page))
 
     yield make
     for context in contexts:
@@ -202,7 +224,7 @@ def test_prs001_presentation_is_large_and_high_contrast(new_page, live_url, widt
                "&modus=praesentation")
     page = atlas.page
     page.wait_for_function(LABELS_DRAWN, timeout=15000)
-    atlas.settle(500)
+    atlas.settle()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"presentation_{width}x{height}.png"))
 
@@ -345,7 +367,7 @@ def test_prs004_keys_in_normal_mode_but_never_while_typing(new_page, live_url):
     page.keyboard.press("ArrowRight")
     page.keyboard.press("Space")
     page.keyboard.press("ArrowDown")
-    atlas.settle(800)
+    atlas.settle()
     assert page.input_value("#playlist-name") == "Nord "
     assert page.inner_text("#heading").endswith("2020")
     assert "Kinderarmut" in page.inner_text("#heading")
@@ -353,7 +375,7 @@ def test_prs004_keys_in_normal_mode_but_never_while_typing(new_page, live_url):
     page.locator("#year [role=slider]").focus()
     page.keyboard.press("ArrowRight")
     page.wait_for_function("document.querySelector('#heading').innerText.endsWith('2021')")
-    atlas.settle(800)
+    atlas.settle()
     assert page.inner_text("#heading").endswith("2021")
     # PageDown scrolls the page in normal mode
     page.mouse.click(5, 400)
@@ -373,13 +395,13 @@ def test_prs005_space_plays_the_years_and_stops(new_page, live_url, data):
     atlas.wait_title(f"Kinderarmut (SGB II) {years[0]}")
     assert page.get_attribute("#present-play", "aria-pressed") == "true"
     assert page.inner_text("#present-play") == "Anhalten"
-    atlas.wait_title(f"Kinderarmut (SGB II) {years[1]}", timeout=4000)  # about one second
-    atlas.wait_title(f"Kinderarmut (SGB II) {years[2]}", timeout=4000)
+    atlas.wait_title(f"Kinderarmut (SGB II) {years[1]}", timeout=8000)  # about one second
+    atlas.wait_title(f"Kinderarmut (SGB II) {years[2]}", timeout=8000)
     page.keyboard.press("Space")
     page.wait_for_function("document.querySelector('#present-play').getAttribute("
                            "'aria-pressed') === 'false'")
     stopped = _year_of(atlas.title())
-    page.wait_for_timeout(2500)
+    atlas.quiet_for(int(2.5 * present.PLAY_MS))  # two and a half steps: no year changes
     assert _year_of(atlas.title()) == stopped
     assert page.inner_text("#present-play") == "Abspielen"
     atlas.settle()
@@ -389,12 +411,12 @@ def test_prs005_space_plays_the_years_and_stops(new_page, live_url, data):
     for _ in range(years.index(years[-2]) - years.index(stopped)):
         page.keyboard.press("ArrowRight")  # quick presses: each one counts
     atlas.wait_title(f"Kinderarmut (SGB II) {years[-2]}")
-    atlas.settle(300)
+    atlas.settle()
     page.keyboard.press("Space")
     atlas.wait_title(f"Kinderarmut (SGB II) {years[-1]}", timeout=5000)
     page.wait_for_function("document.querySelector('#present-play').getAttribute("
                            "'aria-pressed') === 'false'", timeout=5000)
-    page.wait_for_timeout(1500)
+    atlas.quiet_for(int(1.5 * present.PLAY_MS))
     assert _year_of(atlas.title()) == years[-1]
     assert atlas.problems == []
 
@@ -450,7 +472,7 @@ def test_prs007_copied_link_shows_the_same_view_in_a_fresh_browser(new_page, liv
     page.click("#class-k")
     page.locator(".dash-dropdown-options [role=option]", has_text="4").first.click()
     page.keyboard.press("Escape")
-    atlas.settle(1200)
+    atlas.settle()
     shown = atlas.view()
     shown["display"][3] = shown["display"][3] or ""  # no manual bounds: None or ""
     assert shown["display"][:2] == ["natural_breaks", 4] and shown["selected"] == ["16053",
@@ -467,7 +489,7 @@ def test_prs007_copied_link_shows_the_same_view_in_a_fresh_browser(new_page, liv
     fresh = new_page(1600, 1000)
     fresh.open(link)
     fresh.page.wait_for_function("document.querySelector('#heading').innerText.endsWith('2021')")
-    fresh.settle(1000)
+    fresh.settle()
     restored = fresh.view()
     restored["display"][3] = restored["display"][3] or ""
     assert restored == shown
@@ -715,7 +737,7 @@ def test_prs013_presentation_and_keys_work_under_the_csp(new_page, live_url):
     page.wait_for_selector("#present-title:has-text('2022')", timeout=15000)
     page.keyboard.press("Escape")
     page.wait_for_selector("#present-bar", state="hidden", timeout=15000)
-    page.wait_for_load_state("networkidle")
+    atlas.settle()
     assert not [m for m in atlas.problems if "Content Security Policy" in m or "pageerror" in m]
 
 
@@ -785,7 +807,7 @@ def test_normal_style_reads_the_normal_map(data):
     assert [p for p, _ in settings["normal"]] == present_paths
     normal = {tuple(p): v for p, v in settings["normal"] + settings["unfit"]}
     assert normal[("layout", "geo", "fitbounds")] == "locations"
-    assert normal[("layout", "legend", "yanchor")] == "bottom"
+    assert normal[("layout", "legend", "yanchor")] == figures.SCREEN_LAYOUT["legend"]["yanchor"]
     assert [p for p, _ in settings["fit"]] == [p for p, _ in settings["unfit"]]
     assert settings["fitTrace"] == "Kreise"
     styled = {tuple(p): v for p, v in settings["present"]}
