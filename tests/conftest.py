@@ -104,3 +104,55 @@ def postgres_url(tmp_path_factory):
         subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(cluster), "-m", "fast",
                         "stop"], capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+#: The data sheet of the atlas's Excel template, and the XML around its rows.
+XLSX_SHEET = "xl/worksheets/sheet1.xml"
+_XLSX_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.'
+              b'org/spreadsheetml/2006/main"><sheetData>')
+_XLSX_TAIL = b"</sheetData></worksheet>"
+_BOMB_ROW = (b'<row><c t="inlineStr"><is><t>16051</t></is></c><c><v>2023</v></c>'
+             b'<c t="inlineStr"><is><t>bombe</t></is></c><c><v>1</v></c></row>')
+
+
+def workbook_with_sheet(path: Path, write_sheet) -> Path:
+    """The Excel template with its data sheet replaced by what ``write_sheet(stream)`` writes."""
+    import io
+    import zipfile
+
+    from atlas.readers import template_xlsx
+
+    template = zipfile.ZipFile(io.BytesIO(template_xlsx()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for info in template.infolist():
+            if info.filename != XLSX_SHEET:
+                out.writestr(info.filename, template.read(info.filename))
+        with out.open(XLSX_SHEET, "w") as sheet:
+            sheet.write(_XLSX_HEAD)
+            write_sheet(sheet)
+            sheet.write(_XLSX_TAIL)
+    return path
+
+
+def xlsx_bomb(path: Path, unpacked: int = 185 * 1024 * 1024) -> Path:
+    """The Excel template whose data sheet unpacks to ``unpacked`` bytes of repeated rows: well
+    under 1 MB on disk (a decompression bomb as an attacker makes it; a malicious file, not
+    data)."""
+    chunk = _BOMB_ROW * (1024 * 1024 // len(_BOMB_ROW))
+
+    def write(sheet):
+        written = 0
+        while written < unpacked:
+            sheet.write(chunk)
+            written += len(chunk)
+
+    return workbook_with_sheet(path, write)
+
+
+@pytest.fixture(scope="session")
+def xlsx_files():
+    """Builders of malicious Excel files: ``.bomb(path, unpacked)``, ``.with_sheet(path, write)``
+    and the sheet's member name ``.sheet``."""
+    import types
+
+    return types.SimpleNamespace(bomb=xlsx_bomb, with_sheet=workbook_with_sheet, sheet=XLSX_SHEET)

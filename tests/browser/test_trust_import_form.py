@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import time
-import zipfile
 
 import pytest
 
@@ -115,33 +114,10 @@ def test_suggestions_from_the_file_and_a_licence_without_link(atlas_page, live_u
         data_changed()
 
 
-def _bomb(path, unpacked: int = 185 * 1024 * 1024):
-    """The Excel template whose data sheet unpacks to ``unpacked`` bytes of repeated rows: well
-    under 1 MB on disk (a decompression bomb as an attacker makes it)."""
-    from atlas.readers import template_xlsx
-
-    sheet_name = "xl/worksheets/sheet1.xml"
-    row = (b'<row><c t="inlineStr"><is><t>16051</t></is></c><c><v>2023</v></c>'
-           b'<c t="inlineStr"><is><t>bombe</t></is></c><c><v>1</v></c></row>')
-    chunk = row * (1024 * 1024 // len(row))
-    template = zipfile.ZipFile(io.BytesIO(template_xlsx()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-        for info in template.infolist():
-            if info.filename != sheet_name:
-                out.writestr(info.filename, template.read(info.filename))
-        with out.open(sheet_name, "w") as sheet:
-            sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
-                        b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-            for _ in range(0, unpacked, len(chunk)):
-                sheet.write(chunk)
-            sheet.write(b"</sheetData></worksheet>")
-    return path
-
-
-def test_an_uploaded_zip_bomb_is_refused_at_once(atlas_page, live_url, tmp_path):
+def test_an_uploaded_zip_bomb_is_refused_at_once(atlas_page, live_url, tmp_path, xlsx_files):
     from atlas.data import own_store
 
-    bomb = _bomb(tmp_path / "kreisdaten.xlsx")
+    bomb = xlsx_files.bomb(tmp_path / "kreisdaten.xlsx")
     assert bomb.stat().st_size < 1024 * 1024
     before = [o.id for o in own_store().indicators()]
     atlas_page.open(live_url)

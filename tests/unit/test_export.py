@@ -35,21 +35,12 @@ TODAY = date(2026, 11, 21)
 FORMULA = '=HYPERLINK("http://example.org/x","Klick")'
 
 
-@pytest.fixture(scope="module", autouse=True)
-def engine():
-    """One browser for the module, closed afterwards."""
-    yield
-    export.stop_engine()
+pytestmark = pytest.mark.usefixtures("export_engine")
 
 
 @pytest.fixture(scope="module")
-def client(data):
-    """The blueprint on a fresh Flask app (app.py registers it in production), serving ``data``."""
-    app = Flask("export-test")
-    app.register_blueprint(downloads.downloads)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(downloads, "_data", lambda: data)
-        yield app.test_client()
+def client(downloads_client):
+    return downloads_client
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from pypdf import PdfReader
 
-from atlas import analysis, charts, downloads, export, figures, labels, palettes
+from atlas import analysis, charts, export, figures, labels, palettes
 from atlas.catalogue import table_after_attribution
 from atlas.values import MINUS, format_number, format_signed, year_span
 from layouts import analysis as views
@@ -24,19 +23,12 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def engine():
-    yield
-    export.stop_engine()
+pytestmark = pytest.mark.usefixtures("export_engine")
 
 
 @pytest.fixture(scope="module")
-def client(data):
-    app = Flask("trust-charts-test")
-    app.register_blueprint(downloads.downloads)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(downloads, "_data", lambda: data)
-        yield app.test_client()
+def client(downloads_client):
+    return downloads_client
 
 
 def _texts(component) -> str:

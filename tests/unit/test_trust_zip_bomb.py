@@ -24,52 +24,21 @@ from atlas.formats import read_any
 from atlas.readers import template_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
-SHEET = "xl/worksheets/sheet1.xml"
-ROW = (b'<row><c t="inlineStr"><is><t>16051</t></is></c><c><v>2023</v></c>'
-       b'<c t="inlineStr"><is><t>bombe</t></is></c><c><v>1</v></c></row>')
-HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.'
-        b'org/spreadsheetml/2006/main"><sheetData>')
-TAIL = b"</sheetData></worksheet>"
-
-
-def _workbook_with_sheet(path: Path, write_sheet) -> Path:
-    """The Excel template with its data sheet replaced by what ``write_sheet(stream)`` writes."""
-    template = zipfile.ZipFile(io.BytesIO(template_xlsx()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-        for info in template.infolist():
-            if info.filename != SHEET:
-                out.writestr(info.filename, template.read(info.filename))
-        with out.open(SHEET, "w") as sheet:
-            sheet.write(HEAD)
-            write_sheet(sheet)
-            sheet.write(TAIL)
-    return path
-
-
-def _bomb(path: Path, unpacked: int) -> Path:
-    chunk = ROW * (1024 * 1024 // len(ROW))
-
-    def write(sheet):
-        written = 0
-        while written < unpacked:
-            sheet.write(chunk)
-            written += len(chunk)
-
-    return _workbook_with_sheet(path, write)
+SHEET = "xl/worksheets/sheet1.xml"  # the template's data sheet (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def big_bomb(tmp_path_factory) -> Path:
+def big_bomb(tmp_path_factory, xlsx_files) -> Path:
     """Like the one reported: under 1 MB that unpacks to 185 MB."""
-    path = _bomb(tmp_path_factory.mktemp("bomb") / "daten.xlsx", 185 * 1024 * 1024)
+    path = xlsx_files.bomb(tmp_path_factory.mktemp("bomb") / "daten.xlsx", 185 * 1024 * 1024)
     assert path.stat().st_size < 1024 * 1024
     return path
 
 
 @pytest.fixture(scope="module")
-def small_bomb(tmp_path_factory) -> Path:
+def small_bomb(tmp_path_factory, xlsx_files) -> Path:
     """Within the size limit, but packed far tighter than any real worksheet."""
-    path = _bomb(tmp_path_factory.mktemp("bomb") / "kreise.xlsx", 40 * 1024 * 1024)
+    path = xlsx_files.bomb(tmp_path_factory.mktemp("bomb") / "kreise.xlsx", 40 * 1024 * 1024)
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo(SHEET)
     assert info.file_size < formats.MAX_UNPACKED_BYTES
@@ -128,7 +97,7 @@ def test_atlas_import_of_the_bomb_stores_nothing(big_bomb, built_dir, tmp_path):
     assert listing.returncode == 0 and listing.stdout.strip() == "Keine eigenen Daten."
 
 
-def test_too_many_rows_stop_while_streaming(tmp_path, monkeypatch):
+def test_too_many_rows_stop_while_streaming(tmp_path, monkeypatch, xlsx_files):
     """A sheet of real-looking rows (packed normally) stops at the row cap, naming it."""
     monkeypatch.setattr(readers, "MAX_XLSX_ROWS", 2_000)
 
@@ -141,18 +110,18 @@ def test_too_many_rows_stop_while_streaming(tmp_path, monkeypatch):
                         f'</c><c t="inlineStr"><is><t>x</t></is></c><c><v>{n}</v></c></row>'
                         .encode())
 
-    path = _workbook_with_sheet(tmp_path / "lang.xlsx", write)
+    path = xlsx_files.with_sheet(tmp_path / "lang.xlsx", write)
     with pytest.raises(SourceError, match="mehr als 2.000 Zeilen"):
         read_any(path)
 
 
-def test_too_many_cells_stop_while_streaming(tmp_path, monkeypatch):
+def test_too_many_cells_stop_while_streaming(tmp_path, monkeypatch, xlsx_files):
     monkeypatch.setattr(readers, "MAX_XLSX_CELLS", 10_000)
 
     def write(sheet):  # one row with a cell in the last Excel column: 16,384 cells
         sheet.write(b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>1</v></c></row>')
 
-    path = _workbook_with_sheet(tmp_path / "breit.xlsx", write)
+    path = xlsx_files.with_sheet(tmp_path / "breit.xlsx", write)
     with pytest.raises(SourceError, match="mehr als 10.000 Zellen"):
         read_any(path)
 
