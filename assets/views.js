@@ -257,6 +257,37 @@
         },
 
         /* YEAR.value, TIMESERIES_DRAWN.data, State TIMESERIES.figure → the year's shading */
+        /* TABLE_DATA.data ({note, head, rows}, layouts/panels.py values_table) → TABLE.children:
+           the values table built here from its texts; every text is a text node (children
+           strings), never Markdown or HTML. The last row is the reference. */
+        valuesTable: function (table) {
+            if (!table || !table.rows) {
+                return noUpdate();
+            }
+            function el(type, children, className) {
+                var props = {children: children};
+                if (className) {
+                    props.className = className;
+                }
+                return {type: type, namespace: 'dash_html_components', props: props};
+            }
+            function cells(type, texts) {
+                return texts.map(function (text, i) {
+                    return el(type, String(text), i === 0 || i === texts.length - 1 ?
+                        'text-end' : null);
+                });
+            }
+            return [
+                el('P', String(table.note), 'small text-muted mb-1'),
+                el('Div', el('Table', [
+                    el('Thead', el('Tr', cells('Th', table.head))),
+                    el('Tbody', table.rows.map(function (row) {
+                        return el('Tr', cells('Td', row));
+                    }))
+                ]), 'values-table')
+            ];
+        },
+
         moveYearMarker: function (year, drawn, figure) {
             var shapes = figure && figure.layout && figure.layout.shapes;
             if (!drawn || !shapes || !shapes.length || year === null || year === undefined ||

@@ -143,6 +143,13 @@ def update_timeseries(indicator, selected, year):
 
 
 clientside_callback(
+    views_js("valuesTable"),
+    Output(ids.TABLE, "children"),
+    Input(ids.TABLE_DATA, "data"),
+)
+
+
+clientside_callback(
     views_js("moveYearMarker"),
     Output(ids.TIMESERIES, "figure", allow_duplicate=True),
     Input(ids.YEAR_SETTLED, "data"),
@@ -154,7 +161,7 @@ clientside_callback(
 
 @callback(
     Output(ids.HEADING, "children"),
-    Output(ids.TABLE, "children"),
+    Output(ids.TABLE_DATA, "data"),
     Output(ids.PRESENT_TITLE, "children"),
     Output(ids.PRESENT_SUBTITLE, "children"),
     Input(ids.INDICATOR_SETTLED, "data"),
@@ -162,7 +169,7 @@ clientside_callback(
     Input(ids.ZOOM_KREIS, "value"),
 )
 def update_view_texts(indicator, year, zoom):
-    """Heading and table of the map values; the large title of presentation mode (for the year
+    """Heading and table of the map values (its texts; the browser draws it: valuesTable); the large title of presentation mode (for the year
     the slider settled on: the map is painted first, the texts follow)."""
     require_view(indicator, year)
     data = get_data()

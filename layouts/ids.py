@@ -25,6 +25,7 @@ TIMESERIES = "timeseries"
 TIMESERIES_NOTE = "timeseries-note"
 TIMESERIES_TITLE = "timeseries-title"
 TABLE = "values-table"
+TABLE_DATA = "values-table-data"  # the table's texts (layouts.panels.values_table), drawn in the browser
 ATTRIBUTION = "attribution"
 
 TABS = "tabs"

@@ -248,6 +248,7 @@ def layout(data: AtlasData) -> html.Div:
                                                     html.Summary("Tabelle der Kartenwerte",
                                                                  className="fw-semibold"),
                                                     html.Div(id=ids.TABLE, className="mt-2"),
+                                                    dcc.Store(id=ids.TABLE_DATA),
                                                 ],
                                                 open=True,
                                                 className="mt-3 atlas-table",

@@ -56,12 +56,16 @@ def _link(text: str, url: str):
     return html.A(text, href=url, target="_blank", rel="noopener")
 
 
-def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> list:
+def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> dict:
     """The current map as an accessible table, sorted by rank; missing values are named.
 
     At Gemeinde level the table lists the Gemeinden of the zoomed Kreis, or else the 10 highest
-    and 10 lowest ranks (all 631 values are in the data export). Plain components, never
-    Markdown: an own indicator's title or unit is shown exactly as typed.
+    and 10 lowest ranks (all 631 values are in the data export).
+
+    Returns the table's texts only, compactly (``note``, ``head``, ``rows``; the reference is
+    the last row): the browser builds the table from them (``assets/views.js`` ``valuesTable``)
+    with every text as a text node, never Markdown or HTML, so an own indicator's title or unit
+    is shown exactly as typed; a year step sends ≈ 1.5 KB instead of a component tree.
     """
     ind = data.indicator(view.indicator_id)
     table = view.table.sort_values(["rank", "name"], na_position="last")
@@ -78,9 +82,6 @@ def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> li
             caption = ("Die 10 höchsten und 10 niedrigsten Ränge; alle Gemeinden im Datenexport "
                        "oder nach Wahl eines Kreises. ")
     total = len(view.table)
-    right = "text-end"
-    head = html.Tr([html.Th("Rang", className=right), html.Th(area), html.Th("Art"),
-                    html.Th(f"{ind.short_title} {view.year} ({ind.unit})", className=right)])
     rows = []
     for row in table.itertuples(index=False):
         missing = math.isnan(row.value)
@@ -89,16 +90,14 @@ def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> li
             value += f" ({row.status})"
         rank = "–" if missing else f"{row.rank} von {total}" if view.level == "gemeinde" \
             else str(row.rank)
-        rows.append(html.Tr([html.Td(rank, className=right), html.Td(html.Strong(row.name)),
-                             html.Td(row.kind), html.Td(value, className=right)]))
+        rows.append([rank, str(row.name), str(row.kind), value])
     reference = format_number(view.reference.value, ind.decimals, ind.unit)
-    rows.append(html.Tr([html.Td(""), html.Td(html.Strong(view.reference.label)),
-                         html.Td("Referenz"), html.Td(reference, className=right)]))
-    return [
-        html.P(f"{ind.title}, {view.year}. {caption}Rang: {rank_note(ind)}. {view.source_line}",
-               className="small text-muted mb-1"),
-        html.Div(html.Table([html.Thead(head), html.Tbody(rows)]), className="values-table"),
-    ]
+    rows.append(["", view.reference.label, "Referenz", reference])
+    return {
+        "note": f"{ind.title}, {view.year}. {caption}Rang: {rank_note(ind)}. {view.source_line}",
+        "head": ["Rang", area, "Art", f"{ind.short_title} {view.year} ({ind.unit})"],
+        "rows": rows,
+    }
 
 
 def attribution(data: AtlasData, indicator_id: str) -> list:

@@ -100,27 +100,18 @@ def test_svg_exports_have_no_link_and_show_the_literal_text(evil, kind):
         assert re.search(r"Klick(&lt;|&#60;)/a", svg)  # the unit in the legend, as text
 
 
-def test_values_table_is_plain_components_never_markdown(evil):
-    from dash import dcc, html
-
+def test_values_table_is_texts_never_markdown(evil):
+    """The table goes to the browser as plain texts (drawn as text nodes by views.js
+    valuesTable; the browser test checks the page): the literal title and unit, no markup."""
     from layouts import panels
 
     year = evil.latest_year(ID)
-    parts = panels.values_table(evil, figures.map_view(evil, ID, year))
-
-    def walk(node):
-        yield node
-        children = getattr(node, "children", None)
-        for child in children if isinstance(children, list) else [children]:
-            if child is not None and not isinstance(child, str):
-                yield from walk(child)
-
-    nodes = [n for part in parts for n in walk(part)]
-    assert not any(isinstance(n, dcc.Markdown) for n in nodes)
-    header = next(n for n in nodes if isinstance(n, html.Th) and TITLE[:20] in str(n.children))
+    table = panels.values_table(evil, figures.map_view(evil, ID, year))
     short = evil.indicator(ID).short_title
-    assert header.children == f"{short} {year} ({UNIT})"  # the literal text, one string
-    assert not any(isinstance(n, (html.A, html.Img)) for n in nodes)
+    assert table["head"][-1] == f"{short} {year} ({UNIT})"  # the literal text, one string
+    texts = [table["note"], *table["head"], *(cell for row in table["rows"] for cell in row)]
+    assert all(isinstance(t, str) for t in texts)
+    assert len(table["rows"]) == len(evil.regions) + 1  # every Kreis and the reference
 
 
 def test_data_exports_keep_the_text_as_text(evil):
