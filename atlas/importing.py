@@ -32,7 +32,7 @@ OFFICIAL_LICENCE = "Datenlizenz Deutschland – Namensnennung – 2.0"
 #: server for the form and the CLI alike; the form's maxLength takes them from here.
 TEXT_LIMITS: dict[str, tuple[str, int]] = {
     "title": ("Titel", 120),
-    "unit": ("Einheit", 30),
+    "unit": ("Einheit", 80),  # real files carry units like "Personen (Jahresdurchschnitt, Summe über Berufsgruppen)"
     "source": ("Quelle", 200),
     "licence": ("Lizenz", 120),
     "definition": ("Definition", 1000),
