@@ -228,9 +228,12 @@ def test_stored_list_from_the_browser_is_filtered_silently():
     assert playlist.stored_views({"views": []}) == []
 
 
-def test_stepping_through_the_list():
-    views = [playlist.View(str(n), f"q{n}") for n in range(3)]
-    assert playlist.position(views, "q1") == 1 and playlist.position(views, "x") is None
+def test_stepping_through_the_list(data):
+    years = data.years("kinderarmut")
+    views = [playlist.View(str(n), f"indicator=kinderarmut&year={y}") for n, y in
+             enumerate(years[-3:])]
+    assert playlist.position(views, views[1].query, data) == 1
+    assert playlist.position(views, "indicator=sgb2_quote", data) is None
     assert playlist.step(views, None, None, 1) == 0  # PageDown from outside: the first
     assert playlist.step(views, None, None, -1) is None
     assert playlist.step(views, 0, 0, 1) == 1
