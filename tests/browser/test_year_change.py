@@ -50,7 +50,8 @@ def test_a_year_step_repaints_the_map_without_asking_the_server(atlas_page, live
     page.wait_for_function(f"location.search.includes('year={year}')", timeout=10000)
     atlas_page.settle()
     erfurt = atlas_page.hover("16051")
-    assert f"SGB-II-Quote {year}" in erfurt and "Erfurt" in erfurt
+    title = data.indicator("sgb2_quote").short_title
+    assert f"{title} {year}" in erfurt and data.region_name("16051") in erfurt
     outputs = [output for output, _ in exchanges]
     assert not any("map.figure" in o for o in outputs), outputs  # drawn in the browser
     assert sum(size for _, size in exchanges) <= MAX_UPDATE_BYTES, exchanges
