@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import dash
@@ -32,13 +33,17 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 
 def on_error(err: Exception) -> None:
     """One place for callback errors: an indicator that is gone (own data deleted while the page
-    shows it) is expected: a German hint and the default indicator, no traceback. Anything else
-    is logged with its traceback and gets a German message; the outputs keep what they show."""
+    shows it) is expected: a German hint and the default indicator, no traceback; a new
+    revision of the own data makes the page re-derive its indicator lists (dropdowns, the list
+    of own data), so the deleted one is no longer offered. Anything else is logged with its
+    traceback and gets a German message; the outputs keep what they show."""
     if isinstance(err, UnknownIndicator):
         log.info("Indikator nicht (mehr) vorhanden: %s", err)
         dash.set_props(ids.ALERT, {"children": gone_hint(err), "is_open": True,
                                    "color": "warning"})
         dash.set_props(ids.INDICATOR, {"value": DEFAULT_INDICATOR})
+        # any new value refreshes the lists; the page's own count may be anything
+        dash.set_props(ids.OWN_REVISION, {"data": time.time_ns()})
         return
     log.exception("Fehler in einem Callback", exc_info=err)
     dash.set_props(ids.ALERT, {

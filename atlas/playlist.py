@@ -11,7 +11,8 @@ Pure Python, no Dash. Everything read from outside (a file, a request body, the 
 storage) goes through :func:`read_file`, :func:`views_from_payload` or :func:`check_views`: wrong
 input gives a German :class:`PlaylistError` or a German message per skipped view, never a
 traceback. Queries are re-written in their canonical form, so a view is stored exactly as the page
-writes it into the address bar.
+writes it into the address bar (with the year it shows: a view saved without a year gets the
+indicator's newest year).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from datetime import date
 
 from atlas.data import AtlasData
 from atlas.errors import AtlasError
-from atlas.urlstate import ViewState, parse_state, query_params, state_query
+from atlas.urlstate import ViewState, parse_state, query_params, resolved, state_query
 
 FORMAT = "sozialstrukturatlas-sitzungsfolge"
 VERSION = 1
@@ -72,7 +73,8 @@ def default_name(data: AtlasData, state: ViewState) -> str:
 
 
 def canonical(query: str, data: AtlasData) -> tuple[str, list[str]]:
-    """The canonical query of a view (mode dropped) and the German problems found in it.
+    """The canonical query of a view (mode dropped, the year the view shows filled in) and the
+    German problems found in it.
 
     An unknown indicator is reported as such (it may be an own indicator of another machine);
     ``parse_state`` would silently show the default indicator instead.
@@ -88,7 +90,7 @@ def canonical(query: str, data: AtlasData) -> tuple[str, list[str]]:
             return "", [f"Indikator „{raw_indicator[:60]}“ gibt es in diesem Atlas nicht "
                         "(vielleicht eigene Daten eines anderen Rechners)."]
     state, problems = parse_state(query, data)
-    return state_query(state.without_mode()), problems
+    return state_query(resolved(state, data).without_mode()), problems
 
 
 def check_views(raw: object, data: AtlasData) -> tuple[list[View], list[str]]:
@@ -206,10 +208,22 @@ def stored_views(raw: object) -> list[View]:
             and isinstance(item.get("name"), str) and len(item["query"]) <= MAX_QUERY]
 
 
-def position(views: list[View], query: str) -> int | None:
-    """Index of the first view showing ``query`` (canonical, without mode), else None."""
+def position(views: list[View], query: str, data: AtlasData) -> int | None:
+    """Index of the first view that shows what the page with ``query`` (its address, any mode)
+    shows, else None.
+
+    Compared are the views as the page shows them (:func:`atlas.urlstate.parse_state` and
+    :func:`atlas.urlstate.resolved`) in the page's mode, not their texts: a view kept without a
+    year (an older list in the browser) shows the newest year, a view of another tab is shown as
+    the map in presentation mode.
+    """
+    if not query:
+        return None
+    shown, _ = parse_state(query, data)
+    shown = resolved(shown, data)
     for index, view in enumerate(views):
-        if view.query == query:
+        state, _ = parse_state(view.query, data)
+        if resolved(state.in_mode(shown.mode), data) == shown:
             return index
     return None
 

@@ -241,6 +241,18 @@ class ViewState:
         """The view itself, as kept in a Sitzungsfolge (the mode is how it is shown)."""
         return replace(self, mode=NORMAL)
 
+    def in_mode(self, mode: str) -> ViewState:
+        """The view as shown in ``mode``: presentation mode always shows the map tab."""
+        return replace(self, mode=mode, tab=DEFAULT_TAB if mode == PRESENTATION else self.tab)
+
+
+def resolved(state: ViewState, data: AtlasData) -> ViewState:
+    """The view as the page shows it: without a year, the indicator's newest year (the page
+    always writes the year it shows into the address bar)."""
+    if state.year is not None:
+        return state
+    return replace(state, year=data.latest_year(state.indicator))
+
 
 def parse_state(query: str, data: AtlasData) -> tuple[ViewState, list[str]]:
     """A query string as a complete :class:`ViewState`; bad parameters are replaced by their
@@ -260,8 +272,6 @@ def parse_state(query: str, data: AtlasData) -> tuple[ViewState, list[str]]:
     if mode not in (NORMAL, PRESENTATION):
         problems.append(f"Modus „{mode[:30]}“ ist unbekannt; erlaubt: {PRESENTATION}.")
         mode = NORMAL
-    if mode == PRESENTATION:
-        tab = DEFAULT_TAB
     zoom = params.get("zoom", "").strip() or None
     if zoom is not None and data.level(view.indicator) != "gemeinde":
         problems.append("Zoom auf einen Kreis gibt es nur bei Indikatoren der Gemeinden; "
@@ -272,7 +282,7 @@ def parse_state(query: str, data: AtlasData) -> tuple[ViewState, list[str]]:
                         "Thüringen.")
         zoom = None
     state = ViewState(view.indicator, view.year, view.life_phase, view.area, view.selected,
-                      display, tab, mode, zoom)
+                      display, tab, NORMAL, zoom).in_mode(mode)
     return state, problems
 
 

@@ -299,7 +299,7 @@ clientside_callback(
 def show_playlist(stored, _shown_query, last, query):
     """The list with the view now shown marked, and the position in the presentation bar."""
     views = _views(stored)
-    current = playlist.position(views, _shown(query))
+    current = playlist.position(views, query, get_data())
     if not views:
         position = ""  # the bar hides the Sitzungsfolge buttons
     elif current is None:
@@ -339,7 +339,7 @@ def go_to_view(_prev, _next, _start, _open, stored, last, query, mode):
             raise PreventUpdate
         state, _ = parse_state(query, get_data())  # nothing remembered: present this view
         return "?" + state_query(replace(state, mode=PRESENTATION)), None, None
-    current = playlist.position(views, _shown(query))
+    current = playlist.position(views, query, get_data())
     if trigger == ids.PLAYLIST_PRESENT:
         target, mode = 0, PRESENTATION
     elif isinstance(trigger, dict):

@@ -18,10 +18,11 @@ def _click_bar(page, name):
 
 
 def test_ana001_click_on_ranking_bar_selects_everywhere(atlas_page, live_url, data):
-    table = analysis.ranking(data, "sgb2_quote", 2021)
+    year = data.years("sgb2_quote")[-2]  # not the newest: the link's year counts
+    table = analysis.ranking(data, "sgb2_quote", year)
     first = table["name"].iloc[0]  # rank 1
     target = table.iloc[len(table) // 2]  # a Kreis in the middle of the ranking
-    atlas_page.open(live_url + "/?indicator=sgb2_quote&year=2021")
+    atlas_page.open(live_url + f"/?indicator=sgb2_quote&year={year}")
     page = atlas_page.page
     page.get_by_role("tab", name="Ranking").click()
     page.wait_for_selector("#ranking .bars .point path")
@@ -51,8 +52,8 @@ def test_ana001_click_on_ranking_bar_selects_everywhere(atlas_page, live_url, da
         "name => { const p = document.querySelector('#scatter .js-plotly-plot');"
         " return p && p._fullData && p._fullData.some("
         "   t => t.text && Array.from(t.text).includes(name)); }", arg=target["name"])
-    partner = analysis.scatter_partner(data, "sgb2_quote", 2021)
-    result = analysis.scatter(data, "sgb2_quote", partner, 2021)
+    partner = analysis.scatter_partner(data, "sgb2_quote", year)
+    result = analysis.scatter(data, "sgb2_quote", partner, year)
     page.wait_for_function("document.querySelector('#scatter-stats').innerText.includes('n = ')")
     stats = page.inner_text("#scatter-stats")
     assert "Pearson r = " in stats and "Spearman ρ = " in stats and f"n = {result.n}" in stats
@@ -62,7 +63,8 @@ def test_ana001_click_on_ranking_bar_selects_everywhere(atlas_page, live_url, da
 def test_ana002_profile_and_clusters_render(atlas_page, live_url, data):
     profile = analysis.profile(data, "16052")
     row = profile[profile["indicator"] == "sgb2_quote"].iloc[0]
-    atlas_page.open(live_url + "/?indicator=sgb2_quote&year=2021&kreise=16052")
+    year = data.years("sgb2_quote")[-1]
+    atlas_page.open(live_url + f"/?indicator=sgb2_quote&year={year}&kreise=16052")
     page = atlas_page.page
     page.get_by_role("tab", name="Regionenprofil").click()
     page.wait_for_selector("#profile table")

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from atlas import figures
+
 pytestmark = pytest.mark.browser
 
 
@@ -26,7 +28,7 @@ def test_atl001_page_loads_clean_with_22_districts(atlas_page, live_url):
     under_map = page.inner_text("#map-source")  # every number's source, right at the map
     assert "INKAR" in under_map and "Lizenz" in under_map and "GeoBasis-DE" in under_map
     footer = page.inner_text("#attribution")
-    assert "© GeoBasis-DE / BKG 2023 (Daten verändert)" in footer and "INKAR" in footer
+    assert figures.GEO_ATTRIBUTION in footer and "INKAR" in footer
     assert page.locator("#values-table tbody tr").count() == 23  # 22 Kreise + reference
     # nothing fetched from outside, nothing missing, no console error (the fixture asserts it)
 

@@ -6,6 +6,8 @@ import json
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from atlas import figures
+
 pytestmark = pytest.mark.browser
 
 #: The issue's naive baseline sent 470 KB per update for the 631 Gemeinden; target ≤ 1/20.
@@ -25,17 +27,20 @@ def test_gemeinde_level_zoom_and_small_updates(atlas_page, live_url, data):
     atlas_page.open(live_url)
     page = atlas_page.page
     page.get_by_role("radio", name="Gemeinden").check()
-    page.wait_for_function("document.querySelectorAll('#map .choroplethlocation').length === 631",
-                           timeout=30000)
+    count = len(data.level_regions("gemeinde"))
+    page.wait_for_function("n => document.querySelectorAll('#map .choroplethlocation').length"
+                           " === n", arg=count, timeout=30000)
     main = atlas_page.full_data("map")[0]
-    assert len(set(main["locations"])) == 631
+    assert len(set(main["locations"])) == count
     assert all(len(a) == 8 for a in main["locations"])
     traces = page.evaluate("() => document.querySelector('#map .js-plotly-plot')._fullData"
                            ".map(t => [t.type, t.mode, t.lon ? t.lon.length : 0])")
     assert traces[-1][0] == "scattergeo" and traces[-1][1] == "lines" and traces[-1][2] > 100
-    assert "Gebietsstand 01.01.2021" in page.inner_text("body")
+    stand = data.gemeinde_gebietsstand
+    assert f"Gebietsstand {stand}" in page.inner_text("body")
     source = page.inner_text("#map-source")
-    assert "Zensus" in source and "BKG 2021" in source and "Gemeinden: 01.01.2021" in source
+    assert "Zensus" in source and figures.GEMEINDE_GEO_ATTRIBUTION in source
+    assert f"Gemeinden: {stand}" in source
     heading = page.inner_text("#heading")
 
     # another Gemeinde indicator: only values and colours travel (bodies read in a route, as

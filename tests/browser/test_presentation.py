@@ -133,6 +133,17 @@ def _year_of(title: str) -> int:
     return int(title.rsplit(" ", 1)[1])
 
 
+def _years(data, indicator: str = "kinderarmut") -> tuple[int, int, int]:
+    """The third-newest, second-newest and newest year of an indicator in the built data."""
+    older, year, newest = data.years(indicator)[-3:]
+    return older, year, newest
+
+
+def _title(data, indicator: str, year: int) -> str:
+    """The presentation title of a map: the indicator's short title and the year."""
+    return f"{data.indicator(indicator).short_title} {year}"
+
+
 # --- presentation mode: large, high contrast, readable from the back row -----------------------
 
 #: The walk over the page: every visible text with its size, colour and effective background.
@@ -218,9 +229,11 @@ def contrast(fg, bg) -> float:
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=["1920x1080", "1024x768"])
-def test_prs001_presentation_is_large_and_high_contrast(new_page, live_url, width, height):
+def test_prs001_presentation_is_large_and_high_contrast(new_page, live_url, data, width,
+                                                       height):
+    _, year, _ = _years(data)
     atlas = new_page(width, height)
-    atlas.open(live_url + "/?indicator=kinderarmut&year=2021&kreise=16053,16052"
+    atlas.open(live_url + f"/?indicator=kinderarmut&year={year}&kreise=16053,16052"
                "&modus=praesentation")
     page = atlas.page
     page.wait_for_function(LABELS_DRAWN, timeout=15000)
@@ -234,7 +247,7 @@ def test_prs001_presentation_is_large_and_high_contrast(new_page, live_url, widt
     labels = [t for t in texts if t["kind"] == "label"]
     assert len(html) >= 8 and len(legend) >= 6 and len(labels) == 22
     shown = " | ".join(t["text"] for t in html)
-    assert "Kinderarmut" in shown and "2021" in shown and "Beenden" in shown
+    assert _title(data, "kinderarmut", year) in shown and "Beenden" in shown
     assert "GeoBasis-DE" in shown  # the licence's attribution stays on screen
     # nothing else of the page shows through
     assert "Lebensphase" not in shown and "Tabelle der Kartenwerte" not in shown
@@ -275,9 +288,10 @@ def test_prs001_presentation_is_large_and_high_contrast(new_page, live_url, widt
 
 
 @pytest.mark.browser
-def test_prs002_entering_and_leaving_restores_the_normal_page(new_page, live_url):
+def test_prs002_entering_and_leaving_restores_the_normal_page(new_page, live_url, data):
+    _, _, year = _years(data, "sgb2_quote")
     atlas = new_page(1600, 1000)
-    atlas.open(live_url + "/?indicator=sgb2_quote&year=2021&kreise=16052")
+    atlas.open(live_url + f"/?indicator=sgb2_quote&year={year}&kreise=16052")
     page = atlas.page
     before = atlas.traces()
     legend_size = page.evaluate("() => getComputedStyle(document.querySelector("
@@ -291,7 +305,7 @@ def test_prs002_entering_and_leaving_restores_the_normal_page(new_page, live_url
     assert "modus=praesentation" in page.url
     assert page.locator("#present-bar").is_visible()
     assert not page.locator("#filters, .atlas-filters").first.is_visible()
-    assert atlas.title() == "SGB-II-Quote 2021"
+    assert atlas.title() == _title(data, "sgb2_quote", year)
 
     page.keyboard.press("Escape")
     page.wait_for_function(f"!{PRESENTING}")
@@ -316,20 +330,22 @@ def test_prs002_entering_and_leaving_restores_the_normal_page(new_page, live_url
 
 @pytest.mark.browser
 def test_prs003_arrows_change_year_and_indicator(new_page, live_url, data):
+    older, year, newest = _years(data)
     atlas = new_page(1600, 1000)
-    atlas.open(live_url + "/?indicator=kinderarmut&year=2021&modus=praesentation")
+    atlas.open(live_url + f"/?indicator=kinderarmut&year={year}&modus=praesentation")
     page = atlas.page
-    atlas.wait_title("Kinderarmut (SGB II) 2021")
+    atlas.wait_title(_title(data, "kinderarmut", year))
     start = atlas.map_trace()
 
     page.keyboard.press("ArrowRight")
-    atlas.wait_title("Kinderarmut (SGB II) 2022")
+    atlas.wait_title(_title(data, "kinderarmut", newest))
     atlas.wait_map_change(start)
-    z_2022 = atlas.map_trace()["z"]
+    z_newest = atlas.map_trace()["z"]
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("ArrowLeft")
-    atlas.wait_title("Kinderarmut (SGB II) 2020")
-    page.wait_for_function("document.querySelector('#heading').innerText.endsWith('2020')")
+    atlas.wait_title(_title(data, "kinderarmut", older))
+    page.wait_for_function("y => document.querySelector('#heading').innerText.endsWith(y)",
+                           arg=str(older))
 
     options = [o["value"] for o in atlas.prop("indicator", "options")
                if not o.get("disabled")]
@@ -339,7 +355,8 @@ def test_prs003_arrows_change_year_and_indicator(new_page, live_url, data):
     page.wait_for_function("v => window.dash_component_api.getLayout('indicator').props.value"
                            " === v", arg=after, timeout=15000)
     page.wait_for_function("t => !document.querySelector('#present-title').innerText"
-                           ".startsWith(t)", arg="Kinderarmut", timeout=15000)
+                           ".startsWith(t)", arg=data.indicator("kinderarmut").short_title,
+                           timeout=15000)
     assert data.indicator(after).short_title in atlas.title()
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowUp")
@@ -348,18 +365,20 @@ def test_prs003_arrows_change_year_and_indicator(new_page, live_url, data):
     page.wait_for_function("t => document.querySelector('#present-title').innerText"
                            ".startsWith(t)", arg=data.indicator(before).short_title,
                            timeout=15000)
-    assert z_2022 != start["z"]
+    assert z_newest != start["z"]
     assert atlas.problems == []
 
 
 @pytest.mark.browser
-def test_prs004_keys_in_normal_mode_but_never_while_typing(new_page, live_url):
+def test_prs004_keys_in_normal_mode_but_never_while_typing(new_page, live_url, data):
+    older, year, _ = _years(data)
     atlas = new_page(1600, 1000)
-    atlas.open(live_url + "/?indicator=kinderarmut&year=2021")
+    atlas.open(live_url + f"/?indicator=kinderarmut&year={year}")
     page = atlas.page
     page.mouse.click(5, 400)  # nothing in particular has the focus
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function("document.querySelector('#heading').innerText.endsWith('2020')")
+    page.wait_for_function("y => document.querySelector('#heading').innerText.endsWith(y)",
+                           arg=str(older))
     # typing a name for the Sitzungsfolge: the arrows move the cursor, nothing else
     page.click("#playlist-name")
     page.keyboard.type("Nord")
@@ -369,14 +388,15 @@ def test_prs004_keys_in_normal_mode_but_never_while_typing(new_page, live_url):
     page.keyboard.press("ArrowDown")
     atlas.settle()
     assert page.input_value("#playlist-name") == "Nord "
-    assert page.inner_text("#heading").endswith("2020")
-    assert "Kinderarmut" in page.inner_text("#heading")
+    assert page.inner_text("#heading").endswith(str(older))
+    assert data.indicator("kinderarmut").title in page.inner_text("#heading")
     # the year slider keeps its own arrows (one step each, not two)
     page.locator("#year [role=slider]").focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.querySelector('#heading').innerText.endsWith('2021')")
+    page.wait_for_function("y => document.querySelector('#heading').innerText.endsWith(y)",
+                           arg=str(year))
     atlas.settle()
-    assert page.inner_text("#heading").endswith("2021")
+    assert page.inner_text("#heading").endswith(str(year))
     # PageDown scrolls the page in normal mode
     page.mouse.click(5, 400)
     page.keyboard.press("PageDown")
@@ -447,7 +467,8 @@ def test_prs006_focus_is_visible(new_page, live_url):
 
 
 @pytest.mark.browser
-def test_prs007_copied_link_shows_the_same_view_in_a_fresh_browser(new_page, live_url):
+def test_prs007_copied_link_shows_the_same_view_in_a_fresh_browser(new_page, live_url, data):
+    _, year, _ = _years(data)
     atlas = new_page(1600, 1000)
     atlas.page.context.grant_permissions(["clipboard-read", "clipboard-write"],
                                          origin=live_url)
@@ -458,7 +479,8 @@ def test_prs007_copied_link_shows_the_same_view_in_a_fresh_browser(new_page, liv
     atlas.settle()
     page.mouse.click(5, 400)
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function("document.querySelector('#heading').innerText.endsWith('2021')")
+    page.wait_for_function("y => document.querySelector('#heading').innerText.endsWith(y)",
+                           arg=str(year))
     atlas.settle()  # the map has its new colours (a click while plotly redraws is lost)
     for ags in ("16053", "16077"):
         locations = atlas.map_trace()["locations"]
@@ -482,13 +504,14 @@ def test_prs007_copied_link_shows_the_same_view_in_a_fresh_browser(new_page, liv
     page.wait_for_function("document.querySelector('#share-status').innerText === 'Link kopiert'")
     link = page.evaluate("navigator.clipboard.readText()")
     assert link == page.input_value("#share-link") == page.url
-    for part in ("indicator=kinderarmut", "year=2021", "lebensphase=kindheit",
+    for part in ("indicator=kinderarmut", f"year={year}", "lebensphase=kindheit",
                  "kreise=16053,16077", "klassifikation=natural_breaks", "klassen=4"):
         assert part in link
 
     fresh = new_page(1600, 1000)
     fresh.open(link)
-    fresh.page.wait_for_function("document.querySelector('#heading').innerText.endsWith('2021')")
+    fresh.page.wait_for_function("y => document.querySelector('#heading').innerText"
+                                 ".endsWith(y)", arg=str(year))
     fresh.settle()
     restored = fresh.view()
     restored["display"][3] = restored["display"][3] or ""
@@ -507,15 +530,17 @@ def test_prs007_copied_link_shows_the_same_view_in_a_fresh_browser(new_page, liv
 
 
 @pytest.mark.browser
-def test_prs008_back_and_forward_walk_the_views(new_page, live_url):
+def test_prs008_back_and_forward_walk_the_views(new_page, live_url, data):
+    _, year, newest = _years(data)
     atlas = new_page(1600, 1000)
-    atlas.open(live_url + "/?indicator=kinderarmut&year=2022")
+    atlas.open(live_url + f"/?indicator=kinderarmut&year={newest}")
     page = atlas.page
     first = atlas.view()
     length = page.evaluate("history.length")
     page.mouse.click(5, 400)
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function("document.querySelector('#heading').innerText.endsWith('2021')")
+    page.wait_for_function("y => document.querySelector('#heading').innerText.endsWith(y)",
+                           arg=str(year))
     atlas.settle()
     second = atlas.view()
     page.get_by_role("tab", name="Ranking").click()
@@ -535,11 +560,13 @@ def test_prs008_back_and_forward_walk_the_views(new_page, live_url):
     atlas.settle()
     assert atlas.view() == second
     page.go_back()
-    page.wait_for_function("document.querySelector('#heading').innerText.endsWith('2022')")
+    page.wait_for_function("y => document.querySelector('#heading').innerText.endsWith(y)",
+                           arg=str(newest))
     atlas.settle()
     assert atlas.view() == first
     page.go_forward()
-    page.wait_for_function("document.querySelector('#heading').innerText.endsWith('2021')")
+    page.wait_for_function("y => document.querySelector('#heading').innerText.endsWith(y)",
+                           arg=str(year))
     atlas.settle()
     assert atlas.view() == second
     page.go_forward()
@@ -567,22 +594,24 @@ def _remember(atlas: Atlas, name: str = "") -> dict:
 @pytest.mark.browser
 def test_prs009_sitzungsfolge_travels_as_a_file_and_steps_with_page_keys(new_page, live_url,
                                                                        tmp_path, data):
+    _, year, _ = _years(data)
+    third, _, _ = _years(data, "sgb2_quote")
     atlas = new_page(1600, 1000)
-    atlas.open(live_url + "/?indicator=kinderarmut&year=2021&kreise=16052")
+    atlas.open(live_url + f"/?indicator=kinderarmut&year={year}&kreise=16052")
     page = atlas.page
     shown = [_remember(atlas, "Kinderarmut Gera")]
     page.mouse.click(5, 400)
     page.keyboard.press("ArrowDown")  # next indicator, its newest year
-    page.wait_for_function("!document.querySelector('#heading').innerText.startsWith("
-                           "'Kinderarmut')")
+    page.wait_for_function("t => !document.querySelector('#heading').innerText.startsWith(t)",
+                           arg=data.indicator("kinderarmut").title)
     atlas.settle()
     shown.append(_remember(atlas))  # default name: indicator and year
-    atlas.open(live_url + "/?indicator=sgb2_quote&year=2019&klassen=3&palette=PuBu")
+    atlas.open(live_url + f"/?indicator=sgb2_quote&year={third}&klassen=3&palette=PuBu")
     page.wait_for_selector("#playlist-list li")  # kept in the browser over the page load
     atlas.settle()
-    shown.append(_remember(atlas, "SGB II 2019, drei Klassen"))
+    shown.append(_remember(atlas, "SGB II, drei Klassen"))
     names = page.locator("#playlist-list input").evaluate_all("els => els.map(e => e.value)")
-    assert names[0] == "Kinderarmut Gera" and names[2] == "SGB II 2019, drei Klassen"
+    assert names[0] == "Kinderarmut Gera" and names[2] == "SGB II, drei Klassen"
     second = atlas.prop("indicator", "value")  # not yet: the page shows the third view now
     assert names[1].split(" ")[0] in {i.short_title.split(" ")[0]
                                       for i in data.catalogue.indicators}
@@ -600,7 +629,7 @@ def test_prs009_sitzungsfolge_travels_as_a_file_and_steps_with_page_keys(new_pag
                            "'Kinderarmut Gera'")
     stored = page.evaluate("JSON.parse(localStorage.getItem('playlist'))")
     assert [v["name"] for v in stored] == ["Kinderarmut Gera", "Zweite Karte",
-                                          "SGB II 2019, drei Klassen"]
+                                          "SGB II, drei Klassen"]
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Als Datei speichern").click()
@@ -644,7 +673,8 @@ def test_prs009_sitzungsfolge_travels_as_a_file_and_steps_with_page_keys(new_pag
 
 
 @pytest.mark.browser
-def test_prs010_wrong_files_and_unknown_indicators_are_reported(new_page, live_url, tmp_path):
+def test_prs010_wrong_files_and_unknown_indicators_are_reported(new_page, live_url, tmp_path,
+                                                                 data):
     atlas = new_page(1600, 1000)
     atlas.open(live_url + "/")
     page = atlas.page
@@ -659,7 +689,8 @@ def test_prs010_wrong_files_and_unknown_indicators_are_reported(new_page, live_u
     mixed = tmp_path / "andere.json"
     mixed.write_text(json.dumps({"format": playlist.FORMAT, "version": 1, "views": [
         {"name": "Eigene Kita-Daten", "query": "indicator=eigen_kita_quote&year=2022"},
-        {"name": "Kinderarmut", "query": "indicator=kinderarmut&year=2021"}]}), encoding="utf-8")
+        {"name": "Kinderarmut", "query": f"indicator=kinderarmut&year={_years(data)[1]}"}]}),
+        encoding="utf-8")
     page.set_input_files("#playlist-upload input[type=file]", str(mixed))
     page.wait_for_function("document.querySelector('#playlist-status').innerText"
                            ".includes('andere.json')")
@@ -674,13 +705,15 @@ def test_prs010_wrong_files_and_unknown_indicators_are_reported(new_page, live_u
 
 
 @pytest.mark.browser
-def test_prs011_handout_is_one_pdf_with_a_page_per_view(new_page, live_url):
+def test_prs011_handout_is_one_pdf_with_a_page_per_view(new_page, live_url, data):
     from pypdf import PdfReader
 
+    _, year, _ = _years(data)
+    _, second, _ = _years(data, "sgb2_quote")
     atlas = new_page(1600, 1000)
-    atlas.open(live_url + "/?indicator=kinderarmut&year=2021&kreise=16052")
+    atlas.open(live_url + f"/?indicator=kinderarmut&year={year}&kreise=16052")
     _remember(atlas, "Kinderarmut Gera")
-    atlas.open(live_url + "/?indicator=sgb2_quote&year=2020")
+    atlas.open(live_url + f"/?indicator=sgb2_quote&year={second}")
     atlas.page.wait_for_selector("#playlist-list li")
     atlas.settle()
     _remember(atlas)
@@ -692,20 +725,22 @@ def test_prs011_handout_is_one_pdf_with_a_page_per_view(new_page, live_url):
     assert len(reader.pages) == 3  # title page and one map per view
     first = reader.pages[0].extract_text()
     assert "Sitzungsfolge" in first and "1. Kinderarmut Gera" in first
-    assert "Kinderarmut" in reader.pages[1].extract_text()
-    assert "SGB-II-Quote 2020" in reader.pages[2].extract_text()
+    assert data.indicator("kinderarmut").short_title in reader.pages[1].extract_text()
+    assert _title(data, "sgb2_quote", second) in reader.pages[2].extract_text()
     width, height = (float(v) for v in reader.pages[1].mediabox[2:])
     assert math.isclose(width / height, 297 / 210, rel_tol=0.01)
     atlas.page.wait_for_function("document.querySelector('#playlist-status').innerText"
                                  ".includes('Handout mit 2 Karten')")
 
 
-def test_prs012_handout_route_for_scripts(app_module):
+def test_prs012_handout_route_for_scripts(app_module, data):
     from pypdf import PdfReader
 
     client = app_module.server.test_client()
-    body = {"views": [{"name": "Gera", "query": "indicator=kinderarmut&year=2021&kreise=16052"},
-                      {"name": "Land", "query": "indicator=sgb2_quote&year=2020&klassen=4"}]}
+    year, second = _years(data)[1], _years(data, "sgb2_quote")[1]
+    body = {"views": [{"name": "Gera", "query": f"indicator=kinderarmut&year={year}"
+                                               "&kreise=16052"},
+                      {"name": "Land", "query": f"indicator=sgb2_quote&year={second}&klassen=4"}]}
     response = client.post("/export/handout.pdf", json=body)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert 'filename="sitzungsfolge_handout.pdf"' in response.headers["Content-Disposition"]
@@ -726,15 +761,16 @@ def test_prs012_handout_route_for_scripts(app_module):
 
 
 @pytest.mark.browser
-def test_prs013_presentation_and_keys_work_under_the_csp(new_page, live_url):
+def test_prs013_presentation_and_keys_work_under_the_csp(new_page, live_url, data):
+    _, year, newest = _years(data)
     atlas = new_page(1024, 768, csp=True)
     page = atlas.page
-    page.goto(live_url + "/?indicator=kinderarmut&year=2021&modus=praesentation")
+    page.goto(live_url + f"/?indicator=kinderarmut&year={year}&modus=praesentation")
     page.wait_for_selector("#map .choroplethlocation", timeout=20000)
     page.wait_for_selector("#present-title:not(:empty)", timeout=20000)
     page.wait_for_load_state("networkidle")
     page.keyboard.press("ArrowRight")
-    page.wait_for_selector("#present-title:has-text('2022')", timeout=15000)
+    page.wait_for_selector(f"#present-title:has-text('{newest}')", timeout=15000)
     page.keyboard.press("Escape")
     page.wait_for_selector("#present-bar", state="hidden", timeout=15000)
     atlas.settle()

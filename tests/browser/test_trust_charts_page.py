@@ -25,7 +25,7 @@ def _wait_series(page, count):
 
 def test_tch001_time_series_names_its_reference(atlas_page, live_url, data):
     reference = data.reference_name("sgb2_quote")
-    atlas_page.open(live_url + "/?indicator=sgb2_quote&year=2021")
+    atlas_page.open(live_url + "/?indicator=sgb2_quote")
     page = atlas_page.page
     page.wait_for_function(
         "text => document.querySelector('#timeseries-title').innerText === text",
@@ -36,7 +36,7 @@ def test_tch001_time_series_names_its_reference(atlas_page, live_url, data):
         "els => els.map(e => e.textContent)")
     assert legend == [reference]
     assert reference in page.inner_text("#timeseries-note")
-    atlas_page.open(live_url + "/?indicator=sgb2_quote&year=2021&kreise=16052")
+    atlas_page.open(live_url + "/?indicator=sgb2_quote&kreise=16052")
     page.wait_for_function(
         "text => document.querySelector('#timeseries-title').innerText === text",
         arg=f"Zeitreihe: ausgewählte Kreise und {reference}")
@@ -127,7 +127,7 @@ def test_tch003_scatter_starts_with_another_indicator_and_refuses_itself(
 def test_tch004_comparison_shows_reference_and_trends_as_text(atlas_page, live_url, data):
     chosen = ["16052", "16053"]
     table = analysis.compare_profiles(data, chosen)
-    atlas_page.open(live_url + "/?indicator=sgb2_quote&year=2021&kreise=" + ",".join(chosen))
+    atlas_page.open(live_url + "/?indicator=sgb2_quote&kreise=" + ",".join(chosen))
     page = atlas_page.page
     page.get_by_role("tab", name="Regionenprofil").click()
     page.wait_for_selector("#profile table")
@@ -142,7 +142,7 @@ def test_tch004_comparison_shows_reference_and_trends_as_text(atlas_page, live_u
     assert rated and rated[0] in text  # visible, not only a tooltip
     # one Kreis: the Steckbrief shows the assessment as text too, and names its reference
     profile = analysis.profile(data, "16052")
-    atlas_page.open(live_url + "/?indicator=sgb2_quote&year=2021&kreise=16052")
+    atlas_page.open(live_url + "/?indicator=sgb2_quote&kreise=16052")
     page.get_by_role("tab", name="Regionenprofil").click()
     page.wait_for_selector("#profile table")
     text = page.inner_text("#profile")

@@ -51,6 +51,12 @@ def own_indicator(tmp_path, data):
         data_changed()
 
 
+def _offered(page, component: str = "indicator") -> list[str]:
+    """The values a dropdown of the page offers."""
+    return page.evaluate("c => window.dash_component_api.getLayout(c).props.options"
+                         ".map(o => o.value)", component)
+
+
 def test_deleting_the_shown_indicator_gives_a_hint_and_the_default(atlas_page, live_url, data,
                                                                    own_indicator, caplog):
     import logging
@@ -63,6 +69,7 @@ def test_deleting_the_shown_indicator_gives_a_hint_and_the_default(atlas_page, l
     page = atlas_page.page
     page.wait_for_function(
         "() => document.querySelector('#heading').innerText.startsWith('Wird gleich gelöscht')")
+    assert own_indicator in _offered(page)
     own_store().delete(own_indicator)  # e.g. by a colleague, or `atlas delete`
     data_changed()
     # the next step on the page: a Kreis clicked in the map
@@ -76,6 +83,18 @@ def test_deleting_the_shown_indicator_gives_a_hint_and_the_default(atlas_page, l
     assert f"„{own_indicator}“ gibt es nicht mehr" in alert
     assert f"Gezeigt wird „{default.short_title}“" in alert
     assert not page.locator(".alert-danger").is_visible()
+    # the indicator list no longer offers the deleted indicator (nor does the scatter's)
+    page.wait_for_function(
+        "v => !window.dash_component_api.getLayout('indicator').props.options"
+        ".some(o => o.value === v)", arg=own_indicator, timeout=20000)
+    atlas_page.settle()
+    assert own_indicator not in _offered(page, "scatter-y")
+    page.click("#indicator")
+    page.keyboard.type("gelöscht")
+    page.wait_for_selector(".dash-dropdown-options", timeout=5000)
+    listed = page.locator(".dash-dropdown-options [role=option]").all_text_contents()
+    assert not any("Wird gleich gelöscht" in text for text in listed), listed
+    page.keyboard.press("Escape")
     tracebacks = [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     assert not tracebacks, [r.getMessage() for r in tracebacks]
     assert atlas_page.console == []

@@ -48,10 +48,10 @@ def test_a_year_step_repaints_the_map_without_asking_the_server(atlas_page, live
     page.wait_for_function(f"document.querySelector('#heading').innerText.endsWith('{year}')",
                            timeout=10000)
     page.wait_for_function(f"location.search.includes('year={year}')", timeout=10000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)
+    atlas_page.settle()
     erfurt = atlas_page.hover("16051")
-    assert f"SGB-II-Quote {year}" in erfurt and "Erfurt" in erfurt
+    title = data.indicator("sgb2_quote").short_title
+    assert f"{title} {year}" in erfurt and data.region_name("16051") in erfurt
     outputs = [output for output, _ in exchanges]
     assert not any("map.figure" in o for o in outputs), outputs  # drawn in the browser
     assert sum(size for _, size in exchanges) <= MAX_UPDATE_BYTES, exchanges
@@ -69,8 +69,10 @@ def test_holding_the_arrow_key_ends_on_the_last_year_shown(atlas_page, live_url,
     expected = figures.map_update(figures.map_view(data, "sgb2_quote", year))["trace"]["z"]
     page.wait_for_function(f"document.querySelector('#heading').innerText.endsWith('{year}')",
                            timeout=10000)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(400)
+    atlas_page.settle()
+    page.wait_for_function("z => JSON.stringify(Array.from(document.querySelector("
+                           "'#map .js-plotly-plot')._fullData[0].z)) === JSON.stringify(z)",
+                           arg=expected, timeout=10000)
     assert _shown_z(page) == expected
     shading = page.evaluate("() => document.querySelector('#timeseries .js-plotly-plot')"
                             ".layout.shapes[0]")

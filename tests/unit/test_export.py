@@ -44,17 +44,28 @@ def client(downloads_client):
 
 
 @pytest.fixture(scope="module")
-def map_svg(data) -> str:
-    fig = export.map_figure(data, "sgb2_quote", 2021, selected=["16052"], today=TODAY,
+def year(data) -> int:
+    """The newest year of sgb2_quote in the built data (the year a page opens with)."""
+    return data.latest_year("sgb2_quote")
+
+
+def _title(data, indicator: str, year: int) -> str:
+    """A map's title: the indicator's short title and the year."""
+    return f"{data.indicator(indicator).short_title} {year}"
+
+
+@pytest.fixture(scope="module")
+def map_svg(data, year) -> str:
+    fig = export.map_figure(data, "sgb2_quote", year, selected=["16052"], today=TODAY,
                             note="<b>nicht fett</b> & $x$ =1+1")
     return export.render(fig, "svg", export.page_for("a4")).decode("utf-8")
 
 
 @pytest.fixture(scope="module")
-def special(data) -> AtlasData:
+def special(data, year) -> AtlasData:
     """The built data with special values, a negative number and formula-like texts."""
     values = data.values.copy()
-    key = (values["indicator"] == "sgb2_quote") & (values["year"] == 2021)
+    key = (values["indicator"] == "sgb2_quote") & (values["year"] == year)
     changes = {
         "16052": (math.nan, "unbekannt oder geheim"),  # Gera
         "16053": (math.nan, "nichts vorhanden"),  # Jena
@@ -98,9 +109,9 @@ def _pdf_text(pdf: bytes) -> str:
         ("a4", "160", (1890, 1336), 300),
     ],
 )
-def test_png_has_the_preset_pixel_size_and_dpi(data, fmt, width_mm, size, dpi):
+def test_png_has_the_preset_pixel_size_and_dpi(data, year, fmt, width_mm, size, dpi):
     page = export.page_for(fmt, width_mm)
-    fig = export.map_figure(data, "sgb2_quote", 2021, page=page, today=TODAY)
+    fig = export.map_figure(data, "sgb2_quote", year, page=page, today=TODAY)
     png = export.render(fig, "png", page)
     with Image.open(io.BytesIO(png)) as image:
         assert image.size == size
@@ -129,21 +140,21 @@ def test_bad_page_parameters_are_refused_in_german(fmt, width, text):
 # --- the map ------------------------------------------------------------------------------------
 
 
-def test_map_svg_is_vector_with_one_path_per_kreis_and_text_as_text(map_svg, data):
+def test_map_svg_is_vector_with_one_path_per_kreis_and_text_as_text(map_svg, data, year):
     root = ET.fromstring(map_svg)
     kreise = [p for p in root.iter(f"{SVG_NS}path") if p.get("class") == "choroplethlocation"]
     assert len(kreise) == len(data.regions) == 22
     assert not list(root.iter(f"{SVG_NS}image"))  # no embedded raster
     texts = _svg_texts(map_svg)
-    assert "SGB-II-Quote 2021" in texts
-    assert any("Gebietsstand 31.12.2023" in t for t in texts)
+    assert _title(data, "sgb2_quote", year) in texts
+    assert any(f"Gebietsstand {data.kreis_gebietsstand}" in t for t in texts)
     assert any("Anteil in %" in t for t in texts)  # subtitle / legend title
     assert any("keine Daten" in t or "–" in t for t in texts)  # legend with class bounds
     joined = "\n".join(texts)
     assert GEO_ATTRIBUTION.split(" (")[0] in joined
     assert "Lizenz: dl-de/by-2-0" in joined
     assert "Erstellt am 21.11.2026" in joined
-    assert "Median der Kreise 2021" in joined  # the Thüringen reference
+    assert f"Median der Kreise {year}" in joined  # the Thüringen reference
     assert "Schwarz umrandet: Gera" in joined
 
 
@@ -162,9 +173,10 @@ def test_gemeinde_map_names_the_gemeinden_and_their_gebietsstand(data, client):
     zoomed = client.get(f"/export/map.svg?indicator={indicator}&zoom=16067")
     assert whole.status_code == zoomed.status_code == 200
     for response, count, line in (
-            (whole, len(data.gemeinden), "Gemeinden in Thüringen, Gebietsstand 01.01.2021"),
+            (whole, len(data.gemeinden),
+             f"Gemeinden in Thüringen, Gebietsstand {data.gemeinde_gebietsstand}"),
             (zoomed, len(data.kreis_gemeinden("16067")),
-             "Gemeinden im Landkreis Gotha, Gebietsstand 01.01.2021")):
+             f"Gemeinden im Landkreis Gotha, Gebietsstand {data.gemeinde_gebietsstand}")):
         svg = response.get_data(as_text=True)
         root = ET.fromstring(svg)
         paths = [p for p in root.iter(f"{SVG_NS}path") if p.get("class") == "choroplethlocation"]
@@ -173,7 +185,7 @@ def test_gemeinde_map_names_the_gemeinden_and_their_gebietsstand(data, client):
         assert line in texts
         assert not any("Kreise und kreisfreie Städte" in t for t in texts)
     assert 10 < len(data.kreis_gemeinden("16067")) < 100
-    assert "alle 631 Gemeinden Thüringens" in " ".join(_svg_texts(zoomed.get_data(as_text=True)))
+    assert f"alle {len(data.gemeinden)} Gemeinden Thüringens" in " ".join(_svg_texts(zoomed.get_data(as_text=True)))
     bad = client.get(f"/export/map.svg?indicator={indicator}&zoom=16999")
     assert bad.status_code == 400 and "Kreis „16999“ zum Heranzoomen" in bad.get_data(as_text=True)
 
@@ -187,7 +199,7 @@ def test_gemeinde_ranking_of_one_kreis_names_each_of_its_gemeinden(data, client)
     assert set(gotha) <= set(texts)
     assert not set(data.gemeinden["label"]) - set(gotha) & set(texts)  # no other Gemeinde
     assert any(t.endswith("Rangfolge der Gemeinden") for t in texts)
-    assert "Gemeinden im Landkreis Gotha, Gebietsstand 01.01.2021" in texts
+    assert f"Gemeinden im Landkreis Gotha, Gebietsstand {data.gemeinde_gebietsstand}" in texts
 
 
 def test_nothing_runs_off_the_page_with_a_long_reference(data):
@@ -223,8 +235,8 @@ def test_kreis_only_views_explain_themselves_for_gemeinde_indicators(data):
         assert charts.kreis_only_note(data, "sgb2_quote", view) == ""
 
 
-def test_map_legend_shows_keine_daten_with_a_gap(special):
-    fig = export.map_figure(special, "sgb2_quote", 2021, today=TODAY)
+def test_map_legend_shows_keine_daten_with_a_gap(special, year):
+    fig = export.map_figure(special, "sgb2_quote", year, today=TODAY)
     names = [t.name for t in fig.data[1:] if t.visible is not False]
     assert any(n.startswith("keine Daten (3)") for n in names)
     assert sum(re.search(r"\d – ", n) is not None for n in names) == 5
@@ -239,23 +251,27 @@ def test_user_note_is_shown_as_plain_text_never_markup(map_svg):
     assert not bold
 
 
-def test_note_longer_than_200_characters_is_refused(data):
+def test_note_longer_than_200_characters_is_refused(data, year):
     with pytest.raises(export.ExportError, match="höchstens 200"):
-        export.map_figure(data, "sgb2_quote", 2021, note="x" * 201)
+        export.map_figure(data, "sgb2_quote", year, note="x" * 201)
     assert export.clean_note("  zwei\nZeilen\t ") == "zwei Zeilen"
 
 
-def test_display_options_and_selection_come_from_the_screen_builder(data):
+def test_display_options_and_selection_come_from_the_screen_builder(data, year):
+    from atlas.values import format_number
+
     display = Display(scheme="manual", breaks=(5.0, 7.5, 10.0), palette="PuBu")
-    fig = export.map_figure(data, "sgb2_quote", 2021, display=display, selected=["16053"])
+    fig = export.map_figure(data, "sgb2_quote", year, display=display, selected=["16053"])
     names = [t.name for t in fig.data[1:] if t.visible is not False]
-    assert names[0].startswith("3,3 – 5,0 %") and any("7,5 – 10,0" in n for n in names)
+    lowest = data.table("sgb2_quote", year)["value"].min()
+    assert lowest < 5  # the first class starts at the lowest value
+    assert names[0].startswith(f"{format_number(lowest, 1)} – 5,0 %") and any("7,5 – 10,0" in n for n in names)
     widths = dict(zip(fig.data[0].locations, fig.data[0].marker.line.width))
     assert widths["16053"] > widths["16052"]
 
 
-def test_map_pdf_is_a4_landscape_with_title_and_sources(data):
-    fig = export.map_figure(data, "sgb2_quote", 2021, today=TODAY)
+def test_map_pdf_is_a4_landscape_with_title_and_sources(data, year):
+    fig = export.map_figure(data, "sgb2_quote", year, today=TODAY)
     pdf = export.render(fig, "pdf", export.page_for("a4"))
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
@@ -263,8 +279,9 @@ def test_map_pdf_is_a4_landscape_with_title_and_sources(data):
     assert float(box.width) == pytest.approx(842, abs=3)
     assert float(box.height) == pytest.approx(595, abs=3)
     text = _pdf_text(pdf)
-    assert "SGB-II-Quote 2021" in text
-    assert "Quelle: INKAR, Ausgabe 2024" in text
+    assert _title(data, "sgb2_quote", year) in text
+    source = data.catalogue.source_line(data.indicator("sgb2_quote"))
+    assert ", ".join(source.split(", ")[:2]) in text  # "Quelle: INKAR, Ausgabe …"
     assert "GeoBasis-DE" in text
 
 
@@ -277,16 +294,21 @@ def test_geo_assets_are_local():
 # --- charts -------------------------------------------------------------------------------------
 
 
-def test_chart_svgs_carry_their_titles(data):
+def test_chart_svgs_carry_their_titles(data, year):
+    from atlas.analysis import ranking
+
     page = export.page_for("a4")
+    years = data.years("sgb2_quote")
+    last = ranking(data, "sgb2_quote", year)["name"].iloc[-1]  # a Kreis not selected
     cases = [
-        (export.timeseries_figure(data, "sgb2_quote", ["16052", "16053"], 2021, today=TODAY),
-         "SGB-II-Quote 2010–2021", "Gera"),
-        (export.ranking_figure(data, "sgb2_quote", 2021, selected=["16052"], today=TODAY),
-         "SGB-II-Quote 2021: Rangfolge der Kreise", "Hildburghausen"),
-        (export.scatter_figure(data, "sgb2_quote", "kinderarmut", 2021, selected=["16052"],
+        (export.timeseries_figure(data, "sgb2_quote", ["16052", "16053"], year, today=TODAY),
+         f"{data.indicator('sgb2_quote').short_title} {years[0]}–{years[-1]}", "Gera"),
+        (export.ranking_figure(data, "sgb2_quote", year, selected=["16052"], today=TODAY),
+         f"{_title(data, 'sgb2_quote', year)}: Rangfolge der Kreise", last),
+        (export.scatter_figure(data, "sgb2_quote", "kinderarmut", year, selected=["16052"],
                                today=TODAY),
-         "Kinderarmut (SGB II) und SGB-II-Quote 2021", "Pearson r"),
+         f"{data.indicator('kinderarmut').short_title} und "
+         f"{_title(data, 'sgb2_quote', year)}", "Pearson r"),
     ]
     for fig, title, other in cases:
         texts = _svg_texts(export.render(fig, "svg", page).decode("utf-8"))
@@ -296,9 +318,9 @@ def test_chart_svgs_carry_their_titles(data):
         assert "Quelle: INKAR" in joined and "Erstellt am 21.11.2026" in joined
 
 
-def test_chart_png_and_pdf(data):
+def test_chart_png_and_pdf(data, year):
     page = export.page_for("folie")
-    fig = export.ranking_figure(data, "sgb2_quote", 2021, page=page)
+    fig = export.ranking_figure(data, "sgb2_quote", year, page=page)
     with Image.open(io.BytesIO(export.render(fig, "png", page))) as image:
         assert image.size == (1920, 1080)
     pdf = export.render(export.timeseries_figure(data, "bevoelkerung", ["16052"]), "pdf",
@@ -378,26 +400,26 @@ def test_csv_reimports_through_the_tidy_reader_with_identical_values(data, tmp_p
             assert (math.isnan(row["value"]) and math.isnan(expected)) or row["value"] == expected
 
 
-def test_csv_of_one_year(data):
-    frame = _read_csv(export.data_csv(data, "sgb2_quote", 2021))
-    assert set(frame["Jahr"]) == {2021} and len(frame) == 22
+def test_csv_of_one_year(data, year):
+    frame = _read_csv(export.data_csv(data, "sgb2_quote", year))
+    assert set(frame["Jahr"]) == {year} and len(frame) == 22
 
 
-def test_xlsx_has_data_and_information_sheets_matching_the_api(data):
+def test_xlsx_has_data_and_information_sheets_matching_the_api(data, year):
     from openpyxl import load_workbook
 
-    content = export.data_xlsx(data, "sgb2_quote", 2021, today=TODAY)
+    content = export.data_xlsx(data, "sgb2_quote", year, today=TODAY)
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["Daten", "Hinweise"]
     rows = list(book["Daten"].iter_rows(values_only=True))
     assert list(rows[0]) == export.DATA_COLUMNS
-    api = values_payload(data, "sgb2_quote", 2021)
+    api = values_payload(data, "sgb2_quote", year)
     # the export keeps the source's digits; the API gives them as shown (indicator's decimals)
     decimals = data.indicator("sgb2_quote").decimals
     assert [(r[0], r[1], rounded(r[3], decimals)) for r in rows[1:]] == \
         [(v["ags"], v["name"], v["value"]) for v in api["values"]]
-    assert [r[3] for r in rows[1:]] == data.table("sgb2_quote", 2021)["value"].tolist()
-    assert all(r[2] == 2021 for r in rows[1:])
+    assert [r[3] for r in rows[1:]] == data.table("sgb2_quote", year)["value"].tolist()
+    assert all(r[2] == year for r in rows[1:])
     info = {r[0]: r[1] for r in book["Hinweise"].iter_rows(values_only=True)}
     ind = data.indicator("sgb2_quote")
     assert info["Definition"] == ind.definition
@@ -408,8 +430,8 @@ def test_xlsx_has_data_and_information_sheets_matching_the_api(data):
     assert "GeoBasis-DE" in info["Grenzen"]
 
 
-def test_special_values_keep_their_symbols(special):
-    frame = pd.read_csv(io.BytesIO(export.data_csv(special, "sgb2_quote", 2021)), sep=";",
+def test_special_values_keep_their_symbols(special, year):
+    frame = pd.read_csv(io.BytesIO(export.data_csv(special, "sgb2_quote", year)), sep=";",
                         encoding="utf-8-sig", dtype=str, keep_default_na=False)
     by_ags = frame.set_index("AGS")
     assert tuple(by_ags.loc["16052", ["Wert", "Status/Hinweis"]]) == (".", "unbekannt oder geheim")
@@ -420,7 +442,7 @@ def test_special_values_keep_their_symbols(special):
 
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(export.data_xlsx(special, "sgb2_quote", 2021)))["Daten"]
+    sheet = load_workbook(io.BytesIO(export.data_xlsx(special, "sgb2_quote", year)))["Daten"]
     cells = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     assert (cells["16052"][3].value, cells["16052"][3].data_type) == (".", "s")
     assert (cells["16053"][3].value, cells["16053"][3].data_type) == ("-", "s")
@@ -429,8 +451,8 @@ def test_special_values_keep_their_symbols(special):
     assert cells["16051"][4].value == "vorläufig"
 
 
-def test_formula_like_texts_are_neutralised(special):
-    text = export.data_csv(special, "sgb2_quote", 2021).decode("utf-8-sig")
+def test_formula_like_texts_are_neutralised(special, year):
+    text = export.data_csv(special, "sgb2_quote", year).decode("utf-8-sig")
     frame = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False)
     assert frame["Quelle"].str.startswith("'=HYPERLINK").all()
     names = dict(zip(frame["AGS"], frame["Name"]))
@@ -440,7 +462,7 @@ def test_formula_like_texts_are_neutralised(special):
             if cell and cell not in ("-", ".") and not re.fullmatch(r"-?\d+(,\d+)?", cell):
                 assert cell[0] not in "=+-@\t\r", cell
 
-    content = export.data_xlsx(special, "sgb2_quote", 2021)
+    content = export.data_xlsx(special, "sgb2_quote", year)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
         assert sheets and not any("<f>" in archive.read(n).decode() for n in sheets)
@@ -475,12 +497,12 @@ def _disposition_name(response) -> str:
     return re.search(r'filename="([^"]+)"', header).group(1)
 
 
-def test_map_url_with_the_page_parameters(client):
-    response = client.get("/export/map.png?indikator=sgb2_quote&jahr=2021&kreise=16052,16053"
+def test_map_url_with_the_page_parameters(client, year):
+    response = client.get(f"/export/map.png?indikator=sgb2_quote&jahr={year}&kreise=16052,16053"
                           "&klassifikation=natural_breaks&klassen=4&palette=PuBu&format=a5"
                           "&notiz=Entwurf&lebensphase=kindheit&bereich=alle")
     assert response.status_code == 200 and response.mimetype == "image/png"
-    assert _disposition_name(response) == "sgb2_quote_2021_karte_a5.png"
+    assert _disposition_name(response) == f"sgb2_quote_{year}_karte_a5.png"
     with Image.open(io.BytesIO(response.data)) as image:
         assert image.size == (2480, 1748)
 
@@ -489,22 +511,25 @@ def test_map_url_with_the_page_parameters(client):
     ("url", "mimetype", "name"),
     [
         ("/export/map.svg?indicator=sgb2_quote&grenzen=5;7,5;10", "image/svg+xml",
-         "sgb2_quote_2021_karte.svg"),
+         "sgb2_quote_{newest}_karte.svg"),
         ("/export/chart/timeseries.pdf?indicator=sgb2_quote&kreise=16052", "application/pdf",
          "sgb2_quote_zeitreihe.pdf"),
-        ("/export/chart/ranking.svg?indicator=sgb2_quote&year=2020", "image/svg+xml",
-         "sgb2_quote_2020_rangfolge.svg"),
-        ("/export/chart/scatter.svg?x=sgb2_quote&y=kinderarmut&year=2021", "image/svg+xml",
-         "sgb2_quote_kinderarmut_2021_streudiagramm.svg"),
+        ("/export/chart/ranking.svg?indicator=sgb2_quote&year={older}", "image/svg+xml",
+         "sgb2_quote_{older}_rangfolge.svg"),
+        ("/export/chart/scatter.svg?x=sgb2_quote&y=kinderarmut&year={newest}", "image/svg+xml",
+         "sgb2_quote_kinderarmut_{newest}_streudiagramm.svg"),
         ("/export/profil.pdf?kreis=16074&lebensphase=senioren", "application/pdf",
          "regionenprofil_16074_saale-holzland-kreis_senioren.pdf"),
         ("/export/data.csv?indicator=sgb2_quote", "text/csv", "sgb2_quote_alle_jahre.csv"),
-        ("/export/data.xlsx?indicator=sgb2_quote&year=2021",
+        ("/export/data.xlsx?indicator=sgb2_quote&year={newest}",
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "sgb2_quote_2021.xlsx"),
+         "sgb2_quote_{newest}.xlsx"),
     ],
 )
-def test_export_urls(client, url, mimetype, name):
+def test_export_urls(client, data, url, mimetype, name):
+    """``{newest}``/``{older}``: the newest and the second-newest year of sgb2_quote."""
+    years = {"newest": data.years("sgb2_quote")[-1], "older": data.years("sgb2_quote")[-2]}
+    url, name = url.format(**years), name.format(**years)
     response = client.get(url)
     assert response.status_code == 200, response.data[:300]
     assert response.mimetype == mimetype
@@ -554,11 +579,11 @@ def test_file_names_are_safe():
         assert SAFE_NAME.match(name) and ".." not in name and len(name) < 80
 
 
-def test_concurrent_exports_each_get_their_own_picture(data):
+def test_concurrent_exports_each_get_their_own_picture(data, year):
     """Without the lock the browser's shared queues hand pictures to the wrong caller."""
     page = export.page_for("a4")
-    wanted = {"sgb2_quote": "SGB-II-Quote 2021", "kinderarmut": "Kinderarmut (SGB II) 2021"}
-    figs = {ind: export.map_figure(data, ind, 2021) for ind in wanted}
+    wanted = {ind: _title(data, ind, year) for ind in ("sgb2_quote", "kinderarmut")}
+    figs = {ind: export.map_figure(data, ind, year) for ind in wanted}
     results: dict[tuple[str, int], str] = {}
     errors: list[BaseException] = []
 
@@ -581,22 +606,22 @@ def test_concurrent_exports_each_get_their_own_picture(data):
         assert not any(title in texts for other, title in wanted.items() if other != ind)
 
 
-def test_concurrent_url_requests(client, data):
+def test_concurrent_url_requests(client, data, year):
     app = Flask("export-test-threads")
     app.register_blueprint(downloads.downloads)
     out: dict[str, bytes] = {}
 
     def fetch(ind: str) -> None:
         with app.test_client() as own:
-            out[ind] = own.get(f"/export/map.svg?indicator={ind}&year=2021").data
+            out[ind] = own.get(f"/export/map.svg?indicator={ind}&year={year}").data
 
     threads = [threading.Thread(target=fetch, args=(ind,)) for ind in ("sgb2_quote", "kinderarmut")]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(120)
-    assert "SGB-II-Quote 2021" in _svg_texts(out["sgb2_quote"].decode())
-    assert "Kinderarmut (SGB II) 2021" in _svg_texts(out["kinderarmut"].decode())
+    for ind in ("sgb2_quote", "kinderarmut"):
+        assert _title(data, ind, year) in _svg_texts(out[ind].decode())
 
 
 def test_blueprint_name():

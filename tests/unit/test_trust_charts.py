@@ -115,11 +115,12 @@ def _metadata(pdf: bytes) -> dict:
 
 def test_every_pdf_export_carries_title_author_and_subject(data, client):
     inkar = data.catalogue.source_of(data.indicator("sgb2_quote")).attribution
+    year, title = data.latest_year("sgb2_quote"), data.indicator("sgb2_quote").short_title
     urls = {
-        "/export/map.pdf?indicator=sgb2_quote&year=2021": "SGB-II-Quote 2021",
-        "/export/chart/timeseries.pdf?indicator=sgb2_quote": "SGB-II-Quote",
-        "/export/chart/ranking.pdf?indicator=sgb2_quote&year=2021": "Rangfolge",
-        "/export/chart/scatter.pdf?x=sgb2_quote&y=kinderarmut&year=2021": "SGB-II-Quote",
+        f"/export/map.pdf?indicator=sgb2_quote&year={year}": f"{title} {year}",
+        "/export/chart/timeseries.pdf?indicator=sgb2_quote": title,
+        f"/export/chart/ranking.pdf?indicator=sgb2_quote&year={year}": "Rangfolge",
+        f"/export/chart/scatter.pdf?x=sgb2_quote&y=kinderarmut&year={year}": title,
         "/export/profil.pdf?kreis=16052": f"Regionenprofil {data.region_name('16052')}",
     }
     for url, title in urls.items():
@@ -132,7 +133,7 @@ def test_every_pdf_export_carries_title_author_and_subject(data, client):
         if "profil" not in url:
             assert inkar in meta["/Author"], (url, meta)
     handout = client.post("/export/handout.pdf", json={"views": [
-        {"name": "Armut", "query": "indicator=sgb2_quote&year=2021"}]})
+        {"name": "Armut", "query": f"indicator=sgb2_quote&year={year}"}]})
     assert handout.status_code == 200
     meta = _metadata(handout.data)
     assert meta["/Title"] == "Sitzungsfolge" and inkar in meta["/Author"]
@@ -229,7 +230,8 @@ def test_scatter_partner_is_another_area_with_values_in_the_same_year(data, indi
 
 
 def test_scatter_legend_colour_is_the_colour_of_its_points(data):
-    result = analysis.scatter(data, "sgb2_quote", "kinderarmut", 2021)
+    result = analysis.scatter(data, "sgb2_quote", "kinderarmut",
+                              data.latest_year("sgb2_quote"))
     fig = charts.scatter_plot(data, result, ["16052", "16053"])
     points = [t for t in fig.data if t.mode == "markers+text"]
     assert [t.name for t in points] == list(charts.SCATTER_POINTS)
@@ -256,11 +258,12 @@ def test_place_labels_keeps_names_apart():
 
 
 def test_scatter_export_names_every_point(data):
-    fig = export.scatter_figure(data, "sgb2_quote", "kinderarmut", 2021, selected=["16052"])
+    year = data.latest_year("sgb2_quote")
+    fig = export.scatter_figure(data, "sgb2_quote", "kinderarmut", year, selected=["16052"])
     points = [t for t in fig.data if t.mode == "markers+text"]
     named = [t for trace in points for t in trace.text if t]
     assert sorted(named) == sorted(analysis.scatter(data, "sgb2_quote", "kinderarmut",
-                                                    2021).points["name"])
+                                                    year).points["name"])
     svg = export.render(fig, "svg", export.page_for("a4")).decode("utf-8")
     texts = {"".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG_NS}text")}
     assert set(named) <= texts
@@ -270,7 +273,8 @@ def test_scatter_export_names_every_point(data):
 
 
 def test_map_export_names_the_22_kreise_by_default(data, client):
-    fig = export.map_figure(data, "sgb2_quote", 2021)
+    year = data.latest_year("sgb2_quote")
+    fig = export.map_figure(data, "sgb2_quote", year)
     names = [t for t in fig.data if t.name == "Kreisnamen"]
     assert len(names) == 1
     placed = labels.kreis_labels(data)
@@ -280,10 +284,10 @@ def test_map_export_names_the_22_kreise_by_default(data, client):
     from layouts import presentation
 
     assert presentation._labels_of(data) is placed
-    assert not [t for t in export.map_figure(data, "sgb2_quote", 2021, names=False).data
+    assert not [t for t in export.map_figure(data, "sgb2_quote", year, names=False).data
                 if t.name == "Kreisnamen"]
-    svg = client.get("/export/map.svg?indicator=sgb2_quote&year=2021").get_data(as_text=True)
-    plain = client.get("/export/map.svg?indicator=sgb2_quote&year=2021&namen=0"
+    svg = client.get(f"/export/map.svg?indicator=sgb2_quote&year={year}").get_data(as_text=True)
+    plain = client.get(f"/export/map.svg?indicator=sgb2_quote&year={year}&namen=0"
                        ).get_data(as_text=True)
     gera = data.region_name("16052")
     assert svg.count(f">{gera}<") > plain.count(f">{gera}<")
@@ -293,7 +297,7 @@ def test_map_export_names_the_22_kreise_by_default(data, client):
 
 
 def test_exported_map_fills_its_part_of_the_page(data):
-    fig = export.map_figure(data, "sgb2_quote", 2021)
+    fig = export.map_figure(data, "sgb2_quote", data.latest_year("sgb2_quote"))
     geo = fig.layout.geo
     assert geo.fitbounds is False
     west, south, east, north = labels.bounds(data.geojson)

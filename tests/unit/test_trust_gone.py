@@ -61,6 +61,8 @@ def test_a_deleted_indicator_gives_a_hint_and_the_default_not_a_traceback(client
             default = data.indicator(DEFAULT_INDICATOR).short_title
             assert f"Gezeigt wird „{default}“" in side["alert"]["children"]
             assert side["indicator"]["value"] == DEFAULT_INDICATOR
+            # a new revision of the own data: the page's indicator lists are re-derived
+            assert isinstance(side["own-revision"]["data"], int)
     assert hinted >= 5  # map, time series, texts, info, years … each says so
     tracebacks = [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     assert not tracebacks, [r.getMessage() for r in tracebacks]

@@ -137,8 +137,9 @@ def test_breaks_text_is_what_the_input_field_shows():
 
 
 def test_playlist_file_round_trip(data):
-    views = [playlist.View("Kinderarmut Ost", "indicator=kinderarmut&year=2021&kreise=16052"),
-             playlist.View("Grundsicherung", "indicator=sgb2_quote&year=2020&klassen=4")]
+    kinder, sgb2 = data.years("kinderarmut")[-2], data.years("sgb2_quote")[-2]
+    views = [playlist.View("Kinderarmut Ost", f"indicator=kinderarmut&year={kinder}&kreise=16052"),
+             playlist.View("Grundsicherung", f"indicator=sgb2_quote&year={sgb2}&klassen=4")]
     text = playlist.to_json(views, today=date(2026, 11, 21))
     document = json.loads(text)
     assert document["format"] == playlist.FORMAT and document["version"] == playlist.VERSION
@@ -148,19 +149,22 @@ def test_playlist_file_round_trip(data):
 
 
 def test_imported_queries_are_made_canonical_without_mode(data):
-    raw = [{"name": "  Erste\tAnsicht\n", "query": "?kreise=16052&indicator=kinderarmut&year=2021"
-            "&modus=praesentation"},
-           {"name": "", "query": "indicator=sgb2_quote&year=2021"}]
+    kinder, sgb2 = data.years("kinderarmut")[-2], data.years("sgb2_quote")[-1]
+    raw = [{"name": "  Erste\tAnsicht\n", "query": "?kreise=16052&indicator=kinderarmut"
+            f"&year={kinder}&modus=praesentation"},
+           {"name": "", "query": f"indicator=sgb2_quote&year={sgb2}"}]
     views, messages = playlist.check_views(raw, data)
     assert messages == []
     assert views[0] == playlist.View("Erste Ansicht",
-                                     "indicator=kinderarmut&year=2021&kreise=16052")
-    assert views[1].name.startswith("SGB-II-Quote 2021")  # default name: indicator and year
+                                     f"indicator=kinderarmut&year={kinder}&kreise=16052")
+    # default name: indicator and year
+    assert views[1].name.startswith(f"{data.indicator('sgb2_quote').short_title} {sgb2}")
 
 
 def test_unknown_indicators_are_reported_and_left_out(data):
+    year = data.latest_year("kinderarmut")
     raw = [{"name": "Eigene Reihe", "query": "indicator=eigen_gibtsnicht&year=2021"},
-           {"name": "Gut", "query": "indicator=kinderarmut&year=2021"},
+           {"name": "Gut", "query": f"indicator=kinderarmut&year={year}"},
            {"name": "Falsches Jahr", "query": "indicator=kinderarmut&year=1800"},
            "kein Eintrag"]
     views, messages = playlist.check_views(raw, data)
@@ -194,7 +198,7 @@ def test_wrong_files_get_a_german_message(data, content, fragment):
 
 
 def test_a_file_with_too_many_views_keeps_the_first_thirty(data):
-    views = [{"name": f"Ansicht {n}", "query": "indicator=kinderarmut&year=2021"}
+    views = [{"name": f"Ansicht {n}", "query": "indicator=kinderarmut"}
              for n in range(35)]
     text = json.dumps({"format": playlist.FORMAT, "version": 1, "views": views})
     read, messages = playlist.read_file(text, data)
@@ -203,7 +207,7 @@ def test_a_file_with_too_many_views_keeps_the_first_thirty(data):
 
 
 def test_request_body_for_the_handout_is_strict(data):
-    good = {"views": [{"name": "A", "query": "indicator=kinderarmut&year=2021"}]}
+    good = {"views": [{"name": "A", "query": "indicator=kinderarmut"}]}
     assert playlist.views_from_payload(good, data)[0].name == "A"
     for bad, fragment in [
         ([], "Erwartet wird JSON"),
@@ -228,9 +232,12 @@ def test_stored_list_from_the_browser_is_filtered_silently():
     assert playlist.stored_views({"views": []}) == []
 
 
-def test_stepping_through_the_list():
-    views = [playlist.View(str(n), f"q{n}") for n in range(3)]
-    assert playlist.position(views, "q1") == 1 and playlist.position(views, "x") is None
+def test_stepping_through_the_list(data):
+    years = data.years("kinderarmut")
+    views = [playlist.View(str(n), f"indicator=kinderarmut&year={y}") for n, y in
+             enumerate(years[-3:])]
+    assert playlist.position(views, views[1].query, data) == 1
+    assert playlist.position(views, "indicator=sgb2_quote", data) is None
     assert playlist.step(views, None, None, 1) == 0  # PageDown from outside: the first
     assert playlist.step(views, None, None, -1) is None
     assert playlist.step(views, 0, 0, 1) == 1
