@@ -541,6 +541,8 @@ def test_prs008_back_and_forward_walk_the_views(new_page, live_url, data):
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("y => document.querySelector('#heading').innerText.endsWith(y)",
                            arg=str(year))
+    # the heading follows the painted map at once; the address once the slider rests
+    page.wait_for_function("y => location.search.includes('year=' + y)", arg=str(year))
     atlas.settle()
     second = atlas.view()
     page.get_by_role("tab", name="Ranking").click()
