@@ -546,9 +546,11 @@ def test_prs008_back_and_forward_walk_the_views(new_page, live_url, data):
     atlas.settle()
     second = atlas.view()
     page.get_by_role("tab", name="Ranking").click()
+    page.wait_for_function("location.search.includes('ansicht=ranking')")
     atlas.settle()
     page.get_by_role("button", name="Präsentation", exact=True).click()
     page.wait_for_function(PRESENTING)
+    page.wait_for_function("location.search.includes('modus=praesentation')")
     atlas.settle()
     assert page.evaluate("history.length") == length + 3  # one entry per action
 

@@ -166,6 +166,8 @@ def test_path_segments_of_every_route_never_give_5xx(client, template, a, b):
     from urllib.parse import quote
 
     url = template.format(a=quote(a, safe=""), b=quote(b, safe=""))
+    if url.startswith("//"):  # "//x" is a host to an HTTP client (the test client encodes it)
+        url = "/%2F" + url[2:]
     response = client.get(url)
     assert response.status_code < 500, (url, response.status_code,
                                         response.get_data(as_text=True)[:300])
