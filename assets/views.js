@@ -6,8 +6,12 @@
  * once and no request is made:
  *
  *   slider    the moment the slider shows another year (its thumb's aria-valuenow changes, by
- *             key, pointer, the presentation keys or the animation), the year's frame is drawn
- *             at once with Plotly.react on the map's graph; Dash's figure catches up when the
+ *             key, pointer, the presentation keys or the animation), that year's frame is drawn
+ *             at once with Plotly.react on the map's graph, before the browser paints: slider,
+ *             year box and map change in the same frame, and any other drawing of the map in
+ *             another year is redrawn in the slider's year right away (keepSliderYear); the
+ *             year is the thumb's, not Dash's value, which the slider takes over a render
+ *             later (sliderYear); Dash's figure catches up when the
  *             slider rests (applyMapFrame on YEAR_SETTLED); everything else that follows the year
  *             (texts, table, address, time-series shading, other tabs) waits until the slider
  *             rests (settleYear), so the map's repaint comes first and a change of year starts
@@ -99,7 +103,8 @@
         var ids = page.ids();
         var frames = framesOf(page.props(ids.frames).data, indicator);
         var ops = frames && frames.frames[String(year)];
-        if (!ops || (painted.frames === frames && painted.year === year)) {
+        if (!ops || (painted.frames === frames && painted.year === year &&
+                     mapYear() === String(year))) {
             return;  // a year without data, frames not here yet (they are on their way), or done
         }
         var figure = page.props(ids.map).figure;
@@ -110,11 +115,54 @@
         var next = withOps(figure, frames.base.concat(ops));
         window.Plotly.react(graph, next.data, next.layout);
         painted = {frames: frames, year: year, synced: false};
+        if (dc.set_props) {
+            /* Dash's figure is this one at once: the graph draws its figure again when its
+               other props change (hover, relayout), and that must not be a year the slider
+               has left */
+            dc.set_props(ids.map, {figure: next});
+            painted.synced = true;
+        }
+    }
+
+    /* the year the slider shows: its thumb (the year box shows the same). Dash's value of the
+       slider runs ahead of it: the slider takes a new value into its own state a render later,
+       on a busy machine some hundred milliseconds later; the map follows the thumb, so slider,
+       year box and map change in one frame */
+    function sliderYear() {
+        var ids = page.ids();
+        var value = page.props(ids.year).value;
+        var thumb = ids.year ? document.querySelector('#' + ids.year + ' [role=slider]') : null;
+        var year = thumb ? parseFloat(thumb.getAttribute('aria-valuenow')) : NaN;
+        if (value === null || value === undefined || !isFinite(year)) {
+            return value;  // no year yet (the thumb stands on its placeholder)
+        }
+        return year;
     }
 
     function paintSliderYear() {
-        var ids = page.ids();
-        paintNow(page.props(ids.indicator).value, page.props(ids.year).value);
+        paintNow(page.props(page.ids().indicator).value, sliderYear());
+    }
+
+    /* after any drawing of the map: should it show another year than the slider (Dash's graph
+       drawing its figure of a year the slider has left, or of one it has not reached yet), the
+       slider's year is drawn again right away, before the browser paints */
+    var keeping = {pending: false, count: 0};  // redraws on their way, and in this frame
+
+    function keepSliderYear() {
+        var year = sliderYear();
+        var shown = mapYear();
+        if (keeping.pending || keeping.count >= 4 || shown === null || year === null ||
+                year === undefined || shown === String(year)) {
+            return;
+        }
+        keeping.pending = true;
+        if (!keeping.count++) {
+            window.requestAnimationFrame(function () { keeping.count = 0; });
+        }
+        window.Promise.resolve().then(function () {
+            keeping.pending = false;
+            paintSliderYear();
+        });
     }
 
     /* a value that follows another once it rests: at once the first time, later SETTLE_MS
@@ -148,8 +196,7 @@
     /* YEAR_SETTLED follows the year; set from here, not by a callback on the year, so a change
        of year starts no Dash callback at all */
     function settleYear() {
-        var ids = page.ids();
-        settleLater('year', ids.settled, page.props(ids.year).value);
+        settleLater('year', page.ids().settled, sliderYear());
     }
 
     function yearShown() {
@@ -199,6 +246,8 @@
         var graph = document.querySelector('#' + ids.map + ' .js-plotly-plot');
         if (graph && graph !== watchedGraph && typeof graph.on === 'function') {
             watchedGraph = graph;
+            graph.on('plotly_afterplot', keepSliderYear);
+            graph.on('plotly_react', keepSliderYear);
             graph.on('plotly_afterplot', syncYearTexts);
             syncYearTexts();
         }
@@ -242,7 +291,7 @@
            another display, selection, zoom); a frame Dash's figure has already is not set */
         applyMapFrame: function () {
             var ids = page.ids();
-            var year = page.props(ids.year).value;
+            var year = sliderYear();
             var frames = framesOf(page.props(ids.frames).data, page.props(ids.indicator).value);
             if (!frames || year === null || year === undefined ||
                     (painted.frames === frames && painted.year === year && painted.synced)) {
