@@ -301,6 +301,7 @@ def test_prs002_entering_and_leaving_restores_the_normal_page(new_page, live_url
     page.get_by_role("button", name="Präsentation", exact=True).click()
     page.wait_for_function(PRESENTING)
     page.wait_for_function(LABELS_DRAWN, timeout=15000)
+    page.wait_for_function("location.search.includes('modus=praesentation')")  # the address
     atlas.settle()
     assert "modus=praesentation" in page.url
     assert page.locator("#present-bar").is_visible()
@@ -309,6 +310,7 @@ def test_prs002_entering_and_leaving_restores_the_normal_page(new_page, live_url
 
     page.keyboard.press("Escape")
     page.wait_for_function(f"!{PRESENTING}")
+    page.wait_for_function("!location.search.includes('modus')")  # the address follows
     atlas.settle()
     assert "modus" not in page.url
     assert page.locator(".atlas-filters").is_visible()
