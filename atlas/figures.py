@@ -443,7 +443,7 @@ SCREEN_TOP = 34  # px: the reference (one line) and the toolbar above the map
 SCREEN_LAYOUT = {
     "margin": {"l": 0, "r": 0, "t": SCREEN_TOP, "b": 0},
     "legend": {"orientation": "h", "x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top",
-               "title": {"side": "top"}, "bgcolor": "rgba(255,255,255,0)"},
+               "title": {"side": "left"}, "bgcolor": "rgba(255,255,255,0)"},
 }
 SCREEN_REFERENCE = {"x": 0.0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
                     "yshift": 4, "bgcolor": "rgba(255,255,255,0)"}

@@ -62,6 +62,11 @@ def test_upload_preview_confirm_and_the_indicator_is_on_the_map(atlas_page, live
         page.wait_for_function(
             "document.querySelector('#heading').innerText.startsWith('Krippenquote (Test)')",
             timeout=20000)
+        # the map has drawn the new indicator and rests (a hover while plotly redraws is lost)
+        page.wait_for_function(
+            "document.querySelector('#map .js-plotly-plot')._fullData[0].hovertemplate"
+            ".includes('Krippenquote (Test)')", timeout=20000)
+        atlas_page.settle()
         main = atlas_page.full_data("map")[0]
         assert len(main["locations"]) == 22
         erfurt = atlas_page.hover("16051")

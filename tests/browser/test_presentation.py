@@ -483,6 +483,8 @@ def test_prs007_copied_link_shows_the_same_view_in_a_fresh_browser(new_page, liv
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("y => document.querySelector('#heading').innerText.endsWith(y)",
                            arg=str(year))
+    # the heading follows the painted map at once; the address once the slider rests
+    page.wait_for_function("y => location.search.includes('year=' + y)", arg=str(year))
     atlas.settle()  # the map has its new colours (a click while plotly redraws is lost)
     for ags in ("16053", "16077"):
         locations = atlas.map_trace()["locations"]
