@@ -625,6 +625,7 @@ def scatter(data: AtlasData, x_id: str, y_id: str, year: int | None = None) -> S
     )
 
 
+@lru_cache(maxsize=256)
 def scatter_partner(data: AtlasData, x_id: str, year: int | None = None) -> str | None:
     """The second indicator the Streudiagramm starts with for ``x_id``: of the Kreis
     indicators of *another* Lebenslagenbereich, the one most strongly related to it (largest
@@ -632,7 +633,7 @@ def scatter_partner(data: AtlasData, x_id: str, year: int | None = None) -> str 
     same year as ``x_id`` (the years :func:`scatter_years` combines for ``year``), rates over
     counts (which mostly measure size) and pairs with values for most Kreise. Never ``x_id``
     itself; ``None`` if no indicator has values for :data:`MIN_POINTS` Kreise. Deterministic:
-    ties go to the catalogue order."""
+    ties go to the catalogue order. Cached per data object (it compares every indicator)."""
     x_ind = data.indicator(x_id)
     x_years = data.years(x_id)
     if x_ind.level == "gemeinde" or not x_years:

@@ -306,10 +306,6 @@ def clean_note(note: str | None) -> str:
     return text
 
 
-#: Text shown literally by plotly (its pseudo-HTML, LaTeX and template placeholders escaped).
-plain = plotly_text
-
-
 def _wrap(text: str, width_px: float, size: float, bold: bool = False,
           max_lines: int | None = None) -> list[str]:
     """Raw text wrapped for a width (estimated glyph width), shortened with "…" if needed."""
@@ -392,7 +388,7 @@ class _Frame:
         """One annotation block of already wrapped raw lines (escaped here)."""
         if not lines:
             return
-        body = "<br>".join(plain(line) for line in lines)
+        body = "<br>".join(plotly_text(line) for line in lines)
         if bold:
             body = f"<b>{body}</b>"
         if italic:
@@ -565,8 +561,8 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     reference_text = reference.text if reference is not None else ""
     fig.layout.annotations = []
     frame.fit_paper(map_box)
+    west, south, east, north = labels.kreis_bounds(data)
     if not kreis:  # plotly's fitbounds leaves a wide margin around Thüringen
-        west, south, east, north = labels.bounds(data.geojson)
         fig.update_layout(geo={"fitbounds": False, "lonaxis": {"range": [west, east]},
                                "lataxis": {"range": [south, north]},
                                "center": {"lon": (west + east) / 2,
@@ -574,7 +570,6 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     if names is None:
         names = view.level == "kreis"
     if names and view.level == "kreis":
-        west, south, east, north = labels.bounds(data.geojson)
         px_per_degree = min((map_box[2] - map_box[0]) / (east - west),
                             (map_box[3] - map_box[1])
                             / (labels.mercator_y(north) - labels.mercator_y(south)))
@@ -631,7 +626,7 @@ NAME_SIZE = 10.5
 def _add_names(fig: go.Figure, placed: dict, size: float) -> None:
     """The district names (:func:`atlas.labels.labels`) as a text trace on top of the map."""
     fig.add_trace(go.Scattergeo(
-        lon=placed["lon"], lat=placed["lat"], text=[plain(t).replace("&lt;br&gt;", "<br>")
+        lon=placed["lon"], lat=placed["lat"], text=[plotly_text(t).replace("&lt;br&gt;", "<br>")
                                                     for t in placed["text"]],
         mode="text", name="Kreisnamen", showlegend=False, hoverinfo="skip",
         textfont={"family": FONT, "size": size, "color": TEXT_COLOUR, "weight": "bold",
@@ -971,11 +966,11 @@ def _profile_tables(fig: go.Figure, frame: _Frame, blocks) -> None:
     top += PROFILE_HEADER_ROW
     for heading, continued, rows in blocks:
         # no-break spaces: plotly wraps cell text at spaces and the row would outgrow the page
-        columns = [[plain(row["cells"][i]).replace(" ", NBSP) for row in rows]
+        columns = [[plotly_text(row["cells"][i]).replace(" ", NBSP) for row in rows]
                    for i in range(n_cols)]
         fills = [ZEBRA[i % 2] for i in range(len(rows))]
         titles = [heading, "(Fortsetzung)" if continued else ""] + [""] * (n_cols - 2)
-        add({"values": [plain(t).replace(" ", NBSP) for t in titles], "align": "left",
+        add({"values": [plotly_text(t).replace(" ", NBSP) for t in titles], "align": "left",
              "height": PROFILE_GROUP_ROW, "fill": {"color": GROUP_FILL},
              "line": {"color": GROUP_FILL, "width": 0.5},
              "font": {**font, "size": 10.5, "weight": ["bold"] + ["normal"] * (n_cols - 1),

@@ -103,10 +103,17 @@ def kreis_labels(data: AtlasData) -> dict:
 
 def bounds(geojson: dict, margin: float = 0.02) -> tuple[float, float, float, float]:
     """West, south, east, north of all features, widened by ``margin`` degrees."""
-    west, south, east, north = unary_union([shape(f["geometry"])
-                                            for f in geojson["features"]]).bounds
+    boxes = [shape(f["geometry"]).bounds for f in geojson["features"]]
+    west, south = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    east, north = max(b[2] for b in boxes), max(b[3] for b in boxes)
     return (round(west - margin, 4), round(south - margin, 4), round(east + margin, 4),
             round(north + margin, 4))
+
+
+@lru_cache(maxsize=8)
+def kreis_bounds(data: AtlasData) -> tuple[float, float, float, float]:
+    """:func:`bounds` of the 22 Kreise (cached per data object)."""
+    return bounds(data.geojson)
 
 
 #: Width of a character of the map's bold sans-serif face in em, by kind: narrow, wide, capital,

@@ -21,6 +21,7 @@ from atlas.labels import (  # noqa: F401 - the placement lives in atlas (exports
     LABEL_RATIOS,
     LABEL_SIZE,
     bounds,
+    kreis_bounds,
     label_lines,
     label_point,
     label_text,
@@ -154,7 +155,7 @@ def map_settings(data: AtlasData, figure: go.Figure) -> dict:
     """What the browser needs to switch the map between normal and presentation mode
     (``presentMap`` in assets/presentation.js)."""
     present = present_style()
-    fit = present_fit(bounds(data.geojson))
+    fit = present_fit(kreis_bounds(data))
     return {
         "names": list(OVERLAY_NAMES),
         "traces": overlay_traces(),
