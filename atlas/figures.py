@@ -436,14 +436,15 @@ def map_frames(data: AtlasData, indicator_id: str, display: Display | None = Non
 
 #: Where the page puts the parts of a map around its areas (:func:`on_screen`): the reference
 #: value in a band above the map, where the toolbar's few buttons sit on the right; the legend
-#: in a band below the map (plotly widens the bottom margin to fit its rows). Nothing covers an
-#: area or the reference, at any width. (The export and presentation mode place them
+#: in a band below the map (plotly widens the bottom margin to fit its rows), its title above
+#: the classes (with the title at its side plotly wraps the classes without counting the title
+#: and cuts one off at the graph's edge). Nothing covers an area or the reference, at any width. (The export and presentation mode place them
 #: themselves.)
 SCREEN_TOP = 34  # px: the reference (one line) and the toolbar above the map
 SCREEN_LAYOUT = {
     "margin": {"l": 0, "r": 0, "t": SCREEN_TOP, "b": 0},
     "legend": {"orientation": "h", "x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top",
-               "title": {"side": "left"}, "bgcolor": "rgba(255,255,255,0)"},
+               "title": {"side": "top"}, "bgcolor": "rgba(255,255,255,0)"},
 }
 SCREEN_REFERENCE = {"x": 0.0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
                     "yshift": 4, "bgcolor": "rgba(255,255,255,0)"}

@@ -103,12 +103,14 @@ class Page:
 
     def hover(self, ags: str, graph_id: str = "map") -> str:
         """The hover label the map shows with the mouse over region ``ags`` (lines joined by
-        newlines): moves the real mouse to the middle of the region's path."""
+        newlines): scrolls the region into view, as a user would, and moves the real mouse to
+        the middle of its path."""
         point = self.page.evaluate(
             """([graph, ags]) => {
                 const el = Array.from(document.querySelectorAll(`#${graph} .choroplethlocation`))
                     .find(e => e.__data__ && e.__data__.loc === ags);
                 if (!el) { return null; }
+                el.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});
                 const r = el.getBoundingClientRect();
                 return [r.x + r.width / 2, r.y + r.height / 2];
             }""", [graph_id, ags])

@@ -217,6 +217,17 @@ def test_tp006_legend_and_toolbar_cover_no_area_and_not_the_reference(atlas_page
         result = page.evaluate(COVER_JS, "map")
         assert result["parts"] == ["Legende", "Werkzeugleiste"] and result["reference"]
         assert not result["covered"], (query, width, result["covered"][:8])
+        # every class of the legend is shown whole, inside the graph (none cut off at its edge)
+        legend = page.evaluate(
+            "() => { const g = document.querySelector('#map .main-svg').getBoundingClientRect();"
+            " return Array.from(document.querySelectorAll('#map .legend .traces')).map(t => {"
+            " const r = t.getBoundingClientRect();"
+            " return {text: t.textContent, inside: r.width > 0 && r.left >= g.left - 0.5 &&"
+            " r.right <= g.right + 0.5 && r.top >= g.top - 0.5 && r.bottom <= g.bottom + 0.5};"
+            " }); }")
+        shown = page.evaluate("() => document.querySelector('#map .js-plotly-plot')._fullData"
+                              ".filter(t => t.showlegend && t.visible !== false).length")
+        assert len(legend) == shown and all(e["inside"] for e in legend), (query, width, legend)
 
 
 # --- 21. no "Share chart", the toolbar out of the Tab order --------------------------------------
