@@ -27,13 +27,17 @@ from atlas.build import (
 )
 from atlas.catalogue import Catalogue, Indicator, Source, default_catalogue
 from atlas.errors import AtlasError
+from atlas.levels.registry import (
+    GEMEINDE,
+    GEMEINDE_SOURCE,
+    KREIS,
+    KREIS_SOURCE,
+    Level,
+    Levels,
+)
 from atlas.paths import data_dir
 from atlas.schema import EISENACH_AGS, HISTORIC_KREISE, LAND_AGS, LAND_NAME, WARTBURGKREIS_AGS, Col
 
-MEDIAN_LABEL = "Median der Kreise"
-SUM_LABEL = "Thüringen (Summe der Kreise)"
-GEMEINDE_MEDIAN_LABEL = "Median der Gemeinden"
-GEMEINDE_SUM_LABEL = "Thüringen (Summe der Gemeinden)"
 OFFICIAL_LABEL = f"{LAND_NAME} (amtlich)"
 
 #: Columns of :attr:`AtlasData.gemeinden`.
@@ -102,10 +106,12 @@ class AtlasData:
     gemeinde_geojson: dict = field(hash=False, repr=False, default_factory=_empty_collection)
     #: years per indicator, filled on first use (a cache, not data: the values never change)
     _years_memo: dict = field(hash=False, repr=False, compare=False, default_factory=dict)
+    #: every level of this data, built and own (:mod:`atlas.levels.registry`)
+    levels: Levels = field(hash=False, repr=False, default_factory=lambda: Levels({}))
 
     @classmethod
     def from_frames(cls, catalogue, regions, geojson, values, info, gemeinden=None,
-                    gemeinde_geojson=None) -> "AtlasData":
+                    gemeinde_geojson=None, own_levels: tuple[Level, ...] = ()) -> "AtlasData":
         values = values.copy()
         values[Col.AGS] = values[Col.AGS].astype(str)
         values[Col.STATUS] = values[Col.STATUS].fillna("").astype(str)
@@ -113,10 +119,17 @@ class AtlasData:
         gemeinden = _prepare_gemeinden(gemeinden, regions)
         geojson = _prepare_kreis_geojson(geojson, regions)
         gemeinde_geojson = _prepare_gemeinde_geojson(gemeinde_geojson, gemeinden)
+        levels = _built_levels(regions, geojson, gemeinden, gemeinde_geojson, info)
+        levels = levels.with_levels(list(own_levels))
         return cls(catalogue, regions, geojson, values, info, by_indicator, gemeinden,
-                   gemeinde_geojson)
+                   gemeinde_geojson, levels=levels)
 
-    def with_own(self, own: list, own_values: pd.DataFrame) -> "AtlasData":
+    @property
+    def own_levels(self) -> list[Level]:
+        return [level for level in self.levels if level.own]
+
+    def with_own(self, own: list, own_values: pd.DataFrame,
+                 own_levels: tuple[Level, ...] = ()) -> "AtlasData":
         """A new AtlasData with the planners' own indicators (:mod:`atlas.store`) added to the
         catalogue and their values to the tables; ``self`` stays unchanged.
 
@@ -124,7 +137,7 @@ class AtlasData:
         a kreisfreie Stadt given with its Kreis key (``16051``) becomes its Gemeinde
         (``16051000``), Eisenach's key since 2021 (``16063105``) the Gemeinde ``16056000``.
         """
-        if not own:
+        if not own and not own_levels:
             return self
         indicators = tuple(own_indicator(o) for o in own)
         sources = dict(self.catalogue.sources)
@@ -141,26 +154,30 @@ class AtlasData:
                 lambda a: key_map.get(a, a))
         values = pd.concat([self.values, own_values], ignore_index=True)
         return AtlasData.from_frames(catalogue, self.regions, self.geojson, values, self.info,
-                                     self.gemeinden, self.gemeinde_geojson)
+                                     self.gemeinden, self.gemeinde_geojson, tuple(own_levels))
 
     # --- levels --------------------------------------------------------------------------------
     def level(self, indicator_id: str) -> str:
         """``"kreis"`` or ``"gemeinde"``: the regions the indicator's values belong to."""
         return self.indicator(indicator_id).level
 
+    def level_of(self, level_id: str) -> Level:
+        """The level ``level_id`` (:class:`~atlas.levels.registry.UnknownLevel` if unknown)."""
+        return self.levels.get(level_id)
+
     def level_regions(self, level: str = "kreis") -> pd.DataFrame:
-        """The regions of a level: the 22 Kreise or the Gemeinden (empty in older builds)."""
-        return self.gemeinden if level == "gemeinde" else self.regions
+        """The areas of a level: the 22 Kreise, the Gemeinden (empty in older builds) or the
+        areas of an own level."""
+        return self.levels.get(level).areas
 
     def level_geojson(self, level: str = "kreis") -> dict:
-        return self.gemeinde_geojson if level == "gemeinde" else self.geojson
+        return self.levels.get(level).geojson
 
     def available_levels(self) -> list[str]:
         """Levels with at least one indicator with values (always ``"kreis"`` first)."""
-        levels = ["kreis"]
-        if not self.gemeinden.empty and self.available_indicators(level="gemeinde"):
-            levels.append("gemeinde")
-        return levels
+        return [KREIS] + [level.id for level in self.levels
+                          if level.id != KREIS and len(level)
+                          and self.available_indicators(level=level.id)]
 
     @property
     def gemeinde_gebietsstand(self) -> str:
@@ -222,10 +239,9 @@ class AtlasData:
         match = self.regions.loc[self.regions[Col.AGS] == ags, Col.NAME]
         if not match.empty:
             return str(match.iloc[0])
-        if len(ags) == 8:
-            match = self.gemeinden.loc[self.gemeinden[Col.AGS] == ags, "label"]
-            if not match.empty:
-                return str(match.iloc[0])
+        for level in self.levels:
+            if level.id != KREIS and (name := level.name(ags)) is not None:
+                return name
         return HISTORIC_KREISE.get(ags, LAND_NAME if ags == LAND_AGS else ags)
 
     # --- values --------------------------------------------------------------------------------
@@ -269,7 +285,7 @@ class AtlasData:
         table.loc[table[Col.VALUE].isna() & (table[Col.STATUS] == ""), Col.STATUS] = "keine Daten"
         ascending = ind.polarity == "protective"
         table["rank"] = table[Col.VALUE].rank(ascending=ascending, method="min").astype("Int64")
-        if ind.level == "gemeinde":
+        if ind.level != KREIS:
             info = regions.set_index(Col.AGS)
             table["kreis"] = table[Col.AGS].map(info["kreis"])
             table["kreis_name"] = table[Col.AGS].map(info["kreis_name"])
@@ -280,10 +296,9 @@ class AtlasData:
         indicator's level for counts (only when every region has a value); else their median
         (labelled as such: "Median der Kreise" / "Median der Gemeinden")."""
         ind = self.indicator(indicator_id)
-        gemeinde = ind.level == "gemeinde"
-        median_label = GEMEINDE_MEDIAN_LABEL if gemeinde else MEDIAN_LABEL
-        sum_label = GEMEINDE_SUM_LABEL if gemeinde else SUM_LABEL
-        regions = self.level_regions(ind.level)
+        level = self.levels.get(ind.level)
+        median_label, sum_label = level.median_label, level.sum_label
+        regions = level.areas
         rows = self._rows(indicator_id)
         rows = rows[rows[Col.YEAR] == year]
         land = rows[(rows[Col.AGS] == LAND_AGS) & rows[Col.VALUE].notna()]
@@ -306,7 +321,8 @@ class AtlasData:
         labels = [ref.label for ref in (self.reference(indicator_id, y)
                                         for y in reversed(self.years(indicator_id)))
                   if not ref.missing]
-        return " bzw. ".join(dict.fromkeys(labels)) or MEDIAN_LABEL
+        return (" bzw. ".join(dict.fromkeys(labels))
+                or self.levels.get(self.level(indicator_id)).median_label)
 
     def reference_series(self, indicator_id: str) -> pd.DataFrame:
         """``year, value, label, basis`` for every year of the indicator."""
@@ -361,6 +377,21 @@ def _prepare_gemeinden(gemeinden: pd.DataFrame | None, regions: pd.DataFrame) ->
     twice = out[Col.NAME].duplicated(keep=False)
     out["label"] = out[Col.NAME].where(~twice, out[Col.NAME] + " (" + out["kreis_name"] + ")")
     return out[GEMEINDE_COLUMNS].sort_values(Col.AGS).reset_index(drop=True)
+
+
+def _built_levels(regions: pd.DataFrame, geojson: dict, gemeinden: pd.DataFrame,
+                  gemeinde_geojson: dict, info: dict) -> Levels:
+    """The registry of the built levels: the Kreise and the Gemeinden (no areas in builds
+    without Gemeinde boundaries)."""
+    kreise = regions.assign(label=regions[Col.NAME], kreis=regions[Col.AGS],
+                            kreis_name=regions[Col.NAME])
+    levels = [Level(KREIS, "Kreise", "Kreis", kreise, geojson,
+                    gebietsstand=str(info.get("gebietsstand") or ""), source=KREIS_SOURCE)]
+    stand = str(info.get("gemeinde_gebietsstand") or GEMEINDE_GEBIETSSTAND)
+    levels.append(Level(GEMEINDE, "Gemeinden", "Gemeinde", gemeinden, gemeinde_geojson,
+                        gebietsstand=stand if not gemeinden.empty else "",
+                        source=GEMEINDE_SOURCE, parent=KREIS))
+    return Levels.of(levels)
 
 
 def kreis_hover_head(name: str, kind: str) -> str:
