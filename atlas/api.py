@@ -85,6 +85,12 @@ def indicators():
     return jsonify({"indicators": indicators_payload(get_data())})
 
 
+@api.get("/levels")
+def levels():
+    """Every level with areas: the built ``kreis`` and ``gemeinde`` and the own levels."""
+    return jsonify({"levels": [level.describe() for level in get_data().levels if len(level)]})
+
+
 @api.get("/values")
 def values():
     data = get_data()

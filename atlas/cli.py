@@ -1,4 +1,4 @@
-"""The ``atlas`` command: ``atlas build``, ``atlas serve``."""
+"""The ``atlas`` command: ``atlas build``, ``atlas serve``, ``atlas import``, ``atlas level``…"""
 
 from __future__ import annotations
 
@@ -84,6 +84,119 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _level_meta(args: argparse.Namespace, origin: str, filename: str, key: str = "",
+                name: str = ""):
+    from atlas.store import OwnLevel
+
+    return OwnLevel(id=args.id, title=args.title, singular=args.einzahl, origin=origin,
+                    gebietsstand=args.gebietsstand or "", source=args.quelle or "",
+                    licence=args.lizenz or "", filename=filename, key_column=key,
+                    name_column=name, min_count=args.min_anzahl, min_denominator=args.min_nenner)
+
+
+def _store_areas(areas, level) -> int:
+    from atlas.data import data_changed, own_store
+    from atlas.levels.own import findings_lines, store_level
+
+    print(f"{areas.filename}: {len(areas.areas)} Gebiete")
+    print("\n".join(f"  {line}" for line in findings_lines(areas)))
+    stored = store_level(areas, level, own_store())
+    data_changed()
+    print(f"Ebene angelegt: {stored.title} ({stored.id}), {len(areas.areas)} Gebiete")
+    return 0
+
+
+def _level_add(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from atlas.data import get_data
+    from atlas.levels.boundaries import read_boundaries
+    from atlas.levels.own import reference_boundaries
+
+    try:
+        kreise, gemeinden = reference_boundaries(get_data())
+        path = Path(args.file)
+        areas = read_boundaries(path, args.key, args.name, filename=path.name, kreise=kreise,
+                                gemeinden=gemeinden)
+        return _store_areas(areas, _level_meta(args, "datei", path.name, args.key, args.name))
+    except AtlasError as exc:
+        return report_error(exc, "Es wurde nichts gespeichert.")
+
+
+def _level_group(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from atlas.data import get_data
+    from atlas.levels.groups import read_groups
+    from atlas.levels.own import reference_boundaries
+
+    try:
+        kreise, gemeinden = reference_boundaries(get_data())
+        path = Path(args.table)
+        areas = read_groups(path, gemeinden, filename=path.name, kreise=kreise)
+        return _store_areas(areas, _level_meta(args, "gruppen", path.name, "ags", "name"))
+    except AtlasError as exc:
+        return report_error(exc, "Es wurde nichts gespeichert.")
+
+
+def _level_list(args: argparse.Namespace) -> int:
+    from atlas.data import get_data
+
+    for level in get_data().levels:
+        if len(level):
+            parent = f", liegt in: {level.parent}" if level.parent else ""
+            kind = "eigene Ebene" if level.own else "eingebaut"
+            print(f"{level.id}: {level.title} – {len(level)} Gebiete, Gebietsstand "
+                  f"{level.gebietsstand or '–'}, Quelle: {level.source} ({kind}{parent})")
+    return 0
+
+
+def _level_delete(args: argparse.Namespace) -> int:
+    from atlas.data import data_changed, own_store
+
+    gone = own_store().delete_level(args.id, with_data=args.mit_daten)
+    data_changed()
+    print(f"Ebene gelöscht: {args.id}" + (f" (mit {len(gone)} Indikator(en): {', '.join(gone)})"
+                                          if gone else ""))
+    return 0
+
+
+def _add_level_parsers(sub) -> None:
+    p_level = sub.add_parser("level", help="Eigene Gebiete (Ebenen): anlegen, auflisten, löschen")
+    levels = p_level.add_subparsers(dest="level_command", required=True)
+
+    def common(parser) -> None:
+        parser.add_argument("--id", required=True, help="Kennung, z. B. sozialraeume_jena")
+        parser.add_argument("--title", required=True, help="Titel, z. B. „Sozialräume Jena“")
+        parser.add_argument("--einzahl", default="Gebiet", help="ein Gebiet, z. B. Sozialraum")
+        parser.add_argument("--gebietsstand", help="Gebietsstand, z. B. 01.01.2024")
+        parser.add_argument("--quelle", help="Quelle der Grenzen")
+        parser.add_argument("--lizenz", help="Lizenz der Grenzen")
+        parser.add_argument("--min-anzahl", type=int, default=3,
+                            help="Anzahlen darunter werden geschützt (Standard 3)")
+        parser.add_argument("--min-nenner", type=int, default=50,
+                            help="Quoten mit kleinerem Nenner werden nicht gezeigt (Standard 50)")
+
+    p_add = levels.add_parser("add", help="Ebene aus einer Grenzdatei (GeoJSON, GeoPackage, "
+                                          "Shapefile, auch als .zip)")
+    p_add.add_argument("file", help="die Grenzdatei")
+    p_add.add_argument("--key", required=True, help="Spalte mit dem Gebietsschlüssel")
+    p_add.add_argument("--name", required=True, help="Spalte mit dem Gebietsnamen")
+    common(p_add)
+    p_add.set_defaults(func=_level_add)
+    p_group = levels.add_parser("group", help="Ebene aus Gruppen von Gemeinden (Tabelle ags;name)")
+    p_group.add_argument("table", help="CSV oder XLSX mit den Spalten ags;name")
+    common(p_group)
+    p_group.set_defaults(func=_level_group)
+    p_list = levels.add_parser("list", help="Ebenen auflisten")
+    p_list.set_defaults(func=_level_list)
+    p_del = levels.add_parser("delete", help="Eigene Ebene löschen")
+    p_del.add_argument("id")
+    p_del.add_argument("--mit-daten", action="store_true",
+                       help="auch die eigenen Indikatoren dieser Ebene löschen")
+    p_del.set_defaults(func=_level_delete)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="atlas", description="Sozialstrukturatlas Thüringen")
@@ -119,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     p_delete.set_defaults(func=_delete)
     p_list = sub.add_parser("list", help="Eigene Indikatoren auflisten")
     p_list.set_defaults(func=_list)
+    _add_level_parsers(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -614,7 +614,8 @@ class _OwnDataCache:
             store = self.store()
             revision = store.revision()
             if self._data is None or revision != self._revision or self._data_base is not base:
-                self._data = base.with_own(store.indicators(), _own_values(store))
+                self._data = base.with_own(store.indicators(), _own_values(store),
+                                           _own_levels(store, base))
                 self._data_base = base
                 self._revision = revision
             self._checked = now
@@ -631,6 +632,15 @@ class _OwnDataCache:
             if self._store is not None:
                 self._store.dispose()
             self._store, self._data, self._revision, self._checked = None, None, None, 0.0
+
+
+def _own_levels(store, base: AtlasData) -> tuple[Level, ...]:
+    from atlas.levels.own import build_levels  # late import: geopandas only where levels exist
+
+    records = store.levels()
+    if not records:
+        return ()
+    return build_levels(records, store.level_areas(), store.level_links(), base.regions)
 
 
 def _own_values(store) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from typing import Iterator
 
 import numpy as np
 import pandas as pd
+import shapely
 from sqlalchemy import (
     Column,
     Double,
@@ -58,13 +59,15 @@ from atlas.paths import data_dir
 SQLITE_FILENAME = "eigene_daten.sqlite"
 #: Environment variable with a database URL (SQLAlchemy syntax) that replaces the SQLite file.
 DATABASE_URL_ENV = "ATLAS_DATABASE_URL"
-#: Version of the table layout below; stored in ``atlas_meta``.
-SCHEMA_VERSION = 1
+#: Version of the table layout below; stored in ``atlas_meta``. Version 1 (own indicators of
+#: Kreise and Gemeinden only) is upgraded in place (:func:`_upgrade`).
+SCHEMA_VERSION = 2
 #: Seconds a writer waits for another writer's lock (SQLite busy timeout).
 BUSY_TIMEOUT_S = 30
 
-LEVELS = ("kreis", "gemeinde")
+BUILT_LEVELS = ("kreis", "gemeinde")
 ID_RE = re.compile(r"[a-z0-9_]{2,40}")
+LEVEL_ID_RE = re.compile(r"[a-z][a-z0-9_]{1,39}")
 
 _REVISION = "revision"
 _SCHEMA_VERSION_KEY = "schema_version"
@@ -89,8 +92,52 @@ indicator_table = Table(
     Column("filename", Text, nullable=False),
     Column("file_format", Text, nullable=False),
     Column("code", Text, nullable=False),
-    Column("level", String(10), nullable=False),
+    Column("level", String(40), nullable=False),  # "kreis", "gemeinde" or an own level's id
     Column("imported_at", String(40), nullable=False),
+)
+
+#: Own levels (:class:`OwnLevel`): a planner's areas, from a boundary file or groups of Gemeinden.
+level_table = Table(
+    "atlas_own_level",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("singular", Text, nullable=False),
+    Column("origin", String(10), nullable=False),
+    Column("gebietsstand", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("licence", Text, nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("key_column", Text, nullable=False),
+    Column("name_column", Text, nullable=False),
+    Column("min_count", Integer, nullable=False),
+    Column("min_denominator", Integer, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+area_table = Table(
+    "atlas_own_area",
+    metadata,
+    Column("level_id", String(40), ForeignKey("atlas_own_level.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("key", String(20), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("geometry", Text, nullable=False),  # GeoJSON geometry in EPSG:4326
+)
+
+#: Which Kreise and Gemeinden an own area overlaps, by area share (atlas.levels.linkage);
+#: ``member`` = 1 where a Gemeinde belongs to a group of Gemeinden by the planner's table.
+link_table = Table(
+    "atlas_own_link",
+    metadata,
+    Column("level_id", String(40), ForeignKey("atlas_own_level.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("key", String(20), primary_key=True),
+    Column("parent_level", String(10), primary_key=True),
+    Column("parent", String(20), primary_key=True),
+    Column("share", Double, nullable=False),
+    Column("parent_share", Double, nullable=False),
+    Column("member", Integer, nullable=False),
 )
 
 value_table = Table(
@@ -136,8 +183,31 @@ class OwnIndicator:
     filename: str  # original upload name
     file_format: str  # German format name as detected
     code: str  # series code in the file
-    level: str = "kreis"  # "kreis" or "gemeinde"
+    level: str = "kreis"  # "kreis", "gemeinde" or the id of an own level
     imported_at: str = ""  # ISO timestamp (UTC), set by the store when empty
+
+
+#: How an own level was made: from a boundary file or as groups of Gemeinden.
+ORIGINS = ("datei", "gruppen")
+
+
+@dataclass(frozen=True)
+class OwnLevel:
+    """A planner's own level: its description (the areas are stored beside it)."""
+
+    id: str  # [a-z][a-z0-9_]{1,39}, never "kreis" or "gemeinde"
+    title: str  # plural: "Sozialräume Jena"
+    singular: str = "Gebiet"  # one area: "Sozialraum"
+    origin: str = "datei"  # ORIGINS
+    gebietsstand: str = ""  # as the planner gave it ("01.01.2024")
+    source: str = ""  # of the boundaries, shown like BKG's
+    licence: str = ""
+    filename: str = ""
+    key_column: str = ""
+    name_column: str = ""
+    min_count: int = 3  # counts below are protected
+    min_denominator: int = 50  # rates with a smaller denominator are not shown
+    created_at: str = ""  # ISO timestamp (UTC), set by the store when empty
 
 
 class StoreError(AtlasError):
@@ -250,6 +320,11 @@ class Store:
                 ).first()
                 if taken is not None:
                     raise _duplicate_id(indicator.id)
+                if indicator.level not in BUILT_LEVELS and not _level_exists(conn, indicator.level):
+                    raise StoreError(
+                        f"Die Ebene „{indicator.level}“ gibt es nicht (mehr) – bitte zuerst die "
+                        "Ebene anlegen („atlas level add“ oder „Eigene Gebiete“). Es wurde nichts "
+                        "gespeichert.")
                 try:
                     conn.execute(insert(indicator_table), [record])
                 except exc.IntegrityError:
@@ -331,6 +406,116 @@ class Store:
             },
             columns=VALUE_COLUMNS,
         )
+
+    # ------------------------------------------------------------------ own levels
+
+    def add_level(self, level: OwnLevel, areas: pd.DataFrame, links: pd.DataFrame) -> OwnLevel:
+        """Store an own level with its areas and links in one transaction (all or nothing);
+        return the stored level (with its creation time).
+
+        ``areas``: ``key, name, geometry`` (geometry as GeoJSON text or a shapely geometry in
+        EPSG:4326); ``links``: ``key, level, parent, share, parent_share`` and optionally
+        ``member`` (see :class:`atlas.levels.types.AreaSet`).
+
+        Raises
+        ------
+        StoreError
+            The id is taken (by an own level) or is a built level's, the description is
+            incomplete, there are no areas, keys repeat, or the database fails.
+        """
+        _check_level(level)
+        area_rows = _area_rows(level.id, areas)
+        link_rows = _link_rows(level.id, links)
+        created_at = level.created_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+        record = {**level.__dict__, "created_at": created_at}
+        try:
+            with self._write() as conn:
+                _bump_revision(conn)
+                if _level_exists(conn, level.id):
+                    raise _duplicate_level(level.id)
+                try:
+                    conn.execute(insert(level_table), [record])
+                except exc.IntegrityError:
+                    raise _duplicate_level(level.id) from None
+                conn.execute(insert(area_table), area_rows)
+                if link_rows:
+                    conn.execute(insert(link_table), link_rows)
+        except StoreError:
+            raise
+        except exc.IntegrityError:
+            raise StoreError(f"Die Gebiete der Ebene „{level.id}“ enthalten einen Schlüssel "
+                             "mehrfach. Es wurde nichts gespeichert.") from None
+        except exc.DBAPIError as error:
+            raise self._db_error("Die Ebene konnte nicht gespeichert werden", error) from None
+        return replace(level, created_at=created_at)
+
+    def levels(self) -> list[OwnLevel]:
+        """All own levels, oldest first (ties by id)."""
+        try:
+            with self._read() as conn:
+                rows = conn.execute(select(level_table).order_by(
+                    level_table.c.created_at, level_table.c.id)).mappings().all()
+        except exc.DBAPIError as error:
+            raise self._db_error("Die eigenen Ebenen konnten nicht gelesen werden", error)
+        return [OwnLevel(**dict(row)) for row in rows]
+
+    def level_areas(self) -> pd.DataFrame:
+        """The areas of all own levels: ``level_id, key, name, geometry`` (GeoJSON text)."""
+        return self._frame(select(area_table).order_by(area_table.c.level_id, area_table.c.key),
+                           [c.name for c in area_table.columns], "Gebiete")
+
+    def level_links(self) -> pd.DataFrame:
+        """The links of all own levels' areas: ``level_id, key, parent_level, parent, share,
+        parent_share, member``."""
+        t = link_table.c
+        return self._frame(select(link_table).order_by(t.level_id, t.key, t.parent_level,
+                                                       t.parent),
+                           [c.name for c in link_table.columns], "Gebietszuordnungen")
+
+    def delete_level(self, level_id: str, with_data: bool = False) -> list[str]:
+        """Delete an own level with its areas; return the ids of the own indicators deleted
+        with it (only with ``with_data``; without it a level that indicators use is refused).
+
+        Raises
+        ------
+        StoreError
+            No own level has this id, or indicators use it and ``with_data`` is false.
+        """
+        try:
+            with self._write() as conn:
+                _bump_revision(conn)
+                if not _level_exists(conn, level_id):
+                    raise StoreError(
+                        f"Es gibt keine eigene Ebene mit der Kennung „{level_id}“ – vielleicht "
+                        "wurde sie inzwischen gelöscht.")
+                users = [row[0] for row in conn.execute(
+                    select(indicator_table.c.id).where(indicator_table.c.level == level_id)
+                    .order_by(indicator_table.c.id))]
+                if users and not with_data:
+                    raise StoreError(
+                        f"Die Ebene „{level_id}“ wird von {len(users)} eigenen Indikator(en) "
+                        f"verwendet ({', '.join(users)}). Bitte diese zuerst löschen oder die "
+                        "Ebene mit ihren Daten löschen („--mit-daten“). Es wurde nichts gelöscht.")
+                if users:
+                    conn.execute(delete(value_table).where(value_table.c.indicator_id.in_(users)))
+                    conn.execute(delete(indicator_table).where(indicator_table.c.id.in_(users)))
+                conn.execute(delete(link_table).where(link_table.c.level_id == level_id))
+                conn.execute(delete(area_table).where(area_table.c.level_id == level_id))
+                conn.execute(delete(level_table).where(level_table.c.id == level_id))
+        except StoreError:
+            raise
+        except exc.DBAPIError as error:
+            raise self._db_error("Die Ebene konnte nicht gelöscht werden", error) from None
+        return users
+
+    def _frame(self, query, columns: list[str], what: str) -> pd.DataFrame:
+        try:
+            with self._read() as conn:
+                rows = conn.execute(query).all()
+        except exc.DBAPIError as error:
+            raise self._db_error(f"Die {what} der eigenen Ebenen konnten nicht gelesen werden",
+                                 error)
+        return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
     def dispose(self) -> None:
         """Close all pooled connections (the Store can still be used; it reconnects)."""
@@ -424,7 +609,11 @@ class Store:
                     ]
                     if missing:
                         conn.execute(insert(meta_table), missing)
-                    _check_version(present.get(_SCHEMA_VERSION_KEY, SCHEMA_VERSION))
+                    version = int(present.get(_SCHEMA_VERSION_KEY, SCHEMA_VERSION))
+                    if version < SCHEMA_VERSION:
+                        _upgrade(conn, version)
+                    else:
+                        _check_version(version)
         except StoreError:
             raise
         except exc.DBAPIError as error:
@@ -496,8 +685,20 @@ def _schema_complete(conn: Connection) -> bool:
         return False
     present = dict(conn.execute(select(meta_table.c.key, meta_table.c.value)).all())
     if _SCHEMA_VERSION_KEY in present:
+        if int(present[_SCHEMA_VERSION_KEY]) < SCHEMA_VERSION:
+            return False  # upgraded by _ensure_schema
         _check_version(present[_SCHEMA_VERSION_KEY])
     return _SCHEMA_VERSION_KEY in present and _REVISION in present
+
+
+def _upgrade(conn: Connection, version: int) -> None:
+    """Bring a database of an older schema version to :data:`SCHEMA_VERSION` (in the schema
+    transaction; the new tables exist already). 1 → 2: own levels; an indicator's level may be
+    an own level's id (PostgreSQL enforces the column's old width of 10)."""
+    if version == 1 and conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ALTER TABLE atlas_own_indicator ALTER COLUMN level TYPE VARCHAR(40)")
+    conn.execute(update(meta_table).where(meta_table.c.key == _SCHEMA_VERSION_KEY)
+                 .values(value=SCHEMA_VERSION))
 
 
 def _check_version(version: int) -> None:
@@ -513,6 +714,70 @@ def _bump_revision(conn: Connection) -> None:
     conn.execute(
         update(meta_table).where(meta_table.c.key == _REVISION).values(value=meta_table.c.value + 1)
     )
+
+
+def _level_exists(conn: Connection, level_id: str) -> bool:
+    return conn.execute(select(level_table.c.id).where(level_table.c.id == level_id)).first() \
+        is not None
+
+
+def _duplicate_level(level_id: str) -> StoreError:
+    return StoreError(
+        f"Eine eigene Ebene mit der Kennung „{level_id}“ existiert bereits – bitte eine andere "
+        "Kennung wählen oder die vorhandene zuerst löschen („atlas level delete“). Es wurde "
+        "nichts gespeichert.")
+
+
+def _check_level(level: OwnLevel) -> None:
+    problems: list[str] = []
+    if not isinstance(level.id, str) or not LEVEL_ID_RE.fullmatch(level.id):
+        problems.append(f"die Kennung „{level.id}“ muss mit einem Kleinbuchstaben beginnen und "
+                        "darf nur a–z, Ziffern und _ enthalten (2 bis 40 Zeichen)")
+    elif level.id in BUILT_LEVELS:
+        problems.append(f"„{level.id}“ ist eine eingebaute Ebene")
+    for name in ("title", "singular", "origin", "gebietsstand", "source", "licence", "filename",
+                 "key_column", "name_column", "created_at"):
+        text = getattr(level, name)
+        if not isinstance(text, str):
+            problems.append(f"das Feld „{name}“ muss Text sein")
+        elif "\x00" in text:
+            problems.append(f"das Feld „{name}“ enthält ein unzulässiges Steuerzeichen (NUL)")
+    if isinstance(level.title, str) and not level.title.strip():
+        problems.append("der Titel fehlt")
+    if level.origin not in ORIGINS:
+        problems.append(f"die Herkunft muss „datei“ oder „gruppen“ sein, nicht „{level.origin}“")
+    for name, low in (("min_count", 1), ("min_denominator", 1)):
+        number = getattr(level, name)
+        if isinstance(number, bool) or not isinstance(number, (int, np.integer)) or number < low:
+            problems.append(f"„{name}“ muss eine ganze Zahl ab {low} sein")
+    if problems:
+        raise StoreError(f"Die eigene Ebene „{level.id}“ kann nicht gespeichert werden: "
+                         + "; ".join(problems) + ". Es wurde nichts gespeichert.")
+
+
+def _area_rows(level_id: str, areas: pd.DataFrame) -> list[dict]:
+    if areas is None or len(areas) == 0:
+        raise StoreError(f"Die Ebene „{level_id}“ hat keine Gebiete. Es wurde nichts gespeichert.")
+    rows = []
+    for key, name, geometry in zip(areas["key"], areas["name"], areas["geometry"]):
+        key, name = str(key), str(name)
+        if not key.strip() or len(key) > 20 or "\x00" in key + name:
+            raise StoreError(f"Die Ebene „{level_id}“ hat einen leeren, zu langen (über 20 "
+                             f"Zeichen) oder unzulässigen Schlüssel („{key[:40]}“). Es wurde "
+                             "nichts gespeichert.")
+        text = geometry if isinstance(geometry, str) else shapely.to_geojson(geometry)
+        rows.append({"level_id": level_id, "key": key, "name": name, "geometry": text})
+    return rows
+
+
+def _link_rows(level_id: str, links: pd.DataFrame) -> list[dict]:
+    if links is None or len(links) == 0:
+        return []
+    member = links["member"] if "member" in links else pd.Series(0, index=links.index)
+    return [{"level_id": level_id, "key": str(k), "parent_level": str(lv), "parent": str(p),
+             "share": float(sh), "parent_share": float(ps), "member": int(bool(m))}
+            for k, lv, p, sh, ps, m in zip(links["key"], links["level"], links["parent"],
+                                           links["share"], links["parent_share"], member)]
 
 
 def _duplicate_id(indicator_id: str) -> StoreError:
@@ -588,8 +853,10 @@ def _check_indicator(ind: OwnIndicator) -> None:
         problems.append(f"die Polarität muss eine von {', '.join(POLARITIES)} sein")
     if isinstance(ind.life_phases, str) or not all(p in LIFE_PHASES for p in ind.life_phases):
         problems.append(f"unbekannte Lebensphase(n), erlaubt: {', '.join(LIFE_PHASES)}")
-    if ind.level not in LEVELS:
-        problems.append(f"die Ebene muss „kreis“ oder „gemeinde“ sein, nicht „{ind.level}“")
+    if not isinstance(ind.level, str) or not (ind.level in BUILT_LEVELS
+                                              or LEVEL_ID_RE.fullmatch(ind.level)):
+        problems.append(f"die Ebene „{ind.level}“ ist weder „kreis“, „gemeinde“ noch die Kennung "
+                        "einer eigenen Ebene")
     if problems:
         raise StoreError(
             f"Der eigene Indikator „{ind.id}“ kann nicht gespeichert werden: "

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from flask import Flask
+from sqlalchemy import make_url
 
 
 @pytest.fixture(scope="module")
@@ -26,3 +29,25 @@ def downloads_client(data):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(downloads, "_data", lambda: data)
         yield app.test_client()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """A fresh, empty database: a SQLite file, or a throw-away schema on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'eigene_daten.sqlite'}"
+        return
+    base = request.getfixturevalue("postgres_url")  # started by the test run, see conftest
+    from sqlalchemy import create_engine
+
+    schema = f"atlas_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        scoped = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield scoped.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()

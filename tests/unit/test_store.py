@@ -12,7 +12,6 @@ import multiprocessing
 import sqlite3
 import threading
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import make_url
 
-from atlas.store import OwnIndicator, Store, StoreError, _display_url
+from atlas.store import SCHEMA_VERSION, OwnIndicator, Store, StoreError, _display_url
 
 HYPERLINK = '=HYPERLINK("http://x")'
 
@@ -85,28 +84,6 @@ def assert_same_values(got: pd.DataFrame, expected: pd.DataFrame) -> None:
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'eigene_daten.sqlite'}"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path):
-    """A fresh, empty database: a SQLite file, or a throw-away schema on PostgreSQL."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'eigene_daten.sqlite'}"
-        return
-    base = request.getfixturevalue("postgres_url")  # started by the test run, see conftest
-    from sqlalchemy import create_engine
-
-    schema = f"atlas_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    try:
-        scoped = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield scoped.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 @pytest.fixture
@@ -260,7 +237,7 @@ def test_values_that_cannot_be_stored_leave_nothing(store, spoil, message):
         {"kind": "anteil"},
         {"polarity": "gut"},
         {"life_phases": ("kindheit", "rente")},
-        {"level": "land"},
+        {"level": "Land!"},
         {"decimals": 1.5},
         {"title": "  "},
         {"source": "Jugendamt\x00"},
@@ -451,7 +428,7 @@ def test_default_location_is_the_data_folder(tmp_path, monkeypatch):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("SELECT count(*) FROM atlas_own_value").fetchone()[0] == 20
         assert dict(conn.execute("SELECT key, value FROM atlas_meta").fetchall()) == {
-            "schema_version": 1,
+            "schema_version": SCHEMA_VERSION,
             "revision": 1,
         }
 

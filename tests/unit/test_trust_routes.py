@@ -34,6 +34,7 @@ EXAMPLES: dict[str, list[tuple[str, str, object, int]]] = {
     "/vendor/bootstrap/bootstrap.min.css": [
         ("GET", "/vendor/bootstrap/bootstrap.min.css", None, 200)],
     "/api/indicators": [("GET", "/api/indicators", None, 200)],
+    "/api/levels": [("GET", "/api/levels", None, 200)],
     "/api/values": [("GET", "/api/values?indicator=sgb2_quote", None, 200),
                     ("GET", "/api/values?indicator=sgb2_quote&year={latest}", None, 200)],
     "/vorlage/eigene-daten.csv": [("GET", "/vorlage/eigene-daten.csv", None, 200)],

@@ -1,0 +1,132 @@
+"""Own levels as the atlas holds them: from the stored rows of :mod:`atlas.store` to
+:class:`~atlas.levels.registry.Level` objects (once per revision of the store), and from a
+checked :class:`~atlas.levels.types.AreaSet` to the rows the store keeps."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from atlas import geo
+from atlas.levels.registry import AREA_COLUMNS, GEMEINDE, KREIS, Level
+from atlas.levels.types import AreaSet
+from atlas.schema import Col
+from atlas.text import plotly_text
+
+#: Simplification of own boundaries for the map, in metres: city districts are a few hundred
+#: metres wide, so far finer than the 250 m of the Land's Kreis and Gemeinde maps.
+OWN_TOLERANCE_M = 10.0
+#: An own area nests in a Kreis when at least this part of it lies inside the Kreis.
+NESTED_SHARE = 0.95
+#: Coordinate decimals of own boundaries (≈ 1 m).
+OWN_PRECISION = 5
+
+
+def area_rows(areas: AreaSet) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``areas`` (``key, name, geometry``) and ``links`` (with ``member``) of a checked
+    area set, as :meth:`atlas.store.Store.add_level` takes them."""
+    frame = pd.DataFrame({"key": areas.areas["key"].astype(str),
+                          "name": areas.areas["name"].astype(str),
+                          "geometry": list(areas.areas.geometry.values)})
+    links = areas.links.copy()
+    links["member"] = 0
+    if areas.members is not None and len(areas.members):
+        member = set(zip(areas.members["key"].astype(str), areas.members["gemeinde"].astype(str)))
+        links["member"] = [int(lv == GEMEINDE and (str(k), str(p)) in member)
+                           for k, lv, p in zip(links["key"], links["level"], links["parent"])]
+    return frame, links
+
+
+def build_levels(records: list, areas: pd.DataFrame, links: pd.DataFrame,
+                 kreise: pd.DataFrame) -> tuple[Level, ...]:
+    """The own levels of the store (``records``: :class:`atlas.store.OwnLevel`; ``areas`` and
+    ``links`` as :meth:`~atlas.store.Store.level_areas` / ``level_links`` return them) as Level
+    objects; ``kreise`` are the Kreis regions (``ags, name``) for the names of parents."""
+    kreis_names = dict(zip(kreise[Col.AGS].astype(str), kreise[Col.NAME].astype(str)))
+    out = []
+    for record in records:
+        mine = areas[areas["level_id"] == record.id]
+        if mine.empty:
+            continue
+        out.append(_level(record, mine, links[links["level_id"] == record.id], kreis_names))
+    return tuple(out)
+
+
+def _level(record, areas: pd.DataFrame, links: pd.DataFrame, kreis_names: dict) -> Level:
+    keys = areas["key"].astype(str).tolist()
+    names = areas["name"].astype(str).tolist()
+    kreis_links = links[links["parent_level"] == KREIS].sort_values("share", ascending=False)
+    best = kreis_links.drop_duplicates("key").set_index("key")
+    kreis = [str(best.at[k, "parent"]) if k in best.index else "" for k in keys]
+    nested = all(k in best.index and best.at[k, "share"] >= NESTED_SHARE for k in keys)
+    frame = pd.DataFrame({Col.AGS: keys, Col.NAME: names, "kind": record.singular,
+                          "kreis": kreis, "kreis_name": [kreis_names.get(k, "") for k in kreis]})
+    twice = frame[Col.NAME].duplicated(keep=False)
+    frame["label"] = frame[Col.NAME].where(
+        ~twice, frame[Col.NAME] + " (" + frame["kreis_name"].where(frame["kreis_name"] != "",
+                                                                   frame[Col.AGS]) + ")")
+    geometries = shapely.from_geojson(areas["geometry"].tolist())
+    members = links[(links["parent_level"] == GEMEINDE) & (links["member"] == 1)]
+    return Level(
+        id=record.id, title=record.title, singular=record.singular,
+        areas=frame[AREA_COLUMNS].reset_index(drop=True),
+        geojson=_geojson(keys, names, geometries, frame, record.singular),
+        gebietsstand=record.gebietsstand, source=record.source or "eigene Gebiete",
+        licence=record.licence, parent=KREIS if nested else None, own=True,
+        min_count=int(record.min_count), min_denominator=int(record.min_denominator),
+        links=links.drop(columns=["level_id"]).rename(columns={"parent_level": "level"})
+        .reset_index(drop=True),
+        members=(members[["key", "parent"]].rename(columns={"parent": "gemeinde"})
+                 .reset_index(drop=True) if len(members) else None),
+    )
+
+
+def _geojson(keys: list[str], names: list[str], geometries, frame: pd.DataFrame,
+             singular: str) -> dict:
+    """The boundaries for the map: simplified with shared borders kept shared, rings clockwise,
+    with the properties the map's hover shows (names as literal text)."""
+    shapes = gpd.GeoDataFrame({"AGS": keys, "GEN": names, "BEZ": singular},
+                              geometry=list(geometries), crs=geo.WGS84)
+    try:
+        shapes = geo.simplify(shapes, tolerance_m=OWN_TOLERANCE_M)
+    except (ValueError, shapely.errors.GEOSException):
+        # overlapping areas (allowed with a warning) are no coverage: keep them as they are
+        shapes["geometry"] = shapely.orient_polygons(shapes.geometry.values, exterior_cw=True)
+    collection = geo.to_geojson(shapes, precision=OWN_PRECISION)
+    for feature, label, kreis_name in zip(collection["features"], frame["label"],
+                                          frame["kreis_name"]):
+        where = f", {plotly_text(kreis_name)}" if kreis_name else ""
+        feature["properties"]["HOVER"] = f"<b>{plotly_text(label)}</b><br>{plotly_text(singular)}{where}"
+    return collection
+
+
+def reference_boundaries(data) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The built Kreis and Gemeinde boundaries (columns ``AGS, geometry``, EPSG:4326) that own
+    areas are linked to (:mod:`atlas.levels.linkage`)."""
+    def frame(level_id: str) -> gpd.GeoDataFrame:
+        features = data.levels.get(level_id).geojson.get("features") or []
+        if not features:
+            return gpd.GeoDataFrame({"AGS": []}, geometry=[], crs=geo.WGS84)
+        out = gpd.GeoDataFrame.from_features(features, crs=geo.WGS84)
+        return out[["AGS", "geometry"]]
+    return frame(KREIS), frame(GEMEINDE)
+
+
+def findings_lines(areas: AreaSet) -> list[str]:
+    """The findings of a checked area set in German, one line each, errors first."""
+    from atlas.levels.types import SEVERITIES, SEVERITY_LABELS
+
+    ordered = sorted(areas.findings, key=lambda f: SEVERITIES.index(f.severity))
+    return [f"{SEVERITY_LABELS[f.severity]}: {f.text}" for f in ordered]
+
+
+def store_level(areas: AreaSet, level, store):
+    """Store a checked area set as the own level ``level`` (:class:`atlas.store.OwnLevel`), all
+    or nothing; :class:`~atlas.levels.types.LevelError` listing the errors when it has any."""
+    from atlas.levels.types import LevelError
+
+    if not areas.ok:
+        raise LevelError(" ".join(f.text for f in areas.errors) + " Es wurde nichts gespeichert.")
+    frame, links = area_rows(areas)
+    return store.add_level(level, frame, links)
