@@ -38,6 +38,65 @@ def data(built_dir):
     return load(built_dir)
 
 
+#: The own level of :func:`own_level_data` and its indicator.
+OWN_LEVEL = "orte_test"
+OWN_COUNT = "orte_einwohner"
+#: The built Gemeinde count its values are taken from (real numbers, re-keyed).
+OWN_COUNT_SOURCE = "gemeinde_bevoelkerung_zensus"
+
+
+def own_level_parts(data):
+    """(kreis, areas, links, values) of a real own level: the Gemeinden of the Kreis with the
+    most Gemeinden as own areas (keys: the last three digits of the AGS, as a city's statistics
+    office would number them), linked to their Kreis, and their Zensus population as an own
+    count indicator."""
+    import pandas as pd
+    import shapely
+
+    gemeinden = data.level_of("gemeinde").areas
+    kreis = gemeinden["kreis"].value_counts().index[0]
+    mine = gemeinden[gemeinden["kreis"] == kreis]
+    shapes = {f["id"]: shapely.geometry.shape(f["geometry"])
+              for f in data.level_of("gemeinde").geojson["features"]}
+    areas = pd.DataFrame({"key": mine["ags"].str[-3:], "name": mine["name"],
+                          "geometry": [shapes[a] for a in mine["ags"]]}).reset_index(drop=True)
+    links = pd.DataFrame({"key": areas["key"], "level": "kreis", "parent": kreis, "share": 1.0,
+                          "parent_share": 1.0 / len(areas)})
+    year = data.latest_year(OWN_COUNT_SOURCE)
+    table = data.table(OWN_COUNT_SOURCE, year)
+    table = table[table["ags"].isin(mine["ags"])]
+    values = pd.DataFrame({"ags": table["ags"].str[-3:], "year": year, "value": table["value"],
+                           "status": table["status"].where(table["value"].isna(), "")})
+    return kreis, areas, links, values.reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def own_level_data(data, tmp_path_factory):
+    """The built data with a real own level (:func:`own_level_parts`) and one own count on it,
+    read back from a store as the app reads them."""
+    from atlas.levels.own import build_levels
+    from atlas.store import OwnIndicator, OwnLevel, Store
+
+    kreis, areas, links, values = own_level_parts(data)
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('own') / 'eigene_daten.sqlite'}")
+    try:
+        store.add_level(OwnLevel(id=OWN_LEVEL, title="Orte im Kreis", singular="Ort",
+                                 gebietsstand=data.level_of("gemeinde").gebietsstand,
+                                 source="BKG VG5000 (Gemeinden als eigene Gebiete)",
+                                 licence="dl-de/by-2-0"), areas, links)
+        own = store.add(OwnIndicator(
+            id=OWN_COUNT, title="Einwohner (Zensus) je Ort", unit="Anzahl", decimals=0,
+            kind="count", definition="", area=data.indicator(OWN_COUNT_SOURCE).area,
+            life_phases=("kindheit",), polarity="neutral",
+            source="Statistische Ämter des Bundes und der Länder, Zensus", licence="dl-de/by-2-0",
+            filename="orte.csv", file_format="CSV", code="EW", level=OWN_LEVEL), values)
+        levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
+                              data.regions)
+        return data.with_own([own], store.values(), levels)
+    finally:
+        store.dispose()
+
+
 @pytest.fixture(scope="session")
 def app_module(built_dir):
     """The Dash app module, pointed at the test build (imported once per session)."""

@@ -2,7 +2,7 @@
 first schema, and seen by the atlas like the built levels.
 
 The areas are real: the Gemeinden of the Kreis with the most Gemeinden, from the built data,
-stored as an own level ("Gemeinden als eigene Gebiete").
+stored as an own level (tests/conftest.py ``own_level_parts``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from atlas.levels.own import build_levels
 from atlas.levels.registry import KREIS, UnknownLevel
 from atlas.schema import Col
 from atlas.store import SCHEMA_VERSION, OwnIndicator, OwnLevel, Store, StoreError
+from tests.conftest import own_level_parts
 
 
 @pytest.fixture
@@ -30,17 +31,8 @@ def store(url):
 
 @pytest.fixture(scope="module")
 def kreis_areas(data):
-    """(kreis, areas, links): the Gemeinden of the Kreis with most Gemeinden as own areas,
-    each linked to its Kreis with share 1 (a Gemeinde lies wholly in its Kreis)."""
-    gemeinden = data.level_of("gemeinde").areas
-    kreis = gemeinden["kreis"].value_counts().index[0]
-    mine = gemeinden[gemeinden["kreis"] == kreis]
-    shapes = {f["id"]: shapely.geometry.shape(f["geometry"])
-              for f in data.level_of("gemeinde").geojson["features"]}
-    areas = pd.DataFrame({"key": mine[Col.AGS].str[-3:], "name": mine[Col.NAME],
-                          "geometry": [shapes[a] for a in mine[Col.AGS]]}).reset_index(drop=True)
-    links = pd.DataFrame({"key": areas["key"], "level": KREIS, "parent": kreis, "share": 1.0,
-                          "parent_share": 1.0 / len(areas)})
+    """(kreis, areas, links): real Gemeinden as own areas (see tests/conftest.py)."""
+    kreis, areas, links, _ = own_level_parts(data)
     return kreis, areas, links
 
 
