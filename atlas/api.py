@@ -145,6 +145,7 @@ def template_xlsx():
 #: The boundaries the page's maps draw, as files the browser fetches once and keeps: the figure
 #: of a level switch names its geometry by URL (with the content's digest), so neither the
 #: server nor the line carries 300 KB of GeoJSON per switch.
+#: The built levels' boundary files by name; an own level's are named by its id.
 GEO_LEVELS = {"kreise": "kreis", "gemeinden": "gemeinde"}
 _geo_lock = threading.Lock()
 _geo_cache: dict[int, tuple[dict, bytes, str]] = {}
@@ -166,17 +167,18 @@ def _geometry(data: AtlasData, level: str) -> tuple[bytes, str]:
 
 
 def geometry_url(data: AtlasData, level: str) -> str:
-    """URL of a level's boundaries (``kreis`` or ``gemeinde``), versioned by their content."""
-    name = next(name for name, value in GEO_LEVELS.items() if value == level)
+    """URL of a level's boundaries, versioned by their content."""
+    name = next((name for name, value in GEO_LEVELS.items() if value == level), level)
     return f"/geo/{name}.geojson?v={_geometry(data, level)[1]}"
 
 
 @files.get("/geo/<name>.geojson")
 def geometry(name: str):
-    level = GEO_LEVELS.get(name)
-    if level is None:
+    data = get_data()
+    level = GEO_LEVELS.get(name, name)
+    if level in GEO_LEVELS.values() and name not in GEO_LEVELS or level not in data.levels:
         abort(404)
-    body, digest = _geometry(get_data(), level)
+    body, digest = _geometry(data, level)
     return versioned_response(body, digest, "application/geo+json")
 
 

@@ -192,18 +192,21 @@ class AtlasData:
         return str(self.info.get("gebietsstand") or "")
 
     def zoom(self, indicator_id: str, kreis: str | None) -> str | None:
-        """The Kreis a map of the indicator zooms to: ``kreis`` for a Gemeinde indicator and a
-        current Kreis, else ``None`` (Kreis maps always show all of Thuringia)."""
-        if not kreis or self.level(indicator_id) != "gemeinde":
+        """The Kreis a map of the indicator zooms to: ``kreis`` for an indicator of a level below
+        the Kreise and a current Kreis, else ``None`` (Kreis maps always show all of
+        Thuringia)."""
+        if not kreis or not self.levels.get(self.level(indicator_id)).zoomable:
             return None
         return kreis if kreis in set(self.regions[Col.AGS]) else None
 
-    def areas_shown(self, level: str = "kreis", kreis: str | None = None,
+    def areas_shown(self, level: str = KREIS, kreis: str | None = None,
                     gebietsstand: bool = True) -> str:
-        """What a map of ``level`` shows, for titles: all Kreise, all Gemeinden, or with ``kreis``
-        the Gemeinden of that Kreis; with the boundaries' Gebietsstand unless told otherwise."""
-        if level != "gemeinde":
-            areas, stand = "Kreise und kreisfreie Städte in Thüringen", self.kreis_gebietsstand
+        """What a map of ``level`` shows, for titles: all Kreise, all areas of the level, or with
+        ``kreis`` the areas in that Kreis; with the boundaries' Gebietsstand unless told
+        otherwise."""
+        shown = self.levels.get(level)
+        if shown.id == KREIS:
+            areas = "Kreise und kreisfreie Städte in Thüringen"
         else:
             where = "in Thüringen"
             row = self.regions.loc[self.regions[Col.AGS] == kreis]
@@ -213,8 +216,8 @@ class AtlasData:
                     where = f"in der kreisfreien Stadt {name}"
                 else:  # "im Wartburgkreis", "im Landkreis Gotha"
                     where = f"im {name}" if name.lower().endswith("kreis") else f"im {kind} {name}"
-            areas, stand = f"Gemeinden {where}", self.gemeinde_gebietsstand
-        return f"{areas}, Gebietsstand {stand or '–'}" if gebietsstand else areas
+            areas = f"{shown.title} {where}"
+        return f"{areas}, Gebietsstand {shown.gebietsstand or '–'}" if gebietsstand else areas
 
     def kreis_gemeinden(self, kreis: str) -> list[str]:
         """AGS of the Gemeinden of a current Kreis (Eisenach's Gemeinde in the Wartburgkreis)."""
@@ -338,7 +341,8 @@ class AtlasData:
         years."""
         rows = self._rows(indicator_id)
         rows = rows[rows[Col.AGS].isin(ags_list)].sort_values([Col.AGS, Col.YEAR])
-        names = {ags: self.region_name(ags) for ags in ags_list}
+        level = self.levels.get(self.level(indicator_id))
+        names = {ags: level.name(ags) or self.region_name(ags) for ags in ags_list}
         return rows.assign(**{Col.NAME: rows[Col.AGS].map(names)})
 
     def breaks(self, indicator_id: str, ags_list: list[str] | None = None) -> list[tuple[int, str]]:
@@ -390,7 +394,8 @@ def _built_levels(regions: pd.DataFrame, geojson: dict, gemeinden: pd.DataFrame,
     stand = str(info.get("gemeinde_gebietsstand") or GEMEINDE_GEBIETSSTAND)
     levels.append(Level(GEMEINDE, "Gemeinden", "Gemeinde", gemeinden, gemeinde_geojson,
                         gebietsstand=stand if not gemeinden.empty else "",
-                        source=GEMEINDE_SOURCE, parent=KREIS))
+                        source=GEMEINDE_SOURCE, parent=KREIS,
+                        outline=(gemeinde_geojson, "KREIS")))
     return Levels.of(levels)
 
 
@@ -640,7 +645,8 @@ def _own_levels(store, base: AtlasData) -> tuple[Level, ...]:
     records = store.levels()
     if not records:
         return ()
-    return build_levels(records, store.level_areas(), store.level_links(), base.regions)
+    return build_levels(records, store.level_areas(), store.level_links(),
+                        base.level_of(KREIS))
 
 
 def _own_values(store) -> pd.DataFrame:

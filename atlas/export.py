@@ -43,7 +43,8 @@ from atlas import analysis, charts, figures, labels
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData, rank_note
 from atlas.errors import AtlasError
-from atlas.figures import FONT, GEO_ATTRIBUTION, SEPARATORS, Display
+from atlas.figures import FONT, SEPARATORS, Display
+from atlas.levels.registry import KREIS
 from atlas.paths import PROJECT_ROOT
 from atlas.schema import Col
 from atlas.text import plotly_text
@@ -541,10 +542,7 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     view = figures.map_view(data, indicator_id, year, display.k, display=display)
     height = round(page.layout_height)
     kreis = data.zoom(indicator_id, kreis)
-    if view.level == "gemeinde":
-        fig = figures.gemeinde_choropleth(data, view, kreis, list(selected), height)
-    else:
-        fig = figures.choropleth(data, view, list(selected), height=height)
+    fig = figures.choropleth(data, view, list(selected), height=height, kreis=kreis)
     frame = _Frame(fig, page)
     frame.header(
         view.title,
@@ -613,7 +611,7 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
         y -= frame.block_height(len(lines), size) + 8 * f
     fig.update_layout(dragmode=False, hovermode=False)
     fig.layout.uirevision = None
-    borders = figures.GEMEINDE_GEO_ATTRIBUTION if view.level == "gemeinde" else GEO_ATTRIBUTION
+    borders = data.level_of(view.level).source
     describe(fig, view.title, _author(data, ind, boundaries=borders),
              f"Karte: {data.areas_shown(view.level, kreis)}; {ind.unit_label}")
     return frame.finish()
@@ -1256,7 +1254,7 @@ def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
         ("Quelle-URL", src.url),
         ("Quellenangabe", data.catalogue.source_line(ind)),
         ("Gebietsstand", data.kreis_gebietsstand),
-        ("Grenzen", GEO_ATTRIBUTION),
+        ("Grenzen", data.level_of(ind.level).source),
         ("Zeichenerklärung", f"{symbols}; leere Zelle = {MISSING_LABEL}"),
         ("Exportdatum", german_date(today or date.today())),
         ("Erstellt mit", APP_NAME),
@@ -1313,7 +1311,8 @@ def handout_title_figure(data: AtlasData, entries: list[tuple[str, str]], *,
     frame = _Frame(fig, page)
     frame.header(title, f"{len(entries)} Karte{'n' if len(entries) != 1 else ''} · {APP_NAME}",
                  data.areas_shown())
-    frame.footer("", [f"Grenzen: {GEO_ATTRIBUTION}. Quellen der Werte: auf jeder Seite."],
+    frame.footer("", [f"Grenzen: {data.level_of(KREIS).source}. Quellen der Werte: auf jeder "
+                      "Seite."],
                  _created(today))
     room = frame.bottom - frame.top
     size = frame.s(BODY_SIZE if len(entries) <= 14 else NOTE_SIZE)

@@ -15,14 +15,12 @@ import plotly.graph_objects as go
 
 from atlas import analysis, geo, palettes, spatial
 from atlas.classify import SCHEMES, Classes, classify
-from atlas.data import AtlasData, Reference, gemeinde_hover_head, kreis_hover_head, rank_note
+from atlas.data import AtlasData, Reference, rank_note
+from atlas.levels.registry import KREIS
 from atlas.schema import LAND_NAME, Col
 from atlas.text import plotly_indicator, plotly_text
 from atlas.values import MISSING_LABEL, ValueParseError, format_number, parse_breaks, parse_int
 
-GEO_ATTRIBUTION = "© GeoBasis-DE / BKG 2023 (Daten verändert)"
-#: The Gemeinde map: Gemeinde boundaries VG5000 01.01.2021, Kreis borders dissolved from them.
-GEMEINDE_GEO_ATTRIBUTION = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 SEPARATORS = ",."  # decimal comma, dot as thousands separator
 
@@ -30,7 +28,8 @@ SEPARATORS = ",."  # decimal comma, dot as thousands separator
 MAP_TRACE = 0
 LEGEND_TRACES_START = 1
 LEGEND_SLOTS = 8  # up to 7 classes plus "keine Daten"
-#: Gemeinde map only: the Kreis borders drawn on top, the last trace (after the legend slots)
+#: Maps of levels below the Kreise only: the Kreis borders drawn on top, the last trace (after
+#: the legend slots; see :attr:`atlas.levels.registry.Level.outline`)
 OUTLINE_TRACE = LEGEND_TRACES_START + LEGEND_SLOTS
 
 KREIS_LINE_WIDTH = 0.8  # borders between Kreise
@@ -57,7 +56,7 @@ class MapView:
     source_line: str
     legend_title: str
     reference_text: str
-    level: str = "kreis"  # "gemeinde": table has kreis, kreis_name; drawn by gemeinde_choropleth
+    level: str = KREIS  # the level's id; below the Kreise the table has kreis, kreis_name
     #: Maps of :func:`map_view`: the hover is the fixed part in the GeoJSON (``properties.HOVER``)
     #: plus this template (indicator, year, unit, reference) and per row the value text (``text``)
     #: and the rank (``customdata``). Empty for change and cluster maps: they hover ``hover``.
@@ -139,9 +138,9 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
              display: Display | None = None) -> MapView:
     """Classes, colours, hover and legend of one map (cached: data never changes).
 
-    Works for both levels: for a Gemeinde indicator the table has every Gemeinde (ranks among
+    Works for every level: for a Gemeinde indicator the table has every Gemeinde (ranks among
     the Gemeinden, "Rang 12 von 631"), the hover names Gemeinde and Kreis. The hover is the
-    fixed part in the GeoJSON (``properties.HOVER``: name, kind, Kreis) plus
+    fixed part in the level's GeoJSON (``properties.HOVER``: name, kind, Kreis) plus
     :attr:`MapView.hover_template` (indicator, year, unit, reference) and per region the value
     text and rank (:attr:`MapView.hover_values`), so a change of year or indicator does not
     resend long texts. :attr:`MapView.hover` has the same texts in full (tests, screen readers).
@@ -150,7 +149,8 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
     raw = data.indicator(indicator_id)  # title and source line: raw (escaped where drawn)
     ind = plotly_indicator(raw)  # every other text here goes into the figure
     table, reference, classes, colours, ref_text = _classified(data, ind, year, display)
-    gemeinde = ind.level == "gemeinde"
+    level = data.level_of(ind.level)
+    heads = level.hover_heads
     n = len(table)
     note = rank_note(ind)
     # the unit goes into the template when every value is a plain number (no "keine Daten")
@@ -162,8 +162,7 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
         short = format_number(row.value, ind.decimals) if plain else value
         rank = int(row.rank) if not pd.isna(row.rank) else "–"
         values.append((short, rank))
-        head = (gemeinde_hover_head(row.name, row.kind, row.kreis_name) if gemeinde
-                else kreis_hover_head(row.name, row.kind))
+        head = heads.get(row.ags, f"<b>{plotly_text(row.name)}</b>")
         hover.append(f"{head}<br>{ind.short_title} {year}: <b>{value}</b><br>"
                      f"Rang {rank} von {n} ({note})<br>{reference.label}: {ref_text}")
     template = (f"%{{properties.HOVER}}<br>{ind.short_title} {year}: <b>%{{text}}{unit}</b>"
@@ -171,11 +170,6 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
                 "<extra></extra>")
     missing = int(table[Col.VALUE].isna().sum())
     scheme = SCHEMES[display.scheme]
-    if gemeinde:
-        stand = data.gemeinde_gebietsstand or "01.01.2021"
-        borders = f"{GEMEINDE_GEO_ATTRIBUTION}, Gemeinden Gebietsstand {stand}"
-    else:
-        borders = GEO_ATTRIBUTION
     return MapView(
         indicator_id=indicator_id,
         year=year,
@@ -186,7 +180,7 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
         hover=tuple(hover),
         legend=tuple(_legend(classes, colours, ind.decimals, ind.unit, missing)),
         title=f"{raw.short_title} {year}",
-        source_line=f"{data.catalogue.source_line(raw)} · Grenzen: {borders}",
+        source_line=f"{data.catalogue.source_line(raw)} · {plotly_text(level.attribution)}",
         legend_title=f"{ind.unit_label}<br>{scheme}, {classes.k} Klassen",
         reference_text=f"{reference.label} {year}: <b>{ref_text}</b>",
         level=ind.level,
@@ -229,9 +223,11 @@ def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int
         hover=tuple(hover),
         legend=tuple(_legend(classes, colours, ind.decimals, short_unit, missing)),
         title=f"Veränderung {raw.short_title} {year_from}–{year_to}",
-        source_line=f"{data.catalogue.source_line(raw)} · Grenzen: {GEO_ATTRIBUTION}",
+        source_line=(f"{data.catalogue.source_line(raw)} · "
+                     f"{plotly_text(data.level_of(ind.level).attribution)}"),
         legend_title=f"Veränderung {year_from}–{year_to}<br>{analysis.difference_label(ind)}",
         reference_text=f"Farbmitte: keine Veränderung (0) · {ind.short_title}",
+        level=ind.level,
     )
 
 
@@ -265,8 +261,9 @@ def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView
         indicator_id=indicator_id, year=year, table=table.assign(**{"class": index}),
         classes=classes, colours=colours, reference=Reference(float("nan"), "", ""),
         hover=tuple(hover), legend=legend, title=f"Räumliche Cluster {raw.short_title} {year}",
-        source_line=f"{data.catalogue.source_line(raw)} · Grenzen: {GEO_ATTRIBUTION}",
-        legend_title="LISA-Cluster (α = 0,05)", reference_text=ref,
+        source_line=(f"{data.catalogue.source_line(raw)} · "
+                     f"{plotly_text(data.level_of(ind.level).attribution)}"),
+        legend_title="LISA-Cluster (α = 0,05)", reference_text=ref, level=ind.level,
     )
     return view, result
 
@@ -294,10 +291,10 @@ def _legend_update(view: MapView) -> list[dict]:
 
 
 def kreis_filter(view: MapView, kreis: str | None = None) -> list[int]:
-    """Row positions of ``view.table`` shown when the Gemeinde map is zoomed to ``kreis``: the
-    Gemeinden of that current Kreis in table order; every row for ``None``, an unknown Kreis or a
+    """Row positions of ``view.table`` shown when a map below the Kreise is zoomed to ``kreis``:
+    the areas in that current Kreis in table order; every row for ``None``, an unknown Kreis or a
     Kreis view. Pure: the UI zooms by patching trace 0 with these rows only."""
-    if not kreis or view.level != "gemeinde" or "kreis" not in view.table:
+    if not kreis or view.level == KREIS or "kreis" not in view.table:
         return list(range(len(view.table)))
     inside = np.flatnonzero(view.table["kreis"].to_numpy() == kreis)
     return inside.tolist() if len(inside) else list(range(len(view.table)))
@@ -313,16 +310,16 @@ def map_update(view: MapView, selected: list[str] | None = None,
 
     The hover travels as ``hovertemplate`` plus short value texts (``text``) and ranks
     (``customdata``) where the view has a template (:func:`map_view`), else as full texts.
-    ``kreis`` (5-digit key of a current Kreis) restricts a Gemeinde view to that Kreis's
-    Gemeinden (the zoom, see :func:`kreis_filter`; the outline trace :data:`OUTLINE_TRACE` then
+    ``kreis`` (5-digit key of a current Kreis) restricts a view below the Kreise to the areas in
+    that Kreis (the zoom, see :func:`kreis_filter`; the outline trace :data:`OUTLINE_TRACE` then
     needs :func:`kreis_outline` of the same Kreis); it has no effect on Kreis views.
     """
     rows = kreis_filter(view, kreis)
     all_ags = view.table[Col.AGS].tolist()
     chosen = set(selected or []) & {all_ags[i] for i in rows}
     order = sorted(rows, key=lambda i: all_ags[i] in chosen)  # stable: selected drawn last
-    thin, thick = ((GEMEINDE_LINE_WIDTH, GEMEINDE_SELECTED_WIDTH) if view.level == "gemeinde"
-                   else (KREIS_LINE_WIDTH, KREIS_SELECTED_WIDTH))
+    thin, thick = ((KREIS_LINE_WIDTH, KREIS_SELECTED_WIDTH) if view.level == KREIS
+                   else (GEMEINDE_LINE_WIDTH, GEMEINDE_SELECTED_WIDTH))
     if chosen:
         flags = [all_ags[i] in chosen for i in order]
         line = {"width": [thick if f else thin for f in flags],
@@ -382,17 +379,17 @@ def patch_ops(update: dict, locations: bool = True) -> list[list]:
     return ops
 
 
-#: At the Gemeinde level the browser gets the frames of up to this many indicators at once, so
-#: switching between them needs no server round trip (a level has few indicators; Kreis
-#: indicators, 70+ with many years each, come one at a time).
-PREFETCH_GEMEINDE_INDICATORS = 12
+#: Below the Kreise the browser gets the frames of up to this many indicators of the level at
+#: once, so switching between them needs no server round trip (such a level has few indicators;
+#: Kreis indicators, 70+ with many years each, come one at a time).
+PREFETCH_LEVEL_INDICATORS = 12
 
 
 def level_frames(data: AtlasData, indicator_id: str, display: Display | None = None,
                  selected: list[str] | None = None, kreis: str | None = None) -> dict:
     """``{"sets": {indicator id: map_frames(...)}, "digest": …}``: the indicator's frames and, at
-    the Gemeinde level, those of the level's other indicators
-    (:data:`PREFETCH_GEMEINDE_INDICATORS`), with the same display, selection and zoom;
+    levels below the Kreise, those of the level's other indicators
+    (:data:`PREFETCH_LEVEL_INDICATORS`), with the same display, selection and zoom;
     ``digest`` names the content (the page sends frames only when the browser lacks them).
     Cached: treat the result as read-only."""
     return _level_frames(data, indicator_id, display or Display(), tuple(selected or ()), kreis)
@@ -402,9 +399,10 @@ def level_frames(data: AtlasData, indicator_id: str, display: Display | None = N
 def _level_frames(data: AtlasData, indicator_id: str, display: Display, selected: tuple,
                   kreis: str | None) -> dict:
     ids = [indicator_id]
-    if data.level(indicator_id) == "gemeinde":
-        others = [i.id for i in data.available_indicators(level="gemeinde") if i.id != indicator_id]
-        ids += sorted(others)[: PREFETCH_GEMEINDE_INDICATORS - 1]
+    level = data.level(indicator_id)
+    if level != KREIS:
+        others = [i.id for i in data.available_indicators(level=level) if i.id != indicator_id]
+        ids += sorted(others)[: PREFETCH_LEVEL_INDICATORS - 1]
     sets = {i: map_frames(data, i, display, list(selected), kreis) for i in ids}
     digest = hashlib.sha1(json.dumps(sets, sort_keys=True).encode()).hexdigest()[:16]
     return {"sets": sets, "digest": digest}
@@ -469,114 +467,89 @@ _NO_GEOMETRY = {"type": "FeatureCollection", "features": []}
 def screen_figure(data: AtlasData, indicator_id: str, year: int, display: Display | None = None,
                   selected: tuple[str, ...] = (), kreis: str | None = None,
                   geometry_url: str | None = None) -> dict:
-    """The map for the page (either level) as a plain figure dict. It is built without its
+    """The map for the page (any level) as a plain figure dict. It is built without its
     geometry, which then goes in as the very same object, or as ``geometry_url`` (plotly.js
     fetches it once; the browser keeps it): plotly would validate and copy the GeoJSON on every
     build (≈ 0.4 s for the 631 Gemeinden). Cached (a level switch of many users asks for the
     same few maps): treat the result as read-only."""
     view = map_view(data, indicator_id, year, display=display or Display())
-    selected = list(selected)
-    if view.level == "gemeinde":
-        fig = gemeinde_choropleth(data, view, kreis, selected, geojson=_NO_GEOMETRY)
-    else:
-        fig = choropleth(data, view, selected, geojson=_NO_GEOMETRY)
+    fig = choropleth(data, view, list(selected), geojson=_NO_GEOMETRY, kreis=kreis)
     out = on_screen(fig).to_plotly_json()
     out["data"][MAP_TRACE]["geojson"] = geometry_url or data.level_geojson(view.level)
     return out
 
 
 def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None,
-               height: int = 560, geojson: dict | None = None) -> go.Figure:
-    """Choropleth of the Kreise: discrete classes, legend with class bounds and "keine Daten",
-    hover with German numbers, rank and the Thüringen reference, selected Kreise outlined.
+               height: int = 560, geojson: dict | None = None,
+               kreis: str | None = None) -> go.Figure:
+    """The map of a view at its level: discrete classes, legend with class bounds and "keine
+    Daten", hover with German numbers, rank and the reference, ``selected`` areas outlined.
 
-    A Gemeinde view is drawn by :func:`gemeinde_choropleth` (all of Thuringia), so callers such as
-    the export get the right geometry for either level."""
-    if view.level == "gemeinde":
-        return gemeinde_choropleth(data, view, None, selected, height, geojson)
-    update = map_update(view, selected)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Choropleth(
-            geojson=data.geojson if geojson is None else geojson,
-            featureidkey="properties.AGS",
-            showscale=False,
-            name="Kreise",
-            showlegend=False,
-            **update["trace"],
-        )
-    )
-    _add_legend_and_layout(fig, update, height)
-    return fig
-
-
-def gemeinde_choropleth(data: AtlasData, view: MapView, kreis: str | None = None,
-                        selected: list[str] | None = None, height: int = 560,
-                        geojson: dict | None = None) -> go.Figure:
-    """Choropleth of the Gemeinden with the Kreis borders drawn on top.
-
-    Trace 0 is the Gemeinden (geometry: ``data.gemeinde_geojson``, sent once with the figure),
-    traces 1–8 the legend slots exactly as in :func:`choropleth` (so the same patch of
-    :func:`map_update` applies), the last trace (:data:`OUTLINE_TRACE`) the Kreis borders. With
-    ``kreis`` only that Kreis's Gemeinden are located and the borders are that Kreis's outline,
-    so ``fitbounds`` zooms to it. ``selected`` are Gemeinde keys (8 digits).
+    Trace 0 is the areas (geometry: the level's, sent once with the figure), traces 1–8 the
+    legend slots (so the same patch of :func:`map_update` applies at every level). Below the
+    Kreise the last trace (:data:`OUTLINE_TRACE`) draws the Kreis borders; with ``kreis`` only
+    the areas in that Kreis are located and the borders are that Kreis's outline, so
+    ``fitbounds`` zooms to it.
     """
-    if view.level != "gemeinde":
-        raise ValueError(f"{view.indicator_id} ist kein Indikator der Gemeindeebene")
+    level = data.level_of(view.level)
     update = map_update(view, selected, kreis)
     fig = go.Figure()
     fig.add_trace(
         go.Choropleth(
-            geojson=data.gemeinde_geojson if geojson is None else geojson,
+            geojson=level.geojson if geojson is None else geojson,
             featureidkey="properties.AGS",
             showscale=False,
-            name="Gemeinden",
+            name=level.title,
             showlegend=False,
             **update["trace"],
         )
     )
     _add_legend_and_layout(fig, update, height)
-    outline = kreis_outline(data, kreis)
-    fig.add_trace(
-        go.Scattergeo(
-            lon=outline["lon"], lat=outline["lat"], mode="lines", name="Kreisgrenzen",
-            line={"color": KREIS_BORDER_COLOUR, "width": KREIS_BORDER_WIDTH},
-            hoverinfo="skip", showlegend=False,
+    if level.outline is not None:
+        outline = kreis_outline(data, view.level, kreis)
+        fig.add_trace(
+            go.Scattergeo(
+                lon=outline["lon"], lat=outline["lat"], mode="lines", name="Kreisgrenzen",
+                line={"color": KREIS_BORDER_COLOUR, "width": KREIS_BORDER_WIDTH},
+                hoverinfo="skip", showlegend=False,
+            )
         )
-    )
-    fig.update_layout(uirevision="gemeinde-map")
+        fig.update_layout(uirevision=f"map-{view.level}")
     return fig
 
 
-def kreis_zoom_update(data: AtlasData, view: MapView, kreis: str | None = None,
-                      selected: list[str] | None = None) -> dict:
-    """:func:`map_update` of a Gemeinde view zoomed to ``kreis`` (``None``: all of Thuringia)
-    plus ``"outline"``, the lon/lat for trace :data:`OUTLINE_TRACE`: everything a Dash ``Patch``
-    needs to zoom without resending the Gemeinde geometry."""
+def zoom_update(data: AtlasData, view: MapView, kreis: str | None = None,
+                selected: list[str] | None = None) -> dict:
+    """:func:`map_update` of a view below the Kreise zoomed to ``kreis`` (``None``: all of
+    Thuringia) plus ``"outline"``, the lon/lat for trace :data:`OUTLINE_TRACE`: everything a Dash
+    ``Patch`` needs to zoom without resending the level's geometry."""
     update = map_update(view, selected, kreis)
-    known = view.level == "gemeinde" and kreis in set(view.table["kreis"])
-    update["outline"] = kreis_outline(data, kreis if known else None)
+    known = view.level != KREIS and kreis in set(view.table["kreis"])
+    update["outline"] = kreis_outline(data, view.level, kreis if known else None)
     return update
 
 
 _outline_lock = threading.Lock()
-_outline_cache: dict[int, tuple[dict, dict]] = {}
+_outline_cache: dict[tuple[int, str], tuple[dict, dict]] = {}
 
 
-def kreis_outline(data: AtlasData, kreis: str | None = None) -> dict:
-    """``{"lon": [...], "lat": [...]}`` of the Kreis borders for the outline trace of the
-    Gemeinde map: all borders (each shared border once) or, with ``kreis``, that Kreis's outline.
+def kreis_outline(data: AtlasData, level_id: str, kreis: str | None = None) -> dict:
+    """``{"lon": [...], "lat": [...]}`` of the Kreis borders for the outline trace of a map
+    below the Kreise: all borders (each shared border once) or, with ``kreis``, that Kreis's
+    outline (:attr:`~atlas.levels.registry.Level.outline`; on the Gemeinde map the unions of
+    the Gemeinden per current Kreis, so they follow the Gemeinde polygons exactly).
 
-    The borders are the unions of the Gemeinden per current Kreis, so they follow the Gemeinde
-    polygons exactly. Computed once per Gemeinde GeoJSON object (identity; shared by
-    :meth:`AtlasData.with_own` copies).
+    Computed once per GeoJSON object (identity; shared by :meth:`AtlasData.with_own` copies).
     """
-    collection = data.gemeinde_geojson
-    key = id(collection)
+    outline = data.level_of(level_id).outline
+    if outline is None:
+        return {"lon": [], "lat": []}
+    collection, property_key = outline
+    key = (id(collection), property_key)
     with _outline_lock:
         hit = _outline_cache.get(key)
     if hit is None or hit[0] is not collection:
-        lines = geo.boundary_lines(collection, "KREIS")
+        lines = geo.boundary_lines(collection, property_key)
         hit = (collection, lines)
         with _outline_lock:
             if len(_outline_cache) > 8:

@@ -733,8 +733,8 @@ def _check_level(level: OwnLevel) -> None:
     if not isinstance(level.id, str) or not LEVEL_ID_RE.fullmatch(level.id):
         problems.append(f"die Kennung „{level.id}“ muss mit einem Kleinbuchstaben beginnen und "
                         "darf nur a–z, Ziffern und _ enthalten (2 bis 40 Zeichen)")
-    elif level.id in BUILT_LEVELS:
-        problems.append(f"„{level.id}“ ist eine eingebaute Ebene")
+    elif level.id in BUILT_LEVELS + ("kreise", "gemeinden"):
+        problems.append(f"„{level.id}“ ist der Name einer eingebauten Ebene")
     for name in ("title", "singular", "origin", "gebietsstand", "source", "licence", "filename",
                  "key_column", "name_column", "created_at"):
         text = getattr(level, name)

@@ -7,12 +7,13 @@ from dash.exceptions import PreventUpdate
 
 from atlas.data import get_data
 from atlas.figures import display_from_inputs
+from atlas.levels.registry import KREIS
 from atlas.urlstate import DEFAULT_TAB, ViewState, breaks_text, parse_state, snap_year, toggle
 from atlas.values import ValueParseError, parse_int
 from callbacks.common import DISPLAY_INPUTS, views_js
 from layouts import ids
 from layouts.analysis import AUTO_PALETTE
-from layouts.main import indicator_options, year_marks
+from layouts.main import indicator_options, level_options, year_marks
 
 # an address the page wrote itself is no request (no server round trip for it)
 clientside_callback(
@@ -217,13 +218,14 @@ CLICKABLE = [ids.MAP, ids.RANKING, ids.SCATTER, ids.CHANGE_MAP, ids.CLUSTER_MAP]
     Output(ids.ZOOM_KREIS, "value", allow_duplicate=True),
     *[Input(graph, "clickData") for graph in CLICKABLE],
     State(ids.DISTRICTS, "value"),
+    State(ids.INDICATOR, "value"),
     prevent_initial_call=True,
 )
 def click_district(*args):
-    """A click on a district in any map or chart toggles it in the selection; a click on a
-    Gemeinde zooms to its Kreis."""
-    selected = args[-1]
-    click = dict(zip(CLICKABLE, args[:-1])).get(ctx.triggered_id)
+    """A click on a district in any map or chart toggles it in the selection; a click on an
+    area below the Kreise (a Gemeinde, an own area) zooms to its Kreis."""
+    selected, indicator = args[-2], args[-1]
+    click = dict(zip(CLICKABLE, args[:-2])).get(ctx.triggered_id)
     if not click or not click.get("points"):
         raise PreventUpdate
     point = click["points"][0]
@@ -232,8 +234,10 @@ def click_district(*args):
         ags = ags[0] if ags else None
     if not ags:
         raise PreventUpdate
-    if len(str(ags)) == 8:  # a Gemeinde
-        kreis = get_data().gemeinden.set_index("ags")["kreis"].get(ags)
+    data = get_data()
+    level = data.level_of(data.level(indicator)) if indicator else data.level_of(KREIS)
+    if level.id != KREIS:
+        kreis = level.areas.set_index("ags")["kreis"].get(str(ags))
         return no_update, kreis or no_update
     return toggle(selected or [], ags), no_update
 
@@ -241,12 +245,25 @@ def click_district(*args):
 @callback(
     Output(ids.ZOOM_BOX, "hidden"),
     Output(ids.ZOOM_KREIS, "value", allow_duplicate=True),
+    Output(ids.ZOOM_NOTE, "children"),
     Input(ids.LEVEL, "value"),
     prevent_initial_call=True,
 )
-def show_zoom(level):
-    """The Kreis zoom belongs to the Gemeinde level; leaving it shows all of Thuringia again.
-    Entering it keeps the zoom a link may have set with the level."""
-    if level == "gemeinde":
-        return False, no_update
-    return True, None
+def show_zoom(level_id):
+    """The Kreis zoom belongs to the levels below the Kreise; leaving them shows all of
+    Thuringia again. Entering one keeps the zoom a link may have set with the level."""
+    data = get_data()
+    level = data.level_of(level_id) if level_id in data.levels else data.level_of(KREIS)
+    if level.zoomable:
+        return False, no_update, f"{level.title}, Gebietsstand {level.gebietsstand or '–'}"
+    return True, None, ""
+
+
+@callback(
+    Output(ids.LEVEL, "options"),
+    Input(ids.OWN_REVISION, "data"),
+    prevent_initial_call=True,
+)
+def update_level_options(_own_revision):
+    """A level added or deleted (here or on another host) appears in or leaves the choice."""
+    return level_options(get_data())

@@ -13,6 +13,7 @@ from dash.exceptions import PreventUpdate
 from atlas import charts, figures
 from atlas.api import geometry_url
 from atlas.data import get_data
+from atlas.levels.registry import KREIS
 from callbacks.common import DISPLAY_INPUTS, require_view, views_js
 from layouts import ids, panels
 from layouts.presentation import source_text
@@ -40,7 +41,7 @@ def _assign(patch: Patch, ops: list[list]) -> Patch:
     State(ids.MAP_DRAWN, "data"),
 )
 def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, drawn):
-    """Every year of the indicator as frames for the browser (at the Gemeinde level those of the
+    """Every year of the indicator as frames for the browser (below the Kreise those of the
     level's other indicators too: :func:`atlas.figures.level_frames`), sent only when the
     browser does not hold them yet. The geometry goes only with a new level (the page brings the
     Kreis map); a new zoom or selection (the order of the regions) is a patch of locations,
@@ -57,24 +58,24 @@ def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, draw
         view = figures.map_view(data, indicator, year, display=display)
     except ValueError as exc:  # bad manual bounds: say so, keep the map as it is
         return no_update, no_update, f"Manuelle Grenzen nicht verwendbar: {exc}", no_update
-    gemeinde = view.level == "gemeinde"
-    kreis = zoom if gemeinde and zoom else None
-    outlined = [] if gemeinde else list(selected or [])  # the selection is of Kreise
+    level = data.level_of(view.level)
+    kreis = zoom if level.zoomable and zoom else None
+    below = level.id != KREIS  # below the Kreise the selection (of Kreise) is not drawn
+    outlined = [] if below else list(selected or [])
     geometry = {"level": view.level, "kreis": kreis, "selected": outlined}
     frames = figures.level_frames(data, indicator, display, outlined, kreis)
     drawn = drawn or {}
     shown = {**geometry, "frames": frames["digest"]}
     note = view.classes.note
-    if gemeinde:
-        note = (f"Gemeinden, Gebietsstand {data.gemeinde_gebietsstand} (die neuesten Grenzen mit "
-                f"Schlüsseln in den Quellen). {note}").strip()
+    if below:
+        note = f"{level.title}, Gebietsstand {level.gebietsstand or '–'}. {note}".strip()
     if drawn.get("level") != view.level:
-        # the Gemeinde boundaries by URL: fetched once, kept by the browser (the Kreis map keeps
-        # its 48 KB in the figure: presentation mode outlines the selection from it)
-        url = geometry_url(data, "gemeinde") if gemeinde else None
+        # the boundaries below the Kreise by URL: fetched once, kept by the browser (the Kreis
+        # map keeps its 48 KB in the figure: presentation mode outlines the selection from it)
+        url = geometry_url(data, view.level) if below else None
         figure = figures.screen_figure(data, indicator, year, display, tuple(outlined), kreis, url)
     elif {key: drawn.get(key) for key in geometry} != geometry:
-        update = (figures.kreis_zoom_update(data, view, kreis) if gemeinde
+        update = (figures.zoom_update(data, view, kreis) if below
                   else figures.map_update(view, outlined))
         if drawn.get("kreis") == kreis:
             update.pop("outline", None)

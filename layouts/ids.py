@@ -141,5 +141,6 @@ HANDOUT_DOWNLOAD = "handout-download"
 LEVEL = "level"  # "kreis" or "gemeinde": which regions the indicator list and the map show
 ZOOM_KREIS = "zoom-kreis"  # at Gemeinde level: the Kreis whose Gemeinden are shown
 ZOOM_BOX = "zoom-kreis-box"
+ZOOM_NOTE = "zoom-note"  # which areas the zoom shows, with their Gebietsstand
 MAP_DRAWN = "map-drawn"  # which geometry the browser holds (level, zoomed Kreis)
 TIMESERIES_DRAWN = "timeseries-drawn"  # indicator and Kreise the time series figure was drawn for

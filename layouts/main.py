@@ -81,10 +81,9 @@ def _indicator_options(data: AtlasData, indicators: tuple[Indicator, ...]) -> li
 
 
 def level_options(data: AtlasData) -> list[dict]:
-    options = [{"label": "Kreise", "value": "kreis"}]
-    if "gemeinde" in data.available_levels():
-        options.append({"label": "Gemeinden", "value": "gemeinde"})
-    return options
+    """The levels with indicators, built first (a planner's level title is shown as text)."""
+    return [{"label": data.level_of(level).title, "value": level}
+            for level in data.available_levels()]
 
 
 def district_options(data: AtlasData) -> list[dict]:
@@ -129,8 +128,7 @@ def _filters(data: AtlasData) -> dbc.Card:
                         dcc.Dropdown(id=ids.ZOOM_KREIS, labels=DROPDOWN_LABELS,
                                      options=district_options(data),
                                      placeholder="ganz Thüringen", className="mb-1"),
-                        html.Div(f"Gemeinden, Gebietsstand {data.gemeinde_gebietsstand}",
-                                 className="form-text mt-0"),
+                        html.Div(id=ids.ZOOM_NOTE, className="form-text mt-0"),
                     ],
                     id=ids.ZOOM_BOX, hidden=True, className="mb-3",
                 ),

@@ -10,7 +10,7 @@ from dash import html
 
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData, rank_note
-from atlas.figures import GEMEINDE_GEO_ATTRIBUTION, GEO_ATTRIBUTION, MapView
+from atlas.figures import MapView
 from atlas.values import format_number, year_span
 
 
@@ -109,11 +109,7 @@ def attribution(data: AtlasData, indicator_id: str) -> list:
 
 def boundaries(data: AtlasData, ind) -> str:
     """The boundaries of the indicator's level and their Gebietsstand."""
-    if ind.level == "gemeinde":
-        return (f"Grenzen: {GEMEINDE_GEO_ATTRIBUTION} · Gebietsstand der Gemeinden: "
-                f"{data.gemeinde_gebietsstand}")
-    return (f"Grenzen: {GEO_ATTRIBUTION} · Gebietsstand der Kreise: "
-            f"{data.kreis_gebietsstand or '–'}")
+    return data.level_of(ind.level).attribution
 
 
 #: Class of the year in texts that name the year the map shows (heading, presentation title):

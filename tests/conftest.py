@@ -91,7 +91,7 @@ def own_level_data(data, tmp_path_factory):
             source="Statistische Ämter des Bundes und der Länder, Zensus", licence="dl-de/by-2-0",
             filename="orte.csv", file_format="CSV", code="EW", level=OWN_LEVEL), values)
         levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
-                              data.regions)
+                              data.level_of("kreis"))
         return data.with_own([own], store.values(), levels)
     finally:
         store.dispose()

@@ -39,21 +39,21 @@ def area_rows(areas: AreaSet) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def build_levels(records: list, areas: pd.DataFrame, links: pd.DataFrame,
-                 kreise: pd.DataFrame) -> tuple[Level, ...]:
+                 kreise: Level) -> tuple[Level, ...]:
     """The own levels of the store (``records``: :class:`atlas.store.OwnLevel`; ``areas`` and
     ``links`` as :meth:`~atlas.store.Store.level_areas` / ``level_links`` return them) as Level
-    objects; ``kreise`` are the Kreis regions (``ags, name``) for the names of parents."""
-    kreis_names = dict(zip(kreise[Col.AGS].astype(str), kreise[Col.NAME].astype(str)))
+    objects; ``kreise`` is the Kreis level (names of the parents, borders over the map)."""
     out = []
     for record in records:
         mine = areas[areas["level_id"] == record.id]
         if mine.empty:
             continue
-        out.append(_level(record, mine, links[links["level_id"] == record.id], kreis_names))
+        out.append(_level(record, mine, links[links["level_id"] == record.id], kreise))
     return tuple(out)
 
 
-def _level(record, areas: pd.DataFrame, links: pd.DataFrame, kreis_names: dict) -> Level:
+def _level(record, areas: pd.DataFrame, links: pd.DataFrame, kreise: Level) -> Level:
+    kreis_names = dict(zip(kreise.areas[Col.AGS].astype(str), kreise.areas[Col.NAME].astype(str)))
     keys = areas["key"].astype(str).tolist()
     names = areas["name"].astype(str).tolist()
     kreis_links = links[links["parent_level"] == KREIS].sort_values("share", ascending=False)
@@ -79,6 +79,7 @@ def _level(record, areas: pd.DataFrame, links: pd.DataFrame, kreis_names: dict) 
         .reset_index(drop=True),
         members=(members[["key", "parent"]].rename(columns={"parent": "gemeinde"})
                  .reset_index(drop=True) if len(members) else None),
+        outline=(kreise.geojson, "AGS"),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterator
 
 import pandas as pd
@@ -77,6 +78,18 @@ class Level:
     links: pd.DataFrame | None = field(default=None, repr=False)
     #: own levels made of Gemeinden: key, gemeinde
     members: pd.DataFrame | None = field(default=None, repr=False)
+    #: the borders drawn over the map for orientation: a FeatureCollection and the property
+    #: whose values its borders separate (the Kreise: ``(gemeinde geojson, "KREIS")`` for the
+    #: Gemeinde map, ``(kreis geojson, "AGS")`` for own levels); ``None`` for the Kreis map
+    outline: tuple[dict, str] | None = field(default=None, repr=False)
+
+    @cached_property
+    def hover_heads(self) -> dict[str, str]:
+        """The fixed part of each area's hover text (name, kind, Kreis), as the boundaries carry
+        it (property ``HOVER``)."""
+        return {str(f.get("id", (f.get("properties") or {}).get("AGS"))):
+                str((f.get("properties") or {}).get("HOVER", ""))
+                for f in self.geojson.get("features") or []}
 
     @property
     def keys(self) -> list[str]:
@@ -107,6 +120,12 @@ class Level:
         """The unique name of an area of this level, ``None`` when the key is not one of them."""
         match = self.areas.loc[self.areas[Col.AGS] == key, "label"]
         return str(match.iloc[0]) if not match.empty else None
+
+    @property
+    def zoomable(self) -> bool:
+        """True when the map of the level can show the areas of one Kreis (the areas know
+        their Kreis)."""
+        return self.id != KREIS and bool((self.areas["kreis"] != "").any())
 
     def in_kreis(self, kreis: str) -> list[str]:
         """Keys of the areas that lie (mostly) in Kreis ``kreis``."""

@@ -28,7 +28,7 @@ def test_atl001_page_loads_clean_with_22_districts(atlas_page, live_url):
     under_map = page.inner_text("#map-source")  # every number's source, right at the map
     assert "INKAR" in under_map and "Lizenz" in under_map and "GeoBasis-DE" in under_map
     footer = page.inner_text("#attribution")
-    assert figures.GEO_ATTRIBUTION in footer and "INKAR" in footer
+    assert data.level_of("kreis").source in footer and "INKAR" in footer
     assert page.locator("#values-table tbody tr").count() == 23  # 22 Kreise + reference
     # nothing fetched from outside, nothing missing, no console error (the fixture asserts it)
 

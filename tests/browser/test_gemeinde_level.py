@@ -39,7 +39,7 @@ def test_gemeinde_level_zoom_and_small_updates(atlas_page, live_url, data):
     stand = data.gemeinde_gebietsstand
     assert f"Gebietsstand {stand}" in page.inner_text("body")
     source = page.inner_text("#map-source")
-    assert "Zensus" in source and figures.GEMEINDE_GEO_ATTRIBUTION in source
+    assert "Zensus" in source and data.level_of("gemeinde").source in source
     assert f"Gemeinden: {stand}" in source
     heading = page.inner_text("#heading")
 

@@ -25,7 +25,7 @@ from atlas import downloads, export
 from atlas.api import values_payload
 from atlas.catalogue import Catalogue
 from atlas.data import AtlasData
-from atlas.figures import GEO_ATTRIBUTION, Display
+from atlas.figures import Display
 from atlas.urlstate import parse_display
 from atlas.values import rounded
 
@@ -151,7 +151,7 @@ def test_map_svg_is_vector_with_one_path_per_kreis_and_text_as_text(map_svg, dat
     assert any("Anteil in %" in t for t in texts)  # subtitle / legend title
     assert any("keine Daten" in t or "–" in t for t in texts)  # legend with class bounds
     joined = "\n".join(texts)
-    assert GEO_ATTRIBUTION.split(" (")[0] in joined
+    assert data.level_of("kreis").source.split(" (")[0] in joined
     assert "Lizenz: dl-de/by-2-0" in joined
     assert "Erstellt am 21.11.2026" in joined
     assert f"Median der Kreise {year}" in joined  # the Thüringen reference

@@ -202,7 +202,7 @@ def test_map_view_of_a_gemeinde_indicator(data):
     hover = dict(zip(view.table["ags"], view.hover))[ZELLA_MEHLIS]
     assert "<b>Zella-Mehlis</b>" in hover and "Landkreis: Schmalkalden-Meiningen" in hover
     assert "12.323 Einw." in hover and "von 631" in hover
-    assert "Gebietsstand 01.01.2021" in view.source_line and "BKG" in view.source_line
+    assert data.level_of("gemeinde").attribution in view.source_line and "BKG" in view.source_line
     assert "%{properties.HOVER}" in view.hover_template and "von 631" in view.hover_template
 
 
@@ -210,7 +210,7 @@ def test_gemeinde_choropleth_zoomed_to_a_kreis(data, raw_geojson):
     expected = sorted(f["properties"]["AGS"] for f in raw_geojson["features"]
                       if f["properties"]["AGS"].startswith(SCHMALKALDEN_MEININGEN))
     view = figures.map_view(data, ZENSUS, 2022)
-    fig = figures.gemeinde_choropleth(data, view, kreis=SCHMALKALDEN_MEININGEN)
+    fig = figures.choropleth(data, view, kreis=SCHMALKALDEN_MEININGEN)
     assert len(fig.data) == 1 + figures.LEGEND_SLOTS + 1
     gemeinden = fig.data[figures.MAP_TRACE]
     assert gemeinden.type == "choropleth" and len(gemeinden.geojson["features"]) == 631
@@ -227,7 +227,7 @@ def test_gemeinde_choropleth_zoomed_to_a_kreis(data, raw_geojson):
                                if f["properties"]["KREIS"] == SCHMALKALDEN_MEININGEN])
     points = [(x, y) for x, y in zip(outline.lon, outline.lat) if x is not None]
     assert shapely.MultiPoint(points).distance(kreis.boundary) < 1e-4
-    everything = figures.gemeinde_choropleth(data, view)
+    everything = figures.choropleth(data, view)
     assert len(everything.data[figures.MAP_TRACE].locations) == 631
     assert len(everything.data[-1].lon) > len(outline.lon)  # all Kreis borders
     # choropleth() (used e.g. by the export) draws a Gemeinde view the same way
@@ -249,10 +249,10 @@ def test_kreis_filter_and_selection_use_the_keys_of_the_level(data):
     assert widths[-1] == figures.GEMEINDE_SELECTED_WIDTH and set(widths[:-1]) == {
         figures.GEMEINDE_LINE_WIDTH}
     assert len(trace["locations"]) == len(trace["z"]) == len(trace["customdata"]) == 39
-    zoom = figures.kreis_zoom_update(data, view, SCHMALKALDEN_MEININGEN)
+    zoom = figures.zoom_update(data, view, SCHMALKALDEN_MEININGEN)
     assert zoom["trace"]["locations"] == figures.map_update(view, None, "16066")["trace"][
         "locations"]
-    assert zoom["outline"] == figures.kreis_outline(data, SCHMALKALDEN_MEININGEN)
+    assert zoom["outline"] == figures.kreis_outline(data, "gemeinde", SCHMALKALDEN_MEININGEN)
 
 
 def _apply(figure: dict, update: dict) -> dict:
@@ -274,7 +274,7 @@ def _apply(figure: dict, update: dict) -> dict:
 
 def test_changing_indicator_and_year_sends_values_not_geometry(data):
     first = figures.map_view(data, ZENSUS, 2022)
-    fig = figures.gemeinde_choropleth(data, first)
+    fig = figures.choropleth(data, first)
     full = fig.to_json()
     second = figures.map_view(data, SUV, 2023)
     update = figures.map_update(second)
@@ -284,7 +284,7 @@ def test_changing_indicator_and_year_sends_values_not_geometry(data):
     assert "Polygon" not in payload
     # the patched figure shows exactly what a freshly built figure for the new view shows
     patched = _apply(json.loads(full), json.loads(payload))
-    fresh = json.loads(figures.gemeinde_choropleth(data, second).to_json())
+    fresh = json.loads(figures.choropleth(data, second).to_json())
     assert patched["data"] == fresh["data"]
     assert patched["layout"]["legend"] == fresh["layout"]["legend"]
     assert patched["layout"]["annotations"] == fresh["layout"]["annotations"]

@@ -150,7 +150,7 @@ def test_the_atlas_shows_an_own_level_like_a_built_one(data, kreis_areas, tmp_pa
         values.loc[0, ["value", "status"]] = [float("nan"), "geheim"]
         own = store.add(indicator("orte"), values)
         own_levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
-                                  data.regions)
+                                  data.level_of("kreis"))
         merged = data.with_own([own], store.values(), own_levels)
     finally:
         store.dispose()
