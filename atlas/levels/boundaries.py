@@ -173,8 +173,8 @@ def read_boundaries(path: Path | str, key: str, name: str, filename: str | None 
     unnamed = (names == "") & (keys != "")
     if unnamed.any():
         findings.append(Finding(
-            WARNING, f"{display}: {_count(int(unnamed.sum()), 'Gebiet', 'Gebiete')} ohne Namen "
-            f"in der Spalte „{name_col}“ ({_listing(keys[unnamed])}); der Schlüssel wird als "
+            WARNING, f"{display}: {count_text(int(unnamed.sum()), 'Gebiet', 'Gebiete')} ohne Namen "
+            f"in der Spalte „{name_col}“ ({listing(keys[unnamed])}); der Schlüssel wird als "
             "Name verwendet. Bitte Namen ergänzen oder eine andere Namensspalte wählen.",
             tuple(keys[unnamed])))
         names = names.where(~unnamed, keys)
@@ -224,13 +224,13 @@ def area_label(key: str, name: str) -> str:
     return f"„{name}“ ({key})" if name and name != key else f"„{key}“"
 
 
-def _listing(items, limit: int = LIST_LIMIT) -> str:
+def listing(items, limit: int = LIST_LIMIT) -> str:
     items = [str(i) for i in items]
     shown = ", ".join(items[:limit])
     return shown + (f" und {len(items) - limit} weitere" if len(items) > limit else "")
 
 
-def _count(n: int, one: str, many: str) -> str:
+def count_text(n: int, one: str, many: str) -> str:
     return f"1 {one}" if n == 1 else f"{n} {many}"
 
 
@@ -479,7 +479,7 @@ def _zip_members(infos: list[zipfile.ZipInfo], display: str) -> list[zipfile.Zip
                 if others else " Bitte die Teile einer Shapefile (.shp, .shx, .dbf, .prj) packen.")
         raise _fail(display, "Das ZIP-Archiv enthält keine Shapefile (.shp)." + hint)
     if len(shps) > 1:
-        raise _fail(display, f"Das ZIP-Archiv enthält mehrere Shapefiles ({_listing(shps)}). "
+        raise _fail(display, f"Das ZIP-Archiv enthält mehrere Shapefiles ({listing(shps)}). "
                              "Bitte je Ebene ein ZIP-Archiv mit genau einer Shapefile hochladen.")
     stem = shps[0][:-4].lower()
     chosen = [info for name, info in files
@@ -570,8 +570,8 @@ def _key_findings(display: str, key_col: str, keys: pd.Series, names: pd.Series,
         which = [f"Objekt {r}" + (f" „{n}“" if n else "") for r, n in
                  zip(rows[empty.to_numpy()], names[empty])]
         findings.append(Finding(
-            ERROR, f"{display}: {_count(int(empty.sum()), 'Gebiet', 'Gebiete')} ohne Schlüssel "
-            f"in der Spalte „{key_col}“ ({_listing(which)}). Jedes Gebiet braucht einen "
+            ERROR, f"{display}: {count_text(int(empty.sum()), 'Gebiet', 'Gebiete')} ohne Schlüssel "
+            f"in der Spalte „{key_col}“ ({listing(which)}). Jedes Gebiet braucht einen "
             "Schlüssel: bitte ergänzen oder eine andere Schlüsselspalte wählen."))
     repeated = keys[(keys != "") & keys.duplicated(keep=False)]
     for key in sorted(repeated.unique()):
@@ -580,7 +580,7 @@ def _key_findings(display: str, key_col: str, keys: pd.Series, names: pd.Series,
                  for r, n in zip(rows[same], names[same])]
         findings.append(Finding(
             ERROR, f"{display}: Der Schlüssel „{key}“ kommt {int(same.sum())}-mal vor "
-            f"({_listing(which)}). Jeder Schlüssel darf nur einmal vorkommen: bitte in der "
+            f"({listing(which)}). Jeder Schlüssel darf nur einmal vorkommen: bitte in der "
             f"Spalte „{key_col}“ eindeutige Schlüssel vergeben, Teilflächen zu einem Gebiet "
             "zusammenfassen oder eine andere Schlüsselspalte wählen.", (key,)))
     return findings
@@ -687,8 +687,8 @@ def _topology_findings(display: str, areas: gpd.GeoDataFrame) -> list[Finding]:
             text = [f"{labels[a]} und {labels[b]}: {_ha(m2)}" for m2, a, b in pairs]
             involved = sorted({keys[a] for _, a, _ in pairs} | {keys[b] for _, _, b in pairs})
             findings.append(Finding(
-                WARNING, f"{display}: {_count(len(pairs), 'Paar', 'Paare')} von Gebieten "
-                f"{'überlappt' if len(pairs) == 1 else 'überlappen'} sich ({_listing(text)}; zusammen "
+                WARNING, f"{display}: {count_text(len(pairs), 'Paar', 'Paare')} von Gebieten "
+                f"{'überlappt' if len(pairs) == 1 else 'überlappen'} sich ({listing(text)}; zusammen "
                 f"{_ha(sum(p[0] for p in pairs))}). Überlappungen sind erlaubt, aber Werte der "
                 "überlappenden Flächen zählen dann in beiden Gebieten. Bitte prüfen, ob die "
                 "Grenzen stimmen.", tuple(involved)))
@@ -703,9 +703,9 @@ def _topology_findings(display: str, areas: gpd.GeoDataFrame) -> list[Finding]:
         for gap in sorted(gaps, key=lambda g: -g.area):
             around = sorted(set(tree.query(gap.buffer(1.0), predicate="intersects")))
             involved |= {keys[a] for a in around}
-            text.append(f"{_ha(gap.area)} umgeben von {_listing([labels[a] for a in around])}")
+            text.append(f"{_ha(gap.area)} umgeben von {listing([labels[a] for a in around])}")
         findings.append(Finding(
-            WARNING, f"{display}: {_count(len(gaps), 'Lücke', 'Lücken')} zwischen den Gebieten "
+            WARNING, f"{display}: {count_text(len(gaps), 'Lücke', 'Lücken')} zwischen den Gebieten "
             f"({'; '.join(text[:LIST_LIMIT])}"
             f"{f'; und {len(text) - LIST_LIMIT} weitere' if len(text) > LIST_LIMIT else ''}). "
             "Diese Flächen gehören zu keinem Gebiet; Lücken sind erlaubt. Bitte prüfen, ob dort "
@@ -740,8 +740,8 @@ def _outside_findings(display: str, areas: gpd.GeoDataFrame,
     text = [f"{area_label(areas['key'].iloc[n], areas['name'].iloc[n])} zu "
             f"{_percent(share[n])}" for n in out]
     return [Finding(
-        WARNING, f"{display}: {_count(len(out), 'Gebiet liegt', 'Gebiete liegen')} ganz oder "
-        f"teilweise außerhalb Thüringens ({_listing(text)}). Der Atlas zeigt Thüringen; bitte "
+        WARNING, f"{display}: {count_text(len(out), 'Gebiet liegt', 'Gebiete liegen')} ganz oder "
+        f"teilweise außerhalb Thüringens ({listing(text)}). Der Atlas zeigt Thüringen; bitte "
         "prüfen, ob die Datei die richtigen Gebiete und das richtige Koordinatenbezugssystem "
         "hat.", tuple(areas["key"].iloc[n] for n in out))]
 

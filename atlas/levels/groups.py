@@ -26,7 +26,7 @@ import shapely
 from atlas import formats, readers
 from atlas.errors import SourceError
 from atlas.geo import WGS84, containing_region
-from atlas.levels.boundaries import _count, _listing, area_label, cell_text
+from atlas.levels.boundaries import area_label, cell_text, count_text, listing
 from atlas.levels.linkage import link_areas, parent_keys
 from atlas.levels.types import ERROR, NOTE, WARNING, AreaSet, Finding, LevelError
 
@@ -93,17 +93,18 @@ def read_groups(path: Path | str, gemeinden: gpd.GeoDataFrame, filename: str | N
     for raw, places in unknown.items():
         lines = [line for line, _ in places]
         names = sorted({name for _, name in places if name})
-        of = f" (Gebiet {_listing([f'„{n}“' for n in names])})" if names else ""
+        of = f" (Gebiet {listing([f'„{n}“' for n in names])})" if names else ""
         findings.append(Finding(ERROR, f"{display}: {_lines(lines)}{of}: „{raw}“ ist {_unknown(raw)} "
                                        f"Bitte den 8-stelligen Gemeindeschlüssel (AGS) oder den "
                                        "12-stelligen ARS einer Thüringer Gemeinde eintragen."))
     if empty_names:
         which = [f"Zeile {line} ({_gemeinde(known, ags)})" for line, ags in empty_names]
-        findings.append(Finding(ERROR, f"{display}: {_count(len(empty_names), 'Zeile', 'Zeilen')} "
-                                       f"ohne Gebietsnamen ({_listing(which, LIST_LIMIT)}). Jede "
+        findings.append(Finding(ERROR, f"{display}: {count_text(len(empty_names), 'Zeile', 'Zeilen')} "
+                                       f"ohne Gebietsnamen ({listing(which, LIST_LIMIT)}). Jede "
                                        "Gemeinde braucht den Namen ihres Gebiets."))
     table = pd.DataFrame(records, columns=["line", "gemeinde", "name", "raw_key"])
     if table.empty:
+        table["key"] = pd.Series(dtype=str)
         if not findings:
             raise LevelError(f"Datei {display}: enthält keine Zeilen mit Gemeinde und Gebiet. "
                              "Erwartet wird eine Tabelle ags;name.")
@@ -237,7 +238,7 @@ def _unknown(raw: str) -> str:
 
 def _lines(lines: list[int]) -> str:
     lines = sorted(lines)
-    return f"Zeile {lines[0]}" if len(lines) == 1 else f"Zeilen {_listing(lines, LIST_LIMIT)}"
+    return f"Zeile {lines[0]}" if len(lines) == 1 else f"Zeilen {listing(lines, LIST_LIMIT)}"
 
 
 # --- checks ------------------------------------------------------------------------------------
@@ -256,13 +257,13 @@ def _key_findings(display: str, table: pd.DataFrame, with_keys: bool) -> list[Fi
             if len(values) > 1:
                 findings.append(Finding(
                     ERROR, f"{display}: Der Schlüssel „{key}“ steht für verschiedene Namen "
-                    f"({_listing([f'„{v}“' for v in values])}). Bitte je Gebiet einen Namen "
+                    f"({listing([f'„{v}“' for v in values])}). Bitte je Gebiet einen Namen "
                     "verwenden.", (key,)))
     keys = table.groupby("key")["name"].unique()
     for key, values in keys.items():
         if not with_keys and len(values) > 1:
             findings.append(Finding(
-                ERROR, f"{display}: Die Gebietsnamen {_listing([f'„{v}“' for v in values])} "
+                ERROR, f"{display}: Die Gebietsnamen {listing([f'„{v}“' for v in values])} "
                 f"ergeben denselben Schlüssel „{key}“. Bitte die Namen deutlicher unterscheiden "
                 "oder eine Spalte schluessel ergänzen.", (key,)))
     return findings
@@ -292,14 +293,14 @@ def _assignment_findings(display: str, table: pd.DataFrame, known: pd.DataFrame)
             findings.append(Finding(
                 WARNING, f"{display}: Der Kreis {_kreis_label(known, kreis)} ist nur teilweise "
                 f"abgedeckt: {len(left)} von {len(of_kreis)} Gemeinden sind keinem Gebiet "
-                f"zugeordnet ({_listing([_gemeinde(known, a) for a in left], LIST_LIMIT)}). "
+                f"zugeordnet ({listing([_gemeinde(known, a) for a in left], LIST_LIMIT)}). "
                 "Bitte ergänzen, falls sie zur Ebene gehören.", ()))
     others = sorted(set(known["kreis"]) - set(touched))
     if others:
         findings.append(Finding(
-            NOTE, f"{display}: Die Ebene umfasst {_count(len(touched), 'Kreis', 'Kreise')} "
-            f"({_listing([_kreis_label(known, k) for k in touched], LIST_LIMIT)}); "
-            f"{_count(len(others), 'weiterer Kreis gehört', 'weitere Kreise gehören')} nicht "
+            NOTE, f"{display}: Die Ebene umfasst {count_text(len(touched), 'Kreis', 'Kreise')} "
+            f"({listing([_kreis_label(known, k) for k in touched], LIST_LIMIT)}); "
+            f"{count_text(len(others), 'weiterer Kreis gehört', 'weitere Kreise gehören')} nicht "
             "dazu."))
     return findings
 
