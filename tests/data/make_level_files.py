@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 import tempfile
 import zipfile
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import shapely
 from openpyxl import Workbook
 from shapely import affinity
@@ -78,6 +80,7 @@ def main() -> None:
     kreise_metric = kreise[["AGS", "GEN", "BEZ", "geometry"]].to_crs(METRIC)
     gpkg = OUT / "thueringen_kreise_25832.gpkg"
     gpkg.unlink(missing_ok=True)
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2021-01-01T00:00:00Z"})
     labels = kreise_metric.copy()
     labels["geometry"] = labels.geometry.representative_point()
     labels.to_file(gpkg, layer="beschriftung", driver="GPKG")
@@ -259,7 +262,17 @@ def _xlsx(frame: pd.DataFrame, path: Path, numeric_ags: bool) -> None:
             values[0] = int(values[0])
         sheet.append(values)
     book.properties.created = book.properties.modified = pd.Timestamp("2021-01-01").to_pydatetime()
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w") as out:
+        for info in source.infolist():  # fixed dates, so that the file does not change per run
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2021-01-01T00:00:00Z",
+                              data)
+            out.writestr(fixed, data)
 
 
 if __name__ == "__main__":

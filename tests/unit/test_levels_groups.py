@@ -11,6 +11,8 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from atlas import geo, readers
 from atlas.levels.groups import read_groups
@@ -176,3 +178,21 @@ def test_a_kreis_key_instead_of_gemeinden_is_explained(tmp_path, gemeinden):
     assert [f.severity for f in result.findings] == [ERROR]
     assert "Kreisschlüssel" in result.findings[0].text
     assert "„Altenburger Land“" in result.findings[0].text
+
+
+TABLE_PREFIXES = [b"", b"ags;name\n", b"ags,name,schluessel\n", b"\xef\xbb\xbfags;name\n16077001;",
+                  b"PK\x03\x04", b"16077001;"]
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(prefix=st.sampled_from(TABLE_PREFIXES), body=st.binary(max_size=300))
+def test_any_bytes_as_a_table_give_a_level_error_or_findings(tmp_path, gemeinden, prefix, body):
+    path = tmp_path / "upload.bin"
+    path.write_bytes(prefix + body)
+    try:
+        result = read_groups(path, gemeinden, filename="gruppen.csv")
+    except LevelError as exc:
+        assert str(exc).startswith("Datei gruppen.csv"), str(exc)
+    else:
+        assert all(f.text.startswith("gruppen.csv: ") for f in result.findings)
