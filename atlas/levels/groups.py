@@ -163,6 +163,8 @@ def _header_positions(display: str, line: int, header: list[str]):
         return next((plain.index(n) for n in names if n in plain), None)
 
     ags_at, name_at, key_at = find(GEMEINDE_COLUMNS), find(NAME_COLUMNS), find(KEY_COLUMNS)
+    if ags_at is None and key_at is not None and len([h for h in header if h.strip()]) == 2:
+        ags_at, key_at = key_at, None  # "Schlüssel;Name": the key is the Gemeinde's
     if ags_at is None or name_at is None:
         missing = [c for c, at in (("ags", ags_at), ("name", name_at)) if at is None]
         found = ", ".join(f"„{h}“" for h in header if h) or "keine"

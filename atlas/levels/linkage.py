@@ -69,7 +69,7 @@ def link_areas(areas: gpd.GeoDataFrame, kreise: gpd.GeoDataFrame | None,
     """
     frames = [_link(areas, parents, level)
               for level, parents in (("kreis", kreise), ("gemeinde", gemeinden))
-              if parents is not None and len(parents)]
+              if parents is not None and len(parents) and len(areas)]
     frames = [f for f in frames if len(f)]
     if not frames or areas.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(

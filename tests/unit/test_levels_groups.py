@@ -196,3 +196,11 @@ def test_any_bytes_as_a_table_give_a_level_error_or_findings(tmp_path, gemeinden
         assert str(exc).startswith("Datei gruppen.csv"), str(exc)
     else:
         assert all(f.text.startswith("gruppen.csv: ") for f in result.findings)
+
+
+def test_a_two_column_table_headed_schluessel_takes_it_as_the_gemeinde_key(tmp_path, gemeinden):
+    path = tmp_path / "schluessel.csv"
+    rows = [f"{ags};{GROUPS[key]['name']}" for key, g in GROUPS.items() for ags in g["gemeinden"]]
+    path.write_text("Schlüssel;Name\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = read_groups(path, gemeinden)
+    assert result.ok and sorted(result.areas["key"]) == sorted(_slugs())
