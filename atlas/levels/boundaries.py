@@ -112,7 +112,11 @@ def inspect_file(path: Path | str, filename: str | None = None) -> BoundaryFile:
     """
     path = Path(path)
     display = filename or path.name
-    frame, info = _guarded(display, lambda: _read(path, display))
+    return _guarded(display, lambda: _inspect(path, display))
+
+
+def _inspect(path: Path, display: str) -> BoundaryFile:
+    frame, info = _read(path, display)
     columns = tuple(str(c) for c in frame.columns if c != frame.geometry.name)
     texts = {c: frame[c].map(cell_text) for c in columns}
     sample = tuple(tuple(texts[c].iloc[n] for c in columns)
@@ -155,7 +159,11 @@ def read_boundaries(path: Path | str, key: str, name: str, filename: str | None 
     """
     path = Path(path)
     display = filename or path.name
-    frame, info = _guarded(display, lambda: _read(path, display))
+    return _guarded(display, lambda: _read_boundaries(path, display, key, name, kreise, gemeinden))
+
+
+def _read_boundaries(path: Path, display: str, key: str, name: str, kreise, gemeinden) -> AreaSet:
+    frame, info = _read(path, display)
     key_col = _column(frame, key, "Schlüsselspalte", display)
     name_col = _column(frame, name, "Namensspalte", display)
     findings: list[Finding] = []
@@ -165,7 +173,14 @@ def read_boundaries(path: Path | str, key: str, name: str, filename: str | None 
                                       f"Flächen-Ebene „{info.layer}“."))
     keys = frame[key_col].map(cell_text).astype(str)
     names = frame[name_col].map(cell_text).astype(str)
-    geoms = np.asarray(frame.geometry.to_crs(WGS84).values, dtype=object)
+    projected = frame.geometry.to_crs(WGS84)
+    x0, y0, x1, y1 = projected.total_bounds
+    if not (np.isfinite([x0, y0, x1, y1]).all() and -180 <= x0 <= x1 <= 180
+            and -90 <= y0 <= y1 <= 90):
+        raise _fail(display, "Die Koordinaten lassen sich nicht aus dem Koordinatenbezugssystem "
+                             f"{_crs_text(frame.crs)} in geographische Koordinaten umrechnen; "
+                             "vermutlich ist das angegebene System falsch. Bitte im GIS prüfen.")
+    geoms = np.asarray(projected.values, dtype=object)
     geoms = np.array([None if g is None else shapely.force_2d(g) for g in geoms], dtype=object)
     rows = np.arange(1, len(frame) + 1)
 
@@ -347,6 +362,10 @@ def _read(path: Path, display: str) -> tuple[gpd.GeoDataFrame, _Info]:
                              "Shapefile fehlt die .prj-Datei). Bitte die Datei im GIS mit "
                              "Koordinatenbezugssystem exportieren (z. B. ETRS89 / UTM 32N, "
                              "EPSG:25832) bzw. die .prj-Datei mit in das ZIP-Archiv packen.")
+    if not (frame.crs.is_geographic or frame.crs.is_projected):
+        raise _fail(display, f"Das Koordinatenbezugssystem {_crs_text(frame.crs)} beschreibt "
+                             "keine Lage (weder geographisch noch projiziert). Bitte die Datei "
+                             "im GIS z. B. in ETRS89 / UTM 32N (EPSG:25832) exportieren.")
     if frame.crs.is_geographic:
         x0, y0, x1, y1 = frame.total_bounds
         if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):

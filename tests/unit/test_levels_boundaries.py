@@ -211,6 +211,24 @@ def test_coordinates_that_do_not_fit_the_crs_are_refused(tmp_path):
         read_boundaries(path, "schluessel", "name")
 
 
+def test_a_crs_that_is_no_position_is_refused(tmp_path):
+    frame = gpd.read_file(GEOJSON).to_crs(geo.METRIC_CRS).set_crs("EPSG:5714",
+                                                                    allow_override=True)
+    path = tmp_path / "hoehe.gpkg"
+    frame.to_file(path)  # EPSG:5714 is a height system (Normalnull), not a position
+    with pytest.raises(LevelError, match="hoehe.gpkg: Das Koordinatenbezugssystem EPSG:5714"):
+        read_boundaries(path, "schluessel", "name")
+
+
+def test_projected_coordinates_declared_as_degrees_in_a_geopackage(tmp_path, kreise):
+    frame = gpd.read_file(GEOJSON).set_crs(geo.METRIC_CRS, allow_override=True)
+    path = tmp_path / "grad_als_meter.gpkg"
+    frame.to_file(path)  # degrees declared as metres: lands in the Atlantic
+    result = read_boundaries(path, "schluessel", "name", kreise=kreise)
+    outside = next(f for f in result.findings if "außerhalb Thüringens" in f.text)
+    assert set(outside.areas) == set(GROUPS) and "zu 100 %" in outside.text
+
+
 # --- findings ------------------------------------------------------------------------------
 
 
