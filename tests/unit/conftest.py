@@ -26,3 +26,19 @@ def downloads_client(data):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(downloads, "_data", lambda: data)
         yield app.test_client()
+
+
+@pytest.fixture(scope="session")
+def source_kreise(sources):
+    """The Kreise of the sources (BKG VG5000, 31.12.2023) as atlas.geo reads them (own levels)."""
+    from atlas import geo
+
+    return geo.read_boundaries(sources / "geo/th_kreise_vg5000_2023.geojson", "kreis")
+
+
+@pytest.fixture(scope="session")
+def source_gemeinden(sources):
+    """The Gemeinden of the sources (BKG VG5000, 01.01.2021) as atlas.geo reads them."""
+    from atlas import geo
+
+    return geo.read_boundaries(sources / "geo/th_gemeinden_vg5000_2021-01-01.geojson", "gemeinde")

@@ -28,16 +28,6 @@ GEOJSON = LEVELS / "altenburger_land_vg.geojson"
 GPKG = LEVELS / "thueringen_kreise_25832.gpkg"
 
 
-@pytest.fixture(scope="module")
-def kreise(sources):
-    return geo.read_boundaries(sources / "geo/th_kreise_vg5000_2023.geojson", "kreis")
-
-
-@pytest.fixture(scope="module")
-def gemeinden(sources):
-    return geo.read_boundaries(sources / "geo/th_gemeinden_vg5000_2021-01-01.geojson", "gemeinde")
-
-
 def _ha(text: str, after: str) -> float:
     """The first "1.234,5 ha" in ``text`` after ``after``."""
     match = re.search(re.escape(after) + r".*?([\d.]+,\d) ha", text)
@@ -90,8 +80,9 @@ def test_preview_of_a_geopackage_reads_its_polygon_layer_and_names_all_layers():
 # --- good files ----------------------------------------------------------------------------
 
 
-def test_projected_shapefile_becomes_the_kreis_in_its_groups(kreise, gemeinden):
-    result = read_boundaries(ZIP, "SCHLUESSEL", "NAME", kreise=kreise, gemeinden=gemeinden)
+def test_projected_shapefile_becomes_the_kreis_in_its_groups(source_kreise, source_gemeinden):
+    result = read_boundaries(ZIP, "SCHLUESSEL", "NAME", kreise=source_kreise,
+                             gemeinden=source_gemeinden)
     assert result.ok and not [f for f in result.findings if f.severity != NOTE], result.findings
     assert result.source_crs.startswith("EPSG:25832")
     assert result.areas.crs.to_epsg() == 4326
@@ -100,10 +91,10 @@ def test_projected_shapefile_becomes_the_kreis_in_its_groups(kreise, gemeinden):
         k: g["name"] for k, g in GROUPS.items()}
     assert result.areas.geometry.is_valid.all()
     # the groups together are the Landkreis, each group the sum of its Gemeinden
-    kreis = kreise[kreise["AGS"] == MANIFEST["kreis"]]
+    kreis = source_kreise[source_kreise["AGS"] == MANIFEST["kreis"]]
     assert _metric_area(result.areas) == pytest.approx(_metric_area(kreis), rel=0.005)
     for row in result.areas.itertuples():
-        members = gemeinden[gemeinden["AGS"].isin(GROUPS[row.key]["gemeinden"])]
+        members = source_gemeinden[source_gemeinden["AGS"].isin(GROUPS[row.key]["gemeinden"])]
         assert _metric_area(row.geometry) == pytest.approx(_metric_area(members), rel=1e-6)
     # each group lies in its Kreis and holds exactly its Gemeinden
     links = result.links
@@ -220,11 +211,11 @@ def test_a_crs_that_is_no_position_is_refused(tmp_path):
         read_boundaries(path, "schluessel", "name")
 
 
-def test_projected_coordinates_declared_as_degrees_in_a_geopackage(tmp_path, kreise):
+def test_projected_coordinates_declared_as_degrees_in_a_geopackage(tmp_path, source_kreise):
     frame = gpd.read_file(GEOJSON).set_crs(geo.METRIC_CRS, allow_override=True)
     path = tmp_path / "grad_als_meter.gpkg"
     frame.to_file(path)  # degrees declared as metres: lands in the Atlantic
-    result = read_boundaries(path, "schluessel", "name", kreise=kreise)
+    result = read_boundaries(path, "schluessel", "name", kreise=source_kreise)
     outside = next(f for f in result.findings if "außerhalb Thüringens" in f.text)
     assert set(outside.areas) == set(GROUPS) and "zu 100 %" in outside.text
 
@@ -243,8 +234,9 @@ def test_duplicate_and_empty_keys_are_errors_naming_the_areas():
     assert all(t.startswith("doppelter_schluessel.geojson: ") for t in texts)
 
 
-def test_bow_tie_is_repaired_with_a_warning_naming_the_area(kreise):
-    result = read_boundaries(LEVELS / "schleife.geojson", "schluessel", "name", kreise=kreise)
+def test_bow_tie_is_repaired_with_a_warning_naming_the_area(source_kreise):
+    result = read_boundaries(LEVELS / "schleife.geojson", "schluessel", "name",
+                             kreise=source_kreise)
     key = MANIFEST["bowtie"]
     repaired = [f for f in result.findings if "repariert" in f.text]
     assert [f.areas for f in repaired] == [(key,)]
@@ -265,7 +257,7 @@ def test_geometry_that_cannot_become_an_area_is_an_error():
     assert result.errors[0].text.startswith("entartet.geojson: ")
 
 
-def test_overlap_and_gap_are_warned_with_areas_and_hectares(gemeinden):
+def test_overlap_and_gap_are_warned_with_areas_and_hectares(source_gemeinden):
     result = read_boundaries(LEVELS / "ueberlappung_luecke.geojson", "schluessel", "name")
     assert result.ok
     info = MANIFEST["overlap_gap"]
@@ -276,7 +268,7 @@ def test_overlap_and_gap_are_warned_with_areas_and_hectares(gemeinden):
     assert set(overlap.areas) == {a, b}
     for key in (a, b):
         assert f"„{GROUPS[key]['name']}“ ({key})" in overlap.text
-    by_ags = gemeinden.set_index("AGS").geometry
+    by_ags = source_gemeinden.set_index("AGS").geometry
     assert _ha(overlap.text, "und") == pytest.approx(
         _metric_area(by_ags[info["overlap_gemeinde"]]) / 10_000, abs=0.1)
     assert _ha(gap.text, "(") == pytest.approx(
@@ -285,26 +277,27 @@ def test_overlap_and_gap_are_warned_with_areas_and_hectares(gemeinden):
     assert f"„{GROUPS[info['gap_area']]['name']}“" in gap.text
 
 
-def test_areas_outside_thuringia_are_warned_with_their_share(kreise):
-    result = read_boundaries(LEVELS / "ausserhalb.geojson", "schluessel", "name", kreise=kreise)
+def test_areas_outside_thuringia_are_warned_with_their_share(source_kreise):
+    result = read_boundaries(LEVELS / "ausserhalb.geojson", "schluessel", "name",
+                             kreise=source_kreise)
     info = MANIFEST["outside"]
     outside = next(f for f in result.findings if "außerhalb Thüringens" in f.text)
     assert outside.severity == WARNING and result.ok
     assert set(outside.areas) == {info["saxon"], info["moved"]}
     assert f"„{info['saxon_name']}“ ({info['saxon']}) zu 100 %" in outside.text
     moved = result.areas.set_index("key").loc[info["moved"], "geometry"]
-    land = shapely.union_all(kreise.geometry.values)
+    land = shapely.union_all(source_kreise.geometry.values)
     share = 1 - _metric_area(moved.intersection(land)) / _metric_area(moved)
     expected = f"„{GROUPS[info['moved']]['name']}“ ({info['moved']}) zu {round(100 * share)} %"
     assert expected in outside.text
 
 
 def test_the_known_gemeinden_of_thuringia_read_as_a_level_without_findings(
-        sources, kreise, gemeinden):
+        sources, source_kreise, source_gemeinden):
     path = sources / "geo/th_gemeinden_vg5000_2021-01-01.geojson"
-    result = read_boundaries(path, "AGS", "GEN", kreise=kreise, gemeinden=gemeinden)
+    result = read_boundaries(path, "AGS", "GEN", kreise=source_kreise, gemeinden=source_gemeinden)
     assert result.ok and not result.findings
-    assert list(result.areas["key"]) == list(gemeinden["AGS"])
+    assert list(result.areas["key"]) == list(source_gemeinden["AGS"])
 
 
 # --- any input: LevelError, never another exception -----------------------------------------
@@ -323,7 +316,8 @@ def _survives(path: Path, name: str) -> None:
         assert str(exc).startswith(f"Datei {name}"), str(exc)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(prefix=st.sampled_from(PREFIXES), body=st.binary(max_size=600))
 def test_random_bytes_give_a_level_error(tmp_path, prefix, body):
     path = tmp_path / "upload.bin"
@@ -331,7 +325,8 @@ def test_random_bytes_give_a_level_error(tmp_path, prefix, body):
     _survives(path, "zufall.bin")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(index=st.integers(0, len(REAL) - 1), cut=st.floats(0.0, 0.999), flip=st.integers(0, 255))
 def test_truncated_or_damaged_real_files_give_a_level_error(tmp_path, index, cut, flip):
     raw = REAL[index].read_bytes()
