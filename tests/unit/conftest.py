@@ -51,3 +51,19 @@ def url(request, tmp_path):
         with admin.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def source_kreise(sources):
+    """The Kreise of the sources (BKG VG5000, 31.12.2023) as atlas.geo reads them (own levels)."""
+    from atlas import geo
+
+    return geo.read_boundaries(sources / "geo/th_kreise_vg5000_2023.geojson", "kreis")
+
+
+@pytest.fixture(scope="session")
+def source_gemeinden(sources):
+    """The Gemeinden of the sources (BKG VG5000, 01.01.2021) as atlas.geo reads them."""
+    from atlas import geo
+
+    return geo.read_boundaries(sources / "geo/th_gemeinden_vg5000_2021-01-01.geojson", "gemeinde")
