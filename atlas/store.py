@@ -68,6 +68,8 @@ BUSY_TIMEOUT_S = 30
 BUILT_LEVELS = ("kreis", "gemeinde")
 ID_RE = re.compile(r"[a-z0-9_]{2,40}")
 LEVEL_ID_RE = re.compile(r"[a-z][a-z0-9_]{1,39}")
+#: Longest key of an area (an own level's keys are the planner's, e.g. slugs of group names).
+KEY_LENGTH = 60
 
 _REVISION = "revision"
 _SCHEMA_VERSION_KEY = "schema_version"
@@ -120,7 +122,7 @@ area_table = Table(
     metadata,
     Column("level_id", String(40), ForeignKey("atlas_own_level.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("key", String(20), primary_key=True),
+    Column("key", String(KEY_LENGTH), primary_key=True),
     Column("name", Text, nullable=False),
     Column("geometry", Text, nullable=False),  # GeoJSON geometry in EPSG:4326
 )
@@ -132,7 +134,7 @@ link_table = Table(
     metadata,
     Column("level_id", String(40), ForeignKey("atlas_own_level.id", ondelete="CASCADE"),
            primary_key=True),
-    Column("key", String(20), primary_key=True),
+    Column("key", String(KEY_LENGTH), primary_key=True),
     Column("parent_level", String(10), primary_key=True),
     Column("parent", String(20), primary_key=True),
     Column("share", Double, nullable=False),
@@ -149,7 +151,7 @@ value_table = Table(
         ForeignKey("atlas_own_indicator.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column("ags", String(20), primary_key=True),
+    Column("ags", String(KEY_LENGTH), primary_key=True),
     Column("year", Integer, primary_key=True),
     Column("value", Double, nullable=True),  # NULL = missing (NaN), never 0
     Column("status", Text, nullable=False),
@@ -694,9 +696,12 @@ def _schema_complete(conn: Connection) -> bool:
 def _upgrade(conn: Connection, version: int) -> None:
     """Bring a database of an older schema version to :data:`SCHEMA_VERSION` (in the schema
     transaction; the new tables exist already). 1 → 2: own levels; an indicator's level may be
-    an own level's id (PostgreSQL enforces the column's old width of 10)."""
+    an own level's id and its keys an own level's (PostgreSQL enforces the columns' old widths
+    of 10 and 20)."""
     if version == 1 and conn.dialect.name == "postgresql":
         conn.exec_driver_sql("ALTER TABLE atlas_own_indicator ALTER COLUMN level TYPE VARCHAR(40)")
+        conn.exec_driver_sql(f"ALTER TABLE atlas_own_value ALTER COLUMN ags TYPE "
+                             f"VARCHAR({KEY_LENGTH})")
     conn.execute(update(meta_table).where(meta_table.c.key == _SCHEMA_VERSION_KEY)
                  .values(value=SCHEMA_VERSION))
 
@@ -761,10 +766,10 @@ def _area_rows(level_id: str, areas: pd.DataFrame) -> list[dict]:
     rows = []
     for key, name, geometry in zip(areas["key"], areas["name"], areas["geometry"]):
         key, name = str(key), str(name)
-        if not key.strip() or len(key) > 20 or "\x00" in key + name:
-            raise StoreError(f"Die Ebene „{level_id}“ hat einen leeren, zu langen (über 20 "
-                             f"Zeichen) oder unzulässigen Schlüssel („{key[:40]}“). Es wurde "
-                             "nichts gespeichert.")
+        if not key.strip() or len(key) > KEY_LENGTH or "\x00" in key + name:
+            raise StoreError(f"Die Ebene „{level_id}“ hat einen leeren, zu langen (über "
+                             f"{KEY_LENGTH} Zeichen) oder unzulässigen Schlüssel "
+                             f"(„{key[:80]}“). Es wurde nichts gespeichert.")
         text = geometry if isinstance(geometry, str) else shapely.to_geojson(geometry)
         rows.append({"level_id": level_id, "key": key, "name": name, "geometry": text})
     return rows
@@ -923,9 +928,10 @@ def _value_rows(indicator_id: str, values: pd.DataFrame) -> list[dict]:
         raise StoreError(
             f"In den Werten für „{indicator_id}“ fehlt bei einigen Zeilen der Regionalschlüssel."
         )
-    if (ags.astype(str).str.len() > 20).any():
+    if (ags.astype(str).str.len() > KEY_LENGTH).any():
         raise StoreError(
-            f"In den Werten für „{indicator_id}“ ist ein Regionalschlüssel länger als 20 Zeichen."
+            f"In den Werten für „{indicator_id}“ ist ein Regionalschlüssel länger als "
+            f"{KEY_LENGTH} Zeichen."
         )
     try:
         year_float = pd.to_numeric(values["year"], errors="raise").astype("float64")

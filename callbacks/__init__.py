@@ -5,4 +5,12 @@ from __future__ import annotations
 
 def register_callbacks() -> None:
     """Import the callback modules; their ``@dash.callback`` decorators register them."""
-    from callbacks import analysis, exports, owndata, presentation, selection, views  # noqa: F401
+    from callbacks import (  # noqa: F401
+        analysis,
+        exports,
+        owndata,
+        ownlevels,
+        presentation,
+        selection,
+        views,
+    )

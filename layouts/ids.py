@@ -85,6 +85,25 @@ OWN_LIST = "own-list"
 OWN_DELETE_CHOICE = "own-delete-choice"
 OWN_DELETE = "own-delete"
 OWN_REVISION = "own-revision"  # bumped after an import or deletion: refreshes indicator lists
+# "Eigene Gebiete" (own levels) in the "Eigene Daten" tab
+LEVEL_UPLOAD = "level-upload"
+LEVEL_COLUMNS = "level-columns"  # the key/name choice (boundary files only)
+LEVEL_KEY = "level-key"
+LEVEL_NAME = "level-name"
+LEVEL_PREVIEW = "level-preview"
+LEVEL_FORM = "level-form"
+LEVEL_ID = "level-id"
+LEVEL_TITLE = "level-title"
+LEVEL_SINGULAR = "level-singular"
+LEVEL_STAND = "level-gebietsstand"
+LEVEL_SOURCE = "level-source"
+LEVEL_LICENCE = "level-licence"
+LEVEL_CONFIRM = "level-confirm"
+LEVEL_CANCEL = "level-cancel"
+LEVEL_STATUS = "level-status"
+LEVEL_LIST = "level-list"
+LEVEL_DELETE_CHOICE = "level-delete-choice"
+LEVEL_DELETE = "level-delete"
 
 # exports
 EXPORT_NOTE = "export-note"

@@ -8,7 +8,7 @@ from dash import dcc, html
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData
 from atlas.importing import KINDS, TEXT_LIMITS
-from layouts import ids
+from layouts import ids, ownlevels
 
 TEMPLATE_CSV = "/vorlage/eigene-daten.csv"
 TEMPLATE_XLSX = "/vorlage/eigene-daten.xlsx"
@@ -114,6 +114,7 @@ def tab_own_data(data: AtlasData, labels: dict) -> dbc.Tab:
                         dcc.Loading(html.Div(id=ids.OWN_PREVIEW, role="status"), delay_show=300),
                         _form(data, labels),
                         html.Div(id=ids.OWN_STATUS, className="mt-3", role="status"),
+                        ownlevels.section(labels),
                     ],
                     lg=7,
                 ),
@@ -136,6 +137,7 @@ def tab_own_data(data: AtlasData, labels: dict) -> dbc.Tab:
                                 ),
                             ]
                         ),
+                        ownlevels.listing(labels),
                         html.P("Eigene Daten liegen getrennt von den mitgelieferten Daten in einer "
                                "Datenbank im Datenordner; ein Neubau der Daten ändert sie nicht.",
                                className="small text-muted mt-3"),

@@ -6,8 +6,6 @@ import json
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from atlas import figures
-
 pytestmark = pytest.mark.browser
 
 #: The issue's naive baseline sent 470 KB per update for the 631 Gemeinden; target ≤ 1/20.

@@ -120,14 +120,19 @@ def test_a_database_of_the_first_schema_is_upgraded_in_place(url, kreis_areas):
         if engine.dialect.name == "postgresql":
             conn.exec_driver_sql("ALTER TABLE atlas_own_indicator ALTER COLUMN level "
                                  "TYPE VARCHAR(10)")
+            conn.exec_driver_sql("ALTER TABLE atlas_own_value ALTER COLUMN ags TYPE VARCHAR(20)")
         conn.exec_driver_sql("UPDATE atlas_meta SET value = 1 WHERE key = 'schema_version'")
     engine.dispose()
     store = Store(url)
     try:
         assert [i.id for i in store.indicators()] == ["alt"]
         long_id = "sozialraeume_der_stadt_" + "x" * 10
-        store.add_level(level(long_id), areas, links)
-        store.add(indicator(long_id), pd.DataFrame({"ags": areas["key"], "year": 2021,
+        # keys as long as slugs of group names ("goessnitz-und-umgebung")
+        long_keys = areas.assign(key=areas["key"] + "-" + areas["name"].str.lower()
+                                 .str.replace(r"[^a-z0-9]+", "-", regex=True).str[:30])
+        long_links = links.assign(key=long_keys["key"])
+        store.add_level(level(long_id), long_keys, long_links)
+        store.add(indicator(long_id), pd.DataFrame({"ags": long_keys["key"], "year": 2021,
                                                     "value": 1.0, "status": ""}))
         assert {i.level for i in store.indicators()} == {"kreis", long_id}
     finally:
