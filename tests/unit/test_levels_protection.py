@@ -10,9 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atlas.levels.protection import (LEVEL_TOTAL, PRIMARY, RATE_NUMERATOR, RATE_UNKNOWN,
-                                     SECONDARY, SHOWN, ProtectionError, protect_counts,
-                                     protect_rates, rate_status)
+from atlas.levels.protection import (
+    LEVEL_TOTAL,
+    PRIMARY,
+    RATE_NUMERATOR,
+    RATE_UNKNOWN,
+    SECONDARY,
+    SHOWN,
+    ProtectionError,
+    protect_counts,
+    protect_rates,
+    rate_status,
+)
 from atlas.schema import LAND_AGS, Col
 
 GEMEINDE_COUNT = "gemeinde_bevoelkerung_zensus"

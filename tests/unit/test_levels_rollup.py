@@ -11,8 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atlas.levels.rollup import (INCOMPLETE, NOTHING, ZERO_DENOMINATOR, RollupError,
-                                 merge_status, roll_up, roll_up_rate)
+from atlas.levels.rollup import (
+    INCOMPLETE,
+    NOTHING,
+    ZERO_DENOMINATOR,
+    RollupError,
+    merge_status,
+    roll_up,
+    roll_up_rate,
+)
 from atlas.schema import LAND_AGS, Col
 
 GEMEINDE_COUNT = "gemeinde_bevoelkerung_zensus"
