@@ -363,9 +363,9 @@ def _detect_columns(path: Path, line_no: int, header: str, text: str = ""):
                     return family.name, family.reader
                 _wrong_delimiter(path, line_no, sep, family.delimiters)
             candidates.append((len(found), family, found))
-    if text and readers.looks_wide(text):
-        return readers.FORMAT_WIDE_CSV, readers.read_wide
     score, family, found = max(candidates, key=lambda c: c[0])
+    if score < 2 and text and readers.looks_wide(text):
+        return readers.FORMAT_WIDE_CSV, readers.read_wide
     if score >= 2:
         missing = [c for c in family.columns if c not in found]
         raise SourceError(

@@ -83,6 +83,8 @@ class FileSummary:
     series: tuple[SeriesInfo, ...]
     totals: pd.DataFrame = field(repr=False, default_factory=lambda: _special(()))
     unassigned: pd.DataFrame = field(repr=False, default_factory=lambda: _special(()))
+    #: headers of a wide table's columns after the years that name no year (not read)
+    ignored_columns: tuple[str, ...] = ()
 
     def info(self, code: str) -> SeriesInfo:
         for item in self.series:
@@ -99,14 +101,17 @@ class FileSummary:
     def special_lines(self, code: str | None = None) -> list[str]:
         """German preview lines on the total row and the rows of no area (of one series, or of
         all); empty when the file has none."""
-        return special_lines(self.totals, self.unassigned, code)
+        return special_lines(self.totals, self.unassigned, code, self.ignored_columns)
 
 
-def special_lines(totals: pd.DataFrame, unassigned: pd.DataFrame,
-                  code: str | None = None) -> list[str]:
+def special_lines(totals: pd.DataFrame, unassigned: pd.DataFrame, code: str | None = None,
+                  ignored_columns: tuple[str, ...] = ()) -> list[str]:
     """German lines for the preview: which rows of a wide table are the total and which belong
-    to no area, both not imported as areas."""
+    to no area, both not imported as areas, and which columns name no year (not read)."""
     out = []
+    if ignored_columns:
+        names = ", ".join(f"„{name}“" for name in ignored_columns)
+        out.append(f"Spalte(n) {names} ohne Jahresangabe – nicht eingelesen")
     for frame, text in (
             (totals, "Gesamtzeile {names}: {values} – nicht als Gebiet importiert, wird als "
                      "Vergleichswert der Ebene angeboten"),
@@ -212,7 +217,8 @@ def inspect(path: Path, filename: str | None = None, *, verbatim_keys: bool = Fa
         raise SourceError(path, "Datei enthält keine Werte", hint="Bitte die Vorlage verwenden.")
     return FileSummary(filename or path.name, frame.attrs.get("format", "unbekannt"), frame,
                        tuple(series), _special(frame.attrs.get("totals")),
-                       _special(frame.attrs.get("unassigned")))
+                       _special(frame.attrs.get("unassigned")),
+                       tuple(frame.attrs.get("ignored_columns", ())))
 
 
 def check_regions(summary: FileSummary, code: str, data: AtlasData) -> RegionCheck:

@@ -1072,13 +1072,16 @@ def row_role(key: object, name: object) -> str:
 
 def _wide_header(rows: list[tuple[int, list]]) -> int | None:
     """Index of the header row of a wide table among the first rows: at least one label column,
-    then columns that all name a year or a date (empty ones allowed)."""
+    then columns that name a year or a date (empty ones allowed), at most followed by other
+    columns ("Veränderung in %"), which are not read."""
     for index, (_, cells) in enumerate(rows[:WIDE_HEADER_ROWS]):
         years = [i for i, cell in enumerate(cells) if wide_year(cell) is not None]
         if not years or years[0] == 0:
             continue
-        rest = [cell for cell in cells[years[0]:] if _cell_text(cell).strip()]
-        if all(wide_year(cell) is not None for cell in rest):
+        rest = [wide_year(cell) is not None for cell in cells[years[0]:]
+                if _cell_text(cell).strip()]
+        others = rest.index(False) if False in rest else len(rest)
+        if not any(rest[others:]):  # years first, then only other columns
             return index
     return None
 
@@ -1110,6 +1113,7 @@ class _WideLayout:
     classes: list[int]  # further label columns (e.g. "Merkmal"): part of the code
     years: list[tuple[int, int, str]]  # (column, year, header text)
     title: str  # the first preamble line, if any
+    ignored: tuple[str, ...] = ()  # headers of columns after the years, not read
 
 
 def _wide_layout(path: Path, rows: list[tuple[int, list]], key_column: str | None,
@@ -1122,6 +1126,8 @@ def _wide_layout(path: Path, rows: list[tuple[int, list]], key_column: str | Non
     line, header = rows[index]
     years = [(i, wide_year(cell), _cell_text(cell).strip()) for i, cell in enumerate(header)
              if wide_year(cell) is not None]
+    ignored = tuple(_cell_text(cell).strip() for cell in header[years[0][0]:]
+                    if _cell_text(cell).strip() and wide_year(cell) is None)
     labels = list(range(years[0][0]))
     names = [_cell_text(header[i]).strip() for i in labels]
 
@@ -1150,7 +1156,7 @@ def _wide_layout(path: Path, rows: list[tuple[int, list]], key_column: str | Non
     classes = [i for i in labels if i not in (key, name)]
     title = next((_cell_text(c).strip() for _, cells in rows[:index] for c in cells
                   if _cell_text(c).strip()), "")
-    return _WideLayout(index, key, name, classes, years, title)
+    return _WideLayout(index, key, name, classes, years, title, ignored)
 
 
 def _wide_rows(path: Path, rows: list[tuple[int, list]], layout: _WideLayout, *, base: str,
@@ -1208,12 +1214,14 @@ def _wide_rows(path: Path, rows: list[tuple[int, list]], layout: _WideLayout, *,
         labels.setdefault(code, label)
 
 
-def _wide_frame(path: Path, out: list, labels: dict, special: dict, fmt: str) -> pd.DataFrame:
+def _wide_frame(path: Path, out: list, labels: dict, special: dict, fmt: str,
+                ignored: tuple[str, ...] = ()) -> pd.DataFrame:
     if not out and not any(special.values()):
         raise SourceError(path, "Tabelle enthält keine Datenzeilen")
     frame = _frame(out, fmt, labels, {})
     frame.attrs["totals"] = tuple(special[ROLE_TOTAL])
     frame.attrs["unassigned"] = tuple(special[ROLE_UNASSIGNED])
+    frame.attrs["ignored_columns"] = tuple(dict.fromkeys(ignored))
     return frame
 
 
@@ -1230,6 +1238,8 @@ def read_wide(path: Path, *, verbatim_keys: bool = False, key_column: str | None
       the key. Name column: ``name_column`` or the header that says so ("Name", "Stadtteil",
       "Sozialraum", "Gebiet"…), else the first other label column. Further label columns
       become part of the code, like the classes of a GENESIS table.
+    * Columns after the year columns that name no year ("Veränderung in %") are not read; their
+      headers are listed in ``attrs["ignored_columns"]``.
     * Indicator blocks: a line with a single text and no values starts a block ("Arbeitslose"),
       its text is the series' label; without blocks the title line above the header is, else
       "Werte".
@@ -1247,7 +1257,7 @@ def read_wide(path: Path, *, verbatim_keys: bool = False, key_column: str | None
     _wide_rows(path, rows, layout, base=layout.title or "Werte",
                decimal="." if sep == "," else ",", verbatim_keys=verbatim_keys, out=out,
                labels=labels, special=special)
-    return _wide_frame(path, out, labels, special, FORMAT_WIDE_CSV)
+    return _wide_frame(path, out, labels, special, FORMAT_WIDE_CSV, layout.ignored)
 
 
 def xlsx_is_wide(path: Path) -> bool:
@@ -1271,15 +1281,17 @@ def read_wide_xlsx(path: Path, *, verbatim_keys: bool = False, key_column: str |
     :func:`read_tidy_xlsx` (formulas refused)."""
     path = Path(path)
     out, labels, special = [], {}, {ROLE_TOTAL: [], ROLE_UNASSIGNED: []}
+    ignored = []
 
     def read(book) -> None:
         for title, rows in _xlsx_sheets(path, book).items():
             layout = _wide_layout(path, rows, key_column, name_column)
+            ignored.extend(layout.ignored)
             base = layout.title or ("Werte" if _PLAIN_SHEET.match(title.strip()) else title)
             _wide_rows(path, rows, layout, base=base, decimal=",", verbatim_keys=verbatim_keys,
                        out=out, labels=labels, special=special)
     _xlsx_read(path, read)
-    return _wide_frame(path, out, labels, special, FORMAT_WIDE_XLSX)
+    return _wide_frame(path, out, labels, special, FORMAT_WIDE_XLSX, tuple(ignored))
 
 
 __all__ = [

@@ -236,3 +236,27 @@ def test_row_roles(key, name, role):
 ])
 def test_year_headers(cell, year):
     assert wide_year(cell) == year
+
+
+def test_columns_after_the_years_are_named_and_not_read(tmp_path):
+    """City tables often end with a change column; it is not a year and is left out."""
+    text = POPULATION.read_text("utf-8-sig")
+    lines = text.split("\n")
+    lines = [line + (";Veränderung in %" if line.startswith("Schlüssel") else ";0,1"
+                     if line[:1].isdigit() else "") for line in lines]
+    path = tmp_path / "mit_veraenderung.csv"
+    path.write_text("\n".join(lines), "utf-8")
+    summary = importing.inspect(path)
+    plain = importing.inspect(POPULATION)
+    assert summary.frame[[Col.AGS, Col.YEAR, Col.VALUE]].equals(
+        plain.frame[[Col.AGS, Col.YEAR, Col.VALUE]])
+    assert summary.special_lines()[0] == ("Spalte(n) „Veränderung in %“ ohne Jahresangabe – "
+                                          "nicht eingelesen")
+
+
+def test_a_broken_template_is_still_named_as_such(tmp_path):
+    """A file with two of the template's columns is not taken for a wide table."""
+    path = tmp_path / "vorlage.csv"
+    path.write_text("ags;2022;indikator;wert\n16051;x;kita;1\n", "utf-8")
+    with pytest.raises(SourceError, match="Spalte\\(n\\) jahr fehlen"):
+        read_any(path)
