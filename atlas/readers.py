@@ -1071,18 +1071,20 @@ def row_role(key: object, name: object) -> str:
 
 
 def _wide_header(rows: list[tuple[int, list]]) -> int | None:
-    """Index of the header row of a wide table among the first rows: at least one label column,
-    then columns that name a year or a date (empty ones allowed), at most followed by other
-    columns ("Veränderung in %"), which are not read."""
+    """Index of the header row of a wide table: the first row with more than one cell (rows
+    above it are title lines) among the first rows, with at least one label column, then
+    columns that name a year or a date (empty ones allowed), at most followed by other columns
+    ("Veränderung in %"), which are not read. None when that row is no such header."""
     for index, (_, cells) in enumerate(rows[:WIDE_HEADER_ROWS]):
+        if sum(1 for cell in cells if _cell_text(cell).strip()) < 2:
+            continue  # a title line above the header
         years = [i for i, cell in enumerate(cells) if wide_year(cell) is not None]
         if not years or years[0] == 0:
-            continue
+            return None
         rest = [wide_year(cell) is not None for cell in cells[years[0]:]
                 if _cell_text(cell).strip()]
         others = rest.index(False) if False in rest else len(rest)
-        if not any(rest[others:]):  # years first, then only other columns
-            return index
+        return index if not any(rest[others:]) else None  # years first, then other columns
     return None
 
 
