@@ -71,9 +71,19 @@ FAMILIES = (
 
 SUPPORTED = (
     "GENESIS-Flat-CSV (Regionalstatistik, aktuelles und altes Layout), GENESIS-Tabelle (CSV), "
-    "INKAR-Webexport, INKAR-Langformat, GISD (RKI), Arbeitslosenstatistik der BA und die eigene "
+    "INKAR-Webexport, INKAR-Langformat, GISD (RKI), Arbeitslosenstatistik der BA, Tabellen mit "
+    "einer Spalte je Jahr oder Stichtag (Stadtstatistik, CSV oder Excel) und die eigene "
     "Vorlage (CSV oder Excel mit den Spalten ags, jahr, indikator, wert)"
 )
+
+#: Readers that take options about the keys (the others read official keys, AGS or ARS):
+#: ``verbatim_keys`` (keys of an own level kept as written), ``key_column``, ``name_column``.
+_KEY_OPTIONS = {
+    readers.read_tidy: ("verbatim_keys",),
+    readers.read_tidy_xlsx: ("verbatim_keys",),
+    readers.read_wide: ("verbatim_keys", "key_column", "name_column"),
+    readers.read_wide_xlsx: ("verbatim_keys", "key_column", "name_column"),
+}
 
 
 def max_upload_bytes() -> int:
@@ -87,7 +97,8 @@ def max_upload_bytes() -> int:
     return int(megabytes * 1024 * 1024)
 
 
-def read_any(path: Path | str, *, max_bytes: int | None = None) -> pd.DataFrame:
+def read_any(path: Path | str, *, max_bytes: int | None = None, verbatim_keys: bool = False,
+             key_column: str | None = None, name_column: str | None = None) -> pd.DataFrame:
     """Read a source file of any supported format (detected by content).
 
     Parameters
@@ -96,12 +107,19 @@ def read_any(path: Path | str, *, max_bytes: int | None = None) -> pd.DataFrame:
         The file.
     max_bytes
         Size limit; default :func:`max_upload_bytes`.
+    verbatim_keys
+        For a table of an own level: keys kept as written (``"01"``, ``"1.2"``, ``"A3"``) instead
+        of being read as AGS (own template and wide tables; official formats keep their AGS).
+    key_column, name_column
+        The key and name columns of a wide table (:func:`atlas.readers.read_wide`), by their
+        header; default: found from the headers.
 
     Returns
     -------
     pandas.DataFrame
         Long frame (``row, ags, name, year, code, value, status``) with ``attrs`` ``format``,
-        ``labels`` and ``units`` (see :mod:`atlas.readers`).
+        ``labels`` and ``units`` (see :mod:`atlas.readers`); wide tables also ``totals`` and
+        ``unassigned`` (rows of the total and of no area, not in the frame).
 
     Raises
     ------
@@ -110,7 +128,9 @@ def read_any(path: Path | str, *, max_bytes: int | None = None) -> pd.DataFrame:
         else is raised for any content of the file.
     """
     path = Path(path)
-    return _guarded(path, lambda: _read_any(path, max_bytes))
+    options = {"verbatim_keys": verbatim_keys, "key_column": key_column,
+               "name_column": name_column}
+    return _guarded(path, lambda: _read_any(path, max_bytes, options))
 
 
 def detect_format(path: Path | str, *, max_bytes: int | None = None) -> str:
@@ -139,10 +159,18 @@ def _guarded(path: Path, action):
         ) from exc
 
 
-def _read_any(path: Path, max_bytes: int | None) -> pd.DataFrame:
+def _read_any(path: Path, max_bytes: int | None, options: dict) -> pd.DataFrame:
     loaded = _load(path, max_bytes)
-    _, reader = _detect(path, loaded)
-    frame = reader(path)
+    name, reader = _detect(path, loaded)
+    taken = _KEY_OPTIONS.get(reader, ())
+    for option, column in (("key_column", "Schlüsselspalte"), ("name_column", "Namensspalte")):
+        if options.get(option) and option not in taken and not (
+                option == "key_column" and options[option].strip().lower() == "ags"):
+            raise SourceError(path, f"{column} „{options[option]}“ kann für das Format {name} "
+                              "nicht gewählt werden",
+                              hint="Wählbar ist sie bei Tabellen mit einer Spalte je Jahr; die "
+                              "Vorlage hat den Schlüssel in der Spalte „ags“.")
+    frame = reader(path, **{k: options[k] for k in taken if options.get(k) is not None})
     _check_frame(path, frame)
     return frame
 
@@ -291,6 +319,8 @@ def _decode(path: Path, raw: bytes) -> str:
 def _detect(path: Path, loaded: _Loaded) -> tuple[str, Callable[[Path], pd.DataFrame]]:
     """Format name and reader, from the content (the file name is never used)."""
     if loaded.text is None:
+        if readers.xlsx_is_wide(path):
+            return readers.FORMAT_WIDE_XLSX, readers.read_wide_xlsx
         return readers.FORMAT_TIDY_XLSX, readers.read_tidy_xlsx
     lines = [(n, line) for n, line in enumerate(loaded.text.split("\n"), start=1)
              if line.strip().lstrip("\ufeff")]
@@ -313,16 +343,16 @@ def _detect(path: Path, loaded: _Loaded) -> tuple[str, Callable[[Path], pd.DataF
             return readers.FORMAT_INKAR_EXPORT, readers.read_inkar_export
     if "Tabelle:" in first and not first.lstrip().startswith("#"):
         return readers.FORMAT_GENESIS_TABLE, readers.read_genesis_table
-    return _detect_columns(path, header_no, header)
+    return _detect_columns(path, header_no, header, loaded.text)
 
 
 def _cells(line: str, sep: str) -> list[str]:
     return [cell.strip().strip('"').strip().lower() for cell in line.split(sep)]
 
 
-def _detect_columns(path: Path, line_no: int, header: str):
-    """Column-based families; a known header with the wrong delimiter or a missing column is
-    named."""
+def _detect_columns(path: Path, line_no: int, header: str, text: str = ""):
+    """Column-based families; else a wide table (a column per year); a known header with the
+    wrong delimiter or a missing column is named."""
     candidates = []
     for family in FAMILIES:
         for sep in readers.DELIMITER_NAMES:
@@ -334,6 +364,8 @@ def _detect_columns(path: Path, line_no: int, header: str):
                 _wrong_delimiter(path, line_no, sep, family.delimiters)
             candidates.append((len(found), family, found))
     score, family, found = max(candidates, key=lambda c: c[0])
+    if score < 2 and text and readers.looks_wide(text):
+        return readers.FORMAT_WIDE_CSV, readers.read_wide
     if score >= 2:
         missing = [c for c in family.columns if c not in found]
         raise SourceError(

@@ -58,20 +58,72 @@ class SeriesInfo:
         return f"{self.label} ({span}, {self.rows} Werte)"
 
 
+#: Columns of :attr:`FileSummary.totals` and :attr:`FileSummary.unassigned`.
+SPECIAL_COLUMNS = [Col.ROW, Col.AGS, Col.NAME, Col.YEAR, Col.CODE, Col.VALUE, Col.STATUS]
+
+
+def _special(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows or ()), columns=SPECIAL_COLUMNS)
+    return frame.astype({Col.VALUE: float})
+
+
 @dataclass(frozen=True)
 class FileSummary:
-    """A read file: its format and the series found in it."""
+    """A read file: its format and the series found in it.
+
+    ``totals``: the rows of a wide table that hold the total over all areas ("Stadt
+    insgesamt", key 0): not areas, a possible reference of the level. ``unassigned``: its rows
+    that belong to no area ("nicht zugeordnet", key 999). Both long like ``frame`` (columns
+    :data:`SPECIAL_COLUMNS`), empty for other formats.
+    """
 
     filename: str
     format: str
     frame: pd.DataFrame = field(repr=False)
     series: tuple[SeriesInfo, ...]
+    totals: pd.DataFrame = field(repr=False, default_factory=lambda: _special(()))
+    unassigned: pd.DataFrame = field(repr=False, default_factory=lambda: _special(()))
+    #: headers of a wide table's columns after the years that name no year (not read)
+    ignored_columns: tuple[str, ...] = ()
 
     def info(self, code: str) -> SeriesInfo:
         for item in self.series:
             if item.code == code:
                 return item
         raise ImportInputError(f"Reihe „{code}“ gibt es in {self.filename} nicht.")
+
+    def reference(self, code: str) -> pd.DataFrame:
+        """The total row's values of one series (``ags, name, year, value, status``): what the
+        file gives as the total over all areas, a possible reference of the level."""
+        rows = self.totals[self.totals[Col.CODE] == code]
+        return rows[[Col.AGS, Col.NAME, Col.YEAR, Col.VALUE, Col.STATUS]].reset_index(drop=True)
+
+    def special_lines(self, code: str | None = None) -> list[str]:
+        """German preview lines on the total row and the rows of no area (of one series, or of
+        all); empty when the file has none."""
+        return special_lines(self.totals, self.unassigned, code, self.ignored_columns)
+
+
+def special_lines(totals: pd.DataFrame, unassigned: pd.DataFrame, code: str | None = None,
+                  ignored_columns: tuple[str, ...] = ()) -> list[str]:
+    """German lines for the preview: which rows of a wide table are the total and which belong
+    to no area, both not imported as areas, and which columns name no year (not read)."""
+    out = []
+    if ignored_columns:
+        names = ", ".join(f"„{name}“" for name in ignored_columns)
+        out.append(f"Spalte(n) {names} ohne Jahresangabe – nicht eingelesen")
+    for frame, text in (
+            (totals, "Gesamtzeile {names}: {values} – nicht als Gebiet importiert, wird als "
+                     "Vergleichswert der Ebene angeboten"),
+            (unassigned, "Ohne Gebiet {names}: {values} – nicht als Gebiet importiert (in der "
+                         "Gesamtzeile enthalten)")):
+        rows = frame if code is None else frame[frame[Col.CODE] == code]
+        if rows.empty:
+            continue
+        names = ", ".join(f"„{name}“ (Schlüssel {key})" for key, name in
+                          dict.fromkeys(zip(rows[Col.AGS], rows[Col.NAME])))
+        out.append(text.format(names=names, values=_values(len(rows))))
+    return out
 
 
 @dataclass(frozen=True)
@@ -90,6 +142,8 @@ class RegionCheck:
     special: dict  # reason → count of missing values
     flags: dict  # flag → count of flagged values
     years: tuple[int, ...]
+    #: German lines on a wide table's total row and rows of no area (not imported as areas)
+    special_rows: tuple[str, ...] = ()
 
     @property
     def level(self) -> str:
@@ -118,6 +172,7 @@ class RegionCheck:
             out.append(f"Fehlende Werte „{reason}“: {count} (werden als fehlend gezeigt, nie als 0)")
         for flag, count in self.flags.items():
             out.append(f"Werte mit Kennzeichen „{flag}“: {count}")
+        out.extend(self.special_rows)
         return out
 
 
@@ -130,8 +185,13 @@ def _span(years) -> str:
     return f"{years[0]}–{years[-1]} ({len(years)} Jahre)" if len(years) > 1 else str(years[0])
 
 
-def inspect(path: Path, filename: str | None = None) -> FileSummary:
+def inspect(path: Path, filename: str | None = None, *, verbatim_keys: bool = False,
+            key_column: str | None = None, name_column: str | None = None) -> FileSummary:
     """Read a file of any supported format and list its series (code, label, unit, years).
+
+    ``verbatim_keys``: the file is for an own level, its keys are kept as written (see
+    :func:`atlas.formats.read_any`, also for ``key_column`` and ``name_column`` of wide tables);
+    then every row counts, else only Thuringian rows and Germany.
 
     Raises
     ------
@@ -139,12 +199,13 @@ def inspect(path: Path, filename: str | None = None) -> FileSummary:
         German message naming file, row and column of the first problem.
     """
     path = Path(path)
-    frame = read_any(path)
+    frame = read_any(path, verbatim_keys=verbatim_keys, key_column=key_column,
+                     name_column=name_column)
     labels = frame.attrs.get("labels", {})
     units = frame.attrs.get("units", {})
     sources = frame.attrs.get("sources", {})
-    usable = frame[frame[Col.AGS].astype(str).str.startswith(LAND_AGS)
-                   | (frame[Col.AGS] == GERMANY_AGS)]
+    usable = frame if verbatim_keys else frame[frame[Col.AGS].astype(str).str.startswith(LAND_AGS)
+                                                | (frame[Col.AGS] == GERMANY_AGS)]
     series = []
     for code, rows in frame.groupby(Col.CODE, sort=False):
         th = usable[usable[Col.CODE] == code]
@@ -155,7 +216,9 @@ def inspect(path: Path, filename: str | None = None) -> FileSummary:
     if not series:
         raise SourceError(path, "Datei enthält keine Werte", hint="Bitte die Vorlage verwenden.")
     return FileSummary(filename or path.name, frame.attrs.get("format", "unbekannt"), frame,
-                       tuple(series))
+                       tuple(series), _special(frame.attrs.get("totals")),
+                       _special(frame.attrs.get("unassigned")),
+                       tuple(frame.attrs.get("ignored_columns", ())))
 
 
 def check_regions(summary: FileSummary, code: str, data: AtlasData) -> RegionCheck:
@@ -206,6 +269,7 @@ def check_regions(summary: FileSummary, code: str, data: AtlasData) -> RegionChe
         special=dict(Counter(missing_values[Col.STATUS]).most_common()),
         flags=dict(Counter(flagged[Col.STATUS]).most_common()),
         years=tuple(sorted(int(y) for y in in_th[Col.YEAR].unique())),
+        special_rows=tuple(summary.special_lines(code)),
     )
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from atlas.errors import SourceError
-from atlas.schema import VALUE_COLUMNS, Col, kreis_key, normalise_ags
+from atlas.schema import GERMANY_AGS, LAND_AGS, VALUE_COLUMNS, Col, kreis_key, normalise_ags
 from atlas.values import QUALITY_FLAGS, ValueParseError, is_digits, parse_value
 
 _YEAR_RE = re.compile(r"(1[89]\d\d|20\d\d)")
@@ -192,13 +192,15 @@ def _finish(
     decimal: str = ".",
     code_value: str | None = None,
     kreise: bool = True,
+    verbatim_keys: bool = False,
 ) -> list[tuple]:
-    """Normalise keys, years and values of long records; fail with the file row of a bad cell."""
+    """Normalise keys, years and values of long records; fail with the file row of a bad cell.
+
+    ``verbatim_keys``: keys are kept as written (stripped), for own levels whose keys are no
+    AGS ("01", "1.2", "A3"); else they become region keys (:func:`area_key`)."""
     rows = []
     for line, rec in records:
-        key = region_key(rec[ags])
-        if kreise:
-            key = kreis_key(key)
+        key = area_key(rec[ags], verbatim=verbatim_keys, kreise=kreise)
         if not key:
             raise SourceError(path, "Gebietsschlüssel fehlt", line, ags)
         yr = parse_year(rec[year])
@@ -225,6 +227,20 @@ def _slug(text: str) -> str:
 def _is_total(code: str, label: str) -> bool:
     """An attribute standing for the total over its variable (empty code or "Insgesamt")."""
     return not code.strip() or label.strip().lower() in TOTAL_LABELS
+
+
+def area_key(raw: object, *, verbatim: bool = False, kreise: bool = True) -> str:
+    """The key of an area as the atlas stores it.
+
+    For the built levels (``verbatim=False``) a region key (:func:`region_key`: leading zeros
+    restored, ARS → AGS) and, with ``kreise``, an 8-digit Kreis key ``16051000`` → ``16051``.
+    For own levels (``verbatim=True``) the key as written, only stripped of blanks and quotes:
+    ``"1"`` stays ``"1"``, ``"01"`` stays ``"01"``, ``"1.2"`` and ``"A3"`` stay as they are.
+    """
+    if verbatim:
+        return _cell_text(raw).strip().strip('"').strip()
+    key = region_key(raw)
+    return kreis_key(key) if kreise else key
 
 
 def region_key(raw: object) -> str:
@@ -344,12 +360,13 @@ def _tidy_delimiter(path: Path, text: str) -> str:
     return ";"
 
 
-def read_tidy(path: Path) -> pd.DataFrame:
+def read_tidy(path: Path, *, verbatim_keys: bool = False) -> pd.DataFrame:
     """Tidy long CSV ``ags,jahr,indikator,wert[,einheit,quelle]``.
 
     ``;``-separated files use the decimal comma (the atlas's template), ``,``-separated files the
     decimal point. Lines starting with ``#`` are instructions and skipped. Column names are matched
-    case-insensitively.
+    case-insensitively. ``verbatim_keys``: the ``ags`` column holds keys of an own level, kept as
+    written (:func:`area_key`).
     """
     path = Path(path)
     text = _without_comments(_read_text(path))
@@ -357,7 +374,8 @@ def read_tidy(path: Path) -> pd.DataFrame:
     header, records = _records(path, text, sep, TIDY_COLUMNS)
     decimal = "," if sep == ";" else "."
     rows = _finish(
-        path, records, ags="ags", year="jahr", code="indikator", value="wert", decimal=decimal
+        path, records, ags="ags", year="jahr", code="indikator", value="wert", decimal=decimal,
+        verbatim_keys=verbatim_keys,
     )
     return _tidy_frame(rows, [rec for _, rec in records], FORMAT_TIDY_CSV)
 
@@ -455,13 +473,14 @@ def template_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-def read_tidy_xlsx(path: Path) -> pd.DataFrame:
+def read_tidy_xlsx(path: Path, *, verbatim_keys: bool = False) -> pd.DataFrame:
     """The own template as Excel workbook: one data sheet ``ags, jahr, indikator, wert[, einheit,
     quelle]``; a sheet "Anleitung" and empty sheets are ignored.
 
     Numbers from numeric cells are taken exactly; text cells are read like CSV cells (decimal
     comma). Text in indikator/einheit/quelle is kept verbatim, also when it looks like a formula.
-    Row numbers are the Excel row numbers.
+    Row numbers are the Excel row numbers. ``verbatim_keys``: keys of an own level, kept as written
+    (:func:`area_key`).
 
     Read in openpyxl's streaming (read-only) mode with caps on rows, cells and time
     (:data:`MAX_XLSX_ROWS`, :data:`MAX_XLSX_CELLS`, :data:`MAX_XLSX_SECONDS`); uploads pass
@@ -474,6 +493,14 @@ def read_tidy_xlsx(path: Path) -> pd.DataFrame:
         a sheet beyond the caps.
     """
     path = Path(path)
+    rows, records = _xlsx_read(
+        path, lambda book: _xlsx_records(path, _xlsx_data_sheet(path, book), verbatim_keys))
+    return _tidy_frame(rows, records, FORMAT_TIDY_XLSX)
+
+
+def _xlsx_read(path: Path, action):
+    """Open a workbook (read-only, streaming) and run ``action(book)``; every problem of a broken
+    workbook becomes a German :class:`SourceError`."""
     if not path.is_file():
         raise SourceError(path, "Datei nicht gefunden", hint="Prüfen Sie den Pfad.")
     from openpyxl import load_workbook
@@ -485,8 +512,7 @@ def read_tidy_xlsx(path: Path) -> pd.DataFrame:
         raise SourceError(path, f"Excel-Datei beschädigt oder kein .xlsx ({type(exc).__name__})",
                           **broken) from exc
     try:
-        sheet_rows = _xlsx_data_sheet(path, book)
-        rows, records = _xlsx_records(path, sheet_rows)
+        return action(book)
     except SourceError:
         raise
     except Exception as exc:  # XML of a sheet is parsed lazily while iterating
@@ -494,7 +520,6 @@ def read_tidy_xlsx(path: Path) -> pd.DataFrame:
                           **broken) from exc
     finally:
         book.close()
-    return _tidy_frame(rows, records, FORMAT_TIDY_XLSX)
 
 
 class _XlsxBudget:
@@ -532,6 +557,22 @@ def _xlsx_data_sheet(path: Path, book) -> list[tuple[int, list]]:
     Formula cells are refused as they are met; rows, cells and time are capped
     (:class:`_XlsxBudget`).
     """
+    found = _xlsx_sheets(path, book)
+    if len(found) > 1:
+        names = ", ".join(f"„{name}“" for name in found)
+        raise SourceError(
+            path,
+            f"mehrere Tabellenblätter mit Daten ({names})",
+            hint="Bitte nur ein Tabellenblatt mit Daten behalten (zusätzlich ist „Anleitung“ "
+            "erlaubt).",
+        )
+    return next(iter(found.values()))
+
+
+def _xlsx_sheets(path: Path, book) -> dict[str, list[tuple[int, list]]]:
+    """Non-empty rows (Excel row number, cell values) of every sheet with data, by sheet title;
+    the sheet "Anleitung" is skipped. Formula cells are refused as they are met; rows, cells and
+    time are capped over all sheets (:class:`_XlsxBudget`)."""
     from openpyxl.utils import get_column_letter
 
     budget = _XlsxBudget(path)
@@ -559,18 +600,11 @@ def _xlsx_data_sheet(path: Path, book) -> list[tuple[int, list]]:
     if not found:
         raise SourceError(path, "kein Tabellenblatt mit Daten gefunden",
                           hint="Bitte die Vorlage verwenden (Blatt „Daten“).")
-    if len(found) > 1:
-        names = ", ".join(f"„{name}“" for name in found)
-        raise SourceError(
-            path,
-            f"mehrere Tabellenblätter mit Daten ({names})",
-            hint="Bitte nur ein Tabellenblatt mit Daten behalten (zusätzlich ist „Anleitung“ "
-            "erlaubt).",
-        )
-    return next(iter(found.values()))
+    return found
 
 
-def _xlsx_records(path: Path, sheet_rows: list) -> tuple[list[tuple], list[dict]]:
+def _xlsx_records(path: Path, sheet_rows: list,
+                  verbatim_keys: bool = False) -> tuple[list[tuple], list[dict]]:
     """Long rows and raw records of the data sheet (rows of cell values)."""
     header_row, header_values = sheet_rows[0]
     header = [_cell_text(v).lower() for v in header_values]
@@ -584,15 +618,14 @@ def _xlsx_records(path: Path, sheet_rows: list) -> tuple[list[tuple], list[dict]
     for number, cell_values in sheet_rows[1:]:
         values = list(cell_values) + [None] * len(header)
         rec = {name: values[i] for name, i in position.items()}
-        rows.append(_xlsx_row(path, number, rec))
+        rows.append(_xlsx_row(path, number, rec, verbatim_keys))
         records.append(rec)
     return rows, records
 
 
-def _xlsx_row(path: Path, number: int, rec: dict) -> tuple:
+def _xlsx_row(path: Path, number: int, rec: dict, verbatim_keys: bool = False) -> tuple:
     """One long row from the cells of Excel row ``number`` (numbers exact, text like CSV)."""
-    key = region_key(_cell_text(rec["ags"]))
-    key = kreis_key(key)
+    key = area_key(_cell_text(rec["ags"]), verbatim=verbatim_keys)
     if not key:
         raise SourceError(path, "Gebietsschlüssel fehlt", number, "ags")
     raw_year = rec["jahr"]
@@ -972,11 +1005,303 @@ def _table_columns(table: str, heads: list, lead: int) -> list[tuple[int, str, s
     return columns
 
 
+# --- wide tables of city statistics (one column per year or date) ----------------------------
+
+FORMAT_WIDE_CSV = "Tabelle mit Jahresspalten (CSV)"
+FORMAT_WIDE_XLSX = "Tabelle mit Jahresspalten (Excel)"
+
+#: A column header that names a year or a date: ``2016``, ``2016 ``, ``31.12.2016``,
+#: ``Stand 31.12.2016``, ``Stichtag: 31.12.2016``, ``Jahr 2016``, ``2016-12-31``.
+_WIDE_YEAR = re.compile(
+    r"^(?:(?:stand|stichtag|jahr|jahresende|ende)\s*:?\s*(?:am\s+|zum\s+)?)?"
+    r"(?:\d{1,2}\.\s?\d{1,2}\.\s?)?((?:19|20)\d\d)(?:-\d{1,2}-\d{1,2})?$", re.IGNORECASE)
+#: Where the header row of a wide table may be found (preamble lines above it).
+WIDE_HEADER_ROWS = 15
+
+#: Roles of the rows of a wide table (:func:`row_role`).
+ROLE_AREA, ROLE_TOTAL, ROLE_UNASSIGNED = "area", "total", "unassigned"
+#: Names of a total row: "Stadt insgesamt", "Gesamt", "Jena gesamt", "Summe", "Gesamtstadt".
+_TOTAL_NAME = re.compile(r"(^|\s)(insgesamt|gesamt|summe|zusammen)\s*:?$|^gesamtstadt$|"
+                         r"^stadt\s+(insgesamt|gesamt)$", re.IGNORECASE)
+#: Words in the name of a row that belongs to no area.
+UNASSIGNED_WORDS = ("außerhalb", "ausserhalb", "nicht zugeordnet", "nicht zuordenbar",
+                    "ohne zuordnung", "keine zuordnung", "ohne räumliche zuordnung", "unbekannt",
+                    "ohne angabe", "nicht zuzuordnen")
+#: Words of a header that names the key column / the name column.
+_KEY_HEADER = re.compile(r"(^|[^a-zäöüß])(nr|nummer|schlüssel|schluessel|kennziffer|kennz|ags|"
+                         r"ars|key|id|code|kz|gkz)\.?($|[^a-zäöüß])|(nr|nummer|schlüssel)\.?$",
+                         re.IGNORECASE)
+_NAME_HEADER = re.compile(r"name|bezeichnung|gebiet|stadtteil|ortsteil|sozialraum|bezirk|"
+                          r"raumeinheit|planungsraum|quartier|viertel|kreis|gemeinde|region",
+                          re.IGNORECASE)
+#: Names of sheets that say nothing ("Tabelle1", "Sheet1").
+_PLAIN_SHEET = re.compile(r"^(tabelle|sheet|blatt|daten)\s*\d*$", re.IGNORECASE)
+
+
+def wide_year(cell: object) -> int | None:
+    """The year a column header of a wide table names, or None (see :data:`_WIDE_YEAR`);
+    Excel dates and whole numbers (2016) count."""
+    if isinstance(cell, (dt.date, dt.datetime)):
+        return cell.year
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, (int, float)):
+        return int(cell) if float(cell).is_integer() and 1800 <= cell <= 2100 else None
+    match = _WIDE_YEAR.match(_cell_text(cell).replace("\u00a0", " ").strip())
+    return int(match.group(1)) if match else None
+
+
+def row_role(key: object, name: object) -> str:
+    """Whether a row of a wide table is an area (:data:`ROLE_AREA`), the total over all areas
+    (:data:`ROLE_TOTAL`: "gesamt", "insgesamt", "Stadt insgesamt", "Summe", key ``0``/``00``) or
+    belongs to no area (:data:`ROLE_UNASSIGNED`: "außerhalb", "nicht zugeordnet", "ohne
+    Zuordnung", "unbekannt", key ``99``/``999``).
+
+    >>> row_role("0", "Stadt insgesamt"), row_role("999", "nicht zugeordnet"), row_role("01", "Altstadt")
+    ('total', 'unassigned', 'area')
+    """
+    key = _cell_text(key).strip().strip('"').strip()
+    text = " ".join(_cell_text(name).lower().split())
+    if any(word in text for word in UNASSIGNED_WORDS) or (
+            len(key) >= 2 and is_digits(key) and set(key) == {"9"}):
+        return ROLE_UNASSIGNED
+    if _TOTAL_NAME.search(text) or (is_digits(key) and set(key) == {"0"}):
+        return ROLE_TOTAL
+    return ROLE_AREA
+
+
+def _wide_header(rows: list[tuple[int, list]]) -> int | None:
+    """Index of the header row of a wide table: the first row with more than one cell (rows
+    above it are title lines) among the first rows, with at least one label column, then
+    columns that name a year or a date (empty ones allowed), at most followed by other columns
+    ("Veränderung in %"), which are not read. None when that row is no such header."""
+    for index, (_, cells) in enumerate(rows[:WIDE_HEADER_ROWS]):
+        if sum(1 for cell in cells if _cell_text(cell).strip()) < 2:
+            continue  # a title line above the header
+        years = [i for i, cell in enumerate(cells) if wide_year(cell) is not None]
+        if not years or years[0] == 0:
+            return None
+        rest = [wide_year(cell) is not None for cell in cells[years[0]:]
+                if _cell_text(cell).strip()]
+        others = rest.index(False) if False in rest else len(rest)
+        return index if not any(rest[others:]) else None  # years first, then other columns
+    return None
+
+
+def looks_wide(text: str) -> str | None:
+    """The delimiter of a CSV text that is a wide table (:func:`read_wide`), else None."""
+    best, width = None, 0
+    for sep in (";", "\t", ","):
+        rows = []
+        try:
+            for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=sep), 1):
+                if any(cell.strip() for cell in cells):
+                    rows.append((number, cells))
+                if len(rows) >= WIDE_HEADER_ROWS:
+                    break
+        except csv.Error:
+            continue
+        index = _wide_header(rows)
+        if index is not None and len(rows[index][1]) > width:
+            best, width = sep, len(rows[index][1])
+    return best
+
+
+@dataclass(frozen=True)
+class _WideLayout:
+    header: int  # index of the header row
+    key: int | None  # key column (None: the name is the key)
+    name: int
+    classes: list[int]  # further label columns (e.g. "Merkmal"): part of the code
+    years: list[tuple[int, int, str]]  # (column, year, header text)
+    title: str  # the first preamble line, if any
+    ignored: tuple[str, ...] = ()  # headers of columns after the years, not read
+
+
+def _wide_layout(path: Path, rows: list[tuple[int, list]], key_column: str | None,
+                 name_column: str | None) -> _WideLayout:
+    index = _wide_header(rows)
+    if index is None:
+        raise SourceError(path, "keine Kopfzeile mit Jahres- oder Datumsspalten gefunden",
+                          hint="Erwartet: Schlüssel- und Namensspalte, dann je Jahr eine Spalte "
+                          "(„2016“ oder „31.12.2016“).")
+    line, header = rows[index]
+    years = [(i, wide_year(cell), _cell_text(cell).strip()) for i, cell in enumerate(header)
+             if wide_year(cell) is not None]
+    ignored = tuple(_cell_text(cell).strip() for cell in header[years[0][0]:]
+                    if _cell_text(cell).strip() and wide_year(cell) is None)
+    labels = list(range(years[0][0]))
+    names = [_cell_text(header[i]).strip() for i in labels]
+
+    def chosen(wanted: str | None, what: str) -> int | None:
+        if wanted is None:
+            return None
+        for i, text in zip(labels, names):
+            if text.lower() == wanted.strip().lower():
+                return i
+        shown = ", ".join(f"„{n}“" for n in names if n) or "keine"
+        raise SourceError(path, f"{what} „{wanted}“ gibt es nicht (Spalten vor den Jahren: "
+                          f"{shown})", line, hint="Bitte den Namen der Spalte so angeben, wie er "
+                          "in der Kopfzeile steht.")
+
+    key = chosen(key_column, "Schlüsselspalte")
+    name = chosen(name_column, "Namensspalte")
+    if key is None and key_column is None:
+        key = next((i for i, text in zip(labels, names) if _KEY_HEADER.search(text)), None)
+    if name is None:
+        name = next((i for i, text in zip(labels, names)
+                     if i != key and _NAME_HEADER.search(text)), None)
+    if name is None:
+        name = next((i for i in labels if i != key), key)
+    if key is None and key_column is None and len(labels) >= 2 and name != labels[0]:
+        key = labels[0]  # unnamed first column before the name: the key
+    classes = [i for i in labels if i not in (key, name)]
+    title = next((_cell_text(c).strip() for _, cells in rows[:index] for c in cells
+                  if _cell_text(c).strip()), "")
+    return _WideLayout(index, key, name, classes, years, title, ignored)
+
+
+def _wide_rows(path: Path, rows: list[tuple[int, list]], layout: _WideLayout, *, base: str,
+               decimal: str, verbatim_keys: bool, out: list, labels: dict,
+               special: dict) -> None:
+    """Long rows of one wide table (a CSV or one sheet) appended to ``out``; total rows and
+    rows of no area to ``special[ROLE_TOTAL]`` / ``special[ROLE_UNASSIGNED]``."""
+    block = base
+    width = max(c for c, _, _ in layout.years) + 1
+    first = layout.years[0][0]
+    heads = [_cell_text(c).strip() for c in rows[layout.header][1][:first]]
+    heads = heads if any(heads) else None
+    seen_years = {}
+    for col, year, text in layout.years:
+        if year in seen_years:
+            raise SourceError(path, f"zwei Spalten für das Jahr {year} („{seen_years[year]}“ und "
+                              f"„{text}“)", rows[layout.header][0], text,
+                              hint="Bitte je Jahr nur eine Spalte behalten.")
+        seen_years[year] = text
+    for line, cells in rows[layout.header + 1:]:
+        cells = list(cells) + [None] * (width - len(cells))
+        values = [cells[c] for c, _, _ in layout.years]
+        filled = [_cell_text(c).strip() for c in cells[:layout.years[0][0]]
+                  if _cell_text(c).strip()]
+        if not any(_cell_text(v).strip() for v in values):
+            if len(filled) == 1:
+                block = filled[0]  # a block title ("Arbeitslose", "Bevölkerung …")
+            continue  # a note or an empty line
+        if heads and [_cell_text(c).strip() for c in cells[:first]] == heads:
+            continue  # the header repeated for a block
+        raw_key = cells[layout.key] if layout.key is not None else cells[layout.name]
+        name = _cell_text(cells[layout.name]).strip()
+        if not _cell_text(raw_key).strip():
+            raise SourceError(path, "Gebietsschlüssel fehlt", line, "Schlüssel")
+        role = row_role(raw_key, name)
+        raw_text = _cell_text(raw_key).strip()
+        if role == ROLE_TOTAL and not verbatim_keys and set(raw_text) != {"0"} and area_key(
+                raw_key) in (LAND_AGS, GERMANY_AGS):
+            role = ROLE_AREA  # "16 Thüringen insgesamt": the Land, kept as every reader keeps it
+        # the total and the rows of no area keep their key as written (no area: key 0 ≠ "DG")
+        key = area_key(raw_key, verbatim=verbatim_keys or role != ROLE_AREA)
+        extra = [_cell_text(cells[c]).strip() for c in layout.classes
+                 if _cell_text(cells[c]).strip()
+                 and _cell_text(cells[c]).strip().lower() not in TOTAL_LABELS]
+        code, label = _slug(block), block
+        if extra:
+            code = f"{code}/{'+'.join(_slug(c) for c in extra)}"
+            label = " – ".join([label, *extra])
+        for (col, year, text), raw in zip(layout.years, values):
+            if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime, dt.time)):
+                raise SourceError(path, f"„{raw}“ ist keine Zahl", line, text)
+            parsed = _parse(path, raw, line, text, decimal)
+            record = (line, key, name, year, code, parsed.value, parsed.status)
+            (out if role == ROLE_AREA else special[role]).append(record)
+        labels.setdefault(code, label)
+
+
+def _wide_frame(path: Path, out: list, labels: dict, special: dict, fmt: str,
+                ignored: tuple[str, ...] = ()) -> pd.DataFrame:
+    if not out and not any(special.values()):
+        raise SourceError(path, "Tabelle enthält keine Datenzeilen")
+    frame = _frame(out, fmt, labels, {})
+    frame.attrs["totals"] = tuple(special[ROLE_TOTAL])
+    frame.attrs["unassigned"] = tuple(special[ROLE_UNASSIGNED])
+    frame.attrs["ignored_columns"] = tuple(dict.fromkeys(ignored))
+    return frame
+
+
+def read_wide(path: Path, *, verbatim_keys: bool = False, key_column: str | None = None,
+              name_column: str | None = None) -> pd.DataFrame:
+    """A wide table as city statistics offices publish it (CSV): optional title lines, a header
+    row with label columns (key, name, maybe more) and then one column per year or per date
+    (``2016``, ``31.12.2016``, ``Stand 31.12.2016``), one row per area.
+
+    * Delimiter ``;`` or tab with decimal comma (``1.234,5``), or ``,`` with decimal point;
+      the official signs for missing values (``-``, ``.``, ``x``, ``…``, ``/``) as everywhere.
+    * Key column: ``key_column`` or the label column whose header says so ("Nr.", "Schlüssel",
+      "Kennziffer", "ags", "ID"), else the first of two label columns; without one the name is
+      the key. Name column: ``name_column`` or the header that says so ("Name", "Stadtteil",
+      "Sozialraum", "Gebiet"…), else the first other label column. Further label columns
+      become part of the code, like the classes of a GENESIS table.
+    * Columns after the year columns that name no year ("Veränderung in %") are not read; their
+      headers are listed in ``attrs["ignored_columns"]``.
+    * Indicator blocks: a line with a single text and no values starts a block ("Arbeitslose"),
+      its text is the series' label; without blocks the title line above the header is, else
+      "Werte".
+    * Keys: as written with ``verbatim_keys`` (own levels), else region keys (:func:`area_key`).
+    * Rows of the total ("Stadt insgesamt", key 0) and of no area ("nicht zugeordnet", key 999)
+      (:func:`row_role`) are not areas: they are left out of the frame and listed in
+      ``attrs["totals"]`` and ``attrs["unassigned"]`` (tuples of rows like the frame's).
+    """
+    path = Path(path)
+    text = _read_text(path)
+    sep = looks_wide(text) or ";"
+    rows = _csv_rows(path, text, sep)
+    layout = _wide_layout(path, rows, key_column, name_column)
+    out, labels, special = [], {}, {ROLE_TOTAL: [], ROLE_UNASSIGNED: []}
+    _wide_rows(path, rows, layout, base=layout.title or "Werte",
+               decimal="." if sep == "," else ",", verbatim_keys=verbatim_keys, out=out,
+               labels=labels, special=special)
+    return _wide_frame(path, out, labels, special, FORMAT_WIDE_CSV, layout.ignored)
+
+
+def xlsx_is_wide(path: Path) -> bool:
+    """Whether a workbook holds wide tables (every data sheet has a year header) rather than
+    the own template (a sheet with the columns ags, jahr, indikator, wert)."""
+    def check(book) -> bool:
+        sheets = _xlsx_sheets(path, book)
+        for rows in sheets.values():
+            header = [_cell_text(v).lower() for v in rows[0][1]]
+            if all(c in header for c in TIDY_COLUMNS):
+                return False
+        return all(_wide_header(rows) is not None for rows in sheets.values())
+    return _xlsx_read(path, check)
+
+
+def read_wide_xlsx(path: Path, *, verbatim_keys: bool = False, key_column: str | None = None,
+                   name_column: str | None = None) -> pd.DataFrame:
+    """Wide tables in an Excel workbook (as :func:`read_wide`), one per sheet; a sheet's title
+    line, else its name (unless a plain "Tabelle1"), is the label of its series. Numbers of
+    numeric cells are exact; dates and whole numbers are year headers. Caps and checks as
+    :func:`read_tidy_xlsx` (formulas refused)."""
+    path = Path(path)
+    out, labels, special = [], {}, {ROLE_TOTAL: [], ROLE_UNASSIGNED: []}
+    ignored = []
+
+    def read(book) -> None:
+        for title, rows in _xlsx_sheets(path, book).items():
+            layout = _wide_layout(path, rows, key_column, name_column)
+            ignored.extend(layout.ignored)
+            base = layout.title or ("Werte" if _PLAIN_SHEET.match(title.strip()) else title)
+            _wide_rows(path, rows, layout, base=base, decimal=",", verbatim_keys=verbatim_keys,
+                       out=out, labels=labels, special=special)
+    _xlsx_read(path, read)
+    return _wide_frame(path, out, labels, special, FORMAT_WIDE_XLSX, tuple(ignored))
+
+
 __all__ = [
     "FORMAT_BA", "FORMAT_GENESIS_FLAT", "FORMAT_GENESIS_FLAT_OLD", "FORMAT_GENESIS_TABLE",
     "FORMAT_GISD", "FORMAT_INKAR_EXPORT", "FORMAT_INKAR_LONG", "FORMAT_TIDY_CSV",
-    "FORMAT_TIDY_XLSX", "genesis_table_code", "is_missing", "parse_year",
-    "read_ba", "read_genesis_flat", "read_genesis_table", "read_gisd", "read_inkar_export",
-    "read_inkar_long", "read_tidy", "read_tidy_xlsx", "region_key", "template_csv",
-    "template_xlsx",
+    "FORMAT_TIDY_XLSX", "FORMAT_WIDE_CSV", "FORMAT_WIDE_XLSX", "area_key", "genesis_table_code",
+    "is_missing", "looks_wide", "parse_year", "read_ba", "read_genesis_flat",
+    "read_genesis_table", "read_gisd", "read_inkar_export", "read_inkar_long", "read_tidy",
+    "read_tidy_xlsx", "read_wide", "read_wide_xlsx", "region_key", "row_role", "template_csv",
+    "template_xlsx", "wide_year", "xlsx_is_wide",
 ]
