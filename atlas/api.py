@@ -14,6 +14,8 @@ from flask import Blueprint, Response, abort, jsonify, request
 from atlas import readers
 from atlas.data import AtlasData, get_data, rank_note
 from atlas.errors import UnknownIndicator
+from atlas.levels.registry import UnknownLevel
+from atlas.levels.rollup import RollupError
 from atlas.values import parse_int, rounded
 
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -50,9 +52,14 @@ def indicators_payload(data: AtlasData) -> list[dict]:
     return out
 
 
-def values_payload(data: AtlasData, indicator_id: str, year: int) -> dict:
+def values_payload(data: AtlasData, indicator_id: str, year: int,
+                   level: str | None = None) -> dict:
+    """The values of one year at the indicator's level, or (``level``) its counts summed into a
+    coarser level (:meth:`AtlasData.rolled_up_table`; RollupError for a rate)."""
     ind = data.indicator(indicator_id)
-    table = data.table(indicator_id, year)
+    own_level = level in (None, ind.level)
+    table = (data.table(indicator_id, year) if own_level
+             else data.rolled_up_table(indicator_id, year, level))
     ref = data.reference(indicator_id, year)
     src = data.catalogue.source_of(ind)
     values = []
@@ -70,6 +77,8 @@ def values_payload(data: AtlasData, indicator_id: str, year: int) -> dict:
         "indicator": ind.id,
         "title": ind.title,
         "year": year,
+        "ebene": ind.level if own_level else level,
+        "summed_from": None if own_level else ind.level,
         "unit": ind.unit,
         "source": data.catalogue.source_line(ind),
         "licence": src.licence,
@@ -108,7 +117,11 @@ def values():
     if year not in years:
         return _error(400, f"Für „{indicator_id}“ gibt es kein Jahr {year}; verfügbar: "
                            f"{', '.join(map(str, years))}.")
-    return jsonify(values_payload(data, indicator_id, year))
+    level = request.args.get("ebene") or None
+    try:
+        return jsonify(values_payload(data, indicator_id, year, level))
+    except (UnknownLevel, RollupError) as exc:
+        return _error(400, str(exc)[:400])
 
 
 #: Crawlers may index the page; exports (each a rendered picture or file), the API, the Dash

@@ -43,7 +43,11 @@ def _import(args: argparse.Namespace) -> int:
 
     try:
         data = get_data()
-        summary = importing.inspect(Path(args.file))
+        own_level = args.level not in (None, "kreis", "gemeinde")
+        if own_level:
+            data.level_of(args.level)  # an unknown level: its German message, nothing read
+        summary = importing.inspect(Path(args.file), verbatim_keys=own_level,
+                                    key_column=args.key, name_column=args.name_column)
         codes = [s.code for s in summary.series]
         code = args.code or codes[0]
         if args.code is None and len(codes) > 1:
@@ -51,7 +55,7 @@ def _import(args: argparse.Namespace) -> int:
             print(f"Die Datei enthält {len(codes)} Reihen; bitte mit --code eine wählen:\n"
                   f"{listing}", file=sys.stderr)
             return 2
-        check = importing.check_regions(summary, code, data)
+        check = importing.check_regions(summary, code, data, args.level if own_level else None)
         print(f"{summary.filename}: {summary.format}")
         print("\n".join(f"  {line}" for line in check.lines()))
         meta = importing.suggest(summary, code, data.catalogue)
@@ -60,7 +64,8 @@ def _import(args: argparse.Namespace) -> int:
                  "source": args.quelle, "licence": args.lizenz, "definition": args.definition,
                  "life_phases": args.lebensphasen.split(",") if args.lebensphasen else None}
         meta.update({k: v for k, v in given.items() if v is not None})
-        own = importing.import_series(summary, code, meta, data, own_store())
+        own = importing.import_series(summary, code, meta, data, own_store(),
+                                      args.level if own_level else None)
     except AtlasError as exc:
         return report_error(exc, "Es wurde nichts gespeichert.")
     print(f"Importiert: {importing.describe(own)}")
@@ -226,6 +231,10 @@ def main(argv: list[str] | None = None) -> int:
     p_import.add_argument("--quelle", help="Quelle (Pflicht)")
     p_import.add_argument("--lizenz", help="Lizenz")
     p_import.add_argument("--definition", help="Definition")
+    p_import.add_argument("--level", help="Ebene der Tabelle: Kennung einer eigenen Ebene (sonst "
+                                          "Kreise/Gemeinden nach ihren Schlüsseln)")
+    p_import.add_argument("--key", help="Spalte mit dem Gebietsschlüssel (breite Tabellen)")
+    p_import.add_argument("--name-column", help="Spalte mit dem Gebietsnamen (breite Tabellen)")
     p_import.set_defaults(func=_import)
     p_delete = sub.add_parser("delete", help="Eigenen Indikator löschen")
     p_delete.add_argument("id")

@@ -27,6 +27,7 @@ from atlas.build import (
 )
 from atlas.catalogue import Catalogue, Indicator, Source, default_catalogue
 from atlas.errors import AtlasError
+from atlas.levels.own import protected_values
 from atlas.levels.registry import (
     GEMEINDE,
     GEMEINDE_SOURCE,
@@ -37,8 +38,6 @@ from atlas.levels.registry import (
 )
 from atlas.paths import data_dir
 from atlas.schema import EISENACH_AGS, HISTORIC_KREISE, LAND_AGS, LAND_NAME, WARTBURGKREIS_AGS, Col
-
-OFFICIAL_LABEL = f"{LAND_NAME} (amtlich)"
 
 #: Columns of :attr:`AtlasData.gemeinden`.
 GEMEINDE_COLUMNS = [Col.AGS, Col.NAME, "bez", "kind", "kreis", "kreis_name", "label"]
@@ -152,6 +151,8 @@ class AtlasData:
             mask = own_values[Col.INDICATOR].isin(gemeinde_ids)
             own_values.loc[mask, Col.AGS] = own_values.loc[mask, Col.AGS].map(
                 lambda a: key_map.get(a, a))
+        levels = self.levels.with_levels(list(own_levels))
+        own_values = protected_values(own_values, indicators, levels)
         values = pd.concat([self.values, own_values], ignore_index=True)
         return AtlasData.from_frames(catalogue, self.regions, self.geojson, values, self.info,
                                      self.gemeinden, self.gemeinde_geojson, tuple(own_levels))
@@ -294,6 +295,30 @@ class AtlasData:
             table["kreis_name"] = table[Col.AGS].map(info["kreis_name"])
         return table
 
+    def rolled_up_table(self, indicator_id: str, year: int, level_id: str) -> pd.DataFrame:
+        """The indicator's counts summed into the areas of the coarser level ``level_id``
+        (:meth:`Levels.membership`, :func:`atlas.levels.rollup.roll_up`): columns as
+        :meth:`table`; areas not made of the indicator's areas, and sums with a missing or
+        protected part, are missing with their reason (never a smaller number).
+
+        Raises :class:`~atlas.levels.rollup.RollupError` for a rate (it is never summed) or
+        levels that do not nest, :class:`~atlas.levels.registry.UnknownLevel` for an unknown
+        level."""
+        from atlas.levels.rollup import roll_up
+
+        ind = self.indicator(indicator_id)
+        coarse = self.levels.get(level_id)
+        members = self.levels.membership(ind.level, level_id)
+        rows = self._rows(indicator_id)
+        rows = rows[rows[Col.YEAR] == year][[Col.AGS, Col.YEAR, Col.VALUE, Col.STATUS]]
+        summed = roll_up(rows, members, kind=ind.kind)[[Col.AGS, Col.VALUE, Col.STATUS]]
+        table = coarse.areas[[Col.AGS, Col.NAME, "kind"]].merge(summed, on=Col.AGS, how="left")
+        table[Col.STATUS] = table[Col.STATUS].fillna(
+            f"nicht aus {self.levels.get(ind.level).title} ableitbar")
+        ascending = ind.polarity == "protective"
+        table["rank"] = table[Col.VALUE].rank(ascending=ascending, method="min").astype("Int64")
+        return table
+
     def reference(self, indicator_id: str, year: int) -> Reference:
         """Official Land value where a source provides it; else the sum of all regions of the
         indicator's level for counts (only when every region has a value); else their median
@@ -304,9 +329,9 @@ class AtlasData:
         regions = level.areas
         rows = self._rows(indicator_id)
         rows = rows[rows[Col.YEAR] == year]
-        land = rows[(rows[Col.AGS] == LAND_AGS) & rows[Col.VALUE].notna()]
+        land = rows[(rows[Col.AGS] == level.total_key) & rows[Col.VALUE].notna()]
         if not land.empty:
-            return Reference(float(land[Col.VALUE].iloc[0]), OFFICIAL_LABEL, "amtlich")
+            return Reference(float(land[Col.VALUE].iloc[0]), level.total_label, "amtlich")
         kreise = rows[rows[Col.AGS].isin(regions[Col.AGS])][Col.VALUE].dropna()
         if kreise.empty:
             return Reference(math.nan, median_label, "")

@@ -20,6 +20,8 @@ from atlas.catalogue import LIFE_PHASES, POLARITIES, Catalogue, Indicator
 from atlas.data import AtlasData
 from atlas.errors import AtlasError, SourceError
 from atlas.formats import read_any
+from atlas.levels.protection import LEVEL_TOTAL
+from atlas.levels.registry import BUILT, Level
 from atlas.schema import GERMANY_AGS, HISTORIC_KREISE, LAND_AGS, Col
 from atlas.store import OwnIndicator, Store
 from atlas.values import QUALITY_FLAGS, is_digits, parse_int
@@ -144,14 +146,26 @@ class RegionCheck:
     years: tuple[int, ...]
     #: German lines on a wide table's total row and rows of no area (not imported as areas)
     special_rows: tuple[str, ...] = ()
+    #: an own level the table is for (its id and title): its areas take the place of the Kreise
+    own_level: str = ""
+    own_title: str = ""
+    #: the file's total row of the series (``year, value, status``): the level's reference
+    total: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def level(self) -> str:
+        if self.own_level:
+            return self.own_level
         return "kreis" if self.kreise_matched or self.historic else "gemeinde"
 
     def lines(self) -> list[str]:
         """The preview in German, one finding per line."""
-        out = [f"Kreise: {len(self.kreise_matched)} von {self.kreise_total} Kreisen zugeordnet"]
+        if self.own_level:
+            out = [f"{self.own_title}: {len(self.kreise_matched)} von {self.kreise_total} "
+                   "Gebieten zugeordnet"]
+        else:
+            out = [f"Kreise: {len(self.kreise_matched)} von {self.kreise_total} Kreisen "
+                   "zugeordnet"]
         if self.kreise_missing:
             out.append("Ohne Wert: " + ", ".join(self.kreise_missing))
         if self.years:
@@ -221,8 +235,48 @@ def inspect(path: Path, filename: str | None = None, *, verbatim_keys: bool = Fa
                        tuple(frame.attrs.get("ignored_columns", ())))
 
 
-def check_regions(summary: FileSummary, code: str, data: AtlasData) -> RegionCheck:
-    """Classify the rows of one series by region level; unknown Thuringian keys are an error."""
+def check_level_areas(summary: FileSummary, code: str, level: Level) -> RegionCheck:
+    """The rows of one series of a table for the own level ``level`` (read with
+    ``verbatim_keys``): every key must be one of the level's areas (German error naming the
+    row otherwise); the file's total row becomes the level's reference."""
+    rows = summary.frame[summary.frame[Col.CODE] == code]
+    keys = set(level.keys)
+    for row in rows.itertuples(index=False):
+        if str(row.ags) not in keys:
+            sample = ", ".join(f"„{k}“" for k in level.keys[:5])
+            raise SourceError(summary.filename, f"„{row.ags}“ ist kein Gebiet der Ebene "
+                              f"„{level.title}“", int(row.row), "Schlüssel",
+                              f"Gültige Schlüssel sind z. B. {sample} (alle: atlas level list "
+                              "bzw. /api/levels).")
+    values = rows[[Col.AGS, Col.YEAR, Col.VALUE, Col.STATUS]].astype({Col.AGS: str})
+    values = values.reset_index(drop=True)
+    matched = sorted(keys & set(values[Col.AGS]))
+    names = level.areas.set_index(Col.AGS)["label"]
+    missing = [str(names[k]) for k in level.keys if k not in set(matched)]
+    missing_values = values[values[Col.VALUE].isna()]
+    flagged = values[values[Col.VALUE].notna() & values[Col.STATUS].isin(QUALITY_FLAGS.values())]
+    total = summary.reference(code)
+    return RegionCheck(
+        values=values, kreise_total=len(keys), kreise_matched=tuple(matched),
+        kreise_missing=tuple(missing) if matched else (), historic=(), land_rows=0,
+        germany_rows=0, gemeinde_rows=0, outside=0,
+        special=dict(Counter(missing_values[Col.STATUS]).most_common()),
+        flags=dict(Counter(flagged[Col.STATUS]).most_common()),
+        years=tuple(sorted(int(y) for y in values[Col.YEAR].unique())),
+        special_rows=tuple(summary.special_lines(code)), own_level=level.id,
+        own_title=level.title,
+        total=total[[Col.YEAR, Col.VALUE, Col.STATUS]].drop_duplicates(Col.YEAR)
+        .reset_index(drop=True) if not total.empty else None,
+    )
+
+
+def check_regions(summary: FileSummary, code: str, data: AtlasData,
+                  level: str | None = None) -> RegionCheck:
+    """Classify the rows of one series by region level; unknown Thuringian keys are an error.
+    With ``level`` (an own level's id) the rows must be that level's areas
+    (:func:`check_level_areas`)."""
+    if level and level not in BUILT:
+        return check_level_areas(summary, code, data.level_of(level))
     rows = summary.frame[summary.frame[Col.CODE] == code]
     kreise = set(data.regions[Col.AGS])
     keep, outside, gemeinden = [], 0, 0
@@ -419,7 +473,7 @@ def _decimals(meta: dict) -> int | None:
 
 
 def import_series(summary: FileSummary, code: str, meta: dict, data: AtlasData,
-                  store: Store) -> OwnIndicator:
+                  store: Store, level: str | None = None) -> OwnIndicator:
     """Validate the form and store one series as an own indicator (all or nothing).
 
     Raises
@@ -434,10 +488,15 @@ def import_series(summary: FileSummary, code: str, meta: dict, data: AtlasData,
     problems = validate_meta(data, meta)
     if problems:
         raise ImportInputError(" ".join(problems))
-    check = check_regions(summary, code, data)
+    check = check_regions(summary, code, data, level)
     if check.values[Col.VALUE].notna().sum() == 0:
+        where = f"die Gebiete der Ebene „{check.own_title}“" if check.own_level else "Thüringen"
         raise ImportInputError(f"Die Reihe „{summary.info(code).label}“ enthält keine Werte für "
-                               "Thüringen.")
+                               f"{where}.")
+    values = check.values
+    if check.total is not None:  # the file's total: the level's reference (key "*")
+        values = pd.concat([values, check.total.assign(**{Col.AGS: LEVEL_TOTAL})],
+                           ignore_index=True)
     own = OwnIndicator(
         id=meta["id"].strip(), title=meta["title"].strip(), unit=meta["unit"].strip(),
         decimals=_decimals(meta), kind=meta["kind"],
@@ -447,7 +506,7 @@ def import_series(summary: FileSummary, code: str, meta: dict, data: AtlasData,
         licence=(meta.get("licence") or "").strip(), filename=summary.filename,
         file_format=summary.format, code=code, level=check.level,
     )
-    return store.add(own, check.values)
+    return store.add(own, values)
 
 
 def describe(own: OwnIndicator) -> str:

@@ -131,3 +131,36 @@ def store_level(areas: AreaSet, level, store):
         raise LevelError(" ".join(f.text for f in areas.errors) + " Es wurde nichts gespeichert.")
     frame, links = area_rows(areas)
     return store.add_level(level, frame, links)
+
+
+def protected_values(values: pd.DataFrame, indicators, levels) -> pd.DataFrame:
+    """The own values with small numbers protected (:mod:`atlas.levels.protection`), once, where
+    they enter the atlas: every view, export and the API see only these.
+
+    Counts of an own level below its ``min_count`` are hidden, with secondary suppression over
+    the level's total and the Kreise its areas lie in; a file's total row (key
+    :data:`~atlas.levels.protection.LEVEL_TOTAL`) that would still reveal a hidden count is
+    dropped. Hidden values keep a status that says why ("< 3 (geschützt)", "geschützt
+    (sekundär)"). ``indicators`` are :class:`atlas.catalogue.Indicator` entries, ``levels`` the
+    registry."""
+    from atlas.levels.protection import LEVEL_TOTAL, SHOWN, protect_counts
+
+    parts = []
+    for ind in indicators:
+        rows = values[values[Col.INDICATOR] == ind.id]
+        level = levels.by_id.get(ind.level)
+        if level is None or not level.own or ind.kind != "count" or rows.empty:
+            parts.append(rows)
+            continue
+        areas = rows[rows[Col.AGS] != LEVEL_TOTAL]
+        groups = level.areas.loc[level.areas["kreis"] != "", ["kreis", Col.AGS]].rename(
+            columns={"kreis": "key", Col.AGS: "part"})
+        protected = protect_counts(areas, threshold=level.min_count, groups=groups, total=True)
+        small = protected[SHOWN].str.startswith("<")
+        protected.loc[small, Col.STATUS] = protected.loc[small, SHOWN] + " (geschützt)"
+        hidden_totals = {year for key, year in protected.attrs.get("hide_totals", ())
+                         if key == LEVEL_TOTAL}
+        totals = rows[(rows[Col.AGS] == LEVEL_TOTAL) & ~rows[Col.YEAR].isin(hidden_totals)]
+        parts.append(pd.concat([protected.drop(columns=[SHOWN]), totals], ignore_index=True))
+    others = values[~values[Col.INDICATOR].isin({ind.id for ind in indicators})]
+    return pd.concat([others, *parts], ignore_index=True)[values.columns]

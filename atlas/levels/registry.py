@@ -17,7 +17,8 @@ from typing import Iterator
 import pandas as pd
 
 from atlas.errors import AtlasError
-from atlas.schema import Col
+from atlas.levels.protection import LEVEL_TOTAL, MIN_COUNT, MIN_DENOMINATOR
+from atlas.schema import LAND_AGS, LAND_NAME, Col
 
 KREIS = "kreis"
 GEMEINDE = "gemeinde"
@@ -30,15 +31,15 @@ LEVEL_ID_RE = re.compile(r"[a-z][a-z0-9_]{1,39}")
 #: Columns of :attr:`Level.areas`.
 AREA_COLUMNS = [Col.AGS, Col.NAME, "kind", "label", "kreis", "kreis_name"]
 
+#: The reference of the built levels where a source gives the Land's own value.
+OFFICIAL_LABEL = f"{LAND_NAME} (amtlich)"
+
 #: The sources of the built boundaries, as every map and export cites them: Kreise VG5000 of
 #: 2023, Gemeinden VG5000 of 01.01.2021 (the Gemeinde map's Kreis borders are dissolved from them).
 KREIS_SOURCE = "© GeoBasis-DE / BKG 2023 (Daten verändert)"
 GEMEINDE_SOURCE = "© GeoBasis-DE / BKG 2021 (Daten verändert)"
 BKG_LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
 
-#: Defaults of the small-number protection (issue "Planners' own areas", point 5).
-MIN_COUNT = 3
-MIN_DENOMINATOR = 50
 
 
 class UnknownLevel(AtlasError, KeyError):
@@ -112,6 +113,18 @@ class Level:
         return not self.own
 
     @property
+    def total_key(self) -> str:
+        """The key under which the values of the whole level's total are stored: the Land
+        ("16") for the built levels, :data:`~atlas.levels.protection.LEVEL_TOTAL` for the total
+        row of an own level's file."""
+        return LAND_AGS if self.built else LEVEL_TOTAL
+
+    @property
+    def total_label(self) -> str:
+        """What that total is called where it is the reference."""
+        return OFFICIAL_LABEL if self.built else f"{self.title} insgesamt (laut Quelle)"
+
+    @property
     def attribution(self) -> str:
         """The boundaries and their Gebietsstand, as maps, tables and exports cite them."""
         return f"Grenzen: {self.source} · Gebietsstand der {self.title}: {self.gebietsstand or '–'}"
@@ -169,6 +182,44 @@ class Levels:
             known = ", ".join(f"„{key}“" for key in self.by_id)
             raise UnknownLevel(f"Die Ebene „{level_id}“ gibt es nicht (vorhanden: {known}).",
                                str(level_id)) from None
+
+    def membership(self, fine: str, coarse: str) -> pd.DataFrame:
+        """``key`` (area of ``coarse``) ↔ ``part`` (area of ``fine``): the complete make-up of
+        every coarse area that consists of areas of the finer level, for summing counts
+        (:func:`atlas.levels.rollup.roll_up`). Coarse areas that are not (or not wholly) made of
+        such areas are left out – a sum over part of an area would be a smaller number.
+
+        Raises :class:`~atlas.levels.rollup.RollupError` (German) where the levels do not nest.
+        """
+        from atlas.levels.linkage import NESTING_THRESHOLD, nesting
+        from atlas.levels.rollup import RollupError
+
+        small, large = self.get(fine), self.get(coarse)
+        pairs: list[tuple[str, str]] = []
+        if small.id == GEMEINDE and large.id == KREIS:
+            pairs = [(k, a) for a, k in zip(small.areas[Col.AGS], small.areas["kreis"]) if k]
+        elif small.id == GEMEINDE and large.own and large.members is not None:
+            pairs = list(zip(large.members["key"], large.members["gemeinde"]))
+        elif small.id == GEMEINDE and large.own and large.links is not None:
+            nest = nesting(large.links, GEMEINDE, NESTING_THRESHOLD)
+            pairs = [(k, g) for k, parts in nest.members.items() if k in nest.unions
+                     for g in parts]
+        elif small.own and large.id == KREIS and small.links is not None:
+            nest = nesting(small.links, KREIS, NESTING_THRESHOLD)
+            inside: dict[str, list[str]] = {}
+            for key, kreis in nest.parent.items():
+                inside.setdefault(kreis, []).append(key)
+            kreis_links = small.links[small.links["level"] == KREIS]
+            covered = kreis_links.groupby("parent")["parent_share"].sum()
+            pairs = [(kreis, key) for kreis, keys in inside.items()
+                     if covered.get(kreis, 0.0) >= NESTING_THRESHOLD for key in keys]
+        if not pairs:
+            raise RollupError(
+                f"Werte der Ebene „{small.title}“ lassen sich nicht zur Ebene „{large.title}“ "
+                "zusammenfassen: deren Gebiete bestehen nicht aus Gebieten dieser Ebene. "
+                "Zusammengefasst wird nur von feineren zu gröberen Ebenen (Gemeinden → eigene "
+                "Gebiete → Kreise), wo die Gebiete ineinander liegen.")
+        return pd.DataFrame(sorted(set(pairs)), columns=["key", "part"])
 
     def with_levels(self, extra: list[Level]) -> "Levels":
         """A new registry with ``extra`` added (own levels never replace a built one)."""
