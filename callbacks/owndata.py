@@ -19,6 +19,7 @@ from atlas.data import data_changed, get_data, own_store
 from atlas.errors import AtlasError
 from atlas.formats import max_upload_bytes
 from layouts import ids
+from layouts.owndata import AUTO_LEVEL, level_choices
 
 FORM_FIELDS = [ids.OWN_ID, ids.OWN_TITLE, ids.OWN_UNIT, ids.OWN_DECIMALS, ids.OWN_KIND,
                ids.OWN_AREA, ids.OWN_PHASES, ids.OWN_POLARITY, ids.OWN_SOURCE, ids.OWN_LICENCE,
@@ -51,17 +52,24 @@ _recent: OrderedDict[tuple[str, str], importing.FileSummary] = OrderedDict()
 _recent_lock = threading.Lock()
 
 
-def summary_of(contents: str, filename: str) -> importing.FileSummary:
-    """Read an upload; the last few are kept, so choosing another series does not re-read it."""
+def own_level(choice: str | None) -> str | None:
+    """The own level chosen for a table (``None``: Kreise/Gemeinden by their keys)."""
+    return None if choice in (None, "", AUTO_LEVEL) else str(choice)
+
+
+def summary_of(contents: str, filename: str, level: str | None = None) -> importing.FileSummary:
+    """Read an upload (for an own ``level`` with its keys as written); the last few are kept,
+    so choosing another series does not re-read it."""
     raw = _decode(contents, filename)
-    key = (hashlib.sha256(raw).hexdigest(), filename)
+    key = (hashlib.sha256(raw).hexdigest(), filename, level)
     with _recent_lock:
         if key in _recent:
             return _recent[key]
     with tempfile.TemporaryDirectory(prefix="atlas-upload-") as folder:
         path = Path(folder) / _safe_name(filename)
         path.write_bytes(raw)
-        summary = importing.inspect(path, filename=Path(filename).name)
+        summary = importing.inspect(path, filename=Path(filename).name,
+                                    verbatim_keys=level is not None)
     with _recent_lock:
         _recent[key] = summary
         while len(_recent) > 4:
@@ -80,15 +88,16 @@ def _alert(message: str, color: str = "danger") -> dbc.Alert:
     Output(ids.OWN_PREVIEW, "children"),
     Output(ids.OWN_STATUS, "children"),
     Input(ids.OWN_UPLOAD, "contents"),
+    Input(ids.OWN_LEVEL, "value"),
     State(ids.OWN_UPLOAD, "filename"),
     prevent_initial_call=True,
 )
-def read_upload(contents, filename):
+def read_upload(contents, level, filename):
     """Upload → the series found in the file (or a German message naming file, row, column)."""
     if not contents:
         return [], None, True, None, None
     try:
-        summary = summary_of(contents, filename)
+        summary = summary_of(contents, filename, own_level(level))
     except AtlasError as exc:
         return [], None, True, _alert(f"Import nicht möglich. {exc}"), None
     options = [{"label": s.option_label, "value": s.code} for s in summary.series]
@@ -103,15 +112,16 @@ def read_upload(contents, filename):
     Input(ids.OWN_SERIES, "value"),
     State(ids.OWN_UPLOAD, "contents"),
     State(ids.OWN_UPLOAD, "filename"),
+    State(ids.OWN_LEVEL, "value"),
     prevent_initial_call=True,
 )
-def preview_series(code, contents, filename):
+def preview_series(code, contents, filename, level):
     """The preview of one series: format, regions matched, years, special values."""
     if not code or not contents:
         raise PreventUpdate
     try:
-        summary = summary_of(contents, filename)
-        check = importing.check_regions(summary, code, get_data())
+        summary = summary_of(contents, filename, own_level(level))
+        check = importing.check_regions(summary, code, get_data(), own_level(level))
     except AtlasError as exc:
         return (_alert(f"Import nicht möglich. {exc}"),) + (no_update,) * 7
     info = summary.info(code)
@@ -137,30 +147,33 @@ def preview_series(code, contents, filename):
     Output(ids.LIFE_PHASE, "value", allow_duplicate=True),
     Output(ids.AREA, "value", allow_duplicate=True),
     Output(ids.TABS, "active_tab"),
+    Output(ids.LEVEL, "value", allow_duplicate=True),
     Input(ids.OWN_CONFIRM, "n_clicks"),
     State(ids.OWN_UPLOAD, "contents"),
     State(ids.OWN_UPLOAD, "filename"),
     State(ids.OWN_SERIES, "value"),
+    State(ids.OWN_LEVEL, "value"),
     *[State(field, "value") for field in FORM_FIELDS],
     State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
-def confirm_import(clicks, contents, filename, code, *args):
+def confirm_import(clicks, contents, filename, code, level, *args):
     """Store the series as an own indicator and show it: all or nothing."""
     if not clicks or not contents:
         raise PreventUpdate
     meta, revision = dict(zip(META_KEYS, args[:-1])), args[-1] or 0
+    level = own_level(level)
     try:
-        summary = summary_of(contents, filename)
-        own = importing.import_series(summary, code, meta, get_data(), own_store())
+        summary = summary_of(contents, filename, level)
+        own = importing.import_series(summary, code, meta, get_data(), own_store(), level)
     except AtlasError as exc:
         return (_alert(f"Nicht importiert – es wurde nichts gespeichert. {exc}"),
-                *[no_update] * 8)
+                *[no_update] * 9)
     data_changed()
     message = _alert(f"„{own.title}“ importiert ({own.id}); er steht jetzt in der Indikatorliste "
                      f"unter „{get_data().catalogue.area(own.area).title}“.", "success")
     return (message, revision + 1, None, True, None, {"indicator": own.id, "year": None},
-            "alle", "alle", "map")
+            "alle", "alle", "map", own.level)  # the page shows the level of the new indicator
 
 
 @callback(
@@ -196,6 +209,16 @@ def delete_own(clicks, indicator_id, revision):
     data_changed()
     return _alert(f"Eigener Indikator „{indicator_id}“ gelöscht.", "secondary"), \
         (revision or 0) + 1, None
+
+
+@callback(
+    Output(ids.OWN_LEVEL, "options"),
+    Input(ids.OWN_REVISION, "data"),
+    prevent_initial_call=True,
+)
+def update_level_choices(_revision):
+    """An own level added or deleted appears in or leaves the choice for tables."""
+    return level_choices(get_data())
 
 
 @callback(

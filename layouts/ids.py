@@ -64,6 +64,7 @@ def tab_view(tab: str, part: str = "") -> dict:
 
 # own data ("Eigene Daten")
 OWN_UPLOAD = "own-upload"
+OWN_LEVEL = "own-level"  # the level a table is for: "" = Kreise/Gemeinden by their keys
 OWN_PREVIEW = "own-preview"
 OWN_SERIES = "own-series"
 OWN_FORM = "own-form"

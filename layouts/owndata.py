@@ -21,6 +21,17 @@ FORMATS_TEXT = (
 
 
 
+#: The choice of the level a table is for that lets the keys decide (Kreise or Gemeinden).
+AUTO_LEVEL = "auto"
+
+
+def level_choices(data: AtlasData) -> list[dict]:
+    """Kreise/Gemeinden (by their keys) or one of the own levels (a planner's title is text)."""
+    return [{"label": "Kreise oder Gemeinden (am Schlüssel erkannt)", "value": AUTO_LEVEL}] + [
+        {"label": f"{level.title} (eigene Gebiete, {len(level)})", "value": level.id}
+        for level in data.levels if level.own]
+
+
 def _limit(key: str) -> int:
     """The form's maxLength of a field: the server's limit (atlas.importing.TEXT_LIMITS)."""
     return TEXT_LIMITS[key][1]
@@ -97,6 +108,11 @@ def tab_own_data(data: AtlasData, labels: dict) -> dbc.Tab:
                 dbc.Col(
                     [
                         html.H3("1. Datei hochladen", className="h6"),
+                        _field("Gebiete der Tabelle", dcc.Dropdown(
+                            id=ids.OWN_LEVEL, clearable=False, labels=labels, value=AUTO_LEVEL,
+                            options=level_choices(data)), ids.OWN_LEVEL,
+                            "Kreise und Gemeinden erkennt der Atlas an ihren Schlüsseln; für "
+                            "eigene Gebiete die Ebene wählen (siehe „Eigene Gebiete“ unten)."),
                         dcc.Upload(
                             html.Div(["Datei hierher ziehen oder ", html.U("auswählen"),
                                       html.Div("CSV oder Excel (.xlsx), höchstens 20 MB",

@@ -70,6 +70,34 @@ def own_level_parts(data):
     return kreis, areas, links, values.reset_index(drop=True)
 
 
+#: The real level files of tests/data/levels (BKG VG5000, Altenburger Land) and what they hold.
+LEVEL_FILES = Path(__file__).parent / "data" / "levels"
+
+
+def vg_population_table(data, path: Path) -> dict[str, float]:
+    """Write a wide city-statistics table (one column per year, a total row with key 0) of the
+    Zensus population of the Verwaltungsgemeinschaften of the Altenburger Land
+    (tests/data/levels/manifest.json: their Gemeinden) to ``path``; return the population per
+    area key. The numbers are the exact sums of the Gemeinden's values in the built data."""
+    import json
+
+    from atlas.levels.rollup import exact_sum
+
+    manifest = json.loads((LEVEL_FILES / "manifest.json").read_text(encoding="utf-8"))
+    source = "gemeinde_bevoelkerung_zensus"
+    year = data.latest_year(source)
+    table = data.table(source, year)
+    people = dict(zip(table["ags"], table["value"]))
+    areas = {key: exact_sum(people[g] for g in group["gemeinden"])
+             for key, group in manifest["groups"].items()}
+    lines = [f"Einwohner der Verwaltungsgemeinschaften (Zensus {year})", f"Nr.;Name;{year}"]
+    lines += [f"{key};{manifest['groups'][key]['name']};{int(value)}"
+              for key, value in areas.items()]
+    lines.append(f"0;Altenburger Land insgesamt;{int(exact_sum(areas.values()))}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return areas
+
+
 @pytest.fixture(scope="session")
 def own_level_data(data, tmp_path_factory):
     """The built data with a real own level (:func:`own_level_parts`) and one own count on it,

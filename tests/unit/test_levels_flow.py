@@ -15,13 +15,12 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from atlas.levels.rollup import exact_sum
+from tests.conftest import LEVEL_FILES as LEVELS
+from tests.conftest import vg_population_table
 
-LEVELS = Path(__file__).parents[1] / "data" / "levels"
 MANIFEST = json.loads((LEVELS / "manifest.json").read_text(encoding="utf-8"))
 POPULATION = "gemeinde_bevoelkerung_zensus"
 
@@ -40,13 +39,18 @@ def population(data) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-def area_population(population) -> dict[str, float]:
-    return {key: exact_sum(population[g] for g in group["gemeinden"])
-            for key, group in MANIFEST["groups"].items()}
+def wide_table(data, tmp_path_factory):
+    path = tmp_path_factory.mktemp("wide") / "einwohner_vg.csv"
+    return path, vg_population_table(data, path)
 
 
 @pytest.fixture(scope="module")
-def setup(built_dir, tmp_path_factory, population, area_population):
+def area_population(wide_table) -> dict[str, float]:
+    return wide_table[1]
+
+
+@pytest.fixture(scope="module")
+def setup(built_dir, tmp_path_factory, wide_table):
     """A copy of the built data with both levels and the wide table imported by command line
     (small-number threshold 5000 on the Shapefile level, so that real small areas are
     protected)."""
@@ -54,13 +58,7 @@ def setup(built_dir, tmp_path_factory, population, area_population):
     shutil.copytree(built_dir, folder, ignore=shutil.ignore_patterns("eigene_daten.sqlite*"))
     env = {**os.environ, "ATLAS_DATA_DIR": str(folder)}
     env.pop("ATLAS_DATABASE_URL", None)
-    year = population["year"]
-    wide = folder.parent / "einwohner_vg.csv"
-    lines = [f"Einwohner der Verwaltungsgemeinschaften (Zensus {year})", f"Nr.;Name;{year}"]
-    lines += [f"{key};{MANIFEST['groups'][key]['name']};{int(value)}"
-              for key, value in area_population.items()]
-    lines.append(f"0;Altenburger Land insgesamt;{int(exact_sum(area_population.values()))}")
-    wide.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    wide = wide_table[0]
     runs = {
         "add": atlas(env, "level", "add", str(LEVELS / "altenburger_land_vg_25832.zip"),
                      "--id", "vg_abg", "--title", "Verwaltungsgemeinschaften Altenburger Land",
