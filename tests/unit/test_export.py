@@ -544,7 +544,7 @@ def test_export_urls(client, data, url, mimetype, name):
         ("/export/data.csv?indicator=gibtsnicht", 404, "Unbekannter Indikator"),
         ("/export/map.gif?indicator=sgb2_quote", 404, "Dateiformat"),
         ("/export/chart/torte.png?indicator=sgb2_quote", 404, "Diagramm"),
-        ("/export/profil.pdf?kreis=99999", 404, "Unbekannter Kreis"),
+        ("/export/profil.pdf?kreis=99999", 404, "Kreis „99999“ ist unbekannt"),
         ("/export/map.png", 400, "Parameter „indicator“ fehlt"),
         ("/export/map.png?indicator=sgb2_quote&year=1800", 400, "kein Jahr 1800"),
         ("/export/map.png?indicator=sgb2_quote&year=zwanzig", 400, "keine Jahreszahl"),
