@@ -541,16 +541,9 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     (:func:`atlas.labels.labels`); ``None`` (the default) means: on for a level of at most
     :data:`MAX_NAMED_AREAS` areas (the 22 Kreise, a few Sozialräume), off for more.
     """
-    page = page or page_for("a4")
-    note = clean_note(note)
-    ind = data.indicator(indicator_id)
-    year = _latest_year(data, indicator_id, year)
-    display = display or Display()
-    view = figures.map_view(data, indicator_id, year, display.k, display=display)
-    level = data.level_of(view.level)
-    height = round(page.layout_height)
-    kreis = data.zoom(indicator_id, kreis)
-    fig = _draw_map(data, view, kreis, list(selected), height)
+    page, note, ind, view, level, kreis = _map_parts(data, indicator_id, year, display, page,
+                                                     note, kreis)
+    fig = _draw_map(data, view, kreis, list(selected), round(page.layout_height))
     shown = wording.areas_shown(data, level, kreis)
     frame = _Frame(fig, page)
     frame.header(view.title, shown, f"Einheit: {ind.unit_label} · {short_definition(ind.definition)}")
@@ -620,6 +613,19 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     describe(fig, view.title, _author(data, ind, boundaries=level.attribution),
              f"Karte: {shown}; {ind.unit_label}")
     return frame.finish()
+
+
+def _map_parts(data: AtlasData, indicator_id: str, year: int | None, display: Display | None,
+               page: Page | None, note: str, kreis: str | None) -> tuple:
+    """What a map and a ranking page start from: the page, the checked note, the indicator, its
+    map view (:func:`atlas.figures.map_view`, the screen's classes and colours), its level and
+    the Kreis zoomed to (:meth:`AtlasData.zoom`)."""
+    ind = data.indicator(indicator_id)
+    year = _latest_year(data, indicator_id, year)
+    display = display or Display()
+    view = figures.map_view(data, indicator_id, year, display.k, display=display)
+    return (page or page_for("a4"), clean_note(note), ind, view, data.level_of(view.level),
+            data.zoom(indicator_id, kreis))
 
 
 #: Largest number of areas whose names an exported map writes by default (the 22 Kreise).
@@ -749,17 +755,12 @@ def ranking_figure(data: AtlasData, indicator_id: str, year: int | None = None, 
     """The ranking of the areas of the indicator's level (with ``kreis``: of the areas in that
     Kreis), by :func:`atlas.charts.ranking_bar` in the map's class colours, composed for a
     page."""
-    page = page or page_for("a4")
-    note = clean_note(note)
-    ind = data.indicator(indicator_id)
-    year = _latest_year(data, indicator_id, year)
-    display = display or Display()
-    view = figures.map_view(data, indicator_id, year, display.k, display=display)
-    kreis = data.zoom(indicator_id, kreis)
+    page, note, ind, view, level, kreis = _map_parts(data, indicator_id, year, display, page,
+                                                     note, kreis)
+    year = view.year
     fig = charts.ranking_bar(data, view, list(selected), kreis)
     fig.update_layout(title=None)
     frame = _Frame(fig, page)
-    level = data.level_of(view.level)
     shown = wording.areas_shown(data, level, kreis)
     frame.header(f"{ind.short_title} {year}: Rangfolge der {level.title}", shown,
                  f"{ind.unit_label} · Rang: {rank_note(ind)} · Farben wie in der Karte "

@@ -292,3 +292,27 @@ def test_areas_shown_says_what_each_level_shows(own, level):
         "Gemeinden im Landkreis Gotha"
     assert wording.areas_shown(own, level) == \
         f"{level.title} (eigene Gebiete), Gebietsstand {level.gebietsstand}"
+
+
+# --- analyses over a level ----------------------------------------------------------------------
+
+
+def test_comparison_of_own_areas_ranks_them_among_their_level(own, level, year, table):
+    chosen = level.keys[:2]
+    frame = analysis.compare_profiles(own, chosen, level=OWN_LEVEL)
+    row = frame.set_index("indicator").loc[OWN_COUNT]
+    ranks = table.set_index("ags")["rank"]
+    for key in chosen:
+        assert row[f"rank_{key}"] == ranks[key]
+        assert f"(Rang {ranks[key]} von {len(level)})" in row[key]
+    assert frame.attrs["names"] == {key: level.name(key) for key in chosen}
+    with pytest.raises(analysis.AnalysisInputError, match="Ort „16052“ ist unbekannt"):
+        analysis.compare_profiles(own, ["16052"], level=OWN_LEVEL)  # a Kreis is no own area
+
+
+def test_scatter_pairs_only_indicators_of_one_level(own):
+    with pytest.raises(analysis.AnalysisInputError, match="derselben Ebene"):
+        analysis.scatter(own, OWN_COUNT, "sgb2_quote")
+    assert analysis.scatter_partner(own, OWN_COUNT) is None  # no second indicator of the level
+    partner = analysis.scatter_partner(own, "sgb2_quote")
+    assert own.indicator(partner).level == "kreis"
