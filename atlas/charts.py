@@ -125,14 +125,14 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
     return fig
 
 
-#: Legend names of the two point traces of the scatter plot (trace 0 and 1) over the Kreise;
-#: over another level its title takes the place of "Kreise" (:func:`scatter_points`).
-SCATTER_POINTS = ("Kreise", "ausgewählte Kreise")  # scatter_points("Kreise")
-
-
 def scatter_points(areas: str) -> tuple[str, str]:
-    """Legend names of the scatter plot's point traces for areas called ``areas``."""
+    """Legend names of the scatter plot's two point traces (trace 0 and 1) for areas called
+    ``areas`` (the title of their level)."""
     return areas, f"ausgewählte {areas}"
+
+
+#: The legend names of the scatter plot over the Kreise.
+SCATTER_POINTS = scatter_points("Kreise")
 
 
 def scatter_plot(data: AtlasData, result: ScatterResult, selected: list[str],
