@@ -770,12 +770,23 @@ def ranking_figure(data: AtlasData, indicator_id: str, year: int | None = None, 
     box = (frame.margin + 175 * f, frame.top + 30 * f, frame.w - frame.margin - 95 * f,
            frame.bottom - 76 * f)
     frame.fit_paper(box)
-    fig.update_traces(textfont={"size": frame.s(12)})
-    fig.update_yaxes(tickfont={"size": frame.s(12.5)})
+    # every area named where a row has room for a legible name (the 91 areas of a Kreis on A4),
+    # in smaller type the more rows there are; beyond that plotly names every n-th bar
+    row_px = (box[3] - box[1]) / max(len(fig.data[0].y), 1)
+    size = min(frame.s(12.5), 0.85 * row_px)
+    fig.update_traces(textfont={"size": min(frame.s(12), size)})
+    if size >= MIN_RANKING_NAME_PX:
+        fig.update_yaxes(tickfont={"size": size}, dtick=1)
+    else:
+        fig.update_yaxes(tickfont={"size": frame.s(12.5)})
     fig.update_layout(hovermode=False)
     describe(fig, f"{ind.short_title} {year}: Rangfolge der {level.title}", _author(data, ind),
              f"Rangfolge: {shown}; {ind.unit_label}")
     return frame.finish()
+
+
+#: Smallest type (layout px) in which an exported ranking names every bar.
+MIN_RANKING_NAME_PX = 4.5
 
 
 def scatter_figure(data: AtlasData, x_id: str, y_id: str, year: int | None = None, *,

@@ -179,6 +179,7 @@ def test_ranking_ranks_every_own_area_as_the_table_does(own, level, year, table,
     short = own.indicator(OWN_COUNT).short_title
     assert f"{short} {year}: Rangfolge der {level.title}" in texts
     assert f"{level.title} (eigene Gebiete), Gebietsstand {level.gebietsstand}" in texts
+    assert set(level.areas["name"]) <= set(texts)  # every one of the 91 areas named
     _no_wrong_words("\n".join(texts))
 
 
