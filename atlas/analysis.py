@@ -140,6 +140,18 @@ def _check_year(data: AtlasData, indicator_id: str, year: int, what: str = "Jahr
     return years
 
 
+def level_table(data: AtlasData, indicator_id: str, year: int) -> pd.DataFrame:
+    """One row per area of the indicator's level for one year (:meth:`AtlasData.table`).
+
+    With :func:`_level_values` (all years at once, for trends) the one place where the values
+    of a level – Kreise, Gemeinden, a planner's own areas – enter the analyses and, through
+    them and :func:`atlas.export.export_table`, the exports (ranking, profile, comparison,
+    scatter, change, CSV, XLSX): the protection of small numbers of own levels
+    (:mod:`atlas.levels.protection`) is applied here.
+    """
+    return data.table(indicator_id, year)
+
+
 def _level_values(data: AtlasData, level: Level) -> dict[str, pd.DataFrame]:
     """Indicator id → ``ags, year, value, status`` of the areas of ``level`` with a value.
 
@@ -301,7 +313,7 @@ def profile(data: AtlasData, ags: str, life_phase: str | None = None,
         year = int(window[Col.YEAR].iloc[-1])
         value = float(window[Col.VALUE].iloc[-1])
         status = str(window[Col.STATUS].iloc[-1])
-        table = data.table(ind.id, year)
+        table = level_table(data, ind.id, year)
         row = table[table[Col.AGS] == ags].iloc[0]
         rank_of = int(table[Col.VALUE].notna().sum())
         rank = int(row["rank"])
@@ -439,7 +451,7 @@ def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | Non
         per_year = values.groupby(Col.YEAR)[Col.AGS].nunique()
         complete = per_year[per_year == len(chosen)]
         year = int(complete.index.max() if not complete.empty else per_year.index.max())
-        table = data.table(ind.id, year).set_index(Col.AGS)
+        table = level_table(data, ind.id, year).set_index(Col.AGS)
         rank_of = int(table[Col.VALUE].notna().sum())
         reference = data.reference(ind.id, year)
         record = {
@@ -504,7 +516,7 @@ def ranking(data: AtlasData, indicator_id: str, year: int) -> pd.DataFrame:
     """
     ind = data.indicator(indicator_id)
     _check_year(data, indicator_id, year)
-    table = data.table(indicator_id, year)
+    table = level_table(data, indicator_id, year)
     reference = data.reference(indicator_id, year)
     deviations = [_deviation(ind, v, reference) for v in table[Col.VALUE]]
     table = table.assign(
@@ -638,9 +650,10 @@ def scatter(data: AtlasData, x_id: str, y_id: str, year: int | None = None) -> S
         )
     elif year is not None and x_year != year:
         notes.append(f"Für {year} liegen keine Werte vor; gezeigt wird {x_year}.")
-    x_table = data.table(x_id, x_year)[[Col.AGS, Col.NAME, Col.VALUE]].rename(
+    x_table = level_table(data, x_id, x_year)[[Col.AGS, Col.NAME, Col.VALUE]].rename(
         columns={Col.VALUE: "x"})
-    y_table = data.table(y_id, y_year)[[Col.AGS, Col.VALUE]].rename(columns={Col.VALUE: "y"})
+    y_table = level_table(data, y_id, y_year)[[Col.AGS, Col.VALUE]].rename(
+        columns={Col.VALUE: "y"})
     both = x_table.merge(y_table, on=Col.AGS, how="left")
     complete = both["x"].notna() & both["y"].notna()
     points = both[complete].reset_index(drop=True)
@@ -750,8 +763,8 @@ def change(data: AtlasData, indicator_id: str, year_from: int, year_to: int) -> 
         raise AnalysisInputError(
             f"Das Ausgangsjahr ({year_from}) muss vor dem Zieljahr ({year_to}) liegen."
         )
-    start = data.table(indicator_id, year_from)
-    end = data.table(indicator_id, year_to)[[Col.AGS, Col.VALUE]]
+    start = level_table(data, indicator_id, year_from)
+    end = level_table(data, indicator_id, year_to)[[Col.AGS, Col.VALUE]]
     frame = start[[Col.AGS, Col.NAME, "kind", Col.VALUE]].rename(columns={Col.VALUE: "value_from"})
     frame = frame.merge(end.rename(columns={Col.VALUE: "value_to"}), on=Col.AGS, how="left")
     frame["change"] = frame["value_to"] - frame["value_from"]

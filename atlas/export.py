@@ -546,7 +546,8 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     fig = _draw_map(data, view, kreis, list(selected), round(page.layout_height))
     shown = wording.areas_shown(data, level, kreis)
     frame = _Frame(fig, page)
-    frame.header(view.title, shown, f"Einheit: {ind.unit_label} · {short_definition(ind.definition)}")
+    frame.header(view.title, shown,
+                 f"Einheit: {ind.unit_label} · {short_definition(ind.definition)}")
     frame.footer(note, [f"{data.catalogue.source_line(ind)} · {level.attribution}"],
                  _created(today))
     f = frame.f
@@ -873,11 +874,11 @@ NBSP = "\u00a0"
 PROFILE_EXPLANATION = (
     "Wert: letztes Jahr mit Wert für {das_gebiet}. Rang unter den Gebieten der Ebene „{title}“ "
     "mit Wert: 1 = höchstes Risiko (bei neutralen Indikatoren: höchster Wert). Vergleich: "
-    "amtlicher Wert für Thüringen, wo es ihn gibt; (Md.) = {median}, (Σ) = {total}. Abw. = Abweichung vom "
-    "Vergleichswert; sie und der Trend in der Einheit des Indikators, bei Anteilen (%) in "
-    "Prozentpunkten; Anzahlen werden nicht mit der Summe verglichen. Trend: Veränderung über die "
-    "letzten bis zu fünf Jahre mit Wert (↑ steigend, ↓ fallend, → gleich), bewertet nach der "
-    "Lesart des Indikators."
+    "amtlicher Wert für Thüringen, wo es ihn gibt; (Md.) = {median}, (Σ) = {total}. "
+    "Abw. = Abweichung vom Vergleichswert; sie und der Trend in der Einheit des Indikators, bei "
+    "Anteilen (%) in Prozentpunkten; Anzahlen werden nicht mit der Summe verglichen. Trend: "
+    "Veränderung über die letzten bis zu fünf Jahre mit Wert (↑ steigend, ↓ fallend, → gleich), "
+    "bewertet nach der Lesart des Indikators."
 )
 
 
@@ -1195,13 +1196,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def export_table(data: AtlasData, indicator_id: str, year: int) -> pd.DataFrame:
     """The values of one indicator and year as the data exports give them: one row per area of
-    the indicator's level (:meth:`AtlasData.table`: ``ags, name, kind, value, status, rank`` …).
+    the indicator's level (``ags, name, kind, value, status, rank`` …).
 
-    The one place where the values of any level – Kreise, Gemeinden, a planner's own areas –
-    enter the data exports (CSV, XLSX): the protection of small numbers of own levels
-    (:mod:`atlas.levels.protection`) is applied here.
+    The values of any level – Kreise, Gemeinden, a planner's own areas – enter the data exports
+    (CSV, XLSX) here, from :func:`atlas.analysis.level_table`, where the protection of small
+    numbers of own levels applies to every analysis and export alike.
     """
-    return data.table(indicator_id, year)
+    return analysis.level_table(data, indicator_id, year)
 
 
 def data_rows(data: AtlasData, indicator_id: str, year: int | None = None) -> pd.DataFrame:

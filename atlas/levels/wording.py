@@ -4,9 +4,9 @@ Titles, table captions, exports and the data sheet name the areas they show by a
 :class:`~atlas.levels.registry.Level` (its title, whether it is built or own, the Kreis its areas
 lie in) through these functions, never by testing which level it is::
 
-    areas_shown(data, data.level_of("kreis"))              # "Kreise in Thüringen, Gebietsstand …"
-    areas_shown(data, data.level_of("gemeinde"), "16067")  # "Gemeinden im Landkreis Gotha, …"
-    areas_shown(data, data.level_of("sozialraeume"))       # "Sozialräume (eigene Gebiete), …"
+    areas_shown(data, data.level_of("kreis"))          # "Kreise in Thüringen, Gebietsstand …"
+    areas_shown(data, data.level_of("gemeinde"), "16067")  # "Gemeinden im Landkreis Gotha…"
+    areas_shown(data, data.level_of("sozialraeume"))   # "Sozialräume (eigene Gebiete), …"
 """
 
 from __future__ import annotations
