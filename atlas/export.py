@@ -46,7 +46,7 @@ from atlas.data import AtlasData, rank_note
 from atlas.errors import AtlasError
 from atlas.figures import FONT, SEPARATORS, Display
 from atlas.levels import wording
-from atlas.levels.registry import KREIS
+from atlas.levels.registry import GEMEINDE, KREIS
 from atlas.paths import PROJECT_ROOT
 from atlas.schema import Col
 from atlas.text import plotly_text
@@ -559,8 +559,8 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     reference_text = reference.text if reference is not None else ""
     fig.layout.annotations = []
     frame.fit_paper(map_box)
-    west, south, east, north = _level_bounds(level)
-    if not kreis:  # plotly's fitbounds leaves a wide margin around the areas
+    west, south, east, north = _level_bounds(level, kreis)
+    if not kreis or view.level != GEMEINDE:  # plotly's fitbounds leaves a wide margin
         fig.update_layout(geo={"fitbounds": False, "lonaxis": {"range": [west, east]},
                                "lataxis": {"range": [south, north]},
                                "center": {"lon": (west + east) / 2,
@@ -637,17 +637,25 @@ def _draw_map(data: AtlasData, view, kreis: str | None, selected: list[str],
               height: int) -> go.Figure:
     """The map of ``view`` by the screen's builder, with the boundaries of the view's level;
     zoomed to the areas in ``kreis`` (:meth:`AtlasData.zoom` allows it where the level has
-    Kreise as parent)."""
-    if kreis:
+    Kreise as parent).
+
+    The one place the exports ask :mod:`atlas.figures` for a map. Until the map builder takes a
+    Kreis for every level, the zoomed Gemeinde map (with the Kreis outline) has its own builder;
+    a zoomed map of another level shows all its areas, fitted to those in ``kreis``."""
+    if kreis and view.level == GEMEINDE:
         return figures.gemeinde_choropleth(data, view, kreis, selected, height)
     return figures.choropleth(data, view, selected, height=height,
                               geojson=data.level_of(view.level).geojson)
 
 
-@lru_cache(maxsize=16)
-def _level_bounds(level) -> tuple[float, float, float, float]:
-    """West, south, east, north of a level's areas (cached per level object)."""
-    return labels.bounds(level.geojson)
+@lru_cache(maxsize=32)
+def _level_bounds(level, kreis: str | None = None) -> tuple[float, float, float, float]:
+    """West, south, east, north of a level's areas, or of those in ``kreis`` (cached per level
+    object)."""
+    inside = set(level.in_kreis(kreis)) if kreis else None
+    features = [f for f in level.geojson["features"]
+                if inside is None or f["properties"]["AGS"] in inside]
+    return labels.bounds({**level.geojson, "features": features or level.geojson["features"]})
 
 
 @lru_cache(maxsize=16)
