@@ -20,17 +20,18 @@ from scipy import stats
 from atlas.catalogue import LIFE_PHASES, Indicator
 from atlas.data import AtlasData, Reference
 from atlas.errors import AtlasError
+from atlas.levels.registry import KREIS, Level, UnknownLevel
 from atlas.schema import Col
 from atlas.values import MISSING_LABEL, format_number, format_signed
 
-#: Largest number of Kreise shown side by side in the comparison.
+#: Largest number of areas shown side by side in the comparison.
 MAX_COMPARE = 5
 
-#: Number of latest years (with a value for the Kreis) that make up the trend and the sparkline.
+#: Number of latest years (with a value for the area) that make up the trend and the sparkline.
 TREND_YEARS = 5
 
 #: A change counts as "gleich" if it is within this share of the indicator's value range (all
-#: Kreise, trend years) …
+#: areas of its level, trend years) …
 TREND_RELATIVE_TOLERANCE = 0.01
 #: … or within this absolute amount, whichever is larger.
 TREND_ABSOLUTE_TOLERANCE = 0.05
@@ -45,21 +46,31 @@ PERCENTAGE_POINTS = "Prozentpunkte"
 #: Units on which ratios (relative deviation, relative change) are not meaningful.
 NON_RATIO_UNITS = frozenset({"Index"})
 
-#: Plain-language caveat shown with every scatter plot.
-SCATTER_CAVEAT = (
-    "Hinweis zur Deutung: Das Streudiagramm beruht auf nur 22 Kreisen (oder weniger, wenn Werte "
-    "fehlen). Ein Zusammenhang zwischen zwei Merkmalen ist kein Beleg für eine Ursache – beide "
-    "können zum Beispiel von einem dritten Merkmal wie der Siedlungsstruktur abhängen. Außerdem "
-    "beschreiben die Werte Kreise als Ganzes, nicht einzelne Menschen: Aus einem Zusammenhang "
-    "zwischen Kreisen lässt sich nicht auf Einzelpersonen schließen (ökologischer Fehlschluss)."
+#: Plain-language caveat shown with every scatter plot (``n`` areas, ``title`` of their level).
+SCATTER_CAVEAT_TEMPLATE = (
+    "Hinweis zur Deutung: Das Streudiagramm beruht auf nur {n} Gebieten ({title}; weniger, wenn "
+    "Werte fehlen). Ein Zusammenhang zwischen zwei Merkmalen ist kein Beleg für eine Ursache – "
+    "beide können zum Beispiel von einem dritten Merkmal wie der Siedlungsstruktur abhängen. "
+    "Außerdem beschreiben die Werte Gebiete als Ganzes, nicht einzelne Menschen: Aus einem "
+    "Zusammenhang zwischen Gebieten lässt sich nicht auf Einzelpersonen schließen (ökologischer "
+    "Fehlschluss)."
 )
+
+
+def scatter_caveat(level) -> str:
+    """The caveat of a scatter plot over the areas of ``level``."""
+    return SCATTER_CAVEAT_TEMPLATE.format(n=len(level), title=level.title)
+
+
+#: The caveat of the page's scatter plot, over the 22 Kreise.
+SCATTER_CAVEAT = SCATTER_CAVEAT_TEMPLATE.format(n=22, title="Kreise")
 
 #: Fewest points for which correlations and a trend line are computed.
 MIN_POINTS = 3
 
 
 class AnalysisInputError(AtlasError, ValueError):
-    """An analysis request that cannot be answered (unknown Kreis, year without data, ...)."""
+    """An analysis request that cannot be answered (unknown area, year without data, ...)."""
 
 
 # --- small helpers -----------------------------------------------------------------------------
@@ -93,12 +104,21 @@ def ratio_meaningful(indicator: Indicator, base: float, other: float = 0.0) -> b
     return base > 0 and other >= 0
 
 
-def _check_ags(data: AtlasData, ags: str) -> None:
-    if ags not in set(data.regions[Col.AGS]):
+def _check_ags(data: AtlasData, ags: str, level: str = KREIS) -> Level:
+    """The level ``level`` when ``ags`` is one of its areas; a German error naming the level and
+    an example key otherwise."""
+    try:
+        found = data.level_of(level)
+    except UnknownLevel as exc:
+        raise AnalysisInputError(str(exc)) from None
+    if ags not in set(found.keys):
+        example = (f"{found.keys[-1]} für {found.name(found.keys[-1])}" if len(found)
+                   else "keiner")
         raise AnalysisInputError(
-            f"Unbekannter Kreis „{str(ags)[:20]}“: erwartet wird der fünfstellige Schlüssel eines "
-            "der 22 Thüringer Kreise, z. B. 16052 für Gera."
+            f"{found.singular} „{str(ags)[:20]}“ ist unbekannt: erwartet wird der Schlüssel eines "
+            f"der {len(found)} Gebiete der Ebene „{found.title}“, z. B. {example}."
         )
+    return found
 
 
 def _check_life_phase(life_phase: str | None) -> None:
@@ -120,14 +140,26 @@ def _check_year(data: AtlasData, indicator_id: str, year: int, what: str = "Jahr
     return years
 
 
-def _kreis_values(data: AtlasData) -> dict[str, pd.DataFrame]:
-    """Indicator id → ``ags, year, value, status`` of the current Kreise with a value.
+def level_table(data: AtlasData, indicator_id: str, year: int) -> pd.DataFrame:
+    """One row per area of the indicator's level for one year (:meth:`AtlasData.table`).
+
+    With :func:`_level_values` (all years at once, for trends) the one place where the values
+    of a level – Kreise, Gemeinden, a planner's own areas – enter the analyses and, through
+    them and :func:`atlas.export.export_table`, the exports (ranking, profile, comparison,
+    scatter, change, CSV, XLSX): the protection of small numbers of own levels
+    (:mod:`atlas.levels.protection`) is applied here.
+    """
+    return data.table(indicator_id, year)
+
+
+def _level_values(data: AtlasData, level: Level) -> dict[str, pd.DataFrame]:
+    """Indicator id → ``ags, year, value, status`` of the areas of ``level`` with a value.
 
     Read from ``data.values`` in one pass (``AtlasData.series`` looks up a name per row, which is
     too slow for a whole profile).
     """
     values = data.values
-    rows = values[values[Col.VALUE].notna() & values[Col.AGS].isin(data.regions[Col.AGS])]
+    rows = values[values[Col.VALUE].notna() & values[Col.AGS].isin(level.keys)]
     columns = [Col.AGS, Col.YEAR, Col.VALUE, Col.STATUS]
     return {key: frame[columns] for key, frame in rows.groupby(Col.INDICATOR)}
 
@@ -143,7 +175,7 @@ def _value_text(value: float, status: str, indicator: Indicator) -> str:
 
 @dataclass(frozen=True)
 class Trend:
-    """Change over the last available years of one Kreis.
+    """Change over the last available years of one area.
 
     ``direction`` is "steigend", "fallend" or "gleich" (empty with fewer than two years),
     ``assessment`` is "günstig", "ungünstig" or "neutral" given the indicator's polarity.
@@ -235,24 +267,28 @@ def _deviation(indicator: Indicator, value: float, reference: Reference) -> tupl
     return deviation, format_difference(deviation, indicator), pct
 
 
-def profile(data: AtlasData, ags: str, life_phase: str | None = None) -> pd.DataFrame:
-    """Regionenprofil (Steckbrief) of one Kreis: every indicator with a value for it.
+def profile(data: AtlasData, ags: str, life_phase: str | None = None,
+            level: str = KREIS) -> pd.DataFrame:
+    """Regionenprofil (Steckbrief) of one area of any level: every indicator of that level with
+    a value for it.
 
     Parameters
     ----------
     data
         The built atlas data.
     ags
-        Five-digit key of a current Kreis.
+        Key of an area of ``level`` (for the Kreise: the five-digit key of a current Kreis).
     life_phase
         Only indicators describing this Lebensphase; None or "alle" for all.
+    level
+        The level of the area (``"kreis"``, ``"gemeinde"`` or an own level's id).
 
     Returns
     -------
     pandas.DataFrame
         One row per indicator, in Lebenslagenbereich order and catalogue order, with the columns
-        of :data:`PROFILE_COLUMNS`: the latest ``year`` with a value for this Kreis, ``value``
-        and ``value_text``, direction-aware ``rank`` among ``rank_of`` Kreise with values, the
+        of :data:`PROFILE_COLUMNS`: the latest ``year`` with a value for this area, ``value``
+        and ``value_text``, direction-aware ``rank`` among ``rank_of`` areas with values, the
         reference of that year, the ``deviation`` from it (``deviation_text`` in Prozentpunkte for
         shares in %; empty for counts, which are not compared with the Land total),
         ``deviation_pct`` (relative, NaN where not meaningful), the trend over the last up to five
@@ -262,13 +298,13 @@ def profile(data: AtlasData, ags: str, life_phase: str | None = None) -> pd.Data
     Raises
     ------
     AnalysisInputError
-        For an unknown Kreis or life phase.
+        For an unknown level, area or life phase.
     """
-    _check_ags(data, ags)
+    found = _check_ags(data, ags, level)
     _check_life_phase(life_phase)
-    all_values = _kreis_values(data)
+    all_values = _level_values(data, found)
     records = []
-    for ind in data.available_indicators(life_phase):
+    for ind in data.available_indicators(life_phase, level=found.id):
         values = all_values[ind.id]
         own = values[values[Col.AGS] == ags].sort_values(Col.YEAR)
         if own.empty:
@@ -277,13 +313,13 @@ def profile(data: AtlasData, ags: str, life_phase: str | None = None) -> pd.Data
         year = int(window[Col.YEAR].iloc[-1])
         value = float(window[Col.VALUE].iloc[-1])
         status = str(window[Col.STATUS].iloc[-1])
-        table = data.table(ind.id, year)
+        table = level_table(data, ind.id, year)
         row = table[table[Col.AGS] == ags].iloc[0]
         rank_of = int(table[Col.VALUE].notna().sum())
         rank = int(row["rank"])
         reference = data.reference(ind.id, year)
         deviation, deviation_text, deviation_pct = _deviation(ind, value, reference)
-        tr, notes = _kreis_trend(data, ind, values, ags)
+        tr, notes = _area_trend(data, ind, values, ags)
         records.append({
             "indicator": ind.id,
             "short_title": ind.short_title,
@@ -325,10 +361,10 @@ def profile(data: AtlasData, ags: str, life_phase: str | None = None) -> pd.Data
     return frame
 
 
-def _kreis_trend(data: AtlasData, ind: Indicator, values: pd.DataFrame, ags: str
-                 ) -> tuple[Trend, list[str]]:
-    """The trend of one Kreis over its last :data:`TREND_YEARS` years with a value (``values``:
-    the indicator's rows of all Kreise) and the series breaks inside that window."""
+def _area_trend(data: AtlasData, ind: Indicator, values: pd.DataFrame, ags: str
+                ) -> tuple[Trend, list[str]]:
+    """The trend of one area over its last :data:`TREND_YEARS` years with a value (``values``:
+    the indicator's rows of all areas of its level) and the series breaks inside that window."""
     own = values[values[Col.AGS] == ags].sort_values(Col.YEAR)
     window = own.tail(TREND_YEARS)
     in_window = values[values[Col.YEAR].isin(window[Col.YEAR])][Col.VALUE]
@@ -354,11 +390,11 @@ def trend_text(tr: Trend, indicator: Indicator) -> str:
 # --- Vergleich ---------------------------------------------------------------------------------
 
 
-def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | None = None
-                     ) -> pd.DataFrame:
-    """Side-by-side comparison of up to five Kreise.
+def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | None = None,
+                     level: str = KREIS) -> pd.DataFrame:
+    """Side-by-side comparison of up to five areas of one level (by default Kreise).
 
-    For each indicator the year is the latest one in which all chosen Kreise have a value (if
+    For each indicator the year is the latest one in which all chosen areas have a value (if
     there is none, the latest one in which at least one has); indicators without any value for
     the chosen Kreise are left out.
 
@@ -367,48 +403,55 @@ def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | Non
     data
         The built atlas data.
     ags_list
-        One to five keys of current Kreise (duplicates are dropped, order is kept).
+        One to five keys of areas of ``level`` (duplicates are dropped, order is kept).
     life_phase
         Only indicators describing this Lebensphase; None or "alle" for all.
+    level
+        The level of the areas (``"kreis"``, ``"gemeinde"`` or an own level's id).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``indicator, short_title, area, area_title, unit, year, reference,
-        reference_label, reference_basis, reference_text``, then per Kreis a display column
+        reference_label, reference_basis, reference_text``, then per area a display column
         named by its key (``"16052"``: ``"12,7 % (Rang 1 von 22)"`` or "keine Daten"), the
         numbers ``value_<ags>`` and ``rank_<ags>`` and the trend over its last up to five years
         with a value as ``trend_<ags>`` (visible text, :func:`trend_text`) and
-        ``assessment_<ags>``. ``attrs["names"]`` maps each key to the Kreis name (for column
+        ``assessment_<ags>``. ``attrs["names"]`` maps each key to the area's name (for column
         headers).
 
     Raises
     ------
     AnalysisInputError
-        For more than five or no Kreise, an unknown Kreis or life phase.
+        For more than five or no areas, an unknown level, area or life phase.
     """
     chosen = list(dict.fromkeys(ags_list or []))
+    try:
+        found = data.level_of(level)
+    except UnknownLevel as exc:
+        raise AnalysisInputError(str(exc)) from None
     if len(chosen) > MAX_COMPARE:
         raise AnalysisInputError(
-            f"Es können höchstens {MAX_COMPARE} Kreise verglichen werden, gewählt sind "
+            f"Es können höchstens {MAX_COMPARE} {found.title} verglichen werden, gewählt sind "
             f"{len(chosen)}. Bitte die Auswahl verkleinern."
         )
     if not chosen:
-        raise AnalysisInputError("Bitte mindestens einen Kreis für den Vergleich auswählen.")
+        raise AnalysisInputError(f"Bitte mindestens ein Gebiet ({found.singular}) für den "
+                                 "Vergleich auswählen.")
     for ags in chosen:
-        _check_ags(data, ags)
+        _check_ags(data, ags, found.id)
     _check_life_phase(life_phase)
-    all_values = _kreis_values(data)
+    all_values = _level_values(data, found)
     records = []
-    for ind in data.available_indicators(life_phase):
-        all_kreise = all_values[ind.id]
-        values = all_kreise[all_kreise[Col.AGS].isin(chosen)]
+    for ind in data.available_indicators(life_phase, level=found.id):
+        all_areas = all_values[ind.id]
+        values = all_areas[all_areas[Col.AGS].isin(chosen)]
         if values.empty:
             continue
         per_year = values.groupby(Col.YEAR)[Col.AGS].nunique()
         complete = per_year[per_year == len(chosen)]
         year = int(complete.index.max() if not complete.empty else per_year.index.max())
-        table = data.table(ind.id, year).set_index(Col.AGS)
+        table = level_table(data, ind.id, year).set_index(Col.AGS)
         rank_of = int(table[Col.VALUE].notna().sum())
         reference = data.reference(ind.id, year)
         record = {
@@ -434,7 +477,7 @@ def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | Non
                 record[ags] = f"{_value_text(value, '', ind)} (Rang {int(rank)} von {rank_of})"
                 record[f"value_{ags}"] = value
                 record[f"rank_{ags}"] = int(rank)
-            tr, _ = _kreis_trend(data, ind, all_kreise, ags)
+            tr, _ = _area_trend(data, ind, all_areas, ags)
             record[f"trend_{ags}"] = trend_text(tr, ind)
             record[f"assessment_{ags}"] = tr.assessment
         records.append(record)
@@ -447,7 +490,7 @@ def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | Non
     for ags in chosen:
         frame[f"value_{ags}"] = frame[f"value_{ags}"].astype(float)
         frame[f"rank_{ags}"] = frame[f"rank_{ags}"].astype("Int64")
-    frame.attrs["names"] = {ags: data.region_name(ags) for ags in chosen}
+    frame.attrs["names"] = {ags: found.name(ags) or data.region_name(ags) for ags in chosen}
     return frame
 
 
@@ -455,14 +498,15 @@ def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | Non
 
 
 def ranking(data: AtlasData, indicator_id: str, year: int) -> pd.DataFrame:
-    """The 22 Kreise of one indicator and year in rank order (rank 1 first, missing last).
+    """The areas of an indicator's level (the 22 Kreise, the Gemeinden, an own level's areas) for
+    one year in rank order (rank 1 first, missing last).
 
     Returns
     -------
     pandas.DataFrame
         ``rank, ags, name, kind, value, value_text, status, deviation, deviation_text,
         reference, reference_label, reference_text`` — the reference columns hold the same
-        Thüringen reference in every row; ``attrs["reference"]`` holds it as
+        reference of the level in every row; ``attrs["reference"]`` holds it as
         :class:`~atlas.data.Reference`. ``deviation`` is empty for counts.
 
     Raises
@@ -472,7 +516,7 @@ def ranking(data: AtlasData, indicator_id: str, year: int) -> pd.DataFrame:
     """
     ind = data.indicator(indicator_id)
     _check_year(data, indicator_id, year)
-    table = data.table(indicator_id, year)
+    table = level_table(data, indicator_id, year)
     reference = data.reference(indicator_id, year)
     deviations = [_deviation(ind, v, reference) for v in table[Col.VALUE]]
     table = table.assign(
@@ -496,9 +540,9 @@ def ranking(data: AtlasData, indicator_id: str, year: int) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ScatterResult:
-    """Two indicators against each other over the Kreise.
+    """Two indicators of one level against each other over its areas.
 
-    Statistics are NaN when fewer than :data:`MIN_POINTS` Kreise have both values or a variable
+    Statistics are NaN when fewer than :data:`MIN_POINTS` areas have both values or a variable
     does not vary; ``note`` then says so. ``note`` also names combined years that differ.
     """
 
@@ -508,7 +552,7 @@ class ScatterResult:
     y_year: int
     points: pd.DataFrame  # ags, name, x, y
     n: int
-    excluded: tuple[str, ...]  # names of Kreise left out for a missing value
+    excluded: tuple[str, ...]  # names of areas left out for a missing value
     pearson_r: float
     pearson_p: float
     spearman_rho: float
@@ -517,6 +561,8 @@ class ScatterResult:
     intercept: float
     note: str
     caveat: str = SCATTER_CAVEAT
+    level: str = KREIS  # the level of both indicators
+    areas: str = "Kreise"  # what the points are (the level's title)
 
     @property
     def has_stats(self) -> bool:
@@ -553,7 +599,8 @@ def scatter_years(x_years: list[int], y_years: list[int], year: int | None = Non
 
 
 def scatter(data: AtlasData, x_id: str, y_id: str, year: int | None = None) -> ScatterResult:
-    """Pearson and Spearman correlation and an OLS line of two indicators over the Kreise.
+    """Pearson and Spearman correlation and an OLS line of two indicators of one level over its
+    areas.
 
     Parameters
     ----------
@@ -568,12 +615,13 @@ def scatter(data: AtlasData, x_id: str, y_id: str, year: int | None = None) -> S
     Returns
     -------
     ScatterResult
-        Kreise missing either value are left out and named in ``excluded``.
+        Areas missing either value are left out and named in ``excluded``.
 
     Raises
     ------
     AnalysisInputError
-        If both axes are the same indicator (its correlation with itself says nothing).
+        If both axes are the same indicator (its correlation with itself says nothing) or the
+        indicators belong to different levels (their areas are not the same).
     """
     x_ind, y_ind = data.indicator(x_id), data.indicator(y_id)
     if x_id == y_id:
@@ -582,6 +630,14 @@ def scatter(data: AtlasData, x_id: str, y_id: str, year: int | None = None) -> S
             "mit sich selbst zusammen (r = 1), das sagt nichts. Bitte als zweiten Indikator "
             "einen anderen wählen."
         )
+    if x_ind.level != y_ind.level:
+        raise AnalysisInputError(
+            f"„{x_ind.short_title}“ gehört zur Ebene „{data.level_of(x_ind.level).title}“, "
+            f"„{y_ind.short_title}“ zur Ebene „{data.level_of(y_ind.level).title}“: ein "
+            "Streudiagramm vergleicht die Werte derselben Gebiete. Bitte zwei Indikatoren "
+            "derselben Ebene wählen."
+        )
+    level = data.level_of(x_ind.level)
     x_year, y_year = scatter_years(data.years(x_id), data.years(y_id), year)
     notes = []
     if x_year != y_year:
@@ -594,24 +650,25 @@ def scatter(data: AtlasData, x_id: str, y_id: str, year: int | None = None) -> S
         )
     elif year is not None and x_year != year:
         notes.append(f"Für {year} liegen keine Werte vor; gezeigt wird {x_year}.")
-    x_table = data.table(x_id, x_year)[[Col.AGS, Col.NAME, Col.VALUE]].rename(
+    x_table = level_table(data, x_id, x_year)[[Col.AGS, Col.NAME, Col.VALUE]].rename(
         columns={Col.VALUE: "x"})
-    y_table = data.table(y_id, y_year)[[Col.AGS, Col.VALUE]].rename(columns={Col.VALUE: "y"})
+    y_table = level_table(data, y_id, y_year)[[Col.AGS, Col.VALUE]].rename(
+        columns={Col.VALUE: "y"})
     both = x_table.merge(y_table, on=Col.AGS, how="left")
     complete = both["x"].notna() & both["y"].notna()
     points = both[complete].reset_index(drop=True)
     excluded = tuple(both.loc[~complete, Col.NAME])
     n = len(points)
     if excluded:
-        notes.append(f"{len(excluded)} Kreis(e) ohne Wert bei mindestens einem Indikator nicht "
+        notes.append(f"{len(excluded)} Gebiet(e) ohne Wert bei mindestens einem Indikator nicht "
                      f"berücksichtigt: {', '.join(excluded)}.")
     r = r_p = rho = rho_p = slope = intercept = math.nan
     x, y = points["x"].to_numpy(float), points["y"].to_numpy(float)
     if n < MIN_POINTS:
-        notes.append(f"Zu wenige Kreise mit beiden Werten (n = {n}) für Korrelation und "
-                     "Trendlinie.")
+        notes.append(f"Zu wenige Gebiete ({level.title}) mit beiden Werten (n = {n}) für "
+                     "Korrelation und Trendlinie.")
     elif np.ptp(x) == 0 or np.ptp(y) == 0:
-        notes.append("Ein Indikator hat in allen Kreisen denselben Wert; eine Korrelation ist "
+        notes.append("Ein Indikator hat in allen Gebieten denselben Wert; eine Korrelation ist "
                      "nicht berechenbar.")
     else:
         r, r_p = (float(v) for v in stats.pearsonr(x, y))
@@ -621,27 +678,29 @@ def scatter(data: AtlasData, x_id: str, y_id: str, year: int | None = None) -> S
     return ScatterResult(
         x_id=x_id, y_id=y_id, x_year=x_year, y_year=y_year, points=points, n=n,
         excluded=excluded, pearson_r=r, pearson_p=r_p, spearman_rho=rho, spearman_p=rho_p,
-        slope=slope, intercept=intercept, note=" ".join(notes),
+        slope=slope, intercept=intercept, note=" ".join(notes), caveat=scatter_caveat(level),
+        level=level.id, areas=level.title,
     )
 
 
 @lru_cache(maxsize=256)
 def scatter_partner(data: AtlasData, x_id: str, year: int | None = None) -> str | None:
-    """The second indicator the Streudiagramm starts with for ``x_id``: of the Kreis
-    indicators of *another* Lebenslagenbereich, the one most strongly related to it (largest
-    |Spearman ρ| over the Kreise) – preferring, in this order, indicators with values in the
-    same year as ``x_id`` (the years :func:`scatter_years` combines for ``year``), rates over
-    counts (which mostly measure size) and pairs with values for most Kreise. Never ``x_id``
-    itself; ``None`` if no indicator has values for :data:`MIN_POINTS` Kreise. Deterministic:
-    ties go to the catalogue order. Cached per data object (it compares every indicator)."""
+    """The second indicator the Streudiagramm starts with for ``x_id``: of the indicators of the
+    same level in *another* Lebenslagenbereich, the one most strongly related to it (largest
+    |Spearman ρ| over the level's areas) – preferring, in this order, indicators with values in
+    the same year as ``x_id`` (the years :func:`scatter_years` combines for ``year``), rates
+    over counts (which mostly measure size) and pairs with values for most areas. Never
+    ``x_id`` itself; ``None`` if no indicator has values for :data:`MIN_POINTS` areas.
+    Deterministic: ties go to the catalogue order. Cached per data object (it compares every
+    indicator)."""
     x_ind = data.indicator(x_id)
     x_years = data.years(x_id)
-    if x_ind.level == "gemeinde" or not x_years:
+    if not x_years:
         return None
-    wide = _wide_values(data)
+    wide = _wide_values(data, x_ind.level)
     best: tuple[tuple, str] | None = None
-    for order, ind in enumerate(data.available_indicators()):
-        if ind.id == x_id or ind.area == x_ind.area or ind.level == "gemeinde":
+    for order, ind in enumerate(data.available_indicators(level=x_ind.level)):
+        if ind.id == x_id or ind.area == x_ind.area:
             continue
         y_years = data.years(ind.id)
         if not y_years:
@@ -663,14 +722,15 @@ def scatter_partner(data: AtlasData, x_id: str, year: int | None = None) -> str 
 
 
 @lru_cache(maxsize=4)
-def _wide_values(data: AtlasData) -> dict[tuple[str, int], np.ndarray]:
-    """(indicator, year) → the values of the current Kreise (NaN where missing), one array
-    per pair in the same Kreis order: built once per data object."""
+def _wide_values(data: AtlasData, level: str = KREIS) -> dict[tuple[str, int], np.ndarray]:
+    """(indicator, year) → the values of the areas of ``level`` (NaN where missing), one array
+    per pair in the same order of areas: built once per data object and level."""
     values = data.values
-    kreise = list(data.regions[Col.AGS])
-    rows = values[values[Col.AGS].isin(kreise)]
+    keys = data.level_of(level).keys
+    ids = [ind.id for ind in data.catalogue.indicators if ind.level == level]
+    rows = values[values[Col.AGS].isin(keys) & values[Col.INDICATOR].isin(ids)]
     wide = rows.pivot_table(index=[Col.INDICATOR, Col.YEAR], columns=Col.AGS,
-                            values=Col.VALUE, aggfunc="first").reindex(columns=kreise)
+                            values=Col.VALUE, aggfunc="first").reindex(columns=keys)
     matrix = wide.to_numpy(dtype=float)
     return {(str(ind), int(year)): matrix[i] for i, (ind, year) in enumerate(wide.index)}
 
@@ -679,7 +739,7 @@ def _wide_values(data: AtlasData) -> dict[tuple[str, int], np.ndarray]:
 
 
 def change(data: AtlasData, indicator_id: str, year_from: int, year_to: int) -> pd.DataFrame:
-    """Change of one indicator per Kreis between two years.
+    """Change of one indicator per area of its level between two years.
 
     Returns
     -------
@@ -703,8 +763,8 @@ def change(data: AtlasData, indicator_id: str, year_from: int, year_to: int) -> 
         raise AnalysisInputError(
             f"Das Ausgangsjahr ({year_from}) muss vor dem Zieljahr ({year_to}) liegen."
         )
-    start = data.table(indicator_id, year_from)
-    end = data.table(indicator_id, year_to)[[Col.AGS, Col.VALUE]]
+    start = level_table(data, indicator_id, year_from)
+    end = level_table(data, indicator_id, year_to)[[Col.AGS, Col.VALUE]]
     frame = start[[Col.AGS, Col.NAME, "kind", Col.VALUE]].rename(columns={Col.VALUE: "value_from"})
     frame = frame.merge(end.rename(columns={Col.VALUE: "value_to"}), on=Col.AGS, how="left")
     frame["change"] = frame["value_to"] - frame["value_from"]

@@ -11,6 +11,8 @@ from atlas import palettes
 from atlas.analysis import ScatterResult, ranking
 from atlas.data import AtlasData, rank_note
 from atlas.figures import FONT, SEPARATORS, MapView
+from atlas.levels import wording
+from atlas.levels.registry import KREIS
 from atlas.text import plotly_indicator, plotly_text
 from atlas.values import format_number
 
@@ -22,44 +24,53 @@ BASE_LAYOUT = {"template": "none", "separators": SEPARATORS, "font": {"family": 
 BLANK = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
                     "template": "none", "height": 120}}
 
-#: Analysis views that exist for Kreis indicators only (tab → German name for the note).
+#: Analysis views the page draws for the top level only (tab → German name for the note): they
+#: need what only the Kreis level has today (the selection of Kreise on the left, neighbours
+#: for the clusters).
 KREIS_ONLY_VIEWS = {"timeseries": "Zeitreihen", "scatter": "Das Streudiagramm",
                     "change": "Die Veränderungskarte", "clusters": "Räumliche Muster"}
 
 
 def kreis_only_note(data: AtlasData, indicator_id: str, view: str) -> str:
-    """Why ``view`` (a key of :data:`KREIS_ONLY_VIEWS`) shows nothing for a Gemeinde indicator;
-    ``""`` for a Kreis indicator."""
-    if data.level(indicator_id) != "gemeinde":
+    """Why ``view`` (a key of :data:`KREIS_ONLY_VIEWS`) shows nothing for an indicator of a level
+    that nests in another (Gemeinden, own areas); ``""`` for an indicator of the top level."""
+    level = data.level_of(data.level(indicator_id))
+    if not level.parent and level.built:
         return ""
+    top = data.level_of(KREIS)
     years = ", ".join(map(str, data.years(indicator_id)))
-    return (f"{KREIS_ONLY_VIEWS[view]} zeigt der Atlas für Indikatoren der Kreise. Für diesen "
-            f"Gemeindeindikator ({years}) gibt es Karte und Ranking, mit „Kreis heranzoomen“ "
-            "auch für die Gemeinden eines Kreises.")
+    zoom = (f", mit „Kreis heranzoomen“ auch für die {level.title} eines Kreises"
+            if level.parent == KREIS else "")
+    return (f"{KREIS_ONLY_VIEWS[view]} zeigt der Atlas für Indikatoren der {top.title}. Für "
+            f"diesen Indikator der {level.title} ({years}) gibt es Karte, Tabelle und Ranking"
+            f"{zoom}.")
 
 
 def ranking_hint(data: AtlasData, view: MapView, kreis: str | None = None) -> str:
-    """The line above the ranking: what a click on a bar does, and at the Gemeinde level which
-    Gemeinden are ranked."""
-    if view.level != "gemeinde":
-        return "Balken anklicken wählt den Kreis überall aus."
-    click = "Balken anklicken zoomt auf den Kreis der Gemeinde."
+    """The line above the ranking: what a click on a bar does, and for a level that nests in
+    Kreise which of its areas are ranked."""
+    level = data.level_of(view.level)
+    if level.parent != KREIS:
+        return "Balken anklicken wählt das Gebiet überall aus."
+    click = "Balken anklicken zoomt auf den Kreis des Gebiets."
     if kreis:
-        return (f"{data.areas_shown('gemeinde', kreis, gebietsstand=False)}; Rang unter allen "
-                f"{len(view.table)} Gemeinden Thüringens. {click}")
-    return (f"Alle {len(view.table)} Gemeinden: für eine Rangfolge mit Namen links „Kreis "
-            f"heranzoomen“ wählen. {click}")
+        return (f"{wording.areas_shown(data, level, kreis, gebietsstand=False)}; Rang unter "
+                f"{wording.all_areas(level, len(view.table))}. {click}")
+    return (f"{wording.all_areas(level, len(view.table))}: für eine Rangfolge mit Namen links "
+            f"„Kreis heranzoomen“ wählen. {click}")
 
 
 def timeseries_texts(data: AtlasData, indicator_id: str, selected: list[str]) -> tuple[str, str]:
-    """Heading of the time series and the hint shown while no Kreis is chosen; both name the
-    reference as what it is (:meth:`AtlasData.reference_name`)."""
+    """Heading of the time series and the hint shown while no area is chosen; both name the
+    reference as what it is (:meth:`AtlasData.reference_name`) and the areas by their level's
+    title."""
+    level = data.level_of(data.level(indicator_id))
     reference = data.reference_name(indicator_id)
     if not selected:
         return (f"Zeitreihe: {reference}",
-                "Klicken Sie auf einen Kreis in der Karte oder wählen Sie links Kreise aus, um "
-                f"sie mit dem Vergleichswert zu vergleichen – hier: {reference}.")
-    return f"Zeitreihe: ausgewählte Kreise und {reference}", ""
+                f"Wählen Sie {level.title} in der Karte oder links aus, um sie mit dem "
+                f"Vergleichswert zu vergleichen – hier: {reference}.")
+    return f"Zeitreihe: ausgewählte {level.title} und {reference}", ""
 
 
 #: Bar height in px of a ranking short enough to name every region.
@@ -70,14 +81,14 @@ RANKING_MAX_NAMED = 80
 def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
                 kreis: str | None = None) -> go.Figure:
     """Horizontal bars sorted by rank (rank 1 on top) in the map's class colours; the Thüringen
-    reference as a line; selected Kreise outlined and named in bold. For a Gemeinde indicator
-    ``kreis`` limits the bars to that Kreis's Gemeinden (their ranks stay those among all
-    Gemeinden, the colours those of the map)."""
+    reference as a line; selected areas outlined and named in bold. For a level that nests in
+    Kreise ``kreis`` limits the bars to the areas in that Kreis (their ranks stay those among
+    all areas of the level, the colours those of the map)."""
     ind = plotly_indicator(data.indicator(view.indicator_id))
     table = ranking(data, view.indicator_id, view.year)
     kreis = data.zoom(view.indicator_id, kreis)
     if kreis:
-        table = table[table["ags"].isin(set(data.kreis_gemeinden(kreis)))]
+        table = table[table["ags"].isin(set(data.level_of(view.level).in_kreis(kreis)))]
     colour_of = {a: (view.colours[c] if c >= 0 else palettes.MISSING_COLOUR)
                  for a, c in zip(view.table["ags"], view.table["class"])}
     names = [f"<b>{n}</b>" if a in selected else n for a, n in zip(table["ags"], table["name"])]
@@ -114,13 +125,19 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
     return fig
 
 
-#: Legend names of the two point traces of the scatter plot (trace 0 and 1).
-SCATTER_POINTS = ("Kreise", "ausgewählte Kreise")
+def scatter_points(areas: str) -> tuple[str, str]:
+    """Legend names of the scatter plot's two point traces (trace 0 and 1) for areas called
+    ``areas`` (the title of their level)."""
+    return areas, f"ausgewählte {areas}"
+
+
+#: The legend names of the scatter plot over the Kreise.
+SCATTER_POINTS = scatter_points("Kreise")
 
 
 def scatter_plot(data: AtlasData, result: ScatterResult, selected: list[str],
                  sizes: dict[str, float] | None = None, label_all: bool = False) -> go.Figure:
-    """Districts as points, OLS trend line. Trace 0 holds the other Kreise, trace 1 the selected
+    """Areas as points, OLS trend line. Trace 0 holds the other areas, trace 1 the selected
     ones (highlighted and labelled), each in one colour, so each legend entry shows the colour
     of its points. ``label_all`` names every point (for exports; see
     :func:`place_point_labels`)."""
@@ -134,7 +151,7 @@ def scatter_plot(data: AtlasData, result: ScatterResult, selected: list[str],
     else:
         size_of = {a: 16 if a in selected else 11 for a in points["ags"]}
     fig = go.Figure()
-    for chosen, name in zip((False, True), SCATTER_POINTS):
+    for chosen, name in zip((False, True), scatter_points(result.areas)):
         part = points[points["ags"].isin(selected) == chosen]
         hover = [
             f"<b>{row.name}</b><br>{xi.short_title} {result.x_year}: "
@@ -248,7 +265,7 @@ def scatter_summary(result: ScatterResult) -> str:
     text = (f"Pearson r = {format_number(result.pearson_r, 2)} (p = "
             f"{format_number(result.pearson_p, 3)}), Spearman ρ = "
             f"{format_number(result.spearman_rho, 2)} (p = {format_number(result.spearman_p, 3)}), "
-            f"n = {result.n} Kreise: {words} {sign} Zusammenhang.".replace("  ", " "))
+            f"n = {result.n} {result.areas}: {words} {sign} Zusammenhang.".replace("  ", " "))
     if result.n_excluded:
         text += f" Ohne Werte: {', '.join(result.excluded)}."
     if result.note:

@@ -86,11 +86,11 @@ class Reference:
 class AtlasData:
     """The built data: regions per level, boundaries, values. Never mutated.
 
-    Two levels: ``regions``/``geojson`` are the 22 current Kreise; ``gemeinden``/
-    ``gemeinde_geojson`` the Gemeinden of the Gemeinde boundaries (Gebietsstand
-    :attr:`gemeinde_gebietsstand`), empty for builds without them. Every indicator belongs to one
-    level (:meth:`level`); years, tables, references and series are formed over that level's
-    regions.
+    The levels are in :attr:`levels` (:mod:`atlas.levels.registry`): the 22 current Kreise
+    (also ``regions``/``geojson``), the Gemeinden of the Gemeinde boundaries (also ``gemeinden``/
+    ``gemeinde_geojson``; empty for builds without them) and the planners' own levels. Every
+    indicator belongs to one level (:meth:`level`); years, tables, references and series are
+    formed over that level's areas.
     """
 
     catalogue: Catalogue
@@ -180,18 +180,6 @@ class AtlasData:
                           if level.id != KREIS and len(level)
                           and self.available_indicators(level=level.id)]
 
-    @property
-    def gemeinde_gebietsstand(self) -> str:
-        """Gebietsstand of the Gemeinde boundaries ("01.01.2021"), "" without Gemeinde level."""
-        if self.gemeinden.empty:
-            return ""
-        return self.info.get("gemeinde_gebietsstand") or GEMEINDE_GEBIETSSTAND
-
-    @property
-    def kreis_gebietsstand(self) -> str:
-        """Gebietsstand of the Kreis boundaries ("31.12.2023"), "" when the build does not say."""
-        return str(self.info.get("gebietsstand") or "")
-
     def zoom(self, indicator_id: str, kreis: str | None) -> str | None:
         """The Kreis a map of the indicator zooms to: ``kreis`` for an indicator of a level below
         the Kreise and a current Kreis, else ``None`` (Kreis maps always show all of
@@ -199,30 +187,6 @@ class AtlasData:
         if not kreis or not self.levels.get(self.level(indicator_id)).zoomable:
             return None
         return kreis if kreis in set(self.regions[Col.AGS]) else None
-
-    def areas_shown(self, level: str = KREIS, kreis: str | None = None,
-                    gebietsstand: bool = True) -> str:
-        """What a map of ``level`` shows, for titles: all Kreise, all areas of the level, or with
-        ``kreis`` the areas in that Kreis; with the boundaries' Gebietsstand unless told
-        otherwise."""
-        shown = self.levels.get(level)
-        if shown.id == KREIS:
-            areas = "Kreise und kreisfreie Städte in Thüringen"
-        else:
-            where = "in Thüringen"
-            row = self.regions.loc[self.regions[Col.AGS] == kreis]
-            if kreis and not row.empty:
-                name, kind = str(row[Col.NAME].iloc[0]), str(row["kind"].iloc[0])
-                if kind == "kreisfreie Stadt":
-                    where = f"in der kreisfreien Stadt {name}"
-                else:  # "im Wartburgkreis", "im Landkreis Gotha"
-                    where = f"im {name}" if name.lower().endswith("kreis") else f"im {kind} {name}"
-            areas = f"{shown.title} {where}"
-        return f"{areas}, Gebietsstand {shown.gebietsstand or '–'}" if gebietsstand else areas
-
-    def kreis_gemeinden(self, kreis: str) -> list[str]:
-        """AGS of the Gemeinden of a current Kreis (Eisenach's Gemeinde in the Wartburgkreis)."""
-        return self.gemeinden.loc[self.gemeinden["kreis"] == kreis, Col.AGS].tolist()
 
     # --- catalogue helpers ---------------------------------------------------------------------
     def indicator(self, indicator_id: str) -> Indicator:

@@ -3,16 +3,20 @@ indicator data, built by :mod:`atlas.export`.
 
 Routes (all GET, under ``/export``)::
 
-    /export/map.{png,svg,pdf}?indicator=ID[&year=YYYY][&kreise=AGS,…][&klassifikation=…]
+    /export/map.{png,svg,pdf}?indicator=ID[&year=YYYY][&kreise=KEY,…][&klassifikation=…]
         [&klassen=3..7][&palette=…][&grenzen=5;7,5;10][&format=a4|a5|folie][&breite_mm=…]
-        [&notiz=…][&zoom=AGS][&namen=1|0]  (zoom: a Gemeinde indicator's map of that Kreis's
-        Gemeinden; namen: Kreis names on the Kreis map, default on)
+        [&notiz=…][&zoom=AGS][&namen=1|0]  (zoom: the map of the areas in that Kreis, for
+        levels that nest in Kreise; namen: the areas' names, default on for small levels)
     /export/chart/timeseries.{png,svg,pdf}?indicator=ID[&kreise=…][&year=…]  (year: shaded)
     /export/chart/ranking.{png,svg,pdf}?indicator=ID[&year=…][&kreise=…][display options]
         [&zoom=AGS]
     /export/chart/scatter.{png,svg,pdf}?x=ID&y=ID[&year=…][&kreise=…]
-    /export/profil.pdf?kreis=AGS[&lebensphase=…]
+    /export/profil.pdf?kreis=KEY[&ebene=LEVEL][&lebensphase=…]  (``gebiet`` = ``kreis``)
     /export/data.{csv,xlsx}?indicator=ID[&year=YYYY|alle]  (no year: all years)
+
+Every export works for an indicator of any level (Kreise, Gemeinden, a planner's own areas):
+``kreise`` takes keys of the Kreise or of the areas of the indicator's level; ``ebene`` names
+the level of the Regionenprofil's area (default ``kreis``).
 
 The parameters are those of the page URL (``indicator``/``indikator``, ``year``/``jahr``,
 ``kreise``, ``lebensphase``, …; unknown extra parameters are ignored). Every page-URL parameter
@@ -33,6 +37,8 @@ from atlas.analysis import AnalysisInputError
 from atlas.catalogue import LIFE_PHASES
 from atlas.data import AtlasData, get_data
 from atlas.errors import UnknownIndicator
+from atlas.levels import wording
+from atlas.levels.registry import KREIS, Level, UnknownLevel
 from atlas.schema import Col
 from atlas.urlstate import MAX_SELECTED, PRESENTATION, VIEW_TABS, parse_display
 from atlas.values import parse_int
@@ -134,19 +140,43 @@ def _year(data: AtlasData, indicator_ids: list[str], allow_all: bool = False) ->
     return year
 
 
+def _indicator_level(data: AtlasData) -> Level | None:
+    """The level of the indicator the request names (``indicator``/``indikator``, or ``x`` of
+    a scatter plot), ``None`` when it names none the atlas knows."""
+    known = {ind.id: ind for ind in data.catalogue.indicators}
+    raw = _arg("indicator", "indikator", "x")
+    if raw not in known:
+        return None
+    return data.level_of(known[raw].level)
+
+
 def _selected(data: AtlasData) -> list[str]:
+    """``kreise``: keys of Kreise or of the areas of the indicator's level."""
     raw = _arg("kreise") or ""
-    known = set(data.regions[Col.AGS])
+    level = _indicator_level(data)
+    known = set(data.regions[Col.AGS]) | set(level.keys if level is not None else ())
     chosen: list[str] = []
     for ags in filter(None, (part.strip() for part in raw.split(","))):
         if ags not in known:
-            raise BadRequest(f"Kreis „{ags[:12]}“ ist unbekannt (erwartet: fünfstelliger "
-                             "Kreisschlüssel, z. B. 16052).")
+            also = (f" oder Schlüssel eines Gebiets der Ebene „{level.title}“"
+                    if level is not None and level.parent else "")
+            what = level.singular if level is not None else "Kreis"
+            raise BadRequest(f"{what} „{ags[:12]}“ ist unbekannt (erwartet: fünfstelliger "
+                             f"Kreisschlüssel, z. B. 16052{also}).")
         if ags not in chosen:
             chosen.append(ags)
     if len(chosen) > MAX_SELECTED:
-        raise BadRequest(f"Höchstens {MAX_SELECTED} Kreise gleichzeitig.")
+        raise BadRequest(f"Höchstens {MAX_SELECTED} Gebiete gleichzeitig.")
     return chosen
+
+
+def _level(data: AtlasData) -> Level:
+    """``ebene``: a level of the atlas (default: the Kreise); 404 for an unknown one."""
+    raw = _arg("ebene")
+    try:
+        return data.level_of(raw or KREIS)
+    except UnknownLevel as exc:
+        raise NotFound(str(exc)) from None
 
 
 def _zoom(data: AtlasData) -> str | None:
@@ -197,6 +227,7 @@ def _check_view_parameters():
     """Every parameter of the page URL a download is given is checked, also where the download
     does not use it (``data.csv?…&kreise=../../etc/passwd`` is a 400, not silently ignored)."""
     data = _data()
+    _level(data)
     _selected(data)
     _zoom(data)
     _life_phase()
@@ -294,15 +325,19 @@ def profile_export(ext: str):
     if ext != "pdf":
         raise NotFound("Das Regionenprofil gibt es als PDF: /export/profil.pdf?kreis=16052")
     data = _data()
-    ags = _arg("kreis", "ags")
+    level = _level(data)
+    ags = _arg("kreis", "gebiet", "ags")
     if not ags:
-        raise BadRequest("Parameter „kreis“ fehlt, z. B. /export/profil.pdf?kreis=16052")
-    if ags not in set(data.regions[Col.AGS]):
-        raise NotFound(f"Unbekannter Kreis „{ags[:12]}“ (erwartet: fünfstelliger "
-                       "Kreisschlüssel eines Thüringer Kreises, z. B. 16052).")
+        raise BadRequest("Parameter „kreis“ fehlt, z. B. /export/profil.pdf?kreis=16052 (ein "
+                         "Gebiet einer anderen Ebene: ?ebene=…&gebiet=…)")
+    if ags not in set(level.keys):
+        example = f", z. B. {level.keys[0]} für {level.name(level.keys[0])}" if len(level) else ""
+        raise NotFound(f"{level.singular} „{ags[:12]}“ ist unbekannt (erwartet: "
+                       f"{wording.key_label(level)} eines der {len(level)} Gebiete der Ebene "
+                       f"„{level.title}“{example}).")
     life_phase = _life_phase()
-    content = export.profile_pdf(data, ags, life_phase)
-    name = export.file_name("regionenprofil", ags, data.region_name(ags), life_phase, ext="pdf")
+    content = export.profile_pdf(data, ags, life_phase, level=level.id)
+    name = export.file_name("regionenprofil", ags, level.name(ags), life_phase, ext="pdf")
     return _send(content, "pdf", name)
 
 

@@ -32,6 +32,7 @@ import threading
 import zlib
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,7 @@ from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData, rank_note
 from atlas.errors import AtlasError
 from atlas.figures import FONT, SEPARATORS, Display
+from atlas.levels import wording
 from atlas.levels.registry import KREIS
 from atlas.paths import PROJECT_ROOT
 from atlas.schema import Col
@@ -503,14 +505,18 @@ def _latest_year(data: AtlasData, indicator_id: str, year: int | None) -> int:
 
 
 def _author(data: AtlasData, *indicators, boundaries: str = "") -> str:
-    """The document author of an export: the sources of its values (and of a map's
-    boundaries)."""
+    """The document author of an export: the sources of its values (and ``boundaries``, a
+    level's attribution, for a map)."""
     sources = dict.fromkeys(data.catalogue.source_of(ind).attribution for ind in indicators)
-    return "; ".join([*sources, *([f"Grenzen: {boundaries}"] if boundaries else [])])
+    return "; ".join([*sources, *([boundaries] if boundaries else [])])
 
 
-def _names(data: AtlasData, selected) -> str:
-    return ", ".join(data.region_name(a) for a in selected)
+def _names(data: AtlasData, selected, level=None) -> str:
+    """The names of areas: of ``level`` where they are its keys, else of the Kreise (and the
+    other levels, :meth:`AtlasData.region_name`)."""
+    def name(key: str) -> str:
+        return (level.name(key) if level is not None else None) or data.region_name(key)
+    return ", ".join(name(a) for a in selected)
 
 
 # --- the map ------------------------------------------------------------------------------------
@@ -520,36 +526,30 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
                display: Display | None = None, selected=(), note: str = "",
                page: Page | None = None, today: date | None = None,
                kreis: str | None = None, names: bool | None = None) -> go.Figure:
-    """The map of the current view composed for a report page.
+    """The map of the current view composed for a report page, for an indicator of any level.
 
-    Drawn by :func:`atlas.figures.choropleth` (classes, palette, legend, selection outline as on
-    screen; a Gemeinde indicator with ``kreis`` shows only that Kreis's Gemeinden, as the zoomed
-    screen map does), then given a title (indicator, year), a line naming the areas shown and
-    their Gebietsstand, a subtitle (unit, short definition), the legend and the Thüringen
-    reference beside the map, the source line with licence and the boundary attribution, the
-    export date and the user's note.
+    Drawn by the screen's builder (:func:`_draw_map`: classes, palette, legend, selection outline
+    as on screen; with ``kreis`` only the areas in that Kreis, as the zoomed screen map does),
+    then given a title (indicator, year), a line naming the areas shown and their Gebietsstand
+    (:func:`atlas.levels.wording.areas_shown`), a subtitle (unit, short definition), the legend
+    and the reference beside the map, the source line with licence and the level's boundary
+    attribution (:attr:`Level.attribution <atlas.levels.registry.Level.attribution>`), the export
+    date and the user's note.
 
-    The map fills its part of the page (the whole of Thüringen fitted to it; a zoomed Kreis by
-    its Gemeinden). ``names`` writes the Kreis names on a Kreis map, placed as in the
-    presentation (:func:`atlas.labels.kreis_labels`); ``None`` (the default) means: on for the
-    22 Kreise, off for the Gemeinden.
+    The map fills its part of the page (all areas of the level fitted to it; a zoomed Kreis by
+    its areas). ``names`` writes the areas' names on the map, placed as in the presentation
+    (:func:`atlas.labels.labels`); ``None`` (the default) means: on for a level of at most
+    :data:`MAX_NAMED_AREAS` areas (the 22 Kreise, a few Sozialräume), off for more.
     """
-    page = page or page_for("a4")
-    note = clean_note(note)
-    ind = data.indicator(indicator_id)
-    year = _latest_year(data, indicator_id, year)
-    display = display or Display()
-    view = figures.map_view(data, indicator_id, year, display.k, display=display)
-    height = round(page.layout_height)
-    kreis = data.zoom(indicator_id, kreis)
-    fig = figures.choropleth(data, view, list(selected), height=height, kreis=kreis)
+    page, note, ind, view, level, kreis = _map_parts(data, indicator_id, year, display, page,
+                                                     note, kreis)
+    fig = _draw_map(data, view, kreis, list(selected), round(page.layout_height))
+    shown = wording.areas_shown(data, level, kreis)
     frame = _Frame(fig, page)
-    frame.header(
-        view.title,
-        data.areas_shown(view.level, kreis),
-        f"Einheit: {ind.unit_label} · {short_definition(ind.definition)}",
-    )
-    frame.footer(note, [view.source_line], _created(today))
+    frame.header(view.title, shown,
+                 f"Einheit: {ind.unit_label} · {short_definition(ind.definition)}")
+    frame.footer(note, [f"{data.catalogue.source_line(ind)} · {level.attribution}"],
+                 _created(today))
     f = frame.f
     gap = 18 * f
     panel_width = max(0.3 * frame.inner_width, 250 * f)
@@ -559,23 +559,21 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     reference_text = reference.text if reference is not None else ""
     fig.layout.annotations = []
     frame.fit_paper(map_box)
-    west, south, east, north = labels.kreis_bounds(data)
-    if not kreis:  # plotly's fitbounds leaves a wide margin around Thüringen
-        fig.update_layout(geo={"fitbounds": False, "lonaxis": {"range": [west, east]},
-                               "lataxis": {"range": [south, north]},
-                               "center": {"lon": (west + east) / 2,
-                                          "lat": (south + north) / 2}})
-    if names is None:
-        names = view.level == "kreis"
-    if names and view.level == "kreis":
+    west, south, east, north = _level_bounds(level, kreis)
+    # the bounds of the areas shown (plotly's fitbounds leaves a wide margin)
+    fig.update_layout(geo={"fitbounds": False, "lonaxis": {"range": [west, east]},
+                           "lataxis": {"range": [south, north]},
+                           "center": {"lon": (west + east) / 2, "lat": (south + north) / 2}})
+    few = len(level) <= MAX_NAMED_AREAS
+    if (few if names is None else names) and few and not kreis:
         px_per_degree = min((map_box[2] - map_box[0]) / (east - west),
                             (map_box[3] - map_box[1])
                             / (labels.mercator_y(north) - labels.mercator_y(south)))
         size = frame.s(NAME_SIZE)
-        _add_names(fig, labels.variant_for(labels.kreis_labels(data), size, px_per_degree), size)
+        _add_names(fig, labels.variant_for(_level_labels(level), size, px_per_degree), size)
     panel_left = map_box[2] + gap
     legend_top = frame.top
-    if reference_text:  # the Thüringen reference at the top of the panel, the legend below
+    if reference_text:  # the reference at the top of the panel, the legend below
         size = frame.s(14)
         plain = re.sub(r"<[^>]+>", "", reference_text)
         lines = 1
@@ -598,12 +596,13 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     if view.classes.note:
         panel_lines.append((view.classes.note, frame.s(11), MUTED_COLOUR))
     if kreis:
-        panel_lines.append((f"Klassen und Anzahlen: alle {len(view.table)} Gemeinden Thüringens, "
+        panel_lines.append((f"Klassen und Anzahlen: {wording.all_areas(level, len(view.table))}, "
                             "so bleiben die Farben mit anderen Kreisen vergleichbar.",
                             frame.s(11), MUTED_COLOUR))
     chosen = [a for a in selected if a in set(view.table[Col.AGS])]
     if chosen:
-        panel_lines.append((f"Schwarz umrandet: {_names(data, chosen)}", frame.s(12), TEXT_COLOUR))
+        panel_lines.append((f"Schwarz umrandet: {_names(data, chosen, level)}", frame.s(12),
+                            TEXT_COLOUR))
     y = map_box[3]
     for text, size, colour in panel_lines:
         lines = _wrap(text, panel_width, size)
@@ -611,10 +610,53 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
         y -= frame.block_height(len(lines), size) + 8 * f
     fig.update_layout(dragmode=False, hovermode=False)
     fig.layout.uirevision = None
-    borders = data.level_of(view.level).source
-    describe(fig, view.title, _author(data, ind, boundaries=borders),
-             f"Karte: {data.areas_shown(view.level, kreis)}; {ind.unit_label}")
+    describe(fig, view.title, _author(data, ind, boundaries=level.attribution),
+             f"Karte: {shown}; {ind.unit_label}")
     return frame.finish()
+
+
+def _map_parts(data: AtlasData, indicator_id: str, year: int | None, display: Display | None,
+               page: Page | None, note: str, kreis: str | None) -> tuple:
+    """What a map and a ranking page start from: the page, the checked note, the indicator, its
+    map view (:func:`atlas.figures.map_view`, the screen's classes and colours), its level and
+    the Kreis zoomed to (:meth:`AtlasData.zoom`)."""
+    ind = data.indicator(indicator_id)
+    year = _latest_year(data, indicator_id, year)
+    display = display or Display()
+    view = figures.map_view(data, indicator_id, year, display.k, display=display)
+    return (page or page_for("a4"), clean_note(note), ind, view, data.level_of(view.level),
+            data.zoom(indicator_id, kreis))
+
+
+#: Largest number of areas whose names an exported map writes by default (the 22 Kreise).
+MAX_NAMED_AREAS = 30
+
+
+def _draw_map(data: AtlasData, view, kreis: str | None, selected: list[str],
+              height: int) -> go.Figure:
+    """The map of ``view`` by the screen's builder, with the boundaries of the view's level;
+    zoomed to the areas in ``kreis`` (:meth:`AtlasData.zoom` allows it where the areas know
+    their Kreis). The one place the exports ask :mod:`atlas.figures` for a map."""
+    return figures.choropleth(data, view, selected, height=height, kreis=kreis,
+                              geojson=data.level_of(view.level).geojson)
+
+
+@lru_cache(maxsize=32)
+def _level_bounds(level, kreis: str | None = None) -> tuple[float, float, float, float]:
+    """West, south, east, north of a level's areas, or of those in ``kreis`` (cached per level
+    object)."""
+    inside = set(level.in_kreis(kreis)) if kreis else None
+    features = [f for f in level.geojson["features"]
+                if inside is None or f["properties"]["AGS"] in inside]
+    return labels.bounds({**level.geojson, "features": features or level.geojson["features"]})
+
+
+@lru_cache(maxsize=16)
+def _level_labels(level) -> dict:
+    """The places of a level's area names (:func:`atlas.labels.labels`; cached per level)."""
+    areas = level.areas
+    return labels.labels(level.geojson, dict(zip(areas[Col.AGS], areas["label"])),
+                         dict(zip(areas[Col.AGS], areas["kind"])))
 
 
 #: Size of the Kreis names on an exported map (layout px on A4 landscape, bold, white halo).
@@ -635,30 +677,55 @@ def _add_names(fig: go.Figure, placed: dict, size: float) -> None:
 # --- charts -------------------------------------------------------------------------------------
 
 
+def series_areas(data: AtlasData, indicator_id: str, selected) -> list[str]:
+    """The areas a time series of ``selected`` compares: each selected area of the indicator's
+    level followed by its parent (the Kreis it lies in, where the level nests in Kreise and the
+    indicator has values for that Kreis) – an area against its parent, and both against the
+    level's reference. Keys that are no area of the level and have no values are left out."""
+    level = data.level_of(data.level(indicator_id))
+    chosen = list(dict.fromkeys(selected))
+    with_values = set(data.series(indicator_id, chosen).dropna(subset=[Col.VALUE])[Col.AGS])
+    chosen = [key for key in chosen if key in set(level.keys) or key in with_values]
+    if not level.parent:
+        return chosen
+    info = level.areas.set_index(Col.AGS)["kreis"]
+    parents = [str(info[key]) for key in chosen if key in info.index and info[key]]
+    rows = data.series(indicator_id, parents).dropna(subset=[Col.VALUE])
+    parents = set(rows[Col.AGS])
+    out: list[str] = []
+    for key in chosen:
+        out.append(key)
+        parent = str(info[key]) if key in info.index else ""
+        if parent in parents and parent not in out:
+            out.append(parent)
+    return list(dict.fromkeys(out))
+
+
 def timeseries_figure(data: AtlasData, indicator_id: str, selected=(), year: int | None = None,
                       *, note: str = "", page: Page | None = None, today: date | None = None
                       ) -> go.Figure:
-    """The time series of the selected Kreise against the reference
+    """The time series of the selected areas of any level, each with the Kreis it lies in where
+    the indicator has values for it (:func:`series_areas`), against the level's reference
     (:func:`atlas.figures.timeseries`) composed for a page; series breaks in the footer."""
     page = page or page_for("a4")
     note = clean_note(note)
     ind = data.indicator(indicator_id)
+    level = data.level_of(ind.level)
     years = data.years(indicator_id)
     if not years:
         raise ExportError(f"Für „{ind.short_title}“ gibt es keine Werte.")
     if year is not None:
         year = _latest_year(data, indicator_id, year)
-    selected = list(selected)
+    selected = series_areas(data, indicator_id, selected)
     fig = figures.timeseries(data, indicator_id, selected, year,
                              height=round(page.layout_height))
     breaks = list((fig.layout.meta or {}).get("notes", []))
     frame = _Frame(fig, page)
     reference = data.reference_name(indicator_id)
-    who = f"{_names(data, selected)} und {reference}" if selected else reference
+    who = f"{_names(data, selected, level)} und {reference}" if selected else reference
     title = f"{ind.short_title} {years[0]}–{years[-1]}" if len(years) > 1 else \
         f"{ind.short_title} {years[0]}"
-    frame.header(title,
-                 f"Zeitreihe: {who} · Kreise in Thüringen, Gebietsstand {data.kreis_gebietsstand}",
+    frame.header(title, f"Zeitreihe: {who} · {wording.areas_shown(data, level)}",
                  f"{ind.unit_label} · {short_definition(ind.definition)}")
     sections = ["Gepunktete Linie = Zeitreihenbruch. " + "; ".join(breaks)] if breaks else []
     if year is not None:
@@ -687,22 +754,17 @@ def ranking_figure(data: AtlasData, indicator_id: str, year: int | None = None, 
                    display: Display | None = None, selected=(), note: str = "",
                    page: Page | None = None, today: date | None = None,
                    kreis: str | None = None) -> go.Figure:
-    """The ranking of the Kreise, or of the Gemeinden (with ``kreis``: of that Kreis's
-    Gemeinden), by :func:`atlas.charts.ranking_bar` in the map's class colours, composed for a
+    """The ranking of the areas of the indicator's level (with ``kreis``: of the areas in that
+    Kreis), by :func:`atlas.charts.ranking_bar` in the map's class colours, composed for a
     page."""
-    page = page or page_for("a4")
-    note = clean_note(note)
-    ind = data.indicator(indicator_id)
-    year = _latest_year(data, indicator_id, year)
-    display = display or Display()
-    view = figures.map_view(data, indicator_id, year, display.k, display=display)
-    kreis = data.zoom(indicator_id, kreis)
+    page, note, ind, view, level, kreis = _map_parts(data, indicator_id, year, display, page,
+                                                     note, kreis)
+    year = view.year
     fig = charts.ranking_bar(data, view, list(selected), kreis)
     fig.update_layout(title=None)
     frame = _Frame(fig, page)
-    regions = "Gemeinden" if view.level == "gemeinde" else "Kreise"
-    frame.header(f"{ind.short_title} {year}: Rangfolge der {regions}",
-                 data.areas_shown(view.level, kreis),
+    shown = wording.areas_shown(data, level, kreis)
+    frame.header(f"{ind.short_title} {year}: Rangfolge der {level.title}", shown,
                  f"{ind.unit_label} · Rang: {rank_note(ind)} · Farben wie in der Karte "
                  f"({view.legend_title.split('<br>')[-1]})")
     frame.footer(note, [data.catalogue.source_line(ind)], _created(today))
@@ -710,12 +772,23 @@ def ranking_figure(data: AtlasData, indicator_id: str, year: int | None = None, 
     box = (frame.margin + 175 * f, frame.top + 30 * f, frame.w - frame.margin - 95 * f,
            frame.bottom - 76 * f)
     frame.fit_paper(box)
-    fig.update_traces(textfont={"size": frame.s(12)})
-    fig.update_yaxes(tickfont={"size": frame.s(12.5)})
+    # every area named where a row has room for a legible name (the 91 areas of a Kreis on A4),
+    # in smaller type the more rows there are; beyond that plotly names every n-th bar
+    row_px = (box[3] - box[1]) / max(len(fig.data[0].y), 1)
+    size = min(frame.s(12.5), 0.85 * row_px)
+    fig.update_traces(textfont={"size": min(frame.s(12), size)})
+    if size >= MIN_RANKING_NAME_PX:
+        fig.update_yaxes(tickfont={"size": size}, dtick=1)
+    else:
+        fig.update_yaxes(tickfont={"size": frame.s(12.5)})
     fig.update_layout(hovermode=False)
-    describe(fig, f"{ind.short_title} {year}: Rangfolge der {regions}", _author(data, ind),
-             f"Rangfolge: {data.areas_shown(view.level, kreis)}; {ind.unit_label}")
+    describe(fig, f"{ind.short_title} {year}: Rangfolge der {level.title}", _author(data, ind),
+             f"Rangfolge: {shown}; {ind.unit_label}")
     return frame.finish()
+
+
+#: Smallest type (layout px) in which an exported ranking names every bar.
+MIN_RANKING_NAME_PX = 4.5
 
 
 def scatter_figure(data: AtlasData, x_id: str, y_id: str, year: int | None = None, *,
@@ -735,8 +808,7 @@ def scatter_figure(data: AtlasData, x_id: str, y_id: str, year: int | None = Non
     years = (str(result.x_year) if result.x_year == result.y_year
              else f"{result.x_year} und {result.y_year}")
     frame.header(f"{yi.short_title} und {xi.short_title} {years}",
-                 f"Streudiagramm der Kreise und kreisfreien Städte in Thüringen, Gebietsstand "
-                 f"{data.kreis_gebietsstand}",
+                 f"Streudiagramm: {wording.areas_shown(data, data.level_of(result.level))}",
                  charts.scatter_summary(result), subtitle_lines=3)
     sources = list(dict.fromkeys([data.catalogue.source_line(xi), data.catalogue.source_line(yi)]))
     frame.footer(note, [result.caveat, *sources], _created(today))
@@ -751,7 +823,7 @@ def scatter_figure(data: AtlasData, x_id: str, y_id: str, year: int | None = Non
     fig.update_traces(textfont={"size": frame.s(12)}, selector={"mode": "markers+text"})
     _label_points(fig, box, frame.s(12))
     describe(fig, f"{yi.short_title} und {xi.short_title} {years}", _author(data, xi, yi),
-             f"Streudiagramm der Kreise: {charts.scatter_summary(result)}")
+             f"Streudiagramm der {result.areas}: {charts.scatter_summary(result)}")
     return frame.finish()
 
 
@@ -801,14 +873,21 @@ ZEBRA = ("#ffffff", "#f4f4f4")
 SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹"
 NBSP = "\u00a0"
 PROFILE_EXPLANATION = (
-    "Wert: letztes Jahr mit Wert für den Kreis. Rang unter den Kreisen mit Wert: 1 = höchstes "
-    "Risiko (bei neutralen Indikatoren: höchster Wert). Vergleich: amtlicher Wert für Thüringen; "
-    "(Md.) = Median der Kreise, (Σ) = Summe der Kreise. Abw. = Abweichung vom Vergleichswert; "
-    "sie und der Trend in der Einheit des Indikators, bei Anteilen (%) in Prozentpunkten; "
-    "Anzahlen werden nicht mit der Landessumme verglichen. Trend: Veränderung über die letzten "
-    "bis zu fünf Jahre mit Wert (↑ steigend, ↓ fallend, → gleich), bewertet nach der Lesart des "
-    "Indikators."
+    "Wert: letztes Jahr mit Wert für {das_gebiet}. Rang unter den Gebieten der Ebene „{title}“ "
+    "mit Wert: 1 = höchstes Risiko (bei neutralen Indikatoren: höchster Wert). Vergleich: "
+    "amtlicher Wert für Thüringen, wo es ihn gibt; (Md.) = {median}, (Σ) = {total}. "
+    "Abw. = Abweichung vom Vergleichswert; sie und der Trend in der Einheit des Indikators, bei "
+    "Anteilen (%) in Prozentpunkten; Anzahlen werden nicht mit der Summe verglichen. Trend: "
+    "Veränderung über die letzten bis zu fünf Jahre mit Wert (↑ steigend, ↓ fallend, → gleich), "
+    "bewertet nach der Lesart des Indikators."
 )
+
+
+def profile_explanation(level) -> str:
+    """The explanation under a Regionenprofil of an area of ``level``."""
+    return PROFILE_EXPLANATION.format(das_gebiet=f"das Gebiet ({level.singular})",
+                                      title=level.title, median=level.median_label,
+                                      total=level.sum_label)
 
 
 def _fit_cell(text: str, width_px: float, size: float = PROFILE_FONT) -> str:
@@ -882,51 +961,56 @@ def _profile_pages(rows: list[dict], room: float) -> list[list[tuple[str, bool, 
 
 
 def profile_figures(data: AtlasData, ags: str, life_phase: str | None = None, *,
-                    today: date | None = None) -> list[go.Figure]:
-    """The Regionenprofil of one Kreis (:func:`atlas.analysis.profile`) as A4 portrait pages:
-    a table (indicator, unit, year, value, rank, reference, deviation, trend, sparkline) grouped
-    by Lebenslagenbereich, with title, explanations, sources, export date and page numbers.
+                    today: date | None = None, level: str = KREIS) -> list[go.Figure]:
+    """The Regionenprofil of one area of any level (:func:`atlas.analysis.profile`) as A4
+    portrait pages: a table (indicator, unit, year, value, rank, reference, deviation, trend,
+    sparkline) grouped by Lebenslagenbereich, with title, the area's place, key and level with
+    its Gebietsstand, explanations, sources and the level's boundaries, export date and page
+    numbers.
 
-    Raises :class:`atlas.analysis.AnalysisInputError` for an unknown Kreis or life phase.
+    Raises :class:`atlas.analysis.AnalysisInputError` for an unknown level, area or life phase.
     """
-    frame_data = analysis.profile(data, ags, life_phase)
-    name = data.region_name(ags)
-    kind = str(data.regions.loc[data.regions[Col.AGS] == ags, "kind"].iloc[0])
+    frame_data = analysis.profile(data, ags, life_phase, level)
+    found = data.level_of(level)
+    name = found.name(ags) or data.region_name(ags)
+    place = wording.area_place(data, found, ags)
     phase = LIFE_PHASES.get(life_phase or "", "alle Lebensphasen")
     rows = _profile_rows(data, frame_data)
     page = A4_PORTRAIT
-    probe = _profile_frame(go.Figure(), page, name, kind, ags, phase, len(frame_data), data)
-    footer_reserve = 175 * probe.f  # explanation, notes, sources, date
+    header = (f"Regionenprofil {name}",
+              f"{place} · {wording.key_label(found)} {ags} · "
+              f"{wording.areas_shown(data, found)}",
+              f"Lebensphase: {phase} · {len(frame_data)} Indikatoren mit Wert, je Indikator das "
+              "letzte verfügbare Jahr")
+    probe = _profile_frame(go.Figure(), page, header)
+    footer_reserve = 190 * probe.f  # explanation, notes, sources, boundaries, date
     room = probe.bottom - footer_reserve - probe.top - PROFILE_HEADER_ROW
     pages = _profile_pages(rows, room) or [[]]
     figs = []
     for number, blocks in enumerate(pages, start=1):
         fig = go.Figure()
-        frame = _profile_frame(fig, page, name, kind, ags, phase, len(frame_data), data)
+        frame = _profile_frame(fig, page, header)
         page_rows = [row for _, _, block in blocks for row in block]
         notes = list(dict.fromkeys(r["note"][::2] for r in page_rows if r["note"]))
         sources = list(dict.fromkeys(f"{r['source'].attribution} ({r['source'].licence})"
                                      for r in page_rows))
-        sections = [PROFILE_EXPLANATION]
+        sections = [profile_explanation(found)]
         sections += [f"{mark} Zeitreihenbruch: {text}" for mark, text in notes]
         if sources:
             sections.append("Quellen: " + "; ".join(sources) + ".")
+        sections.append(f"{found.attribution}.")
         frame.footer("", sections, f"{_created(today)} · Seite {number} von {len(pages)}")
         _profile_tables(fig, frame, blocks)
         describe(fig, f"Regionenprofil {name}",
                  "; ".join(dict.fromkeys(r["source"].attribution for r in rows)),
-                 f"Regionenprofil: {kind} {name} ({ags}), Lebensphase: {phase}")
+                 f"Regionenprofil: {place}: {name} ({ags}), Lebensphase: {phase}")
         figs.append(frame.finish())
     return figs
 
 
-def _profile_frame(fig, page, name, kind, ags, phase, n, data) -> _Frame:
+def _profile_frame(fig, page, header: tuple[str, str, str]) -> _Frame:
     frame = _Frame(fig, page)
-    frame.header(f"Regionenprofil {name}",
-                 f"{kind[:1].upper()}{kind[1:]} in Thüringen · Kreisschlüssel {ags} · "
-                 f"Gebietsstand {data.kreis_gebietsstand}",
-                 f"Lebensphase: {phase} · {n} Indikatoren mit Wert, je Indikator das letzte "
-                 "verfügbare Jahr")
+    frame.header(*header)
     return frame
 
 
@@ -1090,9 +1174,10 @@ def render(fig: go.Figure, fmt: str, page: Page) -> bytes:
 
 
 def profile_pdf(data: AtlasData, ags: str, life_phase: str | None = None, *,
-                today: date | None = None) -> bytes:
-    """The Regionenprofil as a PDF of A4 portrait pages (one PDF per page, merged)."""
-    figs = profile_figures(data, ags, life_phase, today=today)
+                today: date | None = None, level: str = KREIS) -> bytes:
+    """The Regionenprofil of an area of ``level`` as a PDF of A4 portrait pages (one PDF per
+    page, merged)."""
+    figs = profile_figures(data, ags, life_phase, today=today, level=level)
     parts = [render(fig, "pdf", A4_PORTRAIT) for fig in figs]
     return merge_pdfs(parts, document_of(figs[0]))
 
@@ -1110,9 +1195,21 @@ SYMBOL_OF_STATUS = {reason: symbol for symbol, reason in reversed(SPECIAL_SYMBOL
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
+def export_table(data: AtlasData, indicator_id: str, year: int) -> pd.DataFrame:
+    """The values of one indicator and year as the data exports give them: one row per area of
+    the indicator's level (``ags, name, kind, value, status, rank`` …).
+
+    The values of any level – Kreise, Gemeinden, a planner's own areas – enter the data exports
+    (CSV, XLSX) here, from :func:`atlas.analysis.level_table`, where the protection of small
+    numbers of own levels applies to every analysis and export alike.
+    """
+    return analysis.level_table(data, indicator_id, year)
+
+
 def data_rows(data: AtlasData, indicator_id: str, year: int | None = None) -> pd.DataFrame:
-    """The values of one indicator for one year (or all years, ``year=None``): one row per Kreis
-    and year with ``ags, name, year, value, symbol, status, unit, source``.
+    """The values of one indicator for one year (or all years, ``year=None``): one row per area
+    of its level (:func:`export_table`) and year with ``ags, name, year, value, symbol, status,
+    unit, source``.
 
     ``symbol`` holds the special symbol of a missing value (``"."`` for "unbekannt oder geheim",
     ``"-"`` for "nichts vorhanden", …); a plain missing value has none, only the status
@@ -1126,7 +1223,7 @@ def data_rows(data: AtlasData, indicator_id: str, year: int | None = None) -> pd
     source = data.catalogue.source_line(ind).removeprefix("Quelle: ")
     frames = []
     for y in chosen:
-        table = data.table(indicator_id, y)
+        table = export_table(data, indicator_id, y)
         frames.append(pd.DataFrame({
             "ags": table[Col.AGS].astype(str),
             "name": table[Col.NAME].astype(str),
@@ -1196,6 +1293,7 @@ def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
     from openpyxl.styles import Alignment, Font
 
     ind = data.indicator(indicator_id)
+    level = data.level_of(ind.level)
     rows = data_rows(data, indicator_id, year)
     src = data.catalogue.source_of(ind)
     workbook = Workbook()
@@ -1253,8 +1351,10 @@ def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
         ("Lizenz-URL", src.licence_url),
         ("Quelle-URL", src.url),
         ("Quellenangabe", data.catalogue.source_line(ind)),
-        ("Gebietsstand", data.kreis_gebietsstand),
-        ("Grenzen", data.level_of(ind.level).source),
+        ("Gebiete", f"{len(level)} {wording.areas_shown(data, level, gebietsstand=False)}"),
+        ("Gebietsstand", level.gebietsstand or "–"),
+        ("Grenzen", level.attribution.removeprefix("Grenzen: ")),
+        ("Lizenz der Grenzen", level.licence),
         ("Zeichenerklärung", f"{symbols}; leere Zelle = {MISSING_LABEL}"),
         ("Exportdatum", german_date(today or date.today())),
         ("Erstellt mit", APP_NAME),
@@ -1301,19 +1401,21 @@ HANDOUT_FILE_NAME = "sitzungsfolge_handout.pdf"
 
 
 def handout_title_figure(data: AtlasData, entries: list[tuple[str, str]], *,
-                         title: str = "Sitzungsfolge", today: date | None = None) -> go.Figure:
+                         title: str = "Sitzungsfolge", today: date | None = None,
+                         levels: tuple[str, ...] = (KREIS,)) -> go.Figure:
     """The title page of a handout: title, date, and the numbered list of the views (name,
-    indicator and year). ``entries`` are ``(name, subtitle)`` pairs."""
+    indicator and year). ``entries`` are ``(name, subtitle)`` pairs; ``levels`` the levels
+    of the views' maps, whose areas and boundaries the page names."""
+    found = [data.level_of(level) for level in dict.fromkeys(levels)]
     page = page_for("a4")
     fig = go.Figure()
     fig.update_layout(template="none", xaxis={"visible": False}, yaxis={"visible": False},
                       hovermode=False)
     frame = _Frame(fig, page)
     frame.header(title, f"{len(entries)} Karte{'n' if len(entries) != 1 else ''} · {APP_NAME}",
-                 data.areas_shown())
-    frame.footer("", [f"Grenzen: {data.level_of(KREIS).source}. Quellen der Werte: auf jeder "
-                      "Seite."],
-                 _created(today))
+                 "; ".join(wording.areas_shown(data, level) for level in found))
+    frame.footer("", [*(f"{level.attribution}." for level in found),
+                      "Quellen der Werte: auf jeder Seite."], _created(today))
     room = frame.bottom - frame.top
     size = frame.s(BODY_SIZE if len(entries) <= 14 else NOTE_SIZE)
     per_entry = size * LINE_HEIGHT * 2 + 4 * frame.f
@@ -1352,7 +1454,7 @@ def handout_pdf(data: AtlasData, queries: list[tuple[str, str]], *, title: str =
         raise ExportError(f"Höchstens {MAX_HANDOUT_VIEWS} Ansichten in einem Handout; "
                           f"die Liste hat {len(queries)}.")
     page = page_for("a4")
-    figs, entries = [], []
+    figs, entries, levels = [], [], []
     for n, (name, query) in enumerate(queries, start=1):
         state, problems = parse_state(query, data)
         label = f"Ansicht {n}" + (f" („{name}“)" if name else "")
@@ -1365,10 +1467,12 @@ def handout_pdf(data: AtlasData, queries: list[tuple[str, str]], *, title: str =
         figs.append(fig)
         year = _latest_year(data, state.indicator, state.year)
         ind = data.indicator(state.indicator)
+        levels.append(ind.level)
         chosen = f" · {_names(data, state.selected)}" if state.selected else ""
         entries.append((name or f"{ind.short_title} {year}", f"{ind.short_title} {year}{chosen}"))
     if title_page:
-        figs.insert(0, handout_title_figure(data, entries, title=title, today=today))
+        figs.insert(0, handout_title_figure(data, entries, title=title, today=today,
+                                            levels=tuple(levels)))
     sources = list(dict.fromkeys(doc.author for fig in figs if (doc := document_of(fig))))
     document = Document(title, "; ".join(sources),
                         f"Handout einer Sitzungsfolge mit {len(queries)} Karte"

@@ -11,6 +11,7 @@ from dash import html
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData, rank_note
 from atlas.figures import MapView
+from atlas.levels import wording
 from atlas.values import format_number, year_span
 
 
@@ -56,11 +57,18 @@ def _link(text: str, url: str):
     return html.A(text, href=url, target="_blank", rel="noopener")
 
 
+#: Most areas the values table lists in full (the 22 Kreise, a few Sozialräume; not 631
+#: Gemeinden).
+MAX_LISTED = 30
+
+
 def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> dict:
     """The current map as an accessible table, sorted by rank; missing values are named.
 
-    At Gemeinde level the table lists the Gemeinden of the zoomed Kreis, or else the 10 highest
-    and 10 lowest ranks (all 631 values are in the data export).
+    The table lists the areas of the indicator's level: with ``kreis`` (levels that nest in
+    Kreise) those in that Kreis; a level of more than :data:`MAX_LISTED` areas shows its 10
+    highest and 10 lowest ranks (all values are in the data export). Ranks are given as "n von
+    N" wherever the rows are not all of the level's areas.
 
     Returns the table's texts only, compactly (``note``, ``head``, ``rows``; the reference is
     the last row): the browser builds the table from them (``assets/views.js`` ``valuesTable``)
@@ -68,34 +76,34 @@ def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> di
     is shown exactly as typed; a year step sends ≈ 1.5 KB instead of a component tree.
     """
     ind = data.indicator(view.indicator_id)
+    level = data.level_of(view.level)
     table = view.table.sort_values(["rank", "name"], na_position="last")
-    area = "Kreis"
     caption = ""
-    if view.level == "gemeinde":
-        area = "Gemeinde"
-        if kreis and kreis in set(table["kreis"]):
-            table = table[table["kreis"] == kreis]
-            caption = f"Gemeinden im Kreis {data.region_name(kreis)}. "
-        elif len(table) > 20:
-            table = pd.concat([table.head(10), table.dropna(subset=["value"]).tail(10)])
-            table = table.drop_duplicates(subset=["ags"])
-            caption = ("Die 10 höchsten und 10 niedrigsten Ränge; alle Gemeinden im Datenexport "
-                       "oder nach Wahl eines Kreises. ")
+    if kreis and "kreis" in table and kreis in set(table["kreis"]) and level.parent:
+        table = table[table["kreis"] == kreis]
+        caption = f"{wording.areas_shown(data, level, kreis, gebietsstand=False)}. "
+    elif len(table) > MAX_LISTED:
+        table = pd.concat([table.head(10), table.dropna(subset=["value"]).tail(10)])
+        table = table.drop_duplicates(subset=["ags"])
+        zoom = " oder nach Wahl eines Kreises" if level.parent else ""
+        caption = (f"Die 10 höchsten und 10 niedrigsten Ränge; {wording.all_areas(level)} im "
+                   f"Datenexport{zoom}. ")
     total = len(view.table)
+    of_total = len(table) < total  # "Rang 12 von 631" where not every area is listed
+    names = dict(zip(level.areas["ags"], level.areas["label"]))
     rows = []
     for row in table.itertuples(index=False):
         missing = math.isnan(row.value)
         value = row.status if missing else format_number(row.value, ind.decimals, ind.unit)
         if not missing and row.status:
             value += f" ({row.status})"
-        rank = "–" if missing else f"{row.rank} von {total}" if view.level == "gemeinde" \
-            else str(row.rank)
-        rows.append([rank, str(row.name), str(row.kind), value])
+        rank = "–" if missing else f"{row.rank} von {total}" if of_total else str(row.rank)
+        rows.append([rank, names.get(row.ags, str(row.name)), str(row.kind), value])
     reference = format_number(view.reference.value, ind.decimals, ind.unit)
     rows.append(["", view.reference.label, "Referenz", reference])
     return {
         "note": f"{ind.title}, {view.year}. {caption}Rang: {rank_note(ind)}. {view.source_line}",
-        "head": ["Rang", area, "Art", f"{ind.short_title} {view.year} ({ind.unit})"],
+        "head": ["Rang", level.singular, "Art", f"{ind.short_title} {view.year} ({ind.unit})"],
         "rows": rows,
     }
 
@@ -108,7 +116,8 @@ def attribution(data: AtlasData, indicator_id: str) -> list:
 
 
 def boundaries(data: AtlasData, ind) -> str:
-    """The boundaries of the indicator's level and their Gebietsstand."""
+    """The boundaries of the indicator's level and their Gebietsstand
+    (:attr:`Level.attribution <atlas.levels.registry.Level.attribution>`)."""
     return data.level_of(ind.level).attribution
 
 

@@ -34,7 +34,7 @@ def test_gemeinde_level_zoom_and_small_updates(atlas_page, live_url, data):
     traces = page.evaluate("() => document.querySelector('#map .js-plotly-plot')._fullData"
                            ".map(t => [t.type, t.mode, t.lon ? t.lon.length : 0])")
     assert traces[-1][0] == "scattergeo" and traces[-1][1] == "lines" and traces[-1][2] > 100
-    stand = data.gemeinde_gebietsstand
+    stand = data.level_of("gemeinde").gebietsstand
     assert f"Gebietsstand {stand}" in page.inner_text("body")
     source = page.inner_text("#map-source")
     assert "Zensus" in source and data.level_of("gemeinde").source in source
@@ -104,13 +104,13 @@ def test_a_link_keeps_the_kreis_zoom_and_the_export_follows_it(atlas_page, live_
     indicator = data.available_indicators(level="gemeinde")[0].id
     page = atlas_page.page
     page.goto(f"{live_url}/?indicator={indicator}&zoom=16067")
-    _wait_paths(page, len(data.kreis_gemeinden("16067")))  # Landkreis Gotha
+    _wait_paths(page, len(data.level_of("gemeinde").in_kreis("16067")))  # Landkreis Gotha
     assert "Gotha" in page.inner_text("#zoom-kreis")
     assert page.locator("#zoom-kreis").is_visible()
 
     page.click("#zoom-kreis")
     page.locator(".dash-dropdown-options [role=option]", has_text="Ilm-Kreis").first.click()
-    ilm = len(data.kreis_gemeinden("16070"))
+    ilm = len(data.level_of("gemeinde").in_kreis("16070"))
     _wait_paths(page, ilm)
     page.wait_for_function("location.search.includes('zoom=16070')", timeout=10000)
     export = page.locator("a[href^='/export/map.png']").first
@@ -135,7 +135,7 @@ def test_the_analysis_tabs_at_the_gemeinde_level(atlas_page, live_url, data):
     indicator = data.available_indicators(level="gemeinde")[0].id
     page = atlas_page.page
     page.goto(f"{live_url}/?indicator={indicator}&zoom=16067&ansicht=ranking")
-    gotha = data.kreis_gemeinden("16067")
+    gotha = data.level_of("gemeinde").in_kreis("16067")
     page.wait_for_function(
         "n => { const g = document.querySelector('#ranking .js-plotly-plot');"
         " return g && g._fullData && g._fullData[0] && g._fullData[0].y.length === n; }",

@@ -795,7 +795,7 @@ def test_prs014_a_zoomed_gemeinde_map_is_presented_as_that_kreis(new_page, live_
     atlas = new_page(1600, 1000)
     page = atlas.page
     page.goto(f"{live_url}/?indicator={indicator}&zoom=16067&modus=praesentation")
-    count = len(data.kreis_gemeinden("16067"))
+    count = len(data.level_of("gemeinde").in_kreis("16067"))
     page.wait_for_function(
         f"document.querySelectorAll('#map .choroplethlocation').length === {count}",
         timeout=20000)

@@ -142,7 +142,7 @@ def test_life_phase_filter_shrinks_the_profile(data, gera):
 
 
 def test_profile_rejects_unknown_input(data):
-    with pytest.raises(ValueError, match="Unbekannter Kreis"):
+    with pytest.raises(ValueError, match="Kreis „16056“ ist unbekannt"):
         profile(data, "16056")  # Eisenach is a historic Kreis only
     with pytest.raises(AnalysisInputError, match="Lebensphase"):
         profile(data, GERA, "rente")
@@ -204,7 +204,7 @@ def test_compare_profiles_limits(data):
     assert compare_profiles(data, six[:5]).shape[0] > 0
     with pytest.raises(AnalysisInputError):
         compare_profiles(data, [])
-    with pytest.raises(AnalysisInputError, match="Unbekannter Kreis"):
+    with pytest.raises(AnalysisInputError, match="Kreis „99999“ ist unbekannt"):
         compare_profiles(data, [GERA, "99999"])
 
 

@@ -147,7 +147,7 @@ def test_map_svg_is_vector_with_one_path_per_kreis_and_text_as_text(map_svg, dat
     assert not list(root.iter(f"{SVG_NS}image"))  # no embedded raster
     texts = _svg_texts(map_svg)
     assert _title(data, "sgb2_quote", year) in texts
-    assert any(f"Gebietsstand {data.kreis_gebietsstand}" in t for t in texts)
+    assert any(f"Gebietsstand {data.level_of('kreis').gebietsstand}" in t for t in texts)
     assert any("Anteil in %" in t for t in texts)  # subtitle / legend title
     assert any("keine Daten" in t or "–" in t for t in texts)  # legend with class bounds
     joined = "\n".join(texts)
@@ -174,9 +174,9 @@ def test_gemeinde_map_names_the_gemeinden_and_their_gebietsstand(data, client):
     assert whole.status_code == zoomed.status_code == 200
     for response, count, line in (
             (whole, len(data.gemeinden),
-             f"Gemeinden in Thüringen, Gebietsstand {data.gemeinde_gebietsstand}"),
-            (zoomed, len(data.kreis_gemeinden("16067")),
-             f"Gemeinden im Landkreis Gotha, Gebietsstand {data.gemeinde_gebietsstand}")):
+             f"Gemeinden in Thüringen, Gebietsstand {data.level_of('gemeinde').gebietsstand}"),
+            (zoomed, len(data.level_of("gemeinde").in_kreis("16067")),
+             f"Gemeinden im Landkreis Gotha, Gebietsstand {data.level_of('gemeinde').gebietsstand}")):
         svg = response.get_data(as_text=True)
         root = ET.fromstring(svg)
         paths = [p for p in root.iter(f"{SVG_NS}path") if p.get("class") == "choroplethlocation"]
@@ -184,7 +184,7 @@ def test_gemeinde_map_names_the_gemeinden_and_their_gebietsstand(data, client):
         texts = _svg_texts(svg)
         assert line in texts
         assert not any("Kreise und kreisfreie Städte" in t for t in texts)
-    assert 10 < len(data.kreis_gemeinden("16067")) < 100
+    assert 10 < len(data.level_of("gemeinde").in_kreis("16067")) < 100
     assert f"alle {len(data.gemeinden)} Gemeinden Thüringens" in " ".join(_svg_texts(zoomed.get_data(as_text=True)))
     bad = client.get(f"/export/map.svg?indicator={indicator}&zoom=16999")
     assert bad.status_code == 400 and "Kreis „16999“ zum Heranzoomen" in bad.get_data(as_text=True)
@@ -195,11 +195,12 @@ def test_gemeinde_ranking_of_one_kreis_names_each_of_its_gemeinden(data, client)
     response = client.get(f"/export/chart/ranking.svg?indicator={indicator}&zoom=16067")
     assert response.status_code == 200
     texts = _svg_texts(response.get_data(as_text=True))
-    gotha = data.gemeinden.set_index("ags").loc[data.kreis_gemeinden("16067"), "label"]
+    gotha = data.gemeinden.set_index("ags").loc[data.level_of("gemeinde").in_kreis("16067"), "label"]
     assert set(gotha) <= set(texts)
     assert not set(data.gemeinden["label"]) - set(gotha) & set(texts)  # no other Gemeinde
     assert any(t.endswith("Rangfolge der Gemeinden") for t in texts)
-    assert f"Gemeinden im Landkreis Gotha, Gebietsstand {data.gemeinde_gebietsstand}" in texts
+    stand = data.level_of("gemeinde").gebietsstand
+    assert f"Gemeinden im Landkreis Gotha, Gebietsstand {stand}" in texts
 
 
 def test_nothing_runs_off_the_page_with_a_long_reference(data):
@@ -544,7 +545,7 @@ def test_export_urls(client, data, url, mimetype, name):
         ("/export/data.csv?indicator=gibtsnicht", 404, "Unbekannter Indikator"),
         ("/export/map.gif?indicator=sgb2_quote", 404, "Dateiformat"),
         ("/export/chart/torte.png?indicator=sgb2_quote", 404, "Diagramm"),
-        ("/export/profil.pdf?kreis=99999", 404, "Unbekannter Kreis"),
+        ("/export/profil.pdf?kreis=99999", 404, "Kreis „99999“ ist unbekannt"),
         ("/export/map.png", 400, "Parameter „indicator“ fehlt"),
         ("/export/map.png?indicator=sgb2_quote&year=1800", 400, "kein Jahr 1800"),
         ("/export/map.png?indicator=sgb2_quote&year=zwanzig", 400, "keine Jahreszahl"),

@@ -134,7 +134,7 @@ def test_indicators_per_level(data):
         SUV, SUV_CHANGE}
     assert data.level(ZENSUS) == "gemeinde" and data.level("bevoelkerung") == "kreis"
     assert data.available_levels() == ["kreis", "gemeinde"]
-    assert data.gemeinde_gebietsstand == "01.01.2021"
+    assert data.level_of("gemeinde").gebietsstand == "01.01.2021"
     assert len(data.regions) == 22  # the Kreise stay what they were
 
 
@@ -187,7 +187,7 @@ def test_older_build_without_gemeinde_files_loads(built_dir, tmp_path):
     data = load(old)
     assert len(data.regions) == 22 and data.gemeinden.empty
     assert data.available_indicators(level="gemeinde") == []
-    assert data.available_levels() == ["kreis"] and data.gemeinde_gebietsstand == ""
+    assert data.available_levels() == ["kreis"] and data.level_of("gemeinde").gebietsstand == ""
     assert not data.has_values(ZENSUS)
     assert data.table("bevoelkerung", 2024)["value"].notna().all()
 

@@ -50,7 +50,7 @@ def test_gemeinden_rolled_up_into_their_kreise_equal_the_sum_of_their_gemeinden(
     by_gemeinde = dict(zip(gemeinde_counts[Col.AGS], gemeinde_counts[Col.VALUE]))
     assert set(rolled[Col.AGS]) == set(data.regions[Col.AGS])
     for row in rolled.itertuples(index=False):
-        parts = data.kreis_gemeinden(row.ags)
+        parts = data.level_of("gemeinde").in_kreis(row.ags)
         expected = sum(int(by_gemeinde[p]) for p in parts)  # integers: exact by construction
         assert row.value == expected, row.ags
         assert row.status == ""
@@ -72,10 +72,10 @@ def test_roll_up_into_own_groups_of_gemeinden_is_exact(data, gemeinde_counts):
 def test_a_missing_gemeinde_makes_its_group_missing_never_smaller(
         data, gemeinde_counts, gemeinde_kreis):
     kreis = data.regions[Col.AGS].iloc[-1]
-    gone = data.kreis_gemeinden(kreis)[0]
+    gone = data.level_of("gemeinde").in_kreis(kreis)[0]
     secret = gemeinde_counts.copy()
     secret.loc[secret[Col.AGS] == gone, [Col.VALUE, Col.STATUS]] = [math.nan, "geheim"]
-    without = gemeinde_counts[gemeinde_counts[Col.AGS] != data.kreis_gemeinden(kreis)[1]]
+    without = gemeinde_counts[gemeinde_counts[Col.AGS] != data.level_of("gemeinde").in_kreis(kreis)[1]]
     for values in (secret, without):
         rolled = roll_up(values, gemeinde_kreis).set_index(Col.AGS)
         assert math.isnan(rolled.loc[kreis, Col.VALUE])
