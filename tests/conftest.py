@@ -45,6 +45,12 @@ OWN_COUNT = "orte_einwohner"
 OWN_COUNT_SOURCE = "gemeinde_bevoelkerung_zensus"
 
 
+def indicator_rows(data, indicator: str):
+    """The long rows (``ags, year, value, status``) of one indicator in the built data."""
+    rows = data.values[data.values["indicator"] == indicator]
+    return rows[["ags", "year", "value", "status"]].reset_index(drop=True)
+
+
 def own_level_parts(data):
     """(kreis, areas, links, values) of a real own level: the Gemeinden of the Kreis with the
     most Gemeinden as own areas (keys: the last three digits of the AGS, as a city's statistics

@@ -41,6 +41,7 @@ import math
 import pandas as pd
 
 from atlas.errors import AtlasError
+from atlas.levels.types import long_values
 from atlas.schema import Col
 from atlas.values import SPECIAL_SYMBOLS
 
@@ -88,23 +89,7 @@ def _threshold(value, name: str) -> float:
 
 
 def _frame(values: pd.DataFrame) -> pd.DataFrame:
-    missing = [c for c in (Col.AGS, Col.YEAR, Col.VALUE) if c not in values.columns]
-    if missing:
-        raise ProtectionError(f"Werte ohne Spalte(n) {', '.join(missing)}: erwartet werden "
-                              "ags, year, value und status.")
-    out = values.copy()
-    out[Col.AGS] = out[Col.AGS].astype(str)
-    out[Col.YEAR] = out[Col.YEAR].astype(int)
-    out[Col.VALUE] = out[Col.VALUE].astype(float)
-    if Col.STATUS not in out.columns:
-        out[Col.STATUS] = ""
-    out[Col.STATUS] = out[Col.STATUS].fillna("").astype(str)
-    repeated = out[out.duplicated([Col.AGS, Col.YEAR], keep=False)]
-    if not repeated.empty:
-        first = repeated.iloc[0]
-        raise ProtectionError(f"Gebiet „{first[Col.AGS]}“ hat für {int(first[Col.YEAR])} mehrere "
-                              "Werte; je Gebiet und Jahr ist ein Wert erwartet.")
-    return out
+    return long_values(values, ProtectionError)
 
 
 def _totals(keys: list[str], groups: pd.DataFrame | None, total: bool) -> list[tuple[str, list]]:

@@ -25,6 +25,7 @@ from decimal import Decimal
 import pandas as pd
 
 from atlas.errors import AtlasError
+from atlas.levels.types import long_values
 from atlas.schema import Col
 from atlas.values import SPECIAL_SYMBOLS
 
@@ -91,25 +92,10 @@ def _members(members: pd.DataFrame) -> pd.DataFrame:
 
 
 def _values(values: pd.DataFrame) -> pd.DataFrame:
-    missing = [c for c in (Col.AGS, Col.YEAR, Col.VALUE) if c not in values.columns]
-    if missing:
-        raise RollupError(f"Werte ohne Spalte(n) {', '.join(missing)}: erwartet werden "
-                          "ags, year, value und status.")
-    out = values.copy()
-    out[Col.AGS] = out[Col.AGS].astype(str)
-    out[Col.YEAR] = out[Col.YEAR].astype(int)
-    out[Col.VALUE] = out[Col.VALUE].astype(float)
-    if Col.STATUS not in out.columns:
-        out[Col.STATUS] = ""
-    out[Col.STATUS] = out[Col.STATUS].fillna("").astype(str)
+    out = long_values(values, RollupError)
     zero = out[Col.VALUE].isna() & (out[Col.STATUS] == NOTHING)
     out.loc[zero, Col.VALUE] = 0.0  # "-": nichts vorhanden, exactly 0 (no flag of the sum)
     out.loc[zero, Col.STATUS] = ""
-    repeated = out[out.duplicated([Col.AGS, Col.YEAR], keep=False)]
-    if not repeated.empty:
-        first = repeated.iloc[0]
-        raise RollupError(f"Gebiet „{first[Col.AGS]}“ hat für {int(first[Col.YEAR])} mehrere "
-                          "Werte; je Gebiet und Jahr ist ein Wert erwartet.")
     return out
 
 

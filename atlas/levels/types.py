@@ -8,6 +8,7 @@ import geopandas as gpd
 import pandas as pd
 
 from atlas.errors import AtlasError
+from atlas.schema import Col
 
 #: Severity of a :class:`Finding`.
 ERROR = "error"  # nothing is stored while one is present
@@ -17,6 +18,30 @@ SEVERITIES = (ERROR, WARNING, NOTE)
 
 #: German words for the severities, as the preview shows them.
 SEVERITY_LABELS = {ERROR: "Fehler", WARNING: "Warnung", NOTE: "Hinweis"}
+
+
+def long_values(values: pd.DataFrame, error: type[AtlasError]) -> pd.DataFrame:
+    """A copy of a long frame of one indicator at one level (``ags, year, value, status``) with
+    the types the level functions count on: ``ags`` text, ``year`` int, ``value`` float,
+    ``status`` text ("" when missing). ``error`` (German) when a column is missing or an area
+    has two values in a year."""
+    missing = [c for c in (Col.AGS, Col.YEAR, Col.VALUE) if c not in values.columns]
+    if missing:
+        raise error(f"Werte ohne Spalte(n) {', '.join(missing)}: erwartet werden ags, year, value "
+                    "und status.")
+    out = values.copy()
+    out[Col.AGS] = out[Col.AGS].astype(str)
+    out[Col.YEAR] = out[Col.YEAR].astype(int)
+    out[Col.VALUE] = out[Col.VALUE].astype(float)
+    if Col.STATUS not in out.columns:
+        out[Col.STATUS] = ""
+    out[Col.STATUS] = out[Col.STATUS].fillna("").astype(str)
+    repeated = out[out.duplicated([Col.AGS, Col.YEAR], keep=False)]
+    if not repeated.empty:
+        first = repeated.iloc[0]
+        raise error(f"Gebiet „{first[Col.AGS]}“ hat für {int(first[Col.YEAR])} mehrere Werte; je "
+                    "Gebiet und Jahr ist ein Wert erwartet.")
+    return out
 
 
 class LevelError(AtlasError):

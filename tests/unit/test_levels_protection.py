@@ -23,13 +23,8 @@ from atlas.levels.protection import (
     rate_status,
 )
 from atlas.schema import LAND_AGS, Col
-
-GEMEINDE_COUNT = "gemeinde_bevoelkerung_zensus"
-
-
-def _long(data, indicator: str) -> pd.DataFrame:
-    rows = data.values[data.values[Col.INDICATOR] == indicator]
-    return rows[[Col.AGS, Col.YEAR, Col.VALUE, Col.STATUS]].reset_index(drop=True)
+from tests.conftest import OWN_COUNT_SOURCE as GEMEINDE_COUNT
+from tests.conftest import indicator_rows as _long
 
 
 def _sets(groups: pd.DataFrame | None, keys, total: bool) -> list[tuple[str, list[str]]]:
