@@ -541,7 +541,8 @@ def kreis_outline(data: AtlasData, level_id: str, kreis: str | None = None) -> d
 
     Computed once per GeoJSON object (identity; shared by :meth:`AtlasData.with_own` copies).
     """
-    outline = data.level_of(level_id).outline
+    level = data.level_of(level_id)
+    outline = level.outline
     if outline is None:
         return {"lon": [], "lat": []}
     collection, property_key = outline
@@ -556,7 +557,16 @@ def kreis_outline(data: AtlasData, level_id: str, kreis: str | None = None) -> d
                 _outline_cache.clear()
             _outline_cache[key] = hit
     lines = hit[1]
-    lon, lat = lines.get(kreis) if kreis in lines else lines[None]
+    if kreis is not None and kreis in lines:
+        lon, lat = lines[kreis]
+    elif level.own:  # an own level shows the Kreise it lies in, so the map fits its areas
+        lon, lat = [], []
+        for key in sorted(set(level.areas["kreis"]) - {""}):
+            if key in lines:
+                lon += ([None] if lon else []) + list(lines[key][0])
+                lat += ([None] if lat else []) + list(lines[key][1])
+    else:
+        lon, lat = lines[None]
     return {"lon": lon, "lat": lat}
 
 

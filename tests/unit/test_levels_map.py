@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from atlas import figures
+from atlas import figures, geo
 from tests.conftest import OWN_COUNT, OWN_LEVEL, own_level_parts
 
 
@@ -48,11 +48,15 @@ def test_the_map_draws_its_areas_with_the_kreis_borders_over_them(own_level_data
     assert sorted(traces[figures.MAP_TRACE].locations) == sorted(level.keys)
     outline = traces[figures.OUTLINE_TRACE]
     assert outline.name == "Kreisgrenzen" and len(outline.lon) > 0
-    # zoomed to the areas' Kreis: all its areas, and the outline is that Kreis's
+    # the borders are those of the Kreise the level lies in (here one), so the map fits them,
+    # not all of Thuringia; zoomed to that Kreis: all its areas, the same outline
     kreis = level.areas["kreis"].iloc[0]
+    assert set(level.areas["kreis"]) == {kreis}
+    every_kreis = geo.boundary_lines(own_level_data.level_of("kreis").geojson, "AGS")[None]
+    assert 0 < len(outline.lon) < len(every_kreis[0]) / 5
     zoomed = figures.choropleth(own_level_data, view, kreis=kreis)
     assert sorted(zoomed.data[figures.MAP_TRACE].locations) == sorted(level.in_kreis(kreis))
-    assert zoomed.data[figures.OUTLINE_TRACE].lon != outline.lon
+    assert list(zoomed.data[figures.OUTLINE_TRACE].lon) == list(outline.lon)
     # and a Kreis where none of its areas lies shows them all (no empty map)
     other = next(k for k in data.regions["ags"] if k != kreis)
     assert len(figures.choropleth(own_level_data, view, kreis=other)
