@@ -32,12 +32,12 @@ SHOWN_JS = """
 """
 
 
-#: the address names the Lebensphase and the year the slider's thumb shows
+#: the address names the Lebensphase (if given) and the year the slider's thumb shows
 ADDRESS_FOLLOWS_JS = """
 phase => {
   const params = new URLSearchParams(location.search);
   const thumb = document.querySelector('#year [role=slider]');
-  return params.get('lebensphase') === phase &&
+  return (phase === null || params.get('lebensphase') === phase) &&
     params.get('year') === thumb.getAttribute('aria-valuenow');
 }
 """
@@ -113,3 +113,60 @@ def test_trace001_a_year_step_right_after_a_life_phase_change_survives(atlas_pag
     _assert_one_year(page, data, indicator, year)
     assert page.evaluate("window.dash_component_api.getLayout('indicator').props.value") == \
         indicator
+
+
+#: where on the slider the pointer stands for a year (Radix maps the pointer's x over the
+#: slider's root linearly onto min..max)
+YEAR_X_JS = """
+year => {
+  const thumb = document.querySelector('#year [role=slider]');
+  const root = thumb.closest('[data-orientation=horizontal][dir]').getBoundingClientRect();
+  const min = Number(thumb.getAttribute('aria-valuemin'));
+  const max = Number(thumb.getAttribute('aria-valuemax'));
+  const box = thumb.getBoundingClientRect();
+  return [root.left + (year - min) / (max - min) * root.width, box.top + box.height / 2];
+}
+"""
+
+
+#: while the thumb is held: it stands on ``year`` and the map shows the thumb's year
+MAP_FOLLOWS_THUMB_JS = """
+year => {
+  const thumb = document.querySelector('#year [role=slider]').getAttribute('aria-valuenow');
+  const graph = document.querySelector('#map .js-plotly-plot');
+  return thumb === year && String(graph.layout.meta.year) === thumb &&
+    graph._fullData[0].hovertemplate.includes(' ' + thumb + ':');
+}
+"""
+
+
+def _drag_years(data) -> tuple[str, list[int]]:
+    """An indicator and two years to drag to, from its newest: years with data next to each
+    other (a year without data is snapped to once the slider rests, not while it is held)."""
+    for ind in data.available_indicators():
+        years = data.years(ind.id)
+        if len(years) >= 4 and years[-4:] == list(range(years[-4], years[-1] + 1)):
+            return ind.id, [years[-2], years[-4]]
+    pytest.skip("kein Indikator mit vier aufeinanderfolgenden Jahren")
+
+
+def test_trace002_dragging_the_slider_redraws_the_map_while_held(atlas_page, live_url, data):
+    indicator, targets = _drag_years(data)
+    title = data.indicator(indicator).short_title
+    atlas_page.open(live_url + f"/?indicator={indicator}")
+    page = atlas_page.page
+    thumb = page.locator("#year [role=slider]").bounding_box()
+    page.mouse.move(thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2)
+    page.mouse.down()
+    for year in targets:
+        x, y = page.evaluate(YEAR_X_JS, year)
+        page.mouse.move(x, y, steps=8)  # real pointer moves, the button held
+        page.wait_for_function(MAP_FOLLOWS_THUMB_JS, arg=str(year))
+        expected = figures.map_update(figures.map_view(data, indicator, year))["trace"]["z"]
+        shown = page.evaluate(SHOWN_JS)
+        assert shown["thumb"] == shown["mapYear"] == str(year), shown
+        assert f"{title} {year}:" in shown["hover"] and shown["z"] == expected
+    page.mouse.up()
+    page.wait_for_function(ADDRESS_FOLLOWS_JS, arg=None)
+    atlas_page.settle()
+    _assert_one_year(page, data, indicator, targets[-1])
