@@ -166,7 +166,12 @@ def update_scatter_choices(_own_revision):
 )
 def update_years(indicator, request, current):
     """Years of the indicator; the year a URL asks for (none: the newest), else the year shown
-    when the new indicator has it, else the newest."""
+    when the new indicator has it, else the newest.
+
+    The slider's value is written only when it must change: ``current`` is the year as the
+    request left the page, and the user may have stepped on meanwhile (a filter re-sets the
+    indicator, which answers a round trip later); writing ``current`` back would undo that
+    step."""
     if not indicator:
         raise PreventUpdate
     years = get_data().years(indicator)
@@ -178,7 +183,8 @@ def update_years(indicator, request, current):
         value = requested if requested in years else years[-1]
     else:
         value = current if current in years else years[-1]
-    return years[0], years[-1], year_marks(years), value, years
+    return (years[0], years[-1], year_marks(years), no_update if value == current else value,
+            years)
 
 
 # a year with data is only remembered; a year without (a step onto a gap) is snapped
