@@ -76,21 +76,33 @@ def callback_body_problem(body: object, callback_map: dict) -> str | None:
     if spec is None:
         return "Die Anfrage nennt einen unbekannten Callback."
 
-    def is_ref(item) -> bool:
-        items = item if isinstance(item, list) else [item]  # pattern-matching ids: a list
-        return all(isinstance(i, dict) and isinstance(i.get("property"), str) and "id" in i
-                   for i in items)
+    def ref(item) -> bool:
+        return isinstance(item, dict) and isinstance(item.get("property"), str) and "id" in item
+
+    def many(id_text: str) -> bool:
+        """An id with the wildcard ALL or ALLSMALLER: its matches come as a list."""
+        return id_text.startswith("{") and '["ALL' in id_text
+
+    def fits(item, pattern: bool) -> bool:
+        """A wildcard id (``{"index": ALL, …}``) comes as a list of matches, possibly empty;
+        any other as one reference."""
+        if pattern:
+            return isinstance(item, list) and all(ref(i) for i in item)
+        return ref(item)
 
     for key in ("inputs", "state"):
         given = body.get(key, [])
         if (not isinstance(given, list) or len(given) != len(spec[key])
-                or not all(is_ref(item) for item in given)):
+                or not all(fits(item, many(str(want.get("id", ""))))
+                           for item, want in zip(given, spec[key]))):
             return f"Die Anfrage hat nicht die „{key}“ dieses Callbacks."
     outputs = body.get("outputs")
     multi = body["output"].startswith("..")
-    count = len(body["output"].strip(".").split("...")) if multi else 1
-    if (multi and not (isinstance(outputs, list) and len(outputs) == count
-                       and all(is_ref(o) for o in outputs))) or (not multi and not is_ref(outputs)):
+    parts = body["output"].strip(".").split("...") if multi else [body["output"]]
+    patterns = [many(part) for part in parts]
+    if (multi and not (isinstance(outputs, list) and len(outputs) == len(parts)
+                       and all(fits(o, p) for o, p in zip(outputs, patterns)))) \
+            or (not multi and not fits(outputs, patterns[0])):
         return "Die Anfrage hat nicht die „outputs“ dieses Callbacks."
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):

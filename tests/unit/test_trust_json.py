@@ -86,3 +86,21 @@ def test_real_callback_bodies_with_random_parts_never_give_5xx(client, app_modul
         body[key] = data.draw(json_values)
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code < 500, (spec["output"], key, _text(response)[:300])
+
+
+def test_an_empty_list_of_outputs_for_a_plain_output_is_a_german_400(client):
+    """Found by the fuzz test above: ``"outputs": []`` for a callback with one plain output
+    passed the check and Dash answered 500."""
+    callbacks = client.get("/_dash-dependencies").get_json()
+    plain = [c for c in callbacks if not c.get("clientside_function")
+             and not c["output"].startswith("..") and '["ALL' not in c["output"]]
+    assert plain
+    for spec in plain:
+        refs = [{"id": i["id"], "property": i["property"], "value": None} for i in spec["inputs"]]
+        state = [{"id": i["id"], "property": i["property"], "value": None} for i in spec["state"]]
+        for outputs in ([], [[]], {"id": "x"}):
+            response = client.post("/_dash-update-component", json={
+                "output": spec["output"], "outputs": outputs, "inputs": refs, "state": state,
+                "changedPropIds": []})
+            assert response.status_code == 400, (spec["output"], outputs, response.status_code)
+            assert "outputs" in response.get_data(as_text=True)
