@@ -67,3 +67,21 @@ def source_gemeinden(sources):
     from atlas import geo
 
     return geo.read_boundaries(sources / "geo/th_gemeinden_vg5000_2021-01-01.geojson", "gemeinde")
+
+
+@pytest.fixture(scope="module")
+def gemeinde_counts(data):
+    """The Zensus population of the Gemeinden (long rows) in the built data."""
+    from tests.conftest import OWN_COUNT_SOURCE, indicator_rows
+
+    counts = indicator_rows(data, OWN_COUNT_SOURCE)
+    if counts.empty:
+        pytest.skip("Build ohne Gemeindewerte")
+    return counts
+
+
+@pytest.fixture(scope="module")
+def gemeinde_kreis(data):
+    """Every Gemeinde in its Kreis (``key`` Kreis, ``part`` Gemeinde): the registry's complete
+    membership of the 22 Kreise."""
+    return data.levels.membership("gemeinde", "kreis")

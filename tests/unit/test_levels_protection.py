@@ -23,7 +23,6 @@ from atlas.levels.protection import (
     rate_status,
 )
 from atlas.schema import LAND_AGS, Col
-from tests.conftest import OWN_COUNT_SOURCE as GEMEINDE_COUNT
 from tests.conftest import indicator_rows as _long
 
 
@@ -66,19 +65,6 @@ def assert_protected(original: pd.DataFrame, result: pd.DataFrame, threshold: fl
             for p in protected:
                 assert rest != p, (key, year)
                 assert rest >= p + threshold, (key, year)  # not even narrowed to a small range
-
-
-@pytest.fixture(scope="module")
-def gemeinde_counts(data) -> pd.DataFrame:
-    counts = _long(data, GEMEINDE_COUNT)
-    if counts.empty:
-        pytest.skip("Build ohne Gemeindewerte")
-    return counts
-
-
-@pytest.fixture(scope="module")
-def gemeinde_kreis(data) -> pd.DataFrame:
-    return data.gemeinden.rename(columns={"kreis": "key", Col.AGS: "part"})[["key", "part"]]
 
 
 @pytest.mark.parametrize("threshold", [100, 250])

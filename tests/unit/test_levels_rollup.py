@@ -21,22 +21,7 @@ from atlas.levels.rollup import (
     roll_up_rate,
 )
 from atlas.schema import LAND_AGS, Col
-from tests.conftest import OWN_COUNT_SOURCE as GEMEINDE_COUNT
 from tests.conftest import indicator_rows as _long
-
-
-@pytest.fixture(scope="module")
-def gemeinde_counts(data) -> pd.DataFrame:
-    counts = _long(data, GEMEINDE_COUNT)
-    if counts.empty:
-        pytest.skip("Build ohne Gemeindewerte")
-    return counts
-
-
-@pytest.fixture(scope="module")
-def gemeinde_kreis(data) -> pd.DataFrame:
-    """Every Gemeinde in its Kreis: the complete membership of the 22 Kreise."""
-    return data.gemeinden.rename(columns={"kreis": "key", Col.AGS: "part"})[["key", "part"]]
 
 
 def test_gemeinden_rolled_up_into_their_kreise_equal_the_sum_of_their_gemeinden(
