@@ -217,7 +217,7 @@ def _gemeinde_table(gemeinden: gpd.GeoDataFrame, kreise: gpd.GeoDataFrame | None
     names = {}
     if kreise is not None and "GEN" in kreise.columns:
         names = dict(zip(parent_keys(kreise), kreise["GEN"].astype(str)))
-    out["kreis_name"] = out["kreis"].map(names).fillna("")
+    out["kreis_name"] = [names.get(str(k), "") for k in out["kreis"]]
     return out
 
 

@@ -148,7 +148,7 @@ def test_map_png_fills_its_box_with_the_own_areas(own, level, year):
         # the map's box: left 2/3 of the page between header and footer
         box = image.convert("RGB").crop((int(0.05 * image.width), int(0.25 * image.height),
                                          int(0.6 * image.width), int(0.8 * image.height)))
-        coloured = sum(1 for r, g, b in box.getdata() if max(r, g, b) - min(r, g, b) > 25)
+        coloured = sum(1 for r, g, b in box.get_flattened_data() if max(r, g, b) - min(r, g, b) > 25)
     assert coloured > 0.25 * box.width * box.height
 
 
