@@ -202,9 +202,35 @@ def _add_level_parsers(sub) -> None:
     p_del.set_defaults(func=_level_delete)
 
 
+#: argparse's English messages about wrong arguments, in German (pattern → replacement).
+_ARGPARSE_GERMAN = (
+    (r"^unrecognized arguments: (.*)$", r"unbekannte Angabe(n): \1"),
+    (r"^the following arguments are required: (.*)$", r"es fehlt: \1"),
+    (r"^argument (\S+): invalid int value: (.*)$", r"\1 erwartet eine ganze Zahl, nicht \2"),
+    (r"^argument (\S+): invalid choice: (.*?) \(choose from (.*)\)$",
+     r"\1: \2 ist keine der möglichen Angaben (\3)"),
+    (r"^argument (\S+): expected one argument$", r"\1 braucht einen Wert"),
+    (r"^argument (\S+): (.*)$", r"\1: \2"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its complaints about wrong arguments in German (exit status 2)."""
+
+    def error(self, message: str):
+        import re
+
+        for pattern, german in _ARGPARSE_GERMAN:
+            if re.match(pattern, message):
+                message = re.sub(pattern, german, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Fehler: {message}. Hilfe: {self.prog} --help\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    parser = argparse.ArgumentParser(prog="atlas", description="Sozialstrukturatlas Thüringen")
+    parser = _Parser(prog="atlas", description="Sozialstrukturatlas Thüringen")
     sub = parser.add_subparsers(dest="command", required=True)
     p_build = sub.add_parser("build", help="Daten aus dem Quellordner aufbereiten")
     p_build.add_argument("--sources", help="Quellordner (sonst $ATLAS_SOURCES, ./sources, "
