@@ -15,8 +15,10 @@
  *                             fetches once) and the presentation traces, invisible
  *                  update     assignments on figure first (zoom and selection changed since)
  *                  frames     {sets: {indicator: {years, base, frames: {year: ops}}}, digest}
- *                  overlays   {present, fit, selection: {lon, lat}, labels: {lon, lat, text,
- *                             variants: [{ratio, lon, lat, text}]}}
+ *                  overlays   {present, fit, normal, selection: {lon, lat}, labels: {lon,
+ *                             lat, text, variants: [{ratio, lon, lat, text}]}}; normal: the
+ *                             paths of present and fit with the normal map's values (plotly
+ *                             keeps the map's view where they are left out)
  *                An assignment is [path, value]; a path starts with "layout" or a trace's role
  *                (its meta.role: areas, legend + slot number, outline, halo, selection, labels):
  *                no trace is found by its position or name.
@@ -28,10 +30,10 @@
  *                and names grow with the screen) and the map's scale as drawn (which places of
  *                the names: the first variant at least as spread out as the font needs).
  *   composed     figure ∘ update ∘ frame base ∘ year's frame ∘ (presentation: present ∘ fit ∘
- *                overlays). A copy along the assigned paths only: the geometry is shared.
+ *                overlays; normal: normal). A copy along the assigned paths only: the geometry is shared.
  *
  * Who calls renderMap (all of them inputs, none of them writers): the clientside callback
- * renderMap (description, indicator, YEAR_SETTLED, mode, names), the slider's thumb the moment
+ * renderMap (description, indicator, YEAR_SETTLED, the mode by MAP.responsive, names), the slider's thumb the moment
  * it shows another year (before the browser paints: slider, year box and map change in one
  * frame), the map's own drawing (plotly_afterplot / plotly_react: a drawing in another year
  * than the slider's, or at another scale than the names were placed for, is drawn again right
@@ -208,8 +210,11 @@
                 'labelSize'].every(function (key) { return a[key] === b[key]; });
     }
 
-    /* the one writer of the map's figure (see the protocol at the top) */
-    function renderMap() {
+    /* the one writer of the map's figure (see the protocol at the top). now: draw with
+       Plotly.react at once too (a change of year: before the browser paints; Dash's graph
+       would draw it a render later), else Dash's graph draws the figure set (with its size
+       for the mode: responsive in presentation mode) */
+    function renderMap(now) {
         var ids = page.ids();
         var description = page.props(ids.description).data;
         if (!description || !description.figure || !ids.map) {
@@ -248,13 +253,14 @@
         if (frames) {
             ops = ops.concat(frames.base, frames.frames[String(year)]);
         }
-        if (present) {
-            ops = ops.concat(presentOps(description.overlays || {}, state));
-        }
+        ops = ops.concat(present ? presentOps(description.overlays || {}, state) :
+            (description.overlays || {}).normal || []);
         var figure = withOps(description.figure, ops);
         state.figure = figure;
+        var previous = drawn;
         drawn = state;
-        if (window.Plotly && graph && graph.data) {
+        if (now && window.Plotly && graph && graph.data && previous.present === present &&
+                previous.description === description) {
             window.Plotly.react(graph, figure.data, figure.layout);
         }
         if (dc.set_props) {
@@ -277,7 +283,7 @@
         }
         window.Promise.resolve().then(function () {
             keeping.pending = false;
-            renderMap();
+            renderMap(true);
         });
     }
 
@@ -286,7 +292,7 @@
         if (resizeTimer) {
             window.clearTimeout(resizeTimer);
         }
-        resizeTimer = window.setTimeout(renderMap, 250);
+        resizeTimer = window.setTimeout(function () { renderMap(false); }, 250);
     });
 
     /* the year the slider shows: its thumb (the year box shows the same). Dash's value of the
@@ -339,7 +345,7 @@
     }
 
     function yearShown() {
-        renderMap();
+        renderMap(true);
         settleYear();
     }
 
@@ -411,10 +417,11 @@
             return noUpdate();
         },
 
-        /* MAP_DESCRIPTION.data, INDICATOR.value, YEAR_SETTLED.data, MODE.data, LABELS.data →
+        /* MAP_DESCRIPTION.data, INDICATOR.value, YEAR_SETTLED.data, MAP.responsive (the mode,
+           once the graph has the size of the mode), LABELS.data →
            (nothing): the map drawn for them (renderMap, the one writer of the map) */
         renderMap: function () {
-            renderMap();
+            renderMap(false);
             return noUpdate();
         },
 

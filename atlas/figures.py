@@ -622,6 +622,31 @@ def present_fit(box: tuple[float, float, float, float]) -> list[list]:
     ]
 
 
+def _value_at(tree, path: list):
+    for key in path:
+        if isinstance(tree, dict):
+            tree = tree.get(key)
+        elif isinstance(tree, (list, tuple)) and isinstance(key, int) and key < len(tree):
+            tree = tree[key]
+        else:
+            return None
+    return tree
+
+
+def normal_style(figure: dict, ops: list[list]) -> list[list]:
+    """The assignments of ``ops`` (layout paths) with the values of the normal map ``figure``
+    (``None``: plotly's default; the map's domain: all of the graph): leaving presentation mode
+    sets them, since plotly keeps the view of the map (``uirevision``) where they are left out.
+    So :func:`choropleth` stays the one place of the normal look."""
+    out = []
+    for path, _ in ops:
+        current = _value_at(figure, path)
+        if path == ["layout", "geo", "domain"] and current is None:
+            current = {"x": [0.0, 1.0], "y": [0.0, 1.0]}
+        out.append([path, current])
+    return out
+
+
 def selection_outline(data: AtlasData, level_id: str, selected: list[str] | tuple = ()) -> dict:
     """``{"lon": [...], "lat": [...]}`` of the outer rings of the ``selected`` areas of a level
     (each ring closed by ``None``): the presentation's outline of the selection."""
@@ -698,7 +723,8 @@ def map_description(data: AtlasData, indicator_id: str, year: int,
     ``frames``     :func:`level_frames` (every year of the level's indicators); ``{}`` when
                    ``frames=False`` (the page's first figure: the server sends them)
     ``overlays``   presentation mode: ``present`` and ``fit`` (assignments; ``fit`` on the Kreis
-                   map only), ``selection`` (outline of the selected Kreise) and ``labels``
+                   map only), ``normal`` (the same paths with the normal map's values, set in
+                   normal mode), ``selection`` (outline of the selected Kreise) and ``labels``
                    (district names, places per font-size-to-scale ratio)
 
     Pure (no Dash). Composing it is :func:`compose` (here) and ``renderMap`` (the page)."""
@@ -710,6 +736,8 @@ def map_description(data: AtlasData, indicator_id: str, year: int,
     outlined = () if below else tuple(selected or ())
     base = screen_figure(data, indicator_id, year, display, outlined, kreis, geometry_url)
     placement = map_placement(data, view, outlined, kreis)
+    present = present_style()
+    fit = [] if below else present_fit(kreis_bounds(data))
     return {
         "indicator": indicator_id,
         "level": view.level,
@@ -718,8 +746,9 @@ def map_description(data: AtlasData, indicator_id: str, year: int,
         "frames": level_frames(data, indicator_id, display, list(outlined), kreis) if frames
         else {},
         "overlays": {
-            "present": present_style(),
-            "fit": [] if below else present_fit(kreis_bounds(data)),
+            "present": present,
+            "fit": fit,
+            "normal": normal_style(base, present + fit),
             "selection": placement["selection"],
             "labels": placement["labels"],
         },
@@ -737,7 +766,9 @@ def compose(description: dict, indicator: str | None = None, year: int | None = 
     if frames and str(year) in frames["frames"]:
         ops += frames["base"] + frames["frames"][str(year)]
     overlays = description.get("overlays") or {}
-    if presenting:
+    if not presenting:
+        ops += overlays.get("normal", [])
+    else:
         ops += overlays.get("present", []) + overlays.get("fit", [])
         selection = overlays.get("selection") or {"lon": [], "lat": []}
         shown = bool(selection["lon"])

@@ -92,14 +92,16 @@ clientside_callback(
 
 # the one writer of the map's figure: the description drawn for the indicator, the slider's
 # year, the mode and the names (assets/views.js renderMap; the slider's year, the window's size
-# and the map's drawing call it from the page, too)
+# and the map's drawing call it from the page, too). The mode comes by the graph's
+# ``responsive``, which presentation mode switches first (callbacks/presentation.py applyMode):
+# the graph draws a new figure at the size its ``responsive`` says when the figure arrives.
 clientside_callback(
     views_js("renderMap"),
     Output(ids.MAP_RENDERED, "data"),
     Input(ids.MAP_DESCRIPTION, "data"),
     Input(ids.INDICATOR, "value"),
     Input(ids.YEAR_SETTLED, "data"),
-    Input(ids.MODE, "data"),
+    Input(ids.MAP, "responsive"),
     Input(ids.LABELS, "data"),
 )
 
