@@ -16,7 +16,7 @@ def _wait_for_change(page, before, timeout=20000):
         arg=__import__("json").dumps(before), timeout=timeout)
 
 
-def test_atl001_page_loads_clean_with_22_districts(atlas_page, live_url):
+def test_atl001_page_loads_clean_with_22_districts(atlas_page, live_url, data):
     atlas_page.open(live_url)
     page = atlas_page.page
     assert len(atlas_page.map_fills()) == 22
