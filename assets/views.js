@@ -210,11 +210,11 @@
                 'labelSize'].every(function (key) { return a[key] === b[key]; });
     }
 
-    /* the one writer of the map's figure (see the protocol at the top). now: draw with
-       Plotly.react at once too (a change of year: before the browser paints; Dash's graph
-       would draw it a render later), else Dash's graph draws the figure set (with its size
-       for the mode: responsive in presentation mode) */
-    function renderMap(now) {
+    /* the one writer of the map's figure (see the protocol at the top). Within one mode and
+       one description (a change of year or indicator) it draws with Plotly.react at once, too:
+       before the browser paints, where Dash's graph would draw a render later; a new mode or
+       description only Dash's graph draws, at the size its responsive says for the mode */
+    function renderMap() {
         var ids = page.ids();
         var description = page.props(ids.description).data;
         if (!description || !description.figure || !ids.map) {
@@ -259,7 +259,7 @@
         state.figure = figure;
         var previous = drawn;
         drawn = state;
-        if (now && window.Plotly && graph && graph.data && previous.present === present &&
+        if (window.Plotly && graph && graph.data && previous.present === present &&
                 previous.description === description) {
             window.Plotly.react(graph, figure.data, figure.layout);
         }
@@ -283,7 +283,7 @@
         }
         window.Promise.resolve().then(function () {
             keeping.pending = false;
-            renderMap(true);
+            renderMap();
         });
     }
 
@@ -292,7 +292,7 @@
         if (resizeTimer) {
             window.clearTimeout(resizeTimer);
         }
-        resizeTimer = window.setTimeout(function () { renderMap(false); }, 250);
+        resizeTimer = window.setTimeout(renderMap, 250);
     });
 
     /* the year the slider shows: its thumb (the year box shows the same). Dash's value of the
@@ -345,7 +345,7 @@
     }
 
     function yearShown() {
-        renderMap(true);
+        renderMap();
         settleYear();
     }
 
@@ -421,7 +421,7 @@
            once the graph has the size of the mode), LABELS.data →
            (nothing): the map drawn for them (renderMap, the one writer of the map) */
         renderMap: function () {
-            renderMap(false);
+            renderMap();
             return noUpdate();
         },
 
