@@ -306,7 +306,7 @@ def _legend_update(view: MapView) -> list[dict]:
 def kreis_filter(view: MapView, kreis: str | None = None) -> list[int]:
     """Row positions of ``view.table`` shown when a map below the Kreise is zoomed to ``kreis``:
     the areas in that current Kreis in table order; every row for ``None``, an unknown Kreis or a
-    Kreis view. Pure: the UI zooms by patching trace 0 with these rows only."""
+    Kreis view. Pure: the page zooms by assigning the areas (role ``areas``) these rows only."""
     if not kreis or view.level == KREIS or "kreis" not in view.table:
         return list(range(len(view.table)))
     inside = np.flatnonzero(view.table["kreis"].to_numpy() == kreis)
@@ -317,14 +317,15 @@ def map_update(view: MapView, selected: list[str] | None = None,
                kreis: str | None = None) -> dict:
     """The part of the map figure that changes with indicator, year and selection.
 
-    The full figure, the server's Dash ``Patch`` and the per-year frames of :func:`map_frames`
+    The full figure, the placement of :func:`map_placement` and the per-year frames of
+    :func:`map_frames`
     are all built from this, so the geometry is sent once. Selected regions (AGS of the view's
     level) are drawn last with a thick outline.
 
     The hover travels as ``hovertemplate`` plus short value texts (``text``) and ranks
     (``customdata``) where the view has a template (:func:`map_view`), else as full texts.
     ``kreis`` (5-digit key of a current Kreis) restricts a view below the Kreise to the areas in
-    that Kreis (the zoom, see :func:`kreis_filter`; the outline trace :data:`OUTLINE_TRACE` then
+    that Kreis (the zoom, see :func:`kreis_filter`; the outline trace (role ``outline``) then
     needs :func:`kreis_outline` of the same Kreis); it has no effect on Kreis views.
     """
     rows = kreis_filter(view, kreis)
@@ -671,15 +672,16 @@ def selection_outline(data: AtlasData, level_id: str, selected: list[str] | tupl
     return {"lon": lon, "lat": lat}
 
 
-def shown_labels(data: AtlasData, kreis: str | None = None) -> dict:
+def shown_labels(data: AtlasData, kreise: set[str] | None = None) -> dict:
     """The district names for the map (:func:`atlas.labels.kreis_labels`: places for several
-    font-size-to-scale ratios); a map zoomed to a Kreis names only that Kreis."""
+    font-size-to-scale ratios): all, or those of the Kreise in ``kreise`` (a map below the
+    Kreise names the Kreise its areas lie in: a map zoomed to a Kreis only that one)."""
     from atlas.labels import kreis_labels
 
     labels = kreis_labels(data)
-    if not kreis or kreis not in labels.get("ags", []):
+    if kreise is None:
         return labels
-    keep = [a == kreis for a in labels["ags"]]
+    keep = [a in kreise for a in labels["ags"]]
 
     def pick(values):
         return [v for v, k in zip(values, keep) if k]
@@ -701,9 +703,14 @@ def map_placement(data: AtlasData, view: MapView, selected: list[str] | tuple = 
     update = zoom_update(data, view, kreis) if below else map_update(view, outlined)
     ops = [op for op in patch_ops(update) if op[0][0] in (ROLE_AREAS, ROLE_OUTLINE)
            and op[0][-1] in ("locations", "lon", "lat")]
+    kreise = None
+    if below:
+        rows = kreis_filter(view, kreis)
+        kreise = (set(view.table["kreis"].iloc[rows].dropna()) if "kreis" in view.table
+                  else set())
     return {"update": ops,
             "selection": selection_outline(data, view.level, outlined),
-            "labels": shown_labels(data, kreis if below else None)}
+            "labels": shown_labels(data, kreise)}
 
 
 def map_description(data: AtlasData, indicator_id: str, year: int,
@@ -788,9 +795,10 @@ def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None
     """The map of a view at its level: discrete classes, legend with class bounds and "keine
     Daten", hover with German numbers, rank and the reference, ``selected`` areas outlined.
 
-    Trace 0 is the areas (geometry: the level's, sent once with the figure), traces 1–8 the
-    legend slots (so the same patch of :func:`map_update` applies at every level). Below the
-    Kreise the last trace (:data:`OUTLINE_TRACE`) draws the Kreis borders; with ``kreis`` only
+    Every trace carries its role in ``meta`` (:data:`ROLES`). In order: the areas (geometry:
+    the level's, sent once with the figure), the legend slots (so the same assignments of
+    :func:`map_update` apply at every level). Below the Kreise the last trace (role
+    ``outline``) draws the Kreis borders; with ``kreis`` only
     the areas in that Kreis are located and the borders are that Kreis's outline, so
     ``fitbounds`` zooms to it.
     """
@@ -825,8 +833,8 @@ def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None
 def zoom_update(data: AtlasData, view: MapView, kreis: str | None = None,
                 selected: list[str] | None = None) -> dict:
     """:func:`map_update` of a view below the Kreise zoomed to ``kreis`` (``None``: all of
-    Thuringia) plus ``"outline"``, the lon/lat for trace :data:`OUTLINE_TRACE`: everything a Dash
-    ``Patch`` needs to zoom without resending the level's geometry."""
+    Thuringia) plus ``"outline"``, the lon/lat of the outline trace: everything the page needs
+    to zoom without resending the level's geometry."""
     update = map_update(view, selected, kreis)
     known = view.level != KREIS and kreis in set(view.table["kreis"])
     update["outline"] = kreis_outline(data, view.level, kreis if known else None)

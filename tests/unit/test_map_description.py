@@ -151,3 +151,13 @@ def test_no_callback_writes_the_map_figure(app_module):
                for o in key.strip(".").split("...")]
     assert "map-description.data" in outputs and "map-rendered.data" in outputs
     assert "map.figure" not in outputs
+
+
+def test_below_the_kreise_the_names_are_those_of_the_kreise_shown(data):
+    gemeinde = data.available_indicators(level="gemeinde")[0].id
+    view = figures.map_view(data, gemeinde, data.latest_year(gemeinde))
+    everything = figures.map_placement(data, view)["labels"]
+    assert sorted(everything["ags"]) == sorted(data.regions["ags"])
+    zoomed = figures.map_placement(data, view, (), "16067")["labels"]
+    assert zoomed["ags"] == ["16067"]
+    assert all(len(v["text"]) == 1 for v in zoomed["variants"])
