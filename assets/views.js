@@ -30,14 +30,15 @@
  *                and names grow with the screen) and the map's scale as drawn (which places of
  *                the names: the first variant at least as spread out as the font needs).
  *   composed     figure ∘ update ∘ frame base ∘ year's frame ∘ (presentation: present ∘ fit ∘
- *                overlays; normal: normal). A copy along the assigned paths only: the geometry is shared.
+ *                overlays; normal: normal). A copy along the assigned paths only: the
+ *                geometry is shared.
  *
  * Who calls renderMap (all of them inputs, none of them writers): the clientside callback
- * renderMap (description, indicator, YEAR_SETTLED, the mode by MAP.responsive, names), the slider's thumb the moment
- * it shows another year (before the browser paints: slider, year box and map change in one
- * frame), the map's own drawing (plotly_afterplot / plotly_react: a drawing in another year
- * than the slider's, or at another scale than the names were placed for, is drawn again right
- * away), the window's resize. A state drawn already is not drawn twice.
+ * renderMap (description, indicator, YEAR_SETTLED, the mode by MAP.responsive, names), the
+ * slider's thumb the moment it shows another year (before the browser paints: slider, year box
+ * and map change in one frame), the map's own drawing (plotly_afterplot / plotly_react: a
+ * drawing in another year than the slider's, or at another scale than the names were placed
+ * for, is drawn again right away), the window's resize. A state drawn already is not drawn twice.
  *
  * Everything else that follows the year (texts, table, address, time-series shading, other
  * tabs) waits until the slider rests (settleYear), so the map's repaint comes first and a change
@@ -235,12 +236,13 @@
         }
         var present = page.props(ids.mode).data === PRESENTATION;
         var state = {
-            description: description, indicator: indicator, frames: frames, year: frames ? year : null,
-            present: present, names: present && page.props(ids.labels).data !== false,
-            variant: null, scale: present ? fontScale() : 1, labelSize: labelSize()
+            description: description, indicator: indicator, frames: frames,
+            year: frames ? year : null, present: present,
+            names: present && page.props(ids.labels).data !== false, variant: null,
+            scale: present ? fontScale() : 1, labelSize: labelSize()
         };
         if (present) {
-            state.variant = labelVariant(description.overlays.labels,
+            state.variant = labelVariant((description.overlays || {}).labels,
                                          drawn.description === description ? drawn.variant :
                                          null);
         }
