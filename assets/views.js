@@ -33,12 +33,14 @@
  *                overlays; normal: normal). A copy along the assigned paths only: the
  *                geometry is shared.
  *
- * Who calls renderMap (all of them inputs, none of them writers): the clientside callback
- * renderMap (description, indicator, YEAR_SETTLED, the mode by MAP.responsive, names), the
+ * Who calls renderMap (all of them inputs, none of them writers): the clientside callbacks
+ * renderMap (description, YEAR_SETTLED, the mode by MAP.responsive, names; the indicator
+ * alone, as Dash holds a callback back while one of its inputs is on its way), the
  * slider's thumb the moment it shows another year (before the browser paints: slider, year box
  * and map change in one frame), the map's own drawing (plotly_afterplot / plotly_react: a
  * drawing in another year than the slider's, or at another scale than the names were placed
- * for, is drawn again right away), the window's resize. A state drawn already is not drawn twice.
+ * for, is drawn again right away), the window's resize. A state drawn already is not drawn
+ * twice.
  *
  * Everything else that follows the year (texts, table, address, time-series shading, other
  * tabs) waits until the slider rests (settleYear), so the map's repaint comes first and a change
@@ -419,8 +421,9 @@
             return noUpdate();
         },
 
-        /* MAP_DESCRIPTION.data, INDICATOR.value, YEAR_SETTLED.data, MAP.responsive (the mode,
-           once the graph has the size of the mode), LABELS.data →
+        /* MAP_DESCRIPTION.data, YEAR_SETTLED.data, MAP.responsive (the mode, once the graph
+           has the size of the mode), LABELS.data; INDICATOR.value (alone, so it is not held
+           back until the description arrives) →
            (nothing): the map drawn for them (renderMap, the one writer of the map) */
         renderMap: function () {
             renderMap();

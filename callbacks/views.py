@@ -99,10 +99,19 @@ clientside_callback(
     views_js("renderMap"),
     Output(ids.MAP_RENDERED, "data"),
     Input(ids.MAP_DESCRIPTION, "data"),
-    Input(ids.INDICATOR, "value"),
     Input(ids.YEAR_SETTLED, "data"),
     Input(ids.MAP, "responsive"),
     Input(ids.LABELS, "data"),
+)
+
+# another indicator at once: alone, since Dash holds a callback back while an input of it is on
+# its way from the server (the description follows the indicator), and the frames of the
+# level's other indicators are at hand already
+clientside_callback(
+    views_js("renderMap"),
+    Output(ids.MAP_RENDERED, "data", allow_duplicate=True),
+    Input(ids.INDICATOR, "value"),
+    prevent_initial_call=True,
 )
 
 
