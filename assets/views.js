@@ -3,9 +3,11 @@
  * without asking the server.
  *
  * One writer of the map. renderMap (below) is the only code that writes the map's figure: it
- * draws with Plotly.react on the map's graph and sets the same figure as Dash's `figure` prop of
- * the graph (dash_clientside.set_props), so the two never differ. No callback has the map's
- * figure as output. The protocol:
+ * sets Dash's `figure` prop of the graph (dash_clientside.set_props), which the graph draws; on
+ * a change of year by the slider it also draws the same figure with Plotly.react at once, so
+ * slider, year box and map change in one frame (the two never differ). No callback has the
+ * map's figure as output (tests/unit/test_map_description.py; tests/browser/
+ * test_trust_one_writer.py watches every write in a session). The protocol:
  *
  *   description  MAP_DESCRIPTION.data, from the server (callbacks/views.py update_map, built by
  *                atlas.figures.map_description; whole with a new level, patched otherwise):
@@ -213,11 +215,14 @@
                 'labelSize'].every(function (key) { return a[key] === b[key]; });
     }
 
-    /* the one writer of the map's figure (see the protocol at the top). Within one mode and
-       one description (a change of year or indicator) it draws with Plotly.react at once, too:
-       before the browser paints, where Dash's graph would draw a render later; a new mode or
-       description only Dash's graph draws, at the size its responsive says for the mode */
-    function renderMap() {
+    /* the one writer of the map's figure (see the protocol at the top). now (a change of year
+       by the slider, a drawing in another year than the slider's): within one mode and one
+       description it draws with Plotly.react at once, too, before the browser paints, where
+       Dash's graph draws a render later, so slider, year box and map change in one frame.
+       Otherwise only Dash's graph draws the figure set (at the size its responsive says for
+       the mode); measured (benchmarks/README.md) that is quicker for a switch of indicator,
+       as the graph then draws once instead of twice */
+    function renderMap(now) {
         var ids = page.ids();
         var description = page.props(ids.description).data;
         if (!description || !description.figure || !ids.map) {
@@ -263,7 +268,8 @@
         state.figure = figure;
         var previous = drawn;
         drawn = state;
-        if (window.Plotly && graph && graph.data && previous.present === present &&
+        if (now === true && window.Plotly && graph && graph.data &&
+                previous.present === present &&
                 previous.description === description) {
             window.Plotly.react(graph, figure.data, figure.layout);
         }
@@ -287,7 +293,7 @@
         }
         window.Promise.resolve().then(function () {
             keeping.pending = false;
-            renderMap();
+            renderMap(true);
         });
     }
 
@@ -296,7 +302,7 @@
         if (resizeTimer) {
             window.clearTimeout(resizeTimer);
         }
-        resizeTimer = window.setTimeout(renderMap, 250);
+        resizeTimer = window.setTimeout(function () { renderMap(false); }, 250);
     });
 
     /* the year the slider shows: its thumb (the year box shows the same). Dash's value of the
@@ -349,7 +355,7 @@
     }
 
     function yearShown() {
-        renderMap();
+        renderMap(true);
         settleYear();
     }
 
@@ -426,7 +432,7 @@
            back until the description arrives) →
            (nothing): the map drawn for them (renderMap, the one writer of the map) */
         renderMap: function () {
-            renderMap();
+            renderMap(false);
             return noUpdate();
         },
 
