@@ -1,24 +1,52 @@
 /*
- * Sozialstrukturatlas Thüringen – the views that follow the year without asking the server.
+ * Sozialstrukturatlas Thüringen – the map's one renderer, and the views that follow the year
+ * without asking the server.
  *
- * The server sends, per indicator, every year of the map as patches
- * (atlas.figures.map_frames). A change of year applies one of them here, so the map repaints at
- * once and no request is made:
+ * One writer of the map. renderMap (below) is the only code that writes the map's figure: it
+ * sets Dash's `figure` prop of the graph (dash_clientside.set_props), which the graph draws; on
+ * a change of year by the slider it also draws the same figure with Plotly.react at once, so
+ * slider, year box and map change in one frame (the two never differ). No callback has the
+ * map's figure as output (tests/unit/test_map_description.py; tests/browser/
+ * test_trust_one_writer.py watches every write in a session). The protocol:
  *
- *   slider    the moment the slider shows another year (its thumb's aria-valuenow changes, by
- *             key, pointer, the presentation keys or the animation), that year's frame is drawn
- *             at once with Plotly.react on the map's graph, before the browser paints: slider,
- *             year box and map change in the same frame, and any other drawing of the map in
- *             another year is redrawn in the slider's year right away (keepSliderYear); the
- *             year is the thumb's, not Dash's value, which the slider takes over a render
- *             later (sliderYear); Dash's figure catches up when the
- *             slider rests (applyMapFrame on YEAR_SETTLED); everything else that follows the year
- *             (texts, table, address, time-series shading, other tabs) waits until the slider
- *             rests (settleYear), so the map's repaint comes first and a change of year starts
- *             no Dash callback;
- *   callback  applyMapFrame sets the frame on Dash's figure: new frames (another indicator,
- *             display, selection), the year the slider settled on, any year the slider path did
- *             not draw; a frame Dash's figure already has is not set twice.
+ *   description  MAP_DESCRIPTION.data, from the server (callbacks/views.py update_map, built by
+ *                atlas.figures.map_description; whole with a new level, patched otherwise):
+ *                  indicator  the indicator it was made for
+ *                  level      the level's id
+ *                  figure     the screen figure with its geometry (inline, or a URL the browser
+ *                             fetches once) and the presentation traces, invisible
+ *                  update     assignments on figure first (zoom and selection changed since)
+ *                  frames     {sets: {indicator: {years, base, frames: {year: ops}}}, digest}
+ *                  overlays   {present, fit, normal, selection: {lon, lat}, labels: {lon,
+ *                             lat, text, variants: [{ratio, lon, lat, text}]}}; normal: the
+ *                             paths of present and fit with the normal map's values (plotly
+ *                             keeps the map's view where they are left out)
+ *                An assignment is [path, value]; a path starts with "layout" or a trace's role
+ *                (its meta.role: areas, legend + slot number, outline, halo, selection, labels):
+ *                no trace is found by its position or name.
+ *   state        what the page shows now: the indicator chosen (its frames, else the
+ *                description's own indicator), the slider's year (its thumb, see sliderYear;
+ *                a year the indicator lacks: its newest when the indicator is new to the map,
+ *                else the map waits for the slider to snap), the mode (MODE: presentation
+ *                look, selection outline, names when LABELS is on), the window's size (fonts
+ *                and names grow with the screen) and the map's scale as drawn (which places of
+ *                the names: the first variant at least as spread out as the font needs).
+ *   composed     figure ∘ update ∘ frame base ∘ year's frame ∘ (presentation: present ∘ fit ∘
+ *                overlays; normal: normal). A copy along the assigned paths only: the
+ *                geometry is shared.
+ *
+ * Who calls renderMap (all of them inputs, none of them writers): the clientside callbacks
+ * renderMap (description, YEAR_SETTLED, the mode by MAP.responsive, names; the indicator
+ * alone, as Dash holds a callback back while one of its inputs is on its way), the
+ * slider's thumb the moment it shows another year (before the browser paints: slider, year box
+ * and map change in one frame), the map's own drawing (plotly_afterplot / plotly_react: a
+ * drawing in another year than the slider's, or at another scale than the names were placed
+ * for, is drawn again right away), the window's resize. A state drawn already is not drawn
+ * twice.
+ *
+ * Everything else that follows the year (texts, table, address, time-series shading, other
+ * tabs) waits until the slider rests (settleYear), so the map's repaint comes first and a change
+ * of year starts no server callback.
  *
  * Clientside callbacks (namespace "views", registered in callbacks/views.py, exports.py,
  * analysis.py, selection.py and presentation.py); gates stop callbacks whose result nobody would
@@ -51,78 +79,231 @@
         }
     };
 
-    function assignAll(patch, ops) {
-        (ops || []).forEach(function (op) {
-            patch.assign(op[0], op[1]);
-        });
-    }
-
-    /* the frames of one indicator ({years, base, frames}) from MAP_FRAMES ({sets: {id: …}}) */
-    function framesOf(store, indicator) {
-        return (store && store.sets && store.sets[indicator]) || null;
-    }
-
-    /* the patch of one year of an indicator's frames, or null (no such year, no frames) */
-    function framePatch(frames, year) {
-        var ops = frames && frames.frames[String(year)];
-        if (!ops || !dc.Patch) {
-            return null;
-        }
-        var patch = new dc.Patch();
-        assignAll(patch, frames.base);
-        assignAll(patch, ops);
-        return patch.build();
-    }
-
-    // the frame the map shows; synced: Dash's figure has it too
-    var painted = {frames: null, year: null, synced: true};
     var SETTLE_MS = 150;
+    var PRESENTATION = 'praesentation';
 
-    /* a copy of the figure with the assignments made: containers along each path are copied,
-       everything else (the geometry above all) is shared */
+    /* --- the map's one renderer ------------------------------------------------------------ */
+
+    function mapGraph() {
+        return document.querySelector('#' + page.ids().map + ' .js-plotly-plot');
+    }
+
+    /* {role: index} of a figure's traces by meta.role (legend: {slot: index}) */
+    function traceRoles(figure) {
+        var roles = {legend: {}};
+        (figure.data || []).forEach(function (trace, index) {
+            var meta = trace && trace.meta;
+            if (!meta || !meta.role) {
+                return;
+            }
+            if (meta.role === 'legend') {
+                roles.legend[meta.slot] = index;
+            } else {
+                roles[meta.role] = index;
+            }
+        });
+        return roles;
+    }
+
+    /* a copy of the figure with the assignments made (paths by role, see the protocol):
+       containers along each path are copied, everything else (the geometry above all) is
+       shared; an assignment to a role the figure lacks is skipped */
     function withOps(figure, ops) {
+        var roles = traceRoles(figure);
         var next = Object.assign({}, figure);
         ops.forEach(function (op) {
             var path = op[0];
+            var steps;
+            if (path[0] === 'layout') {
+                steps = path;
+            } else if (path[0] === 'legend') {
+                if (roles.legend[path[1]] === undefined) {
+                    return;
+                }
+                steps = ['data', roles.legend[path[1]]].concat(path.slice(2));
+            } else if (roles[path[0]] !== undefined) {
+                steps = ['data', roles[path[0]]].concat(path.slice(1));
+            } else {
+                return;
+            }
             var parent = next;
-            for (var i = 0; i < path.length - 1; i++) {
-                var child = parent[path[i]];
+            for (var i = 0; i < steps.length - 1; i++) {
+                var child = parent[steps[i]];
                 child = Array.isArray(child) ? child.slice() : Object.assign({}, child);
-                parent[path[i]] = child;
+                parent[steps[i]] = child;
                 parent = child;
             }
-            parent[path[path.length - 1]] = op[1];
+            parent[steps[steps.length - 1]] = op[1];
         });
         return next;
     }
 
-    /* draw one year of an indicator at once with Plotly.react on the map's graph; Dash's figure
-       catches up later (applyMapFrame): every writer of the map sets all parts that depend on
-       indicator and year, so nothing older can come back */
-    function paintNow(indicator, year) {
+    /* text in presentation mode grows with the screen: ×1 up to 900 px height, ×1.4 at most */
+    function fontScale() {
+        var height = window.innerHeight || 900;
+        return Math.min(Math.max(height / 900, 1), 1.4);
+    }
+
+    /* district names: at least 20 px (README), 22 px on large screens */
+    function labelSize() {
+        return (window.innerWidth || 1920) >= 1600 ? 22 : 20;
+    }
+
+    function scaled(value, factor) {
+        if (value && typeof value === 'object' && typeof value.size === 'number') {
+            return Object.assign({}, value, {size: Math.round(value.size * factor)});
+        }
+        return value;
+    }
+
+    /* px per degree of longitude of the map as drawn (its Mercator projection), or null */
+    function mapScale() {
+        var graph = mapGraph();
+        var geo = graph && graph._fullLayout && graph._fullLayout.geo;
+        var projection = geo && geo._subplot && geo._subplot.projection;
+        return projection && projection.scale ? projection.scale() * Math.PI / 180 : null;
+    }
+
+    /* which places of the names (atlas/labels.py LABEL_RATIOS): the first variant at least as
+       spread out as this font size on this map's scale needs, so no two names overlap */
+    function labelVariant(labels, last) {
+        var variants = (labels && labels.variants) || [];
+        if (!variants.length) {
+            return null;
+        }
+        var scale = mapScale();
+        if (!scale) {
+            return last !== null && last !== undefined ? last : variants.length - 1;
+        }
+        var ratio = labelSize() / scale;
+        for (var i = 0; i < variants.length; i++) {
+            if (variants[i].ratio >= ratio) {
+                return i;
+            }
+        }
+        return variants.length - 1;
+    }
+
+    /* the presentation's assignments: look (fonts scaled), fit, outline of the selection, names */
+    function presentOps(overlays, state) {
+        var factor = fontScale();
+        var ops = (overlays.present || []).map(function (op) {
+            return [op[0], scaled(op[1], factor)];
+        }).concat(overlays.fit || []);
+        var selection = overlays.selection || {lon: [], lat: []};
+        var outlined = selection.lon.length > 0;
+        ['halo', 'selection'].forEach(function (role) {
+            ops.push([[role, 'lon'], selection.lon], [[role, 'lat'], selection.lat],
+                     [[role, 'visible'], outlined]);
+        });
+        var labels = overlays.labels || {};
+        var place = state.variant === null ? labels :
+            (labels.variants || [])[state.variant] || labels;
+        ops.push([['labels', 'lon'], place.lon || []], [['labels', 'lat'], place.lat || []],
+                 [['labels', 'text'], place.text || []],
+                 [['labels', 'visible'], state.names],
+                 [['labels', 'textfont', 'size'], state.labelSize]);
+        return ops;
+    }
+
+    // what the map shows (drawn by renderMap), and redraws on their way from its own drawing
+    var drawn = {};
+    var keeping = {pending: false, count: 0};
+
+    function sameState(a, b) {
+        return ['description', 'frames', 'year', 'present', 'names', 'variant', 'scale',
+                'labelSize'].every(function (key) { return a[key] === b[key]; });
+    }
+
+    /* the one writer of the map's figure (see the protocol at the top). now (a change of year
+       by the slider, a drawing in another year than the slider's): within one mode and one
+       description it draws with Plotly.react at once, too, before the browser paints, where
+       Dash's graph draws a render later, so slider, year box and map change in one frame.
+       Otherwise only Dash's graph draws the figure set (at the size its responsive says for
+       the mode); measured (benchmarks/README.md) that is quicker for a switch of indicator,
+       as the graph then draws once instead of twice */
+    function renderMap(now) {
         var ids = page.ids();
-        var frames = framesOf(page.props(ids.frames).data, indicator);
-        var ops = frames && frames.frames[String(year)];
-        if (!ops || (painted.frames === frames && painted.year === year &&
-                     mapYear() === String(year))) {
-            return;  // a year without data, frames not here yet (they are on their way), or done
+        var description = page.props(ids.description).data;
+        if (!description || !description.figure || !ids.map) {
+            return;
         }
-        var figure = page.props(ids.map).figure;
-        var graph = document.querySelector('#' + ids.map + ' .js-plotly-plot');
-        if (!window.Plotly || !graph || !figure || !figure.data) {
-            return;  // applyMapFrame paints it
+        var sets = (description.frames && description.frames.sets) || {};
+        var indicator = page.props(ids.indicator).value;
+        if (!sets[indicator]) {
+            indicator = description.indicator;  // the chosen one's frames are on their way
         }
-        var next = withOps(figure, frames.base.concat(ops));
-        window.Plotly.react(graph, next.data, next.layout);
-        painted = {frames: frames, year: year, synced: false};
+        var frames = sets[indicator] || null;
+        var year = sliderYear();
+        if (frames && (year === null || year === undefined || !frames.frames[String(year)])) {
+            if (drawn.indicator === indicator || !frames.years.length) {
+                return;  // a year without data: the slider snaps to one with data
+            }
+            year = frames.years[frames.years.length - 1];  // new to the map: its newest year
+        }
+        var present = page.props(ids.mode).data === PRESENTATION;
+        var state = {
+            description: description, indicator: indicator, frames: frames,
+            year: frames ? year : null, present: present,
+            names: present && page.props(ids.labels).data !== false, variant: null,
+            scale: present ? fontScale() : 1, labelSize: labelSize()
+        };
+        if (present) {
+            state.variant = labelVariant((description.overlays || {}).labels,
+                                         drawn.description === description ? drawn.variant :
+                                         null);
+        }
+        var graph = mapGraph();
+        var year0 = graph && graph.layout && graph.layout.meta ? graph.layout.meta.year : null;
+        if (sameState(state, drawn) && (!frames || !graph || String(year0) === String(year))) {
+            return;  // drawn already
+        }
+        var ops = (description.update || []).slice();
+        if (frames) {
+            ops = ops.concat(frames.base, frames.frames[String(year)]);
+        }
+        ops = ops.concat(present ? presentOps(description.overlays || {}, state) :
+            (description.overlays || {}).normal || []);
+        var figure = withOps(description.figure, ops);
+        state.figure = figure;
+        var previous = drawn;
+        drawn = state;
+        if (now === true && window.Plotly && graph && graph.data &&
+                previous.present === present &&
+                previous.description === description) {
+            window.Plotly.react(graph, figure.data, figure.layout);
+        }
         if (dc.set_props) {
             /* Dash's figure is this one at once: the graph draws its figure again when its
-               other props change (hover, relayout), and that must not be a year the slider
-               has left */
-            dc.set_props(ids.map, {figure: next});
-            painted.synced = true;
+               other props change, and that must be what the map shows */
+            dc.set_props(ids.map, {figure: figure});
         }
     }
+
+    /* after any drawing of the map: another year than the slider's (Dash's graph drawing a
+       figure of a year the slider has left), or another scale than the names were placed for,
+       is drawn again right away, before the browser paints (at most 4 times in a frame) */
+    function afterDraw() {
+        if (keeping.pending || keeping.count >= 4) {
+            return;
+        }
+        keeping.pending = true;
+        if (!keeping.count++) {
+            window.requestAnimationFrame(function () { keeping.count = 0; });
+        }
+        window.Promise.resolve().then(function () {
+            keeping.pending = false;
+            renderMap(true);
+        });
+    }
+
+    var resizeTimer = null;
+    window.addEventListener('resize', function () {
+        if (resizeTimer) {
+            window.clearTimeout(resizeTimer);
+        }
+        resizeTimer = window.setTimeout(function () { renderMap(false); }, 250);
+    });
 
     /* the year the slider shows: its thumb (the year box shows the same). Dash's value of the
        slider runs ahead of it: the slider takes a new value into its own state a render later,
@@ -137,32 +318,6 @@
             return value;  // no year yet (the thumb stands on its placeholder)
         }
         return year;
-    }
-
-    function paintSliderYear() {
-        paintNow(page.props(page.ids().indicator).value, sliderYear());
-    }
-
-    /* after any drawing of the map: should it show another year than the slider (Dash's graph
-       drawing its figure of a year the slider has left, or of one it has not reached yet), the
-       slider's year is drawn again right away, before the browser paints */
-    var keeping = {pending: false, count: 0};  // redraws on their way, and in this frame
-
-    function keepSliderYear() {
-        var year = sliderYear();
-        var shown = mapYear();
-        if (keeping.pending || keeping.count >= 4 || shown === null || year === null ||
-                year === undefined || shown === String(year)) {
-            return;
-        }
-        keeping.pending = true;
-        if (!keeping.count++) {
-            window.requestAnimationFrame(function () { keeping.count = 0; });
-        }
-        window.Promise.resolve().then(function () {
-            keeping.pending = false;
-            paintSliderYear();
-        });
     }
 
     /* a value that follows another once it rests: at once the first time, later SETTLE_MS
@@ -200,7 +355,7 @@
     }
 
     function yearShown() {
-        paintSliderYear();
+        renderMap(true);
         settleYear();
     }
 
@@ -246,8 +401,8 @@
         var graph = document.querySelector('#' + ids.map + ' .js-plotly-plot');
         if (graph && graph !== watchedGraph && typeof graph.on === 'function') {
             watchedGraph = graph;
-            graph.on('plotly_afterplot', keepSliderYear);
-            graph.on('plotly_react', keepSliderYear);
+            graph.on('plotly_afterplot', afterDraw);
+            graph.on('plotly_react', afterDraw);
             graph.on('plotly_afterplot', syncYearTexts);
             syncYearTexts();
         }
@@ -272,37 +427,13 @@
             return noUpdate();
         },
 
-        /* INDICATOR.value → (nothing): another indicator whose frames the browser holds (the
-           Gemeinde level) is drawn at once, in the year the slider will show (the one shown if
-           the indicator has it, else its newest, as the server's year list decides) */
-        paintIndicator: function (indicator) {
-            var ids = page.ids();
-            var frames = framesOf(page.props(ids.frames).data, indicator);
-            if (frames && frames.years.length) {
-                var year = page.props(ids.year).value;
-                paintNow(indicator, frames.years.indexOf(year) >= 0 ? year :
-                    frames.years[frames.years.length - 1]);
-            }
+        /* MAP_DESCRIPTION.data, YEAR_SETTLED.data, MAP.responsive (the mode, once the graph
+           has the size of the mode), LABELS.data; INDICATOR.value (alone, so it is not held
+           back until the description arrives) →
+           (nothing): the map drawn for them (renderMap, the one writer of the map) */
+        renderMap: function () {
+            renderMap(false);
             return noUpdate();
-        },
-
-        /* YEAR_SETTLED.data, MAP_FRAMES.data, INDICATOR.value → MAP.figure: the frame of the
-           indicator and year shown now on Dash's figure (what paintNow drew, or new frames:
-           another display, selection, zoom); a frame Dash's figure has already is not set */
-        applyMapFrame: function () {
-            var ids = page.ids();
-            var year = sliderYear();
-            var frames = framesOf(page.props(ids.frames).data, page.props(ids.indicator).value);
-            if (!frames || year === null || year === undefined ||
-                    (painted.frames === frames && painted.year === year && painted.synced)) {
-                return noUpdate();
-            }
-            var patch = framePatch(frames, year);
-            if (!patch) {
-                return noUpdate();  // a year without data: the slider snaps to one with data
-            }
-            painted = {frames: frames, year: year, synced: true};
-            return patch;
         },
 
         /* YEAR.value, TIMESERIES_DRAWN.data, State TIMESERIES.figure → the year's shading */

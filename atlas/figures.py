@@ -24,13 +24,26 @@ from atlas.values import MISSING_LABEL, ValueParseError, format_number, parse_br
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 SEPARATORS = ",."  # decimal comma, dot as thousands separator
 
-# trace order of the map figure (the callbacks patch by index): the map, then legend slots
+# trace order of the map figure as :func:`choropleth` builds it (the exports and the tests read
+# it; the page names traces by their ``meta.role`` only, see ROLES): the map, then legend slots
 MAP_TRACE = 0
 LEGEND_TRACES_START = 1
 LEGEND_SLOTS = 8  # up to 7 classes plus "keine Daten"
 #: Maps of levels below the Kreise only: the Kreis borders drawn on top, the last trace (after
 #: the legend slots; see :attr:`atlas.levels.registry.Level.outline`)
 OUTLINE_TRACE = LEGEND_TRACES_START + LEGEND_SLOTS
+
+#: Roles of the map's traces, carried as ``meta: {"role": …}`` (legend slots also ``"slot"``).
+#: Every assignment of :func:`patch_ops` starts with a role (or ``"layout"``), and the one
+#: renderer of the page (``renderMap`` in assets/views.js) finds traces by it, never by their
+#: position or name.
+ROLE_AREAS = "areas"
+ROLE_LEGEND = "legend"
+ROLE_OUTLINE = "outline"  # Kreis borders over a map below the Kreise
+ROLE_HALO = "halo"  # presentation: white halo under the selection's outline
+ROLE_SELECTION = "selection"  # presentation: black outline of the selected areas
+ROLE_LABELS = "labels"  # presentation: the district names
+ROLES = (ROLE_AREAS, ROLE_LEGEND, ROLE_OUTLINE, ROLE_HALO, ROLE_SELECTION, ROLE_LABELS)
 
 KREIS_LINE_WIDTH = 0.8  # borders between Kreise
 KREIS_SELECTED_WIDTH = 3.5
@@ -293,7 +306,7 @@ def _legend_update(view: MapView) -> list[dict]:
 def kreis_filter(view: MapView, kreis: str | None = None) -> list[int]:
     """Row positions of ``view.table`` shown when a map below the Kreise is zoomed to ``kreis``:
     the areas in that current Kreis in table order; every row for ``None``, an unknown Kreis or a
-    Kreis view. Pure: the UI zooms by patching trace 0 with these rows only."""
+    Kreis view. Pure: the page zooms by assigning the areas (role ``areas``) these rows only."""
     if not kreis or view.level == KREIS or "kreis" not in view.table:
         return list(range(len(view.table)))
     inside = np.flatnonzero(view.table["kreis"].to_numpy() == kreis)
@@ -304,14 +317,15 @@ def map_update(view: MapView, selected: list[str] | None = None,
                kreis: str | None = None) -> dict:
     """The part of the map figure that changes with indicator, year and selection.
 
-    The full figure, the server's Dash ``Patch`` and the per-year frames of :func:`map_frames`
+    The full figure, the placement of :func:`map_placement` and the per-year frames of
+    :func:`map_frames`
     are all built from this, so the geometry is sent once. Selected regions (AGS of the view's
     level) are drawn last with a thick outline.
 
     The hover travels as ``hovertemplate`` plus short value texts (``text``) and ranks
     (``customdata``) where the view has a template (:func:`map_view`), else as full texts.
     ``kreis`` (5-digit key of a current Kreis) restricts a view below the Kreise to the areas in
-    that Kreis (the zoom, see :func:`kreis_filter`; the outline trace :data:`OUTLINE_TRACE` then
+    that Kreis (the zoom, see :func:`kreis_filter`; the outline trace (role ``outline``) then
     needs :func:`kreis_outline` of the same Kreis); it has no effect on Kreis views.
     """
     rows = kreis_filter(view, kreis)
@@ -353,30 +367,73 @@ def map_update(view: MapView, selected: list[str] | None = None,
 
 def patch_ops(update: dict, locations: bool = True) -> list[list]:
     """A :func:`map_update` (optionally with ``"outline"``) as ``[path, value]`` assignments on
-    the map figure: the one description of what a map update changes, applied by the server's
-    Dash ``Patch`` and by the browser (``assets/views.js``, frames of :func:`map_frames`).
-    ``locations=False`` leaves the regions' order alone (the frames: it changes only with level,
-    zoom and selection)."""
+    the map figure: the one description of what a map update changes, applied by the page's
+    renderer (``renderMap`` in assets/views.js: frames of :func:`map_frames`, the placement of
+    :func:`map_description`) and by :func:`apply_ops`. A path starts with a trace's role
+    (:data:`ROLES`; legend slots then their slot number) or ``"layout"``: nothing names a trace
+    by its position. ``locations=False`` leaves the regions' order alone (the frames: it changes
+    only with level, zoom and selection)."""
     ops = []
     for key, value in update["trace"].items():
         if key == "locations" and not locations:
             continue
-        path = ["data", MAP_TRACE, "marker", "line"] if key == "marker" else ["data", MAP_TRACE, key]
+        path = [ROLE_AREAS, "marker", "line"] if key == "marker" else [ROLE_AREAS, key]
         ops.append([path, value["line"] if key == "marker" else value])
     for slot, item in enumerate(update["legend"]):
-        trace = LEGEND_TRACES_START + slot
-        ops.append([["data", trace, "name"], item["name"]])
-        ops.append([["data", trace, "visible"], item["visible"]])
-        ops.append([["data", trace, "marker", "color"], item["marker"]["color"]])
+        ops.append([[ROLE_LEGEND, slot, "name"], item["name"]])
+        ops.append([[ROLE_LEGEND, slot, "visible"], item["visible"]])
+        ops.append([[ROLE_LEGEND, slot, "marker", "color"], item["marker"]["color"]])
     ops.append([["layout", "legend", "title", "text"], update["legend_title"]])
     ops.append([["layout", "annotations", 0, "text"], update["reference_text"]])
     # the year the map shows: the page writes it into heading and title the moment the map is
     # drawn (assets/views.js), so map, slider and texts never show two years
     ops.append([["layout", "meta", "year"], update["year"]])
     if "outline" in update:
-        ops.append([["data", OUTLINE_TRACE, "lon"], update["outline"]["lon"]])
-        ops.append([["data", OUTLINE_TRACE, "lat"], update["outline"]["lat"]])
+        ops.append([[ROLE_OUTLINE, "lon"], update["outline"]["lon"]])
+        ops.append([[ROLE_OUTLINE, "lat"], update["outline"]["lat"]])
     return ops
+
+
+def trace_roles(figure: dict) -> dict:
+    """``{role: index}`` of a figure dict's traces by their ``meta.role`` (legend slots:
+    ``{"legend": {slot: index}}``); what the page's renderer computes the same way."""
+    roles: dict = {}
+    for index, trace in enumerate(figure.get("data", [])):
+        meta = trace.get("meta") if isinstance(trace, dict) else None
+        role = meta.get("role") if isinstance(meta, dict) else None
+        if role == ROLE_LEGEND:
+            roles.setdefault(ROLE_LEGEND, {})[meta.get("slot")] = index
+        elif role:
+            roles[role] = index
+    return roles
+
+
+def apply_ops(figure: dict, ops: list[list]) -> dict:
+    """A copy of ``figure`` with the assignments of :func:`patch_ops` made (paths by role); the
+    containers along each path are copied, everything else (the geometry above all) is shared.
+    Assignments to a role the figure lacks are skipped. What ``renderMap`` does in the page."""
+    roles = trace_roles(figure)
+    out = dict(figure)
+    for path, value in ops:
+        if path[0] == "layout":
+            steps = list(path)
+        elif path[0] == ROLE_LEGEND:
+            index = roles.get(ROLE_LEGEND, {}).get(path[1])
+            if index is None:
+                continue
+            steps = ["data", index, *path[2:]]
+        elif path[0] in roles:
+            steps = ["data", roles[path[0]], *path[1:]]
+        else:
+            continue
+        parent = out
+        for step in steps[:-1]:
+            child = parent[step] if (isinstance(parent, list) or step in parent) else {}
+            child = list(child) if isinstance(child, (list, tuple)) else dict(child)
+            parent[step] = child
+            parent = child
+        parent[steps[-1]] = value
+    return out
 
 
 #: Below the Kreise the browser gets the frames of up to this many indicators of the level at
@@ -479,15 +536,269 @@ def screen_figure(data: AtlasData, indicator_id: str, year: int, display: Displa
     return out
 
 
+# --- the map description: everything the page's one renderer draws -----------------------------
+
+#: Names of the presentation traces (the name is a label only: the page finds them by role):
+#: white halo and black line around the selected districts, then the district names on top.
+OVERLAY_NAMES = ("Präsentation: Auswahl (Rand)", "Präsentation: Auswahl",
+                 "Präsentation: Kreisnamen")
+TEXT_COLOUR = "#000000"
+HALO_COLOUR = "#ffffff"
+#: px of the selection's black line (on a white halo 4 px wider): clear, yet thin enough to
+#: leave the name of a small city inside it readable
+OUTLINE_WIDTH = 4
+PRESENT_FONT = 22  # px: legend, hover and map texts in presentation mode (at least 20)
+PRESENT_REFERENCE_FONT = 24
+#: Left part of the map area kept free for the legend in presentation mode.
+PRESENT_LEGEND_SHARE = 0.24
+
+
+def overlay_traces() -> list[dict]:
+    """The presentation traces (plotly JSON) without coordinates, invisible: the renderer fills
+    and shows them in presentation mode (:data:`ROLE_HALO`, :data:`ROLE_SELECTION`,
+    :data:`ROLE_LABELS`)."""
+    from atlas.labels import LABEL_SIZE
+
+    common = {"hoverinfo": "skip", "showlegend": False, "visible": False, "lon": [], "lat": []}
+    traces = [
+        go.Scattergeo(name=OVERLAY_NAMES[0], mode="lines", meta={"role": ROLE_HALO},
+                      line={"color": HALO_COLOUR, "width": OUTLINE_WIDTH + 4}, **common),
+        go.Scattergeo(name=OVERLAY_NAMES[1], mode="lines", meta={"role": ROLE_SELECTION},
+                      line={"color": TEXT_COLOUR, "width": OUTLINE_WIDTH}, **common),
+        go.Scattergeo(name=OVERLAY_NAMES[2], mode="text", text=[], meta={"role": ROLE_LABELS},
+                      textfont={"family": FONT, "size": LABEL_SIZE, "color": TEXT_COLOUR,
+                                "weight": "bold"}, **common),
+    ]
+    return [t.to_plotly_json() for t in traces]
+
+
+def present_style() -> list[list]:
+    """``[path, value]`` assignments (:func:`patch_ops` paths) for the map in presentation mode:
+    large black type, opaque legend (top left) and reference value (bottom left) beside the map,
+    hover as large as the legend. (The renderer scales the font sizes with the screen height.)"""
+    box = {"bgcolor": "#ffffff", "bordercolor": TEXT_COLOUR, "borderwidth": 1}
+    font = {"family": FONT, "size": PRESENT_FONT, "color": TEXT_COLOUR}
+    return [
+        [["layout", "font"], font],
+        [["layout", "legend", "font"], font],
+        [["layout", "legend", "title", "font"], font],
+        [["layout", "legend", "orientation"], "v"],
+        [["layout", "legend", "title", "side"], "top"],
+        [["layout", "legend", "x"], 0.0],
+        [["layout", "legend", "y"], 1.0],
+        [["layout", "legend", "xanchor"], "left"],
+        [["layout", "legend", "yanchor"], "top"],
+        [["layout", "legend", "bgcolor"], box["bgcolor"]],
+        [["layout", "legend", "bordercolor"], box["bordercolor"]],
+        [["layout", "legend", "borderwidth"], box["borderwidth"]],
+        [["layout", "legend", "tracegroupgap"], 4],
+        [["layout", "hoverlabel", "font"], {"family": FONT, "size": PRESENT_FONT}],
+        [["layout", "annotations", 0, "font"],
+         {"family": FONT, "size": PRESENT_REFERENCE_FONT, "color": TEXT_COLOUR}],
+        [["layout", "annotations", 0, "bgcolor"], box["bgcolor"]],
+        [["layout", "annotations", 0, "bordercolor"], box["bordercolor"]],
+        [["layout", "annotations", 0, "borderwidth"], box["borderwidth"]],
+        [["layout", "annotations", 0, "borderpad"], 6],
+        [["layout", "annotations", 0, "x"], 0.0],
+        [["layout", "annotations", 0, "y"], 0.0],
+        [["layout", "annotations", 0, "xanchor"], "left"],
+        [["layout", "annotations", 0, "yanchor"], "bottom"],
+        [["layout", "annotations", 0, "yshift"], 0],
+        [["layout", "geo", "domain"], {"x": [PRESENT_LEGEND_SHARE, 1.0], "y": [0.0, 1.0]}],
+        [["layout", "margin"], {"l": 8, "r": 8, "t": 8, "b": 8}],
+    ]
+
+
+def present_fit(box: tuple[float, float, float, float]) -> list[list]:
+    """The whole of Thüringen fitted to ``box`` (west, south, east, north) instead of plotly's
+    ``fitbounds``, which leaves a wide margin once text traces are on the map. Only for the
+    Kreis map: a map that zooms by its locations (the areas of one Kreis) keeps ``fitbounds``."""
+    west, south, east, north = box
+    return [
+        [["layout", "geo", "fitbounds"], False],
+        [["layout", "geo", "lonaxis", "range"], [west, east]],
+        [["layout", "geo", "lataxis", "range"], [south, north]],
+        [["layout", "geo", "center"], {"lon": round((west + east) / 2, 4),
+                                       "lat": round((south + north) / 2, 4)}],
+    ]
+
+
+def _value_at(tree, path: list):
+    for key in path:
+        if isinstance(tree, dict):
+            tree = tree.get(key)
+        elif isinstance(tree, (list, tuple)) and isinstance(key, int) and key < len(tree):
+            tree = tree[key]
+        else:
+            return None
+    return tree
+
+
+def normal_style(figure: dict, ops: list[list]) -> list[list]:
+    """The assignments of ``ops`` (layout paths) with the values of the normal map ``figure``
+    (``None``: plotly's default; the map's domain: all of the graph): leaving presentation mode
+    sets them, since plotly keeps the view of the map (``uirevision``) where they are left out.
+    So :func:`choropleth` stays the one place of the normal look."""
+    out = []
+    for path, _ in ops:
+        current = _value_at(figure, path)
+        if path == ["layout", "geo", "domain"] and current is None:
+            current = {"x": [0.0, 1.0], "y": [0.0, 1.0]}
+        out.append([path, current])
+    return out
+
+
+def selection_outline(data: AtlasData, level_id: str, selected: list[str] | tuple = ()) -> dict:
+    """``{"lon": [...], "lat": [...]}`` of the outer rings of the ``selected`` areas of a level
+    (each ring closed by ``None``): the presentation's outline of the selection."""
+    wanted = set(selected or ())
+    lon: list = []
+    lat: list = []
+    if not wanted:
+        return {"lon": lon, "lat": lat}
+    for feature in data.level_geojson(level_id)["features"]:
+        if (feature.get("properties") or {}).get("AGS") not in wanted:
+            continue
+        geometry = feature.get("geometry") or {}
+        polygons = (geometry.get("coordinates") or [] if geometry.get("type") == "MultiPolygon"
+                    else [geometry.get("coordinates")] if geometry.get("type") == "Polygon"
+                    else [])
+        for polygon in polygons:
+            for point in (polygon or [[]])[0]:
+                lon.append(point[0])
+                lat.append(point[1])
+            lon.append(None)
+            lat.append(None)
+    return {"lon": lon, "lat": lat}
+
+
+def shown_labels(data: AtlasData, kreise: set[str] | None = None) -> dict:
+    """The district names for the map (:func:`atlas.labels.kreis_labels`: places for several
+    font-size-to-scale ratios): all, or those of the Kreise in ``kreise`` (a map below the
+    Kreise names the Kreise its areas lie in: a map zoomed to a Kreis only that one)."""
+    from atlas.labels import kreis_labels
+
+    labels = kreis_labels(data)
+    if kreise is None:
+        return labels
+    keep = [a in kreise for a in labels["ags"]]
+
+    def pick(values):
+        return [v for v, k in zip(values, keep) if k]
+
+    return {"lon": pick(labels["lon"]), "lat": pick(labels["lat"]), "text": pick(labels["text"]),
+            "ags": pick(labels["ags"]),
+            "variants": [{"ratio": v["ratio"], "lon": pick(v["lon"]), "lat": pick(v["lat"]),
+                          "text": pick(v["text"])} for v in labels.get("variants", [])]}
+
+
+def map_placement(data: AtlasData, view: MapView, selected: list[str] | tuple = (),
+                  kreis: str | None = None) -> dict:
+    """What changes with the zoom and the selection, not with the year: ``update`` (the areas'
+    order, below the Kreise the Kreis outline: :func:`patch_ops` assignments) and the overlays
+    of presentation mode (outline of the selection, names). The Kreise the selection names are
+    outlined on the Kreis map only."""
+    below = view.level != KREIS
+    outlined = [] if below else list(selected or ())
+    update = zoom_update(data, view, kreis) if below else map_update(view, outlined)
+    ops = [op for op in patch_ops(update) if op[0][0] in (ROLE_AREAS, ROLE_OUTLINE)
+           and op[0][-1] in ("locations", "lon", "lat")]
+    kreise = None
+    if below:
+        rows = kreis_filter(view, kreis)
+        kreise = (set(view.table["kreis"].iloc[rows].dropna()) if "kreis" in view.table
+                  else set())
+    return {"update": ops,
+            "selection": selection_outline(data, view.level, outlined),
+            "labels": shown_labels(data, kreise)}
+
+
+def map_description(data: AtlasData, indicator_id: str, year: int,
+                    display: Display | None = None, selected: tuple[str, ...] = (),
+                    kreis: str | None = None, geometry_url: str | None = None,
+                    frames: bool = True) -> dict:
+    """The one description of the map the page's renderer (``renderMap``, assets/views.js)
+    draws; the server sends it whole with a new level and patches its parts otherwise:
+
+    ``indicator``  the indicator the description was made for (drawn while the frames of the
+                   one chosen are on their way)
+    ``level``      the level's id
+    ``figure``     the screen figure of ``indicator_id`` in ``year`` (:func:`screen_figure`:
+                   geometry inline or by ``geometry_url``), plus the presentation traces
+                   (:func:`overlay_traces`); every trace tagged with ``meta.role``
+    ``update``     assignments applied to ``figure`` first (zoom and selection changed since)
+    ``frames``     :func:`level_frames` (every year of the level's indicators); ``{}`` when
+                   ``frames=False`` (the page's first figure: the server sends them)
+    ``overlays``   presentation mode: ``present`` and ``fit`` (assignments; ``fit`` on the Kreis
+                   map only), ``normal`` (the same paths with the normal map's values, set in
+                   normal mode), ``selection`` (outline of the selected Kreise) and ``labels``
+                   (district names, places per font-size-to-scale ratio)
+
+    Pure (no Dash). Composing it is :func:`compose` (here) and ``renderMap`` (the page)."""
+    from atlas.labels import kreis_bounds
+
+    display = display or Display()
+    view = map_view(data, indicator_id, year, display=display)
+    below = view.level != KREIS
+    outlined = () if below else tuple(selected or ())
+    base = screen_figure(data, indicator_id, year, display, outlined, kreis, geometry_url)
+    placement = map_placement(data, view, outlined, kreis)
+    present = present_style()
+    fit = [] if below else present_fit(kreis_bounds(data))
+    return {
+        "indicator": indicator_id,
+        "level": view.level,
+        "figure": {**base, "data": [*base["data"], *overlay_traces()]},
+        "update": [],
+        "frames": level_frames(data, indicator_id, display, list(outlined), kreis) if frames
+        else {},
+        "overlays": {
+            "present": present,
+            "fit": fit,
+            "normal": normal_style(base, present + fit),
+            "selection": placement["selection"],
+            "labels": placement["labels"],
+        },
+    }
+
+
+def compose(description: dict, indicator: str | None = None, year: int | None = None,
+            presenting: bool = False, names: bool = True) -> dict:
+    """The figure a description shows for ``indicator`` in ``year``, in normal or presentation
+    mode, with or without names (label places: the widest variant; no font scaling): what
+    ``renderMap`` draws, for tests and for the page's first figure."""
+    ops = list(description.get("update") or [])
+    sets = (description.get("frames") or {}).get("sets") or {}
+    frames = sets.get(indicator) or sets.get(description.get("indicator"))
+    if frames and str(year) in frames["frames"]:
+        ops += frames["base"] + frames["frames"][str(year)]
+    overlays = description.get("overlays") or {}
+    if not presenting:
+        ops += overlays.get("normal", [])
+    else:
+        ops += overlays.get("present", []) + overlays.get("fit", [])
+        selection = overlays.get("selection") or {"lon": [], "lat": []}
+        shown = bool(selection["lon"])
+        for role in (ROLE_HALO, ROLE_SELECTION):
+            ops += [[[role, "lon"], selection["lon"]], [[role, "lat"], selection["lat"]],
+                    [[role, "visible"], shown]]
+        labels = overlays.get("labels") or {}
+        place = (labels.get("variants") or [labels])[-1]
+        ops += [[[ROLE_LABELS, key], place.get(key, [])] for key in ("lon", "lat", "text")]
+        ops.append([[ROLE_LABELS, "visible"], bool(names)])
+    return apply_ops(description["figure"], ops)
+
+
 def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None,
                height: int = 560, geojson: dict | None = None,
                kreis: str | None = None) -> go.Figure:
     """The map of a view at its level: discrete classes, legend with class bounds and "keine
     Daten", hover with German numbers, rank and the reference, ``selected`` areas outlined.
 
-    Trace 0 is the areas (geometry: the level's, sent once with the figure), traces 1–8 the
-    legend slots (so the same patch of :func:`map_update` applies at every level). Below the
-    Kreise the last trace (:data:`OUTLINE_TRACE`) draws the Kreis borders; with ``kreis`` only
+    Every trace carries its role in ``meta`` (:data:`ROLES`). In order: the areas (geometry:
+    the level's, sent once with the figure), the legend slots (so the same assignments of
+    :func:`map_update` apply at every level). Below the Kreise the last trace (role
+    ``outline``) draws the Kreis borders; with ``kreis`` only
     the areas in that Kreis are located and the borders are that Kreis's outline, so
     ``fitbounds`` zooms to it.
     """
@@ -501,6 +812,7 @@ def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None
             showscale=False,
             name=level.title,
             showlegend=False,
+            meta={"role": ROLE_AREAS},
             **update["trace"],
         )
     )
@@ -511,7 +823,7 @@ def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None
             go.Scattergeo(
                 lon=outline["lon"], lat=outline["lat"], mode="lines", name="Kreisgrenzen",
                 line={"color": KREIS_BORDER_COLOUR, "width": KREIS_BORDER_WIDTH},
-                hoverinfo="skip", showlegend=False,
+                hoverinfo="skip", showlegend=False, meta={"role": ROLE_OUTLINE},
             )
         )
         fig.update_layout(uirevision=f"map-{view.level}")
@@ -521,8 +833,8 @@ def choropleth(data: AtlasData, view: MapView, selected: list[str] | None = None
 def zoom_update(data: AtlasData, view: MapView, kreis: str | None = None,
                 selected: list[str] | None = None) -> dict:
     """:func:`map_update` of a view below the Kreise zoomed to ``kreis`` (``None``: all of
-    Thuringia) plus ``"outline"``, the lon/lat for trace :data:`OUTLINE_TRACE`: everything a Dash
-    ``Patch`` needs to zoom without resending the level's geometry."""
+    Thuringia) plus ``"outline"``, the lon/lat of the outline trace: everything the page needs
+    to zoom without resending the level's geometry."""
     update = map_update(view, selected, kreis)
     known = view.level != KREIS and kreis in set(view.table["kreis"])
     update["outline"] = kreis_outline(data, view.level, kreis if known else None)
@@ -571,11 +883,12 @@ def kreis_outline(data: AtlasData, level_id: str, kreis: str | None = None) -> d
 
 
 def _add_legend_and_layout(fig: go.Figure, update: dict, height: int) -> None:
-    for item in update["legend"]:
+    for slot, item in enumerate(update["legend"]):
         fig.add_trace(
             go.Scattergeo(
                 lon=[None], lat=[None], mode="markers", hoverinfo="skip", showlegend=True,
                 name=item["name"], visible=item["visible"],
+                meta={"role": ROLE_LEGEND, "slot": slot},
                 marker={"symbol": "square", "size": 16, "color": item["marker"]["color"],
                         "line": {"color": "#666", "width": 0.5}},
             )

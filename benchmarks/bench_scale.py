@@ -103,7 +103,7 @@ TARGET_REPAINT_RATIO = 1 / 2
 TARGET_DE_FIRST_LOAD_S = 5.0
 TARGET_DE_UPDATE_S = 1.0
 
-MAP_OUTPUT_RE = re.compile(r"(^|\.)map\.figure")
+MAP_OUTPUT_RE = re.compile(r"(^|\.)(map\.figure|map-description\.data)")
 THUMB = "#year [role=slider]"
 PATHS_JS = "document.querySelectorAll('#map .choroplethlocation').length"
 #: installed once per page: input timestamps and plot-done / paint times of the #map graph

@@ -2,8 +2,9 @@
 
 Server callbacks build query strings (:mod:`atlas.urlstate`), edit the Sitzungsfolge
 (:mod:`atlas.playlist`) and make the handout; the browser side (keyboard, writing the address
-bar, stepping years and indicators, the presentation look of the map) is in
-``assets/presentation.js`` (namespace ``presentation``).
+bar, stepping years and indicators) is in ``assets/presentation.js`` (namespace
+``presentation``); the presentation look of the map is part of the map's description, drawn by
+the one renderer of the map (``renderMap`` in ``assets/views.js``).
 """
 
 from __future__ import annotations
@@ -107,20 +108,6 @@ clientside_callback(
     Output(ids.ROOT, "className"),
     Output(ids.MAP, "responsive"),
     Input(ids.MODE, "data"),
-)
-
-clientside_callback(
-    _js("presentMap"),
-    Output(ids.MAP, "figure", allow_duplicate=True),
-    Input(ids.MODE, "data"),
-    Input(ids.LABELS, "data"),
-    Input(ids.DISTRICTS, "value"),
-    # any new figure gets the presentation look again when it lost it (another level, or a patch
-    # applied together with this one's); a year step draws in the browser and comes here only
-    # once the slider rests
-    Input(ids.MAP, "figure"),
-    State(ids.PRESENT_SETTINGS, "data"),
-    prevent_initial_call=True,
 )
 
 clientside_callback(

@@ -1,8 +1,10 @@
 """Map, time series, table and texts for the chosen indicator, year and Kreise.
 
-The server answers changes of indicator, selection, zoom and display; a change of year is
-handled in the browser (``assets/views.js``): the map applies the year's frame of
-:func:`atlas.figures.map_frames`, the time series moves its year shading.
+The server answers changes of indicator, selection, zoom and display with the map's description
+(:func:`atlas.figures.map_description`, or a patch of it); one renderer in the browser
+(``renderMap`` in ``assets/views.js``) draws it and is the only writer of the map's figure. A
+change of year is handled in the browser: the renderer draws the year's frame, the time series
+moves its year shading.
 """
 
 from __future__ import annotations
@@ -19,18 +21,8 @@ from layouts import ids, panels
 from layouts.presentation import source_text
 
 
-def _assign(patch: Patch, ops: list[list]) -> Patch:
-    for path, value in ops:
-        parent = patch
-        for key in path[:-1]:
-            parent = parent[key]
-        parent[path[-1]] = value
-    return patch
-
-
 @callback(
-    Output(ids.MAP, "figure"),
-    Output(ids.MAP_FRAMES, "data"),
+    Output(ids.MAP_DESCRIPTION, "data"),
     Output(ids.MAP_NOTE, "children"),
     Output(ids.MAP_DRAWN, "data"),
     Input(ids.INDICATOR, "value"),
@@ -41,11 +33,12 @@ def _assign(patch: Patch, ops: list[list]) -> Patch:
     State(ids.MAP_DRAWN, "data"),
 )
 def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, drawn):
-    """Every year of the indicator as frames for the browser (below the Kreise those of the
-    level's other indicators too: :func:`atlas.figures.level_frames`), sent only when the
-    browser does not hold them yet. The geometry goes only with a new level (the page brings the
-    Kreis map); a new zoom or selection (the order of the regions) is a patch of locations,
-    outline and the current year's values. ``MAP_DRAWN`` remembers what the browser holds."""
+    """The map's description (:func:`atlas.figures.map_description`) for the page's renderer:
+    whole with a new level (the boundaries below the Kreise by URL: fetched once, kept by the
+    browser), otherwise a patch of its parts: the frames of every year of the indicator (below
+    the Kreise those of the level's other indicators too) when the browser lacks them, the
+    placement and overlays after a new zoom or selection. ``MAP_DRAWN`` remembers what the
+    browser holds. Nothing here writes the map's figure."""
     if not indicator:
         raise PreventUpdate
     data = get_data()
@@ -57,7 +50,7 @@ def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, draw
         display = figures.display_from_inputs(scheme, k, palette, manual)
         view = figures.map_view(data, indicator, year, display=display)
     except ValueError as exc:  # bad manual bounds: say so, keep the map as it is
-        return no_update, no_update, f"Manuelle Grenzen nicht verwendbar: {exc}", no_update
+        return no_update, f"Manuelle Grenzen nicht verwendbar: {exc}", no_update
     level = data.level_of(view.level)
     kreis = zoom if level.zoomable and zoom else None
     below = level.id != KREIS  # below the Kreise the selection (of Kreise) is not drawn
@@ -70,30 +63,22 @@ def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, draw
     if below:
         note = f"{level.title}, Gebietsstand {level.gebietsstand or '–'}. {note}".strip()
     if drawn.get("level") != view.level:
-        # the boundaries below the Kreise by URL: fetched once, kept by the browser (the Kreis
-        # map keeps its 48 KB in the figure: presentation mode outlines the selection from it)
         url = geometry_url(data, view.level) if below else None
-        figure = figures.screen_figure(data, indicator, year, display, tuple(outlined), kreis, url)
-    elif {key: drawn.get(key) for key in geometry} != geometry:
-        update = (figures.zoom_update(data, view, kreis) if below
-                  else figures.map_update(view, outlined))
-        if drawn.get("kreis") == kreis:
-            update.pop("outline", None)
-        figure = _assign(Patch(), figures.patch_ops(update))
-    else:
-        figure = no_update  # the browser applies the frames
-    if drawn.get("frames") == frames["digest"]:
-        frames = no_update  # the browser holds them (another indicator of the same level)
-    return figure, frames, note, shown
-
-
-# another indicator whose frames the browser holds is drawn at once (Dash's figure follows)
-clientside_callback(
-    views_js("paintIndicator"),
-    Output(ids.MAP_FRAMES, "data", allow_duplicate=True),
-    Input(ids.INDICATOR, "value"),
-    prevent_initial_call=True,
-)
+        return (figures.map_description(data, indicator, year, display, tuple(outlined), kreis,
+                                        url), note, shown)
+    description = Patch()
+    changed = False
+    if {key: drawn.get(key) for key in geometry} != geometry:
+        placement = figures.map_placement(data, view, outlined, kreis)
+        description["update"] = placement["update"]
+        description["overlays"]["selection"] = placement["selection"]
+        description["overlays"]["labels"] = placement["labels"]
+        changed = True
+    if drawn.get("frames") != frames["digest"]:
+        description["frames"] = frames
+        description["indicator"] = indicator
+        changed = True
+    return description if changed else no_update, note, shown
 
 
 # the indicator once the choice rests: texts, table, time series, address and other tabs
@@ -105,11 +90,26 @@ clientside_callback(
 )
 
 
+# the one writer of the map's figure: the description drawn for the indicator, the slider's
+# year, the mode and the names (assets/views.js renderMap; the slider's year, the window's size
+# and the map's drawing call it from the page, too). The mode comes by the graph's
+# ``responsive``, which presentation mode switches first (callbacks/presentation.py applyMode):
+# the graph draws a new figure at the size its ``responsive`` says when the figure arrives.
 clientside_callback(
-    views_js("applyMapFrame"),
-    Output(ids.MAP, "figure", allow_duplicate=True),
+    views_js("renderMap"),
+    Output(ids.MAP_RENDERED, "data"),
+    Input(ids.MAP_DESCRIPTION, "data"),
     Input(ids.YEAR_SETTLED, "data"),
-    Input(ids.MAP_FRAMES, "data"),
+    Input(ids.MAP, "responsive"),
+    Input(ids.LABELS, "data"),
+)
+
+# another indicator at once: alone, since Dash holds a callback back while an input of it is on
+# its way from the server (the description follows the indicator), and the frames of the
+# level's other indicators are at hand already
+clientside_callback(
+    views_js("renderMap"),
+    Output(ids.MAP_RENDERED, "data", allow_duplicate=True),
     Input(ids.INDICATOR, "value"),
     prevent_initial_call=True,
 )

@@ -20,7 +20,10 @@ INFO = "info-panel"
 MAP = "map"
 MAP_NOTE = "map-note"
 MAP_SOURCE = "map-source"  # source, licence and boundaries right under the map
-MAP_FRAMES = "map-frames"  # every year of the indicator as map patches (applied in the browser)
+#: the map's description (atlas.figures.map_description: figure, frames, overlays); drawn by the
+#: one renderer of the map (renderMap in assets/views.js), the only writer of MAP.figure
+MAP_DESCRIPTION = "map-description"
+MAP_RENDERED = "map-rendered"  # the renderer's callback output (nothing is written to it)
 TIMESERIES = "timeseries"
 TIMESERIES_NOTE = "timeseries-note"
 TIMESERIES_TITLE = "timeseries-title"
@@ -120,7 +123,6 @@ ROOT = "atlas-root"
 VIEW_QUERY = "view-query"  # query string of the current view, written to the URL when settled
 URL_ECHO = "url-echo"  # the search the page wrote itself (not a navigation: nothing to apply)
 MODE = "view-mode"  # "" (normal) or "praesentation"
-PRESENT_SETTINGS = "presentation-settings"  # map styles, trace names and labels of presentation mode
 YEARS = "years-with-data"  # years of the current indicator (for stepping with the keyboard)
 SHARE_LINK = "share-link"
 SHARE_COPY = "share-copy"

@@ -100,11 +100,18 @@ def year_marks(years: list[int]) -> dict:
     return {y: str(y) for y in years if y % 5 == 0 or y in (years[0], years[-1])}
 
 
-def initial_map(data: AtlasData):
-    """The map with its geometry, sent once with the page; later updates are patches."""
+def initial_map(data: AtlasData) -> dict:
+    """The map's first description (:func:`atlas.figures.map_description`, the Kreis map with
+    its geometry), sent once with the page; the server sends the frames and later changes as
+    patches, the page's renderer draws it (the graph itself starts empty)."""
     indicator = DEFAULT_INDICATOR
-    view = figures.map_view(data, indicator, data.latest_year(indicator))
-    return figures.on_screen(figures.choropleth(data, view))
+    return figures.map_description(data, indicator, data.latest_year(indicator), frames=False)
+
+
+#: What the map's graph holds until the renderer draws the description (its height, so the
+#: page does not jump)
+EMPTY_MAP = {"data": [], "layout": {"height": 560, "template": "none",
+                                    "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
 def _filters(data: AtlasData) -> dbc.Card:
@@ -147,7 +154,7 @@ def _filters(data: AtlasData) -> dbc.Card:
 
 def layout(data: AtlasData) -> html.Div:
     """The whole page. Initial values are applied by the URL callback."""
-    map_figure = initial_map(data)
+    description = initial_map(data)
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -158,11 +165,13 @@ def layout(data: AtlasData) -> html.Div:
             dcc.Store(id=ids.YEAR_GAP),
             dcc.Store(id=ids.YEAR_SETTLED),
             dcc.Store(id=ids.INDICATOR_SETTLED),
-            dcc.Store(id=ids.MAP_DRAWN, data={"level": "kreis", "kreis": None, "selected": []}),
-            dcc.Store(id=ids.MAP_FRAMES),
+            dcc.Store(id=ids.MAP_DRAWN, data={"level": description["level"], "kreis": None,
+                                              "selected": []}),
+            dcc.Store(id=ids.MAP_DESCRIPTION, data=description),
+            dcc.Store(id=ids.MAP_RENDERED),
             dcc.Store(id=ids.TIMESERIES_DRAWN),
             *[dcc.Store(id=ids.tab_view(tab, part)) for tab, part in ids.TAB_VIEWS],
-            *presentation.stores(data, map_figure),
+            *presentation.stores(data),
             presentation.presentation_bar(),
             presentation.presentation_source(),
             dbc.Navbar(
@@ -220,7 +229,7 @@ def layout(data: AtlasData) -> html.Div:
                                                         [
                                                             dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG,
                                                                       clear_on_unhover=True,
-                                                                      figure=map_figure),
+                                                                      figure=EMPTY_MAP),
                                                             html.Div(id=ids.MAP_NOTE,
                                                                      className="small text-muted"),
                                                             html.Div(id=ids.MAP_SOURCE, className="small text-muted"),

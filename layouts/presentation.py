@@ -1,9 +1,8 @@
-"""Presentation mode, shareable links and the Sitzungsfolge: component trees and the extra map
-traces (selection outline and district names) shown in presentation mode.
+"""Presentation mode, shareable links and the Sitzungsfolge: component trees.
 
-The map figure keeps its trace order (0 = map, 1–8 = legend slots, see :mod:`atlas.figures`);
-the presentation traces are appended after all others (found by name) and are invisible in
-normal mode.
+The map's presentation look (styling, outline of the selection, district names) is part of the
+map's description (:func:`atlas.figures.map_description`), drawn by the page's one renderer
+(``renderMap`` in assets/views.js).
 """
 
 from __future__ import annotations
@@ -11,11 +10,10 @@ from __future__ import annotations
 import json
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import dcc, html
 
-from atlas import figures
 from atlas.data import AtlasData
+from atlas.figures import OVERLAY_NAMES  # noqa: F401 - the names of the presentation traces
 from atlas.labels import (  # noqa: F401 - the placement lives in atlas (exports use it too)
     CITY_CLEARANCE,
     LABEL_RATIOS,
@@ -27,26 +25,8 @@ from atlas.labels import (  # noqa: F401 - the placement lives in atlas (exports
     label_text,
     labels,
 )
-from atlas.labels import kreis_labels as _labels_of
 from atlas.playlist import MAX_VIEWS
 from layouts import ids, panels
-
-# --- the map in presentation mode ----------------------------------------------------------------
-
-#: Names of the traces appended to the map in presentation mode (found by name, appended after
-#: all other traces when missing): white halo and black line around the selected districts, then
-#: the district names on top.
-OVERLAY_NAMES = ("Präsentation: Auswahl (Rand)", "Präsentation: Auswahl",
-                 "Präsentation: Kreisnamen")
-TEXT_COLOUR = "#000000"
-HALO_COLOUR = "#ffffff"
-#: px of the selection's black line (on a white halo 4 px wider): clear, yet thin enough to
-#: leave the name of a small city inside it readable
-OUTLINE_WIDTH = 4
-PRESENT_FONT = 22  # px: legend, hover and map texts in presentation mode (at least 20)
-PRESENT_REFERENCE_FONT = 24
-#: Left part of the map area kept free for the legend in presentation mode.
-PRESENT_LEGEND_SHARE = 0.24
 
 #: pattern-matching id types of the rows of the Sitzungsfolge ({"type": …, "index": n})
 ROW_NAME = "playlist-row-name"
@@ -60,122 +40,12 @@ KEYS_HELP = ("Tastatur (wenn kein Eingabefeld gewählt ist): ← → Jahr, ↑ �
              "F Vollbild, N Kreisnamen, Esc beenden.")
 
 
-def overlay_traces() -> list[dict]:
-    """The presentation traces (plotly JSON), without coordinates."""
-    common = {"hoverinfo": "skip", "showlegend": False, "visible": False, "lon": [], "lat": []}
-    traces = [
-        go.Scattergeo(name=OVERLAY_NAMES[0], mode="lines",
-                      line={"color": HALO_COLOUR, "width": OUTLINE_WIDTH + 4}, **common),
-        go.Scattergeo(name=OVERLAY_NAMES[1], mode="lines",
-                      line={"color": TEXT_COLOUR, "width": OUTLINE_WIDTH}, **common),
-        go.Scattergeo(name=OVERLAY_NAMES[2], mode="text", text=[],
-                      textfont={"family": figures.FONT, "size": LABEL_SIZE,
-                                "color": TEXT_COLOUR, "weight": "bold"}, **common),
-    ]
-    return [t.to_plotly_json() for t in traces]
-
-
-def _get(tree: dict, path: list):
-    for key in path:
-        if isinstance(tree, dict):
-            tree = tree.get(key)
-        elif isinstance(tree, (list, tuple)) and isinstance(key, int) and key < len(tree):
-            tree = tree[key]
-        else:
-            return None
-    return tree
-
-
-def present_style() -> list[list]:
-    """``[path, value]`` assignments for the map figure in presentation mode: large black type,
-    opaque legend (top left) and reference value (bottom left) beside the map, hover as large as
-    the legend. (assets/presentation.js scales the font sizes with the screen height.)"""
-    box = {"bgcolor": "#ffffff", "bordercolor": TEXT_COLOUR, "borderwidth": 1}
-    font = {"family": figures.FONT, "size": PRESENT_FONT, "color": TEXT_COLOUR}
-    return [
-        [["layout", "font"], font],
-        [["layout", "legend", "font"], font],
-        [["layout", "legend", "title", "font"], font],
-        [["layout", "legend", "orientation"], "v"],
-        [["layout", "legend", "title", "side"], "top"],
-        [["layout", "legend", "x"], 0.0],
-        [["layout", "legend", "y"], 1.0],
-        [["layout", "legend", "xanchor"], "left"],
-        [["layout", "legend", "yanchor"], "top"],
-        [["layout", "legend", "bgcolor"], box["bgcolor"]],
-        [["layout", "legend", "bordercolor"], box["bordercolor"]],
-        [["layout", "legend", "borderwidth"], box["borderwidth"]],
-        [["layout", "legend", "tracegroupgap"], 4],
-        [["layout", "hoverlabel", "font"], {"family": figures.FONT, "size": PRESENT_FONT}],
-        [["layout", "annotations", 0, "font"],
-         {"family": figures.FONT, "size": PRESENT_REFERENCE_FONT, "color": TEXT_COLOUR}],
-        [["layout", "annotations", 0, "bgcolor"], box["bgcolor"]],
-        [["layout", "annotations", 0, "bordercolor"], box["bordercolor"]],
-        [["layout", "annotations", 0, "borderwidth"], box["borderwidth"]],
-        [["layout", "annotations", 0, "borderpad"], 6],
-        [["layout", "annotations", 0, "x"], 0.0],
-        [["layout", "annotations", 0, "y"], 0.0],
-        [["layout", "annotations", 0, "xanchor"], "left"],
-        [["layout", "annotations", 0, "yanchor"], "bottom"],
-        [["layout", "annotations", 0, "yshift"], 0],
-        [["layout", "geo", "domain"], {"x": [PRESENT_LEGEND_SHARE, 1.0], "y": [0.0, 1.0]}],
-        [["layout", "margin"], {"l": 8, "r": 8, "t": 8, "b": 8}],
-    ]
-
-
-def present_fit(box: tuple[float, float, float, float]) -> list[list]:
-    """The whole of Thüringen fitted to ``box`` (west, south, east, north) instead of plotly's
-    ``fitbounds``, which leaves a wide margin once text traces are on the map. Only for the
-    Kreis map: a map that zooms by its locations (the Gemeinden of one Kreis) keeps
-    ``fitbounds``."""
-    west, south, east, north = box
-    return [
-        [["layout", "geo", "fitbounds"], False],
-        [["layout", "geo", "lonaxis", "range"], [west, east]],
-        [["layout", "geo", "lataxis", "range"], [south, north]],
-        [["layout", "geo", "center"], {"lon": round((west + east) / 2, 4),
-                                       "lat": round((south + north) / 2, 4)}],
-    ]
-
-
-def normal_style(figure: go.Figure, present: list[list]) -> list[list]:
-    """The same paths with the values of the normal map (read from the figure the page starts
-    with, so :func:`atlas.figures.choropleth` stays the one place of the normal look)."""
-    tree = figure.to_dict()
-    out = []
-    for path, _ in present:
-        current = _get(tree, path)
-        if path == ["layout", "geo", "domain"] and current is None:
-            current = {"x": [0.0, 1.0], "y": [0.0, 1.0]}
-        out.append([path, current])
-    return out
-
-
-def map_settings(data: AtlasData, figure: go.Figure) -> dict:
-    """What the browser needs to switch the map between normal and presentation mode
-    (``presentMap`` in assets/presentation.js)."""
-    present = present_style()
-    fit = present_fit(kreis_bounds(data))
-    return {
-        "names": list(OVERLAY_NAMES),
-        "traces": overlay_traces(),
-        "labels": _labels_of(data),
-        "present": present,
-        "normal": normal_style(figure, present),
-        "fit": fit,
-        "unfit": normal_style(figure, fit),
-        "fitTrace": figure.data[0].name,  # the Kreis map (trace 0 "Kreise")
-        "featureKey": "AGS",
-    }
-
-
 # --- components ---------------------------------------------------------------------------------
 
 
-def stores(data: AtlasData, figure: go.Figure) -> list:
+def stores(data: AtlasData) -> list:
     """State of views, presentation and Sitzungsfolge."""
     return [
-        dcc.Store(id=ids.PRESENT_SETTINGS, data=map_settings(data, figure)),
         dcc.Store(id=ids.VIEW_QUERY),
         dcc.Store(id=ids.URL_ECHO),
         dcc.Store(id=ids.MODE, data=""),
@@ -192,7 +62,8 @@ def stores(data: AtlasData, figure: go.Figure) -> list:
 #: Components assets/presentation.js and views.js read and set (the bar carries them as ``data-ids``).
 SCRIPT_IDS = {"year": ids.YEAR, "years": ids.YEARS, "indicator": ids.INDICATOR,
               "play": ids.PRESENT_PLAY, "fullscreen": ids.PRESENT_FULLSCREEN, "url": ids.URL,
-              "echo": ids.URL_ECHO, "map": ids.MAP, "frames": ids.MAP_FRAMES,
+              "echo": ids.URL_ECHO, "map": ids.MAP, "description": ids.MAP_DESCRIPTION,
+              "mode": ids.MODE, "labels": ids.LABELS,
               "settled": ids.YEAR_SETTLED, "heading": ids.HEADING, "title": ids.PRESENT_TITLE}
 #: Time per year when the years are played as an animation.
 PLAY_MS = 1000

@@ -31,9 +31,12 @@ def test_gemeinde_level_zoom_and_small_updates(atlas_page, live_url, data):
     main = atlas_page.full_data("map")[0]
     assert len(set(main["locations"])) == count
     assert all(len(a) == 8 for a in main["locations"])
-    traces = page.evaluate("() => document.querySelector('#map .js-plotly-plot')._fullData"
-                           ".map(t => [t.type, t.mode, t.lon ? t.lon.length : 0])")
-    assert traces[-1][0] == "scattergeo" and traces[-1][1] == "lines" and traces[-1][2] > 100
+    # the Kreis borders: the trace of role "outline" (traces are tagged, not counted)
+    outline = page.evaluate("() => document.querySelector('#map .js-plotly-plot')._fullData"
+                            ".filter(t => t.meta && t.meta.role === 'outline')"
+                            ".map(t => [t.type, t.mode, t.lon ? t.lon.length : 0])")
+    assert len(outline) == 1
+    assert outline[0][0] == "scattergeo" and outline[0][1] == "lines" and outline[0][2] > 100
     stand = data.level_of("gemeinde").gebietsstand
     assert f"Gebietsstand {stand}" in page.inner_text("body")
     source = page.inner_text("#map-source")
@@ -48,7 +51,7 @@ def test_gemeinde_level_zoom_and_small_updates(atlas_page, live_url, data):
     def record(route):
         try:
             response = route.fetch()
-            if "map.figure" in (route.request.post_data or ""):
+            if "map-description.data" in (route.request.post_data or ""):
                 map_bodies.append(response.body())
             route.fulfill(response=response)
         except PlaywrightError:  # request given up by the page meanwhile; map_bodies is checked

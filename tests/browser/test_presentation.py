@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas import figures, playlist
+from atlas import playlist
 from layouts import presentation as present
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -843,20 +843,16 @@ def test_label_text_breaks_long_names():
     assert present.label_text("Hildburghausen") == "Hildburghausen"
 
 
-def test_normal_style_reads_the_normal_map(data):
+def test_the_presentation_look_is_part_of_the_map_description(data):
     from layouts.main import initial_map
 
-    settings = present.map_settings(data, initial_map(data))
-    present_paths = [p for p, _ in settings["present"]]
-    assert [p for p, _ in settings["normal"]] == present_paths
-    normal = {tuple(p): v for p, v in settings["normal"] + settings["unfit"]}
-    assert normal[("layout", "geo", "fitbounds")] == "locations"
-    assert normal[("layout", "legend", "yanchor")] == figures.SCREEN_LAYOUT["legend"]["yanchor"]
-    assert [p for p, _ in settings["fit"]] == [p for p, _ in settings["unfit"]]
-    assert settings["fitTrace"] == "Kreise"
-    styled = {tuple(p): v for p, v in settings["present"]}
+    overlays = initial_map(data)["overlays"]
+    styled = {tuple(p): v for p, v in overlays["present"]}
     assert styled[("layout", "legend", "font")]["size"] >= 20
     assert styled[("layout", "hoverlabel", "font")]["size"] >= 20
+    fit = {tuple(p): v for p, v in overlays["fit"]}  # the Kreis map: fitted to Thüringen
+    assert fit[("layout", "geo", "fitbounds")] is False
+    assert len(overlays["labels"]["text"]) == len(data.regions)
 
 
 def test_view_tabs_are_the_tabs_of_the_page(app_module):

@@ -104,11 +104,12 @@ SAMPLER_JS = """
   const sorted = v => (v || []).filter(x => typeof x === 'number').sort((a, b) => a - b).join();
   const paintedYear = (graph, shown) => {
     const ids = window.atlasPage.ids();
-    const store = window.atlasPage.props(ids.frames).data;
+    const description = window.atlasPage.props(ids.description).data;
+    const store = description && description.frames;
     const indicator = window.atlasPage.props(ids.indicator).value;
     const frames = store && store.sets && store.sets[indicator];
     const ops = frames && frames.frames[shown] ? frames.base.concat(frames.frames[shown]) : [];
-    const z = ops.filter(o => o[0][0] === 'data' && o[0].length === 3 && o[0][2] === 'z');
+    const z = ops.filter(o => o[0][0] === 'areas' && o[0].length === 2 && o[0][1] === 'z');
     if (!graph || !z.length) { return null; }
     const drawn = Array.from(graph.querySelectorAll('.choroplethlocation'))
       .map(p => p.__data__ && p.__data__.z);

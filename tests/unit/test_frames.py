@@ -6,16 +6,9 @@ from atlas import figures
 
 
 def _apply(figure: dict, ops: list) -> dict:
-    """Assignments of :func:`figures.patch_ops` on a plain figure dict (what the browser does)."""
-    import copy
-
-    out = copy.deepcopy(figure)
-    for path, value in ops:
-        parent = out
-        for key in path[:-1]:
-            parent = parent[key]
-        parent[path[-1]] = value
-    return out
+    """Assignments of :func:`figures.patch_ops` on a plain figure dict (what the browser's
+    renderer does: paths by trace role)."""
+    return figures.apply_ops(figure, ops)
 
 
 def test_map_frames_give_every_year_exactly_the_map_of_that_year(data):

@@ -280,10 +280,10 @@ def test_map_export_names_the_22_kreise_by_default(data, client):
     placed = labels.kreis_labels(data)
     assert list(names[0].text) == [t.replace("&", "&amp;") for t in placed["text"]]
     assert len(names[0].text) == len(data.regions) == 22
-    # the same placement as the presentation's names
-    from layouts import presentation
+    # the same placement as the presentation's names (part of the map's description)
+    from atlas import figures
 
-    assert presentation._labels_of(data) is placed
+    assert figures.map_description(data, "sgb2_quote", year)["overlays"]["labels"] is placed
     assert not [t for t in export.map_figure(data, "sgb2_quote", year, names=False).data
                 if t.name == "Kreisnamen"]
     svg = client.get(f"/export/map.svg?indicator=sgb2_quote&year={year}").get_data(as_text=True)
