@@ -11,6 +11,28 @@ from atlas.errors import SourcesNotFound
 from atlas.paths import find_sources
 
 
+#: Test files made from the sources at the start of a test run (never committed: data made from
+#: the sources stay out of git): the makers and the file each one writes last.
+TEST_FILE_MAKERS = (("make_level_files.py", "levels/manifest.json"),
+                    ("make_wide_tables.py", "wide/arbeitslose_frauen_namen.csv"))
+
+
+def pytest_configure(config):
+    """Make the small real test files (tests/data/README.md) from the sources folder before the
+    tests are collected (some modules read them on import); a few seconds, once per checkout."""
+    import runpy
+
+    folder = Path(__file__).parent / "data"
+    for script, last in TEST_FILE_MAKERS:
+        if (folder / last).exists():
+            continue
+        try:
+            find_sources()
+        except SourcesNotFound:
+            return  # the tests that need the sources say so themselves
+        runpy.run_path(str(folder / script), run_name="__main__")
+
+
 @pytest.fixture(scope="session")
 def sources() -> Path:
     """The sources folder: $ATLAS_SOURCES, ./sources or ../shared/sources (as `atlas build`)."""
