@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import sys
 
 from atlas.errors import AtlasError, report_error
@@ -218,8 +219,6 @@ class _Parser(argparse.ArgumentParser):
     """argparse with its complaints about wrong arguments in German (exit status 2)."""
 
     def error(self, message: str):
-        import re
-
         for pattern, german in _ARGPARSE_GERMAN:
             if re.match(pattern, message):
                 message = re.sub(pattern, german, message)

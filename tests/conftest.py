@@ -10,7 +10,6 @@ import pytest
 from atlas.errors import SourcesNotFound
 from atlas.paths import find_sources
 
-
 #: Test files made from the sources at the start of a test run (never committed: data made from
 #: the sources stay out of git): the makers and the file each one writes last.
 TEST_FILE_MAKERS = (("make_level_files.py", "levels/manifest.json"),

@@ -104,14 +104,9 @@ def _geojson(keys: list[str], names: list[str], geometries, frame: pd.DataFrame,
 
 def reference_boundaries(data) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """The built Kreis and Gemeinde boundaries (columns ``AGS, geometry``, EPSG:4326) that own
-    areas are linked to (:mod:`atlas.levels.linkage`)."""
-    def frame(level_id: str) -> gpd.GeoDataFrame:
-        features = data.levels.get(level_id).geojson.get("features") or []
-        if not features:
-            return gpd.GeoDataFrame({"AGS": []}, geometry=[], crs=geo.WGS84)
-        out = gpd.GeoDataFrame.from_features(features, crs=geo.WGS84)
-        return out[["AGS", "geometry"]]
-    return frame(KREIS), frame(GEMEINDE)
+    areas are linked to (:mod:`atlas.levels.linkage`): each level's
+    :attr:`~atlas.levels.registry.Level.shapes`, made once per data object."""
+    return data.level_of(KREIS).shapes, data.level_of(GEMEINDE).shapes
 
 
 def findings_lines(areas: AreaSet) -> list[str]:

@@ -134,6 +134,17 @@ class Level:
         match = self.areas.loc[self.areas[Col.AGS] == key, "label"]
         return str(match.iloc[0]) if not match.empty else None
 
+    @cached_property
+    def shapes(self):
+        """The boundaries as a GeoDataFrame (``AGS, geometry``, EPSG:4326), made once per level
+        object (checks and links of own areas use them; treat as read-only)."""
+        import geopandas as gpd  # only where geometry is computed
+
+        features = self.geojson.get("features") or []
+        if not features:
+            return gpd.GeoDataFrame({"AGS": []}, geometry=[], crs="EPSG:4326")
+        return gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")[["AGS", "geometry"]]
+
     @property
     def zoomable(self) -> bool:
         """True when the map of the level can show the areas of one Kreis (the areas know
