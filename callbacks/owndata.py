@@ -95,7 +95,8 @@ def _alert(message: str, color: str = "danger") -> dbc.Alert:
 def read_upload(contents, level, filename):
     """Upload → the series found in the file (or a German message naming file, row, column)."""
     if not contents:
-        return [], None, True, None, None
+        # cleared (after a save or cancel): the message about it stays
+        return [], None, True, no_update, no_update
     try:
         summary = summary_of(contents, filename, own_level(level))
     except AtlasError as exc:

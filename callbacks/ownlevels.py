@@ -106,7 +106,8 @@ def read_level_upload(contents, filename):
     """Upload → for a boundary file its columns with the suggested key and name (the check
     follows the choice); for a table of Gemeinden the check at once."""
     if not contents:
-        return True, [], None, [], None, True, None, None
+        # cleared (after a save or cancel): the message about it stays
+        return True, [], None, [], None, True, no_update, no_update
     try:
         if is_table(filename):
             return (True, [], None, [], None, False,
