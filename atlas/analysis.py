@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from atlas.catalogue import LIFE_PHASES, Indicator
-from atlas.data import AtlasData, Reference
+from atlas.data import AtlasData, Reference, per_data
 from atlas.errors import AtlasError
 from atlas.levels.registry import KREIS, Level, UnknownLevel
 from atlas.schema import Col
@@ -683,7 +682,7 @@ def scatter(data: AtlasData, x_id: str, y_id: str, year: int | None = None) -> S
     )
 
 
-@lru_cache(maxsize=256)
+@per_data(maxsize=256)
 def scatter_partner(data: AtlasData, x_id: str, year: int | None = None) -> str | None:
     """The second indicator the Streudiagramm starts with for ``x_id``: of the indicators of the
     same level in *another* Lebenslagenbereich, the one most strongly related to it (largest
@@ -721,7 +720,7 @@ def scatter_partner(data: AtlasData, x_id: str, year: int | None = None) -> str 
     return best[1] if best else None
 
 
-@lru_cache(maxsize=4)
+@per_data(maxsize=4)
 def _wide_values(data: AtlasData, level: str = KREIS) -> dict[tuple[str, int], np.ndarray]:
     """(indicator, year) → the values of the areas of ``level`` (NaN where missing), one array
     per pair in the same order of areas: built once per data object and level."""

@@ -12,7 +12,8 @@ import brotli
 from flask import Blueprint, Response, abort, jsonify, request
 
 from atlas import readers
-from atlas.data import AtlasData, get_data, rank_note
+from atlas.catalogue import rank_note
+from atlas.data import AtlasData, get_data, per_data
 from atlas.errors import UnknownIndicator
 from atlas.levels.registry import UnknownLevel
 from atlas.levels.rollup import RollupError
@@ -160,23 +161,17 @@ def template_xlsx():
 #: server nor the line carries 300 KB of GeoJSON per switch.
 #: The built levels' boundary files by name; an own level's are named by its id.
 GEO_LEVELS = {"kreise": "kreis", "gemeinden": "gemeinde"}
-_geo_lock = threading.Lock()
-_geo_cache: dict[int, tuple[dict, bytes, str]] = {}
 
 
 def _geometry(data: AtlasData, level: str) -> tuple[bytes, str]:
-    collection = data.level_geojson(level)
-    key = id(collection)
-    with _geo_lock:
-        hit = _geo_cache.get(key)
-    if hit is None or hit[0] is not collection:
-        body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        hit = (collection, body, hashlib.sha1(body).hexdigest()[:16])
-        with _geo_lock:
-            if len(_geo_cache) > 8:
-                _geo_cache.clear()
-            _geo_cache[key] = hit
-    return hit[1], hit[2]
+    return _level_geometry(data.level_of(level))
+
+
+@per_data(maxsize=1)
+def _level_geometry(level) -> tuple[bytes, str]:
+    """The level's boundaries as the file's bytes and their digest (once per level object)."""
+    body = json.dumps(level.geojson, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return body, hashlib.sha1(body).hexdigest()[:16]
 
 
 def geometry_url(data: AtlasData, level: str) -> str:

@@ -138,6 +138,16 @@ class Catalogue:
         return f"Quelle: {src.attribution}{', ' + table if table else ''}; Lizenz: {src.licence}"
 
 
+def rank_note(indicator: Indicator) -> str:
+    """What rank 1 means for the indicator (German, for rankings and tables)."""
+    if indicator.polarity == "risk":
+        return "1 = höchster Wert = höchstes Risiko"
+    if indicator.polarity == "protective":
+        return "1 = niedrigster Wert = höchstes Risiko"
+    return "1 = höchster Wert"
+
+
+
 def table_after_attribution(table: str, attribution: str) -> str:
     """``table`` without its first comma-separated part when that part only repeats the
     attribution it follows: all its words occur in the attribution ("Zensus 2022" after "…,

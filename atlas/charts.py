@@ -9,7 +9,8 @@ import plotly.graph_objects as go
 
 from atlas import palettes
 from atlas.analysis import ScatterResult, ranking
-from atlas.data import AtlasData, rank_note
+from atlas.catalogue import rank_note
+from atlas.data import AtlasData
 from atlas.figures import FONT, SEPARATORS, MapView
 from atlas.levels import wording
 from atlas.levels.registry import KREIS

@@ -32,7 +32,6 @@ import threading
 import zlib
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -41,8 +40,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from atlas import analysis, charts, figures, labels
-from atlas.catalogue import LIFE_PHASES, POLARITIES
-from atlas.data import AtlasData, rank_note
+from atlas.catalogue import LIFE_PHASES, POLARITIES, rank_note
+from atlas.data import AtlasData, per_data
 from atlas.errors import AtlasError
 from atlas.figures import FONT, SEPARATORS, Display
 from atlas.levels import wording
@@ -641,7 +640,7 @@ def _draw_map(data: AtlasData, view, kreis: str | None, selected: list[str],
                               geojson=data.level_of(view.level).geojson)
 
 
-@lru_cache(maxsize=32)
+@per_data(maxsize=32)
 def _level_bounds(level, kreis: str | None = None) -> tuple[float, float, float, float]:
     """West, south, east, north of a level's areas, or of those in ``kreis`` (cached per level
     object)."""
@@ -651,7 +650,7 @@ def _level_bounds(level, kreis: str | None = None) -> tuple[float, float, float,
     return labels.bounds({**level.geojson, "features": features or level.geojson["features"]})
 
 
-@lru_cache(maxsize=16)
+@per_data(maxsize=16)
 def _level_labels(level) -> dict:
     """The places of a level's area names (:func:`atlas.labels.labels`; cached per level)."""
     areas = level.areas

@@ -5,17 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from atlas import analysis, geo, palettes, spatial
+from atlas.catalogue import rank_note
 from atlas.classify import SCHEMES, Classes, classify
-from atlas.data import AtlasData, Reference, rank_note
+from atlas.data import AtlasData, Reference, per_data
 from atlas.levels.registry import KREIS
 from atlas.schema import LAND_NAME, Col
 from atlas.text import plotly_indicator, plotly_text
@@ -146,7 +145,7 @@ def _classified(data: AtlasData, ind, year: int, display: Display):
     return table, reference, classes, colours, ref_text
 
 
-@lru_cache(maxsize=512)
+@per_data(maxsize=512)
 def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
              display: Display | None = None) -> MapView:
     """Classes, colours, hover and legend of one map (cached: data never changes).
@@ -202,7 +201,7 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
     )
 
 
-@lru_cache(maxsize=256)
+@per_data(maxsize=256)
 def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int,
                 k: int = 5) -> MapView:
     """Map of the change between two years: diverging palette centred on zero (no change)."""
@@ -244,7 +243,7 @@ def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int
     )
 
 
-@lru_cache(maxsize=256)
+@per_data(maxsize=256)
 def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView, object]:
     """LISA cluster map (queen contiguity of our polygons) and the LISA result."""
     raw = data.indicator(indicator_id)
@@ -452,7 +451,7 @@ def level_frames(data: AtlasData, indicator_id: str, display: Display | None = N
     return _level_frames(data, indicator_id, display or Display(), tuple(selected or ()), kreis)
 
 
-@lru_cache(maxsize=256)
+@per_data(maxsize=256)
 def _level_frames(data: AtlasData, indicator_id: str, display: Display, selected: tuple,
                   kreis: str | None) -> dict:
     ids = [indicator_id]
@@ -520,7 +519,7 @@ def on_screen(fig: go.Figure) -> go.Figure:
 _NO_GEOMETRY = {"type": "FeatureCollection", "features": []}
 
 
-@lru_cache(maxsize=32)
+@per_data(maxsize=32)
 def screen_figure(data: AtlasData, indicator_id: str, year: int, display: Display | None = None,
                   selected: tuple[str, ...] = (), kreis: str | None = None,
                   geometry_url: str | None = None) -> dict:
@@ -841,8 +840,11 @@ def zoom_update(data: AtlasData, view: MapView, kreis: str | None = None,
     return update
 
 
-_outline_lock = threading.Lock()
-_outline_cache: dict[tuple[int, str], tuple[dict, dict]] = {}
+@per_data(maxsize=1)
+def _outline_lines(level) -> dict:
+    """The level's outline borders per key (:func:`atlas.geo.boundary_lines`)."""
+    collection, property_key = level.outline
+    return geo.boundary_lines(collection, property_key)
 
 
 def kreis_outline(data: AtlasData, level_id: str, kreis: str | None = None) -> dict:
@@ -851,24 +853,14 @@ def kreis_outline(data: AtlasData, level_id: str, kreis: str | None = None) -> d
     outline (:attr:`~atlas.levels.registry.Level.outline`; on the Gemeinde map the unions of
     the Gemeinden per current Kreis, so they follow the Gemeinde polygons exactly).
 
-    Computed once per GeoJSON object (identity; shared by :meth:`AtlasData.with_own` copies).
+    The borders are computed once per level object (the built levels' objects are shared by
+    the data with and without own indicators).
     """
     level = data.level_of(level_id)
     outline = level.outline
     if outline is None:
         return {"lon": [], "lat": []}
-    collection, property_key = outline
-    key = (id(collection), property_key)
-    with _outline_lock:
-        hit = _outline_cache.get(key)
-    if hit is None or hit[0] is not collection:
-        lines = geo.boundary_lines(collection, property_key)
-        hit = (collection, lines)
-        with _outline_lock:
-            if len(_outline_cache) > 8:
-                _outline_cache.clear()
-            _outline_cache[key] = hit
-    lines = hit[1]
+    lines = _outline_lines(level)
     if kreis is not None and kreis in lines:
         lon, lat = lines[kreis]
     elif level.own:  # an own level shows the Kreise it lies in, so the map fits its areas
@@ -942,7 +934,7 @@ def timeseries_figure(data: AtlasData, indicator_id: str, selected: list[str],
     return {**base, "layout": {**base["layout"], "shapes": shapes}}
 
 
-@lru_cache(maxsize=256)
+@per_data(maxsize=256)
 def _timeseries_json(data: AtlasData, indicator_id: str, selected: tuple[str, ...]) -> dict:
     return timeseries(data, indicator_id, list(selected)).to_plotly_json()
 

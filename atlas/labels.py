@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 
 from shapely.geometry import Point, mapping, shape
 from shapely.ops import polylabel, unary_union
 from shapely.prepared import prep
 
-from atlas.data import AtlasData
+from atlas.data import AtlasData, per_data
 
 #: Degrees the name of a Kreis keeps away from the name of a kreisfreie Stadt.
 CITY_CLEARANCE = 0.15
@@ -93,7 +92,7 @@ def labels(geojson: dict, names: dict[str, str], kinds: dict[str, str] | None = 
             "text": [texts[a] for a in order], "ags": order, "variants": variants}
 
 
-@lru_cache(maxsize=8)
+@per_data(maxsize=8)
 def kreis_labels(data: AtlasData) -> dict:
     """:func:`labels` of the 22 Kreise (cached per data object)."""
     regions = data.regions
@@ -110,7 +109,7 @@ def bounds(geojson: dict, margin: float = 0.02) -> tuple[float, float, float, fl
             round(north + margin, 4))
 
 
-@lru_cache(maxsize=8)
+@per_data(maxsize=8)
 def kreis_bounds(data: AtlasData) -> tuple[float, float, float, float]:
     """:func:`bounds` of the 22 Kreise (cached per data object)."""
     return bounds(data.geojson)

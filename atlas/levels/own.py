@@ -9,10 +9,10 @@ import pandas as pd
 import shapely
 
 from atlas import geo
+from atlas.levels import wording
 from atlas.levels.registry import AREA_COLUMNS, GEMEINDE, KREIS, Level
 from atlas.levels.types import AreaSet
 from atlas.schema import Col
-from atlas.text import plotly_text
 
 #: Simplification of own boundaries for the map, in metres: city districts are a few hundred
 #: metres wide, so far finer than the 250 m of the Land's Kreis and Gemeinde maps.
@@ -97,8 +97,7 @@ def _geojson(keys: list[str], names: list[str], geometries, frame: pd.DataFrame,
     collection = geo.to_geojson(shapes, precision=OWN_PRECISION)
     for feature, label, kreis_name in zip(collection["features"], frame["label"],
                                           frame["kreis_name"]):
-        where = f", {plotly_text(kreis_name)}" if kreis_name else ""
-        feature["properties"]["HOVER"] = f"<b>{plotly_text(label)}</b><br>{plotly_text(singular)}{where}"
+        feature["properties"]["HOVER"] = wording.own_hover_head(label, singular, kreis_name)
     return collection
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from atlas.levels.registry import KREIS, Level
 from atlas.schema import LAND_NAME, Col
+from atlas.text import plotly_text
 
 #: What the areas of an own level are called beside their title.
 OWN_AREAS = "eigene Gebiete"
@@ -64,3 +65,23 @@ def key_label(level: Level) -> str:
     """The name of an area's key: "Kreisschlüssel", "Gemeindeschlüssel" for the built levels
     (official keys), "Schlüssel" for own areas (the planner's own numbering)."""
     return f"{level.singular}schlüssel" if level.built else "Schlüssel"
+
+
+# --- the fixed part of an area's hover text on the map (HTML for plotly) ------------------------
+def kreis_hover_head(name: str, kind: str) -> str:
+    """A Kreis: name and kind."""
+    return f"<b>{name}</b><br>{kind}"
+
+
+def gemeinde_hover_head(name: str, kind: str, kreis_name: str) -> str:
+    """A Gemeinde: name, kind and Landkreis."""
+    if kind == "kreisfreie Stadt" or not kreis_name:
+        return f"<b>{name}</b><br>{kind}"
+    return f"<b>{name}</b><br>{kind}, Landkreis: {kreis_name}"
+
+
+def own_hover_head(label: str, singular: str, kreis_name: str) -> str:
+    """An own area: its unique name, what it is and the Kreis it lies in, all as literal text
+    (planners type them)."""
+    where = f", {plotly_text(kreis_name)}" if kreis_name else ""
+    return f"<b>{plotly_text(label)}</b><br>{plotly_text(singular)}{where}"

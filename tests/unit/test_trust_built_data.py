@@ -121,7 +121,7 @@ def test_a_build_of_an_older_version_without_checksums(copy):
 def test_verification_costs_little(built_dir):
     """The checks (SHA-256 of about 1.3 MB) add a few milliseconds to a load."""
     from atlas.catalogue import default_catalogue
-    from atlas.data import _verified_bytes
+    from atlas.data.loading import _verified_bytes
 
     catalogue = default_catalogue()
     files = json.loads((built_dir / INFO_OUT).read_text(encoding="utf-8"))["files"]
