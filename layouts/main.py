@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from atlas import figures
 from atlas.catalogue import LIFE_PHASES, Indicator
-from atlas.data import AtlasData
+from atlas.data import AtlasData, per_data
 from atlas.urlstate import DEFAULT_INDICATOR
 from layouts import analysis, exports, ids, owndata, presentation
 
@@ -62,7 +60,7 @@ def indicator_options(data: AtlasData, indicators: list[Indicator]) -> list[dict
     return _indicator_options(data, tuple(indicators))
 
 
-@lru_cache(maxsize=128)
+@per_data(maxsize=128)
 def _indicator_options(data: AtlasData, indicators: tuple[Indicator, ...]) -> list[dict]:
     options: list[dict] = []
     current_area = None

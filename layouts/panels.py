@@ -8,8 +8,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from atlas.catalogue import LIFE_PHASES, POLARITIES
-from atlas.data import AtlasData, rank_note
+from atlas.catalogue import LIFE_PHASES, POLARITIES, rank_note
+from atlas.data import AtlasData
 from atlas.figures import MapView
 from atlas.levels import wording
 from atlas.values import format_number, year_span
