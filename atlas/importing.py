@@ -450,10 +450,18 @@ def validate_meta(data: AtlasData, meta: dict) -> list[str]:
         problems.append("Titel fehlt.")
     if not isinstance(meta.get("unit") or "", str) or not (meta.get("unit") or "").strip():
         problems.append("Einheit fehlt (z. B. %, Anzahl, Euro).")
-    if meta.get("area") not in {a.id for a in data.catalogue.areas}:
+    areas = [a.id for a in data.catalogue.areas]
+    if not meta.get("area"):
         problems.append("Lebenslagenbereich wählen.")
+    elif meta.get("area") not in areas:
+        problems.append(f"Lebenslagenbereich „{str(meta.get('area'))[:40]}“ ist unbekannt; "
+                        f"erlaubt: {', '.join(areas)}.")
     phases = list(meta.get("life_phases") or [])
-    if not phases or any(p not in LIFE_PHASES for p in phases):
+    unknown = [str(p)[:30] for p in phases if p not in LIFE_PHASES]
+    if unknown:
+        problems.append(f"Lebensphase „{'“, „'.join(unknown)}“ ist unbekannt; erlaubt: "
+                        f"{', '.join(LIFE_PHASES)}.")
+    elif not phases:
         problems.append("Mindestens eine Lebensphase wählen.")
     if meta.get("polarity") not in POLARITIES:
         problems.append("Lesart (Polarität) wählen.")
