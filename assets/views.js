@@ -272,12 +272,42 @@
                 previous.present === present &&
                 previous.description === description) {
             window.Plotly.react(graph, figure.data, figure.layout);
+            renderMapProp(ids.map, figure, true);
+        } else {
+            renderMapProp(ids.map, figure, false);
         }
-        if (dc.set_props) {
-            /* Dash's figure is this one at once: the graph draws its figure again when its
-               other props change, and that must be what the map shows */
-            dc.set_props(ids.map, {figure: figure});
+    }
+
+    /* Dash's figure prop of the map: the figure renderMap drew (the graph draws its figure
+       again whenever that prop changes, and that must be what the map shows). After a drawing
+       at once (a year step) it is set once the slider rests (SETTLE_MS, like everything else
+       that follows the year): Dash's graph draws every new figure prop again (its own
+       Plotly.react, about as long as the first), and set in the same task that second drawing
+       held back the paint of each year step (measured: about 50 instead of 25 ms from the key
+       to the painted map, benchmarks/README.md); a held key or the playback now costs one
+       such drawing when it rests. Until then the graph keeps its figure prop and draws nothing
+       (it draws only when that prop changes). Only the newest figure is set, and only while
+       it is the one drawn; a drawing since then has set its own. */
+    var propLater = {figure: null, timer: null};
+
+    function renderMapProp(mapId, figure, later) {
+        if (!dc.set_props) {
+            return;
         }
+        if (propLater.timer) {
+            window.clearTimeout(propLater.timer);
+            propLater.timer = null;
+        }
+        if (!later) {
+            dc.set_props(mapId, {figure: figure});
+            return;
+        }
+        propLater.timer = window.setTimeout(function renderMapPropSettled() {
+            propLater.timer = null;
+            if (figure === drawn.figure) {
+                dc.set_props(mapId, {figure: figure});
+            }
+        }, SETTLE_MS);
     }
 
     /* after any drawing of the map: another year than the slider's (Dash's graph drawing a
