@@ -4,9 +4,10 @@
  *
  * One writer of the map. renderMap (below) is the only code that writes the map's figure: it
  * sets Dash's `figure` prop of the graph (dash_clientside.set_props), which the graph draws; on
- * a change of year by the slider it also draws the same figure with Plotly.react at once, so
- * slider, year box and map change in one frame (the two never differ). No callback has the
- * map's figure as output (tests/unit/test_map_description.py; tests/browser/
+ * a change of year by the slider it draws the figure with Plotly.react at once, so slider, year
+ * box and map change in one frame, and sets the same figure as Dash's prop once the slider
+ * rests (renderMapProp: Dash's graph would draw it a second time before the paint). No
+ * callback has the map's figure as output (tests/unit/test_map_description.py; tests/browser/
  * test_trust_one_writer.py watches every write in a session). The protocol:
  *
  *   description  MAP_DESCRIPTION.data, from the server (callbacks/views.py update_map, built by
@@ -217,8 +218,9 @@
 
     /* the one writer of the map's figure (see the protocol at the top). now (a change of year
        by the slider, a drawing in another year than the slider's): within one mode and one
-       description it draws with Plotly.react at once, too, before the browser paints, where
-       Dash's graph draws a render later, so slider, year box and map change in one frame.
+       description it draws with Plotly.react at once, before the browser paints, where
+       Dash's graph draws a render later, so slider, year box and map change in one frame;
+       Dash's prop follows once the slider rests (renderMapProp).
        Otherwise only Dash's graph draws the figure set (at the size its responsive says for
        the mode); measured (benchmarks/README.md) that is quicker for a switch of indicator,
        as the graph then draws once instead of twice */

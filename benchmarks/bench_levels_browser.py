@@ -20,10 +20,13 @@ and the atlas (``app:server``, the project's ``gunicorn.conf.py``, 1 worker), on
   (``--page-runs`` runs; median, min, max);
 * update: input → map repainted (plotly's ``plotly_afterplot``/``plotly_react`` plus one frame)
   and the callback bytes of the update (raw and on the wire), ``--presses`` times:
-  Kreise: year step (← / → on the slider) and switch of indicator (dropdown); Gemeinden and the
-  own level: switch of indicator (their indicators have one year each, as in the sources: a
-  year step does not exist there). The naive peer steps its slider over years (Kreise) or over
-  the same three series (Gemeinden, own level): every one of its updates is a whole new figure.
+  a year step (← / → on the slider) and a switch of indicator (dropdown) at every level. The
+  sources hold no Gemeinde series over years (every Gemeinde indicator has one year), so for the
+  year step at the Gemeinde and the own level one own indicator each (``gemeinde_serie``,
+  ``bezirke_serie``) carries the three real series as the years 2021–2023: the browser's work
+  for a year step does not depend on what the values mean. The naive peer steps its slider over
+  the years (Kreise) or over the same three series (Gemeinden, own level): every one of its
+  updates is a whole new figure.
 
 The machinery (servers, recording, timing) is ``bench_scale.py``'s.
 """
@@ -92,6 +95,19 @@ def prepare(work: Path) -> dict:
             source=code, licence="dl-de/by-2-0", filename="x", file_format="x", code=code,
             level=OWN_LEVEL), rows[["ags", "year", "value", "status"]])
         indicators.append((indicator_id, label))
+    # The sources hold no Gemeinde series over years: for a year step at the Gemeinde and the
+    # own level, one indicator each carries the three real series as the years 2021–2023 (what
+    # the browser does for a year step is the same whatever the values mean)
+    stepped = series.assign(year=series["year"] + 2020, status="")[["ags", "year", "value",
+                                                                     "status"]]
+    for level, rows in ((OWN_LEVEL, stepped),
+                        ("gemeinde", stepped[stepped["ags"].str.startswith("16")])):
+        store.add(OwnIndicator(
+            id=f"{level}_serie", title="Drei Reihen als Jahre (Benchmark)", unit="",
+            decimals=1, kind="rate", definition="", area="demografie",
+            life_phases=("senioren",), polarity="neutral", source="Benchmark",
+            licence="dl-de/by-2-0", filename="x", file_format="x", code="x", level=level),
+            rows)
     data = base.with_own(store.indicators(), store.values().astype({"year": int}),
                          build_levels(store.levels(), store.level_areas(), store.level_links(),
                                       base.level_of("kreis")))
@@ -136,18 +152,25 @@ def atlas_specs(playwright, args, case: str, server, prepared: dict) -> list[tup
                                  indicators=switch,
                                  indicator_years={i: years[i][-1] for i, _ in switch})
         return [("year step", year_spec), ("indicator switch", switch_spec)]
+    stepped = [2021, 2022, 2023]
     if case == "th_gemeinden":
         spec, detail = bs.atlas_spec(playwright, args.chromium, case, server)
         if spec is None:
             raise RuntimeError(detail)
-        return [("indicator switch", spec)]
+        spec.indicators = [i for i in spec.indicators if i[0] != "gemeinde_serie"]
+        return [("indicator switch", spec),
+                ("year step", bs.AppSpec("atlas", "/?ebene=gemeinde&indicator=gemeinde_serie",
+                                         spec.min_paths, stepped[-1], "slider",
+                                         positions=stepped))]
     indicators = prepared["own_indicators"]
     url = f"/?ebene={OWN_LEVEL}&indicator={indicators[0][0]}"
     drawn = bs.atlas_gemeinde_drawn(playwright, args.chromium, server.base, url)
     if drawn < prepared["own_areas"] * 0.9:
         raise RuntimeError(f"{url} draws {drawn} map paths")
     return [("indicator switch", bs.AppSpec("atlas", url, drawn, None, "dropdown",
-                                            indicators=indicators))]
+                                            indicators=indicators)),
+            ("year step", bs.AppSpec("atlas", f"/?ebene={OWN_LEVEL}&indicator={OWN_LEVEL}_serie",
+                                     drawn, stepped[-1], "slider", positions=stepped))]
 
 
 def measure(playwright, server, spec, args, first_paint: bool) -> dict:
