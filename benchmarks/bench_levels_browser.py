@@ -158,6 +158,7 @@ def atlas_specs(playwright, args, case: str, server, prepared: dict) -> list[tup
         if spec is None:
             raise RuntimeError(detail)
         spec.indicators = [i for i in spec.indicators if i[0] != "gemeinde_serie"]
+        spec.url = f"/?ebene=gemeinde&indicator={spec.indicators[0][0]}"
         return [("indicator switch", spec),
                 ("year step", bs.AppSpec("atlas", "/?ebene=gemeinde&indicator=gemeinde_serie",
                                          spec.min_paths, stepped[-1], "slider",
