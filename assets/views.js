@@ -4,9 +4,10 @@
  *
  * One writer of the map. renderMap (below) is the only code that writes the map's figure: it
  * sets Dash's `figure` prop of the graph (dash_clientside.set_props), which the graph draws; on
- * a change of year by the slider it also draws the same figure with Plotly.react at once, so
- * slider, year box and map change in one frame (the two never differ). No callback has the
- * map's figure as output (tests/unit/test_map_description.py; tests/browser/
+ * a change of year by the slider it draws the figure with Plotly.react at once, so slider, year
+ * box and map change in one frame, and sets the same figure as Dash's prop once the slider
+ * rests (renderMapProp: Dash's graph would draw it a second time before the paint). No
+ * callback has the map's figure as output (tests/unit/test_map_description.py; tests/browser/
  * test_trust_one_writer.py watches every write in a session). The protocol:
  *
  *   description  MAP_DESCRIPTION.data, from the server (callbacks/views.py update_map, built by
@@ -217,8 +218,9 @@
 
     /* the one writer of the map's figure (see the protocol at the top). now (a change of year
        by the slider, a drawing in another year than the slider's): within one mode and one
-       description it draws with Plotly.react at once, too, before the browser paints, where
-       Dash's graph draws a render later, so slider, year box and map change in one frame.
+       description it draws with Plotly.react at once, before the browser paints, where
+       Dash's graph draws a render later, so slider, year box and map change in one frame;
+       Dash's prop follows once the slider rests (renderMapProp).
        Otherwise only Dash's graph draws the figure set (at the size its responsive says for
        the mode); measured (benchmarks/README.md) that is quicker for a switch of indicator,
        as the graph then draws once instead of twice */
@@ -272,12 +274,42 @@
                 previous.present === present &&
                 previous.description === description) {
             window.Plotly.react(graph, figure.data, figure.layout);
+            renderMapProp(ids.map, figure, true);
+        } else {
+            renderMapProp(ids.map, figure, false);
         }
-        if (dc.set_props) {
-            /* Dash's figure is this one at once: the graph draws its figure again when its
-               other props change, and that must be what the map shows */
-            dc.set_props(ids.map, {figure: figure});
+    }
+
+    /* Dash's figure prop of the map: the figure renderMap drew (the graph draws its figure
+       again whenever that prop changes, and that must be what the map shows). After a drawing
+       at once (a year step) it is set once the slider rests (SETTLE_MS, like everything else
+       that follows the year): Dash's graph draws every new figure prop again (its own
+       Plotly.react, about as long as the first), and set in the same task that second drawing
+       held back the paint of each year step (measured: about 50 instead of 25 ms from the key
+       to the painted map, benchmarks/README.md); a held key or the playback now costs one
+       such drawing when it rests. Until then the graph keeps its figure prop and draws nothing
+       (it draws only when that prop changes). Only the newest figure is set, and only while
+       it is the one drawn; a drawing since then has set its own. */
+    var propLater = {figure: null, timer: null};
+
+    function renderMapProp(mapId, figure, later) {
+        if (!dc.set_props) {
+            return;
         }
+        if (propLater.timer) {
+            window.clearTimeout(propLater.timer);
+            propLater.timer = null;
+        }
+        if (!later) {
+            dc.set_props(mapId, {figure: figure});
+            return;
+        }
+        propLater.timer = window.setTimeout(function renderMapPropSettled() {
+            propLater.timer = null;
+            if (figure === drawn.figure) {
+                dc.set_props(mapId, {figure: figure});
+            }
+        }, SETTLE_MS);
     }
 
     /* after any drawing of the map: another year than the slider's (Dash's graph drawing a
