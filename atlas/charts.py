@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from atlas import palettes
 from atlas.analysis import ScatterResult, ranking
 from atlas.data import AtlasData, rank_note
-from atlas.figures import FONT, SEPARATORS, MapView
+from atlas.figures import FONT, SEPARATORS, MapView, area_colours
 from atlas.levels import wording
 from atlas.levels.registry import KREIS
 from atlas.text import plotly_indicator, plotly_text
@@ -89,8 +89,7 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
     kreis = data.zoom(view.indicator_id, kreis)
     if kreis:
         table = table[table["ags"].isin(set(data.level_of(view.level).in_kreis(kreis)))]
-    colour_of = {a: (view.colours[c] if c >= 0 else palettes.MISSING_COLOUR)
-                 for a, c in zip(view.table["ags"], view.table["class"])}
+    colour_of = area_colours(view)
     names = [f"<b>{n}</b>" if a in selected else n for a, n in zip(table["ags"], table["name"])]
     values = table["value"].fillna(0).tolist()
     texts = [plotly_text(row.value_text) for row in table.itertuples(index=False)]

@@ -906,7 +906,9 @@ def _profile_rows(data: AtlasData, frame: pd.DataFrame) -> list[dict]:
     for rec in frame.itertuples(index=False):
         decimals = int(rec.decimals)
         value = format_number(rec.value, decimals)
-        if rec.status:
+        if rec.status and analysis._isnan(rec.value):  # why it is missing: "< 3 (geschützt)"
+            value = str(rec.status)
+        elif rec.status:
             value = f"{value} ({str(rec.status).split(' (')[0]})"
         reference = format_number(rec.reference, decimals)
         if rec.reference_basis == "median":

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas import analysis, geo, palettes, spatial
+from atlas import analysis, geo, missing, palettes, spatial
 from atlas.classify import SCHEMES, Classes, classify
 from atlas.data import AtlasData, Reference, rank_note
 from atlas.levels.registry import KREIS
@@ -28,7 +28,11 @@ SEPARATORS = ",."  # decimal comma, dot as thousands separator
 # it; the page names traces by their ``meta.role`` only, see ROLES): the map, then legend slots
 MAP_TRACE = 0
 LEGEND_TRACES_START = 1
-LEGEND_SLOTS = 8  # up to 7 classes plus "keine Daten"
+#: up to 7 classes plus the reasons of missing values (:data:`atlas.missing.REASONS`)
+LEGEND_SLOTS = 7 + len(missing.REASONS)
+#: Slots a map always assigns in full; the slots after them are assigned only when shown (else
+#: one assignment hides them), so a map without special reasons sends no more than before.
+LEGEND_SLOTS_ALWAYS = 8
 #: Maps of levels below the Kreise only: the Kreis borders drawn on top, the last trace (after
 #: the legend slots; see :attr:`atlas.levels.registry.Level.outline`)
 OUTLINE_TRACE = LEGEND_TRACES_START + LEGEND_SLOTS
@@ -64,7 +68,7 @@ class MapView:
     colours: tuple[str, ...]  # class colours, low → high value
     reference: Reference
     hover: tuple[str, ...]
-    legend: tuple[tuple[str, str], ...]  # (label, colour), classes then "keine Daten"
+    legend: tuple[tuple[str, str], ...]  # (label, colour), classes then why values are missing
     title: str
     source_line: str
     legend_title: str
@@ -119,16 +123,28 @@ def _hover_value(value: float, status: str, decimals: int, unit: str) -> str:
     """The value for a hover label (``unit`` already made literal by the caller)."""
     status = plotly_text(status)  # a flag of an own file may be any text
     if math.isnan(value):
-        return status or MISSING_LABEL
+        return missing.hover_text(status)  # the status and why ("Schutz kleiner Fallzahlen")
     text = format_number(value, decimals, unit)
     return f"{text} ({status})" if status else text
 
 
-def _legend(classes: Classes, colours, decimals: int, unit: str, missing: int) -> list:
+def _legend(classes: Classes, colours, decimals: int, unit: str, table: pd.DataFrame) -> list:
+    """The class entries, then one entry per reason of missing values that occurs ("geschützt
+    (kleine Zahlen) (3)", "keine Daten (2)"; :mod:`atlas.missing`)."""
     legend = list(zip(classes.labels(decimals, unit), colours))
-    if missing:
-        legend.append((f"{MISSING_LABEL} ({missing})", palettes.MISSING_COLOUR))
+    gaps = table.loc[table[Col.VALUE].isna(), Col.STATUS] if Col.STATUS in table else \
+        pd.Series([""] * int(table[Col.VALUE].isna().sum()))
+    legend += [(f"{reason.label} ({n})", reason.colour) for reason, n in missing.counts(gaps)]
     return legend
+
+
+def _with_reasons(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the column ``reason``: the :class:`atlas.missing.Reason` key of a missing
+    value, "" for a value."""
+    statuses = table[Col.STATUS] if Col.STATUS in table else pd.Series("", index=table.index)
+    reasons = [missing.reason_of(s).key if math.isnan(v) else ""
+               for v, s in zip(table[Col.VALUE].astype(float), statuses)]
+    return table.assign(reason=reasons)
 
 
 def _classified(data: AtlasData, ind, year: int, display: Display):
@@ -181,17 +197,16 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
     template = (f"%{{properties.HOVER}}<br>{ind.short_title} {year}: <b>%{{text}}{unit}</b>"
                 f"<br>Rang %{{customdata}} von {n} ({note})<br>{reference.label}: {ref_text}"
                 "<extra></extra>")
-    missing = int(table[Col.VALUE].isna().sum())
     scheme = SCHEMES[display.scheme]
     return MapView(
         indicator_id=indicator_id,
         year=year,
-        table=table,
+        table=_with_reasons(table),
         classes=classes,
         colours=colours,
         reference=reference,
         hover=tuple(hover),
-        legend=tuple(_legend(classes, colours, ind.decimals, ind.unit, missing)),
+        legend=tuple(_legend(classes, colours, ind.decimals, ind.unit, table)),
         title=f"{raw.short_title} {year}",
         source_line=f"{data.catalogue.source_line(raw)} · {plotly_text(level.attribution)}",
         legend_title=f"{ind.unit_label}<br>{scheme}, {classes.k} Klassen",
@@ -225,7 +240,7 @@ def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int
         hover.append(f"<b>{row.name}</b><br>{row.kind}<br>{ind.short_title} "
                      f"{year_from}–{year_to}<br>{text}")
     reference = Reference(0.0, "keine Veränderung", "")
-    missing = int(np.isnan(values).sum())
+    changed = table.assign(value=values)
     return MapView(
         indicator_id=indicator_id,
         year=year_to,
@@ -234,7 +249,7 @@ def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int
         colours=colours,
         reference=reference,
         hover=tuple(hover),
-        legend=tuple(_legend(classes, colours, ind.decimals, short_unit, missing)),
+        legend=tuple(_legend(classes, colours, ind.decimals, short_unit, changed)),
         title=f"Veränderung {raw.short_title} {year_from}–{year_to}",
         source_line=(f"{data.catalogue.source_line(raw)} · "
                      f"{plotly_text(data.level_of(ind.level).attribution)}"),
@@ -281,15 +296,27 @@ def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView
     return view, result
 
 
-def _discrete_colorscale(colours: list[str]) -> list[list]:
-    """Stepwise colorscale for integer z = 0 (missing), 1..k."""
-    steps = [palettes.MISSING_COLOUR, *colours]
+def _discrete_colorscale(colours: list[str], special: bool = False) -> list[list]:
+    """Stepwise colorscale for integer z = 0 (missing), 1..k; with ``special`` also the codes
+    −3…−1 of the other reasons of missing values (:data:`atlas.missing.SPECIAL`)."""
+    steps = [*(r.colour for r in reversed(missing.SPECIAL) if special),
+             missing.NO_DATA.colour, *colours]
     n = len(steps)
     scale = []
     for i, colour in enumerate(steps):
         scale.append([i / n, colour])
         scale.append([(i + 1) / n, colour])
     return scale
+
+
+def area_colours(view: MapView) -> dict[str, str]:
+    """``{ags: fill}`` of the view's areas as the map fills them: the class colour, or the
+    colour of the reason a value is missing (:mod:`atlas.missing`; the ranking's bars)."""
+    reasons = {r.key: r.colour for r in missing.REASONS}
+    rows = view.table
+    why = rows["reason"] if "reason" in rows else [""] * len(rows)
+    return {a: view.colours[c] if c >= 0 else reasons.get(r, missing.NO_DATA.colour)
+            for a, c, r in zip(rows[Col.AGS], rows["class"], why)}
 
 
 def _legend_update(view: MapView) -> list[dict]:
@@ -334,13 +361,19 @@ def map_update(view: MapView, selected: list[str] | None = None,
     order = sorted(rows, key=lambda i: all_ags[i] in chosen)  # stable: selected drawn last
     thin, thick = ((KREIS_LINE_WIDTH, KREIS_SELECTED_WIDTH) if view.level == KREIS
                    else (GEMEINDE_LINE_WIDTH, GEMEINDE_SELECTED_WIDTH))
-    if chosen:
+    reasons = view.table["reason"].tolist() if "reason" in view.table else [""] * len(all_ags)
+    protected = {i for i in order if reasons[i] == missing.PROTECTED.key}
+    if chosen or protected:  # selected areas and protected ones (dark outline) stand out
         flags = [all_ags[i] in chosen for i in order]
-        line = {"width": [thick if f else thin for f in flags],
-                "color": [palettes.SELECTED_OUTLINE if f else palettes.OUTLINE_COLOUR
-                          for f in flags]}
+        line = {"width": [thick if f else missing.PROTECTED_LINE_WIDTH if i in protected
+                          else thin for f, i in zip(flags, order)],
+                "color": [palettes.SELECTED_OUTLINE if f else missing.PROTECTED_OUTLINE
+                          if i in protected else palettes.OUTLINE_COLOUR
+                          for f, i in zip(flags, order)]}
     else:  # scalars: equal widths and colours need not travel per region
         line = {"width": thin, "color": palettes.OUTLINE_COLOUR}
+    codes = {r.key: r.code for r in missing.REASONS}
+    special = any(codes.get(r, 0) < 0 for r in reasons)
     if view.hover_template:
         hover = {"text": [view.hover_values[i][0] for i in order],
                  "customdata": [view.hover_values[i][1] for i in order],
@@ -351,10 +384,12 @@ def map_update(view: MapView, selected: list[str] | None = None,
     return {
         "trace": {
             "locations": [all_ags[i] for i in order],
-            "z": [view.classes.index[i] + 1 for i in order],  # 0 = missing
-            "zmin": -0.5,
+            # classes 1..k; a missing value the code of its reason (0 = keine Daten)
+            "z": [view.classes.index[i] + 1 if view.classes.index[i] >= 0
+                  else codes.get(reasons[i], 0) for i in order],
+            "zmin": -0.5 - (len(missing.SPECIAL) if special else 0),
             "zmax": len(view.colours) + 0.5,
-            "colorscale": _discrete_colorscale(list(view.colours)),
+            "colorscale": _discrete_colorscale(list(view.colours), special),
             **hover,
             "marker": {"line": line},
         },
@@ -380,6 +415,9 @@ def patch_ops(update: dict, locations: bool = True) -> list[list]:
         path = [ROLE_AREAS, "marker", "line"] if key == "marker" else [ROLE_AREAS, key]
         ops.append([path, value["line"] if key == "marker" else value])
     for slot, item in enumerate(update["legend"]):
+        if slot >= LEGEND_SLOTS_ALWAYS and not item["visible"]:
+            ops.append([[ROLE_LEGEND, slot, "visible"], False])
+            continue
         ops.append([[ROLE_LEGEND, slot, "name"], item["name"]])
         ops.append([[ROLE_LEGEND, slot, "visible"], item["visible"]])
         ops.append([[ROLE_LEGEND, slot, "marker", "color"], item["marker"]["color"]])
