@@ -26,8 +26,8 @@ BLANK = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
 
 #: Analysis views the page draws for the top level only (tab → German name for the note): they
 #: need what only the Kreis level has today (the selection of Kreise on the left, neighbours
-#: for the clusters).
-KREIS_ONLY_VIEWS = {"timeseries": "Zeitreihen", "scatter": "Das Streudiagramm",
+#: for the clusters). The time series works at every level (:func:`series_choice`).
+KREIS_ONLY_VIEWS = {"scatter": "Das Streudiagramm",
                     "change": "Die Veränderungskarte", "clusters": "Räumliche Muster"}
 
 
@@ -42,7 +42,8 @@ def kreis_only_note(data: AtlasData, indicator_id: str, view: str) -> str:
     zoom = (f", mit „Kreis heranzoomen“ auch für die {level.title} eines Kreises"
             if level.parent == KREIS else "")
     return (f"{KREIS_ONLY_VIEWS[view]} zeigt der Atlas für Indikatoren der {top.title}. Für "
-            f"diesen Indikator der {level.title} ({years}) gibt es Karte, Tabelle und Ranking"
+            f"diesen Indikator der {level.title} ({years}) gibt es Karte, Tabelle, Ranking und "
+            "Zeitreihe"
             f"{zoom}.")
 
 
@@ -60,6 +61,34 @@ def ranking_hint(data: AtlasData, view: MapView, kreis: str | None = None) -> st
             f"„Kreis heranzoomen“ wählen. {click}")
 
 
+#: Most areas of a level below the Kreise the page's time series draws a line each for (more
+#: would be unreadable; the data export has every area's series).
+SERIES_MAX_AREAS = 5
+
+
+def series_choice(data: AtlasData, indicator_id: str, selected: list[str] | None,
+                  zoom: str | None = None) -> tuple[list[str], str]:
+    """The keys the page's time series compares (:func:`atlas.figures.series_lines`) and a hint.
+
+    The page selects Kreise. For an indicator of the Kreise: the selected Kreise. Below the
+    Kreise (Gemeinden, own areas): the level's areas in the selected Kreise, or in the Kreis the
+    map is zoomed to, when at most :data:`SERIES_MAX_AREAS` – each with its Kreis; with more, the
+    Kreise themselves (their values or, for counts, the sums of their areas) and a hint."""
+    level = data.level_of(data.level(indicator_id))
+    chosen = list(dict.fromkeys(selected or ()))
+    if level.parent != KREIS:
+        return chosen, ""
+    kreise = [k for k in chosen if k in set(data.level_of(KREIS).keys)] or \
+        ([zoom] if zoom else [])
+    areas = [a for k in kreise for a in level.in_kreis(k)]
+    if not kreise or 0 < len(areas) <= SERIES_MAX_AREAS:
+        return areas, ""
+    where = ", ".join(data.level_of(KREIS).name(k) or k for k in kreise)
+    return kreise, (f"{len(areas)} {level.title} in {where}: zu viele für eine Linie je Gebiet "
+                    f"(bis zu {SERIES_MAX_AREAS}); gezeigt wird der Kreis. Die Zeitreihe jedes "
+                    "Gebiets enthält der Datenexport.")
+
+
 def timeseries_texts(data: AtlasData, indicator_id: str, selected: list[str]) -> tuple[str, str]:
     """Heading of the time series and the hint shown while no area is chosen; both name the
     reference as what it is (:meth:`AtlasData.reference_name`) and the areas by their level's
@@ -67,9 +96,16 @@ def timeseries_texts(data: AtlasData, indicator_id: str, selected: list[str]) ->
     level = data.level_of(data.level(indicator_id))
     reference = data.reference_name(indicator_id)
     if not selected:
+        if level.parent == KREIS:
+            return (f"Zeitreihe: {reference}",
+                    f"Wählen Sie links einen Kreis oder zoomen Sie auf ihn, um seine "
+                    f"{level.title} (bis zu {SERIES_MAX_AREAS}) und den Kreis mit dem "
+                    f"Vergleichswert zu vergleichen – hier: {reference}.")
         return (f"Zeitreihe: {reference}",
                 f"Wählen Sie {level.title} in der Karte oder links aus, um sie mit dem "
                 f"Vergleichswert zu vergleichen – hier: {reference}.")
+    if level.parent == KREIS:
+        return f"Zeitreihe: {level.title}, ihr Kreis und {reference}", ""
     return f"Zeitreihe: ausgewählte {level.title} und {reference}", ""
 
 

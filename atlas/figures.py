@@ -985,29 +985,132 @@ def _timeseries_json(data: AtlasData, indicator_id: str, selected: tuple[str, ..
     return timeseries(data, indicator_id, list(selected)).to_plotly_json()
 
 
+@dataclass(frozen=True)
+class SeriesLine:
+    """One line of a time series: an area of the indicator's level (``parent=""``) or the
+    area a selected one lies in (``parent`` = the key of that area; ``derived``: its values are
+    the sum of its areas, :meth:`AtlasData.rolled_up_table`)."""
+
+    key: str
+    name: str
+    rows: pd.DataFrame  # year, value, status
+    parent: str = ""
+    derived: bool = False
+
+
+def series_lines(data: AtlasData, indicator_id: str,
+                 selected: list[str]) -> tuple[list[SeriesLine], list[str]]:
+    """The lines of a time series of ``selected`` (keys of the indicator's level; below the
+    Kreise also Kreis keys, drawn as parents; others are left out) and notes: each area followed by its parent, the Kreis it lies in, where the
+    level nests in Kreise – with the indicator's own values for that Kreis where it has them,
+    else for a count the sum of the Kreis's areas of the level (years with a missing or
+    protected part are gaps, never a smaller number); a rate is never summed: a note says
+    that the Kreis's value cannot be derived."""
+    ind = data.indicator(indicator_id)
+    level = data.level_of(ind.level)
+    wanted = list(dict.fromkeys(selected or ()))
+    with_values = set(data.series(indicator_id, wanted).dropna(subset=[Col.VALUE])[Col.AGS])
+    keys = set(level.keys)
+    chosen = [k for k in wanted if k in keys or (k in with_values and not level.parent)]
+    series = data.series(indicator_id, chosen)
+    lines, notes = [], []
+    columns = [Col.YEAR, Col.VALUE, Col.STATUS]
+    kreise = level.areas.set_index(Col.AGS)["kreis"] if level.parent == KREIS else None
+    parents: list[str] = []
+    for key in chosen:
+        rows = series[series[Col.AGS] == key]
+        lines.append(SeriesLine(key, data.region_name(key), rows[columns]))
+        parent = str(kreise.get(key, "") or "") if kreise is not None else ""
+        if parent and parent not in parents:
+            parents.append(parent)
+    top = data.level_of(KREIS)
+    if kreise is not None:  # Kreise chosen themselves: their lines without their areas
+        parents += [k for k in wanted if k in set(top.keys) and k not in parents]
+    for parent in parents:
+        name = top.name(parent) or parent
+        own_rows = data.series(indicator_id, [parent]).dropna(subset=[Col.VALUE])
+        if not own_rows.empty:
+            lines.append(SeriesLine(parent, name, own_rows[columns], parent=parent))
+            continue
+        if ind.kind != "count":
+            notes.append(f"{name}: Wert des Kreises nicht aus den {level.title} ableitbar "
+                         "(Quoten werden nicht summiert).")
+            continue
+        rows = _rolled_up_series(data, indicator_id, parent)
+        if rows is None:
+            notes.append(f"{name}: Wert des Kreises nicht aus den {level.title} ableitbar "
+                         f"(nicht alle {level.title} liegen ganz im Kreis).")
+            continue
+        lines.append(SeriesLine(parent, f"{name} (Summe der {level.title})", rows,
+                                parent=parent, derived=True))
+        gaps = rows[rows[Col.VALUE].isna()]
+        if not gaps.empty:
+            years = ", ".join(str(int(y)) for y in gaps[Col.YEAR])
+            notes.append(f"{name} {years}: {gaps[Col.STATUS].iloc[0]} (ein Teil fehlt oder ist "
+                         "geschützt).")
+    return lines, notes
+
+
+def _rolled_up_series(data: AtlasData, indicator_id: str, kreis: str) -> pd.DataFrame | None:
+    """``year, value, status`` of the indicator's counts summed into Kreis ``kreis`` over all
+    years; ``None`` where the level's areas do not make up that Kreis."""
+    from atlas.levels.rollup import RollupError
+
+    rows = []
+    for year in data.years(indicator_id):
+        try:
+            table = data.rolled_up_table(indicator_id, year, KREIS)
+        except RollupError:
+            return None
+        row = table[table[Col.AGS] == kreis]
+        if row.empty or (row[Col.VALUE].isna().all()
+                         and row[Col.STATUS].iloc[0].startswith("nicht aus")):
+            return None
+        rows.append((year, float(row[Col.VALUE].iloc[0]), str(row[Col.STATUS].iloc[0])))
+    return pd.DataFrame(rows, columns=[Col.YEAR, Col.VALUE, Col.STATUS])
+
+
 def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
                year: int | None = None, height: int = 380) -> go.Figure:
-    """Time series of the selected Kreise against the reference, with series breaks.
+    """Time series of the selected areas against the reference, with series breaks.
 
-    The reference lines are named and styled by what they are (:meth:`AtlasData.reference`:
-    official Land value, sum or median of the Kreise). For counts with Kreise selected the
-    reference (the Land total) has its own right-hand axis, titled by its name.
+    At every level: the selected areas of the indicator's level, below the Kreise each followed
+    by the Kreis it lies in (:func:`series_lines`: its own values or, for counts, the sum of its
+    areas; dashed in the area's colour), then the level's reference. The reference lines are
+    named and styled by what they are (:meth:`AtlasData.reference`: official total, sum or
+    median of the areas). For counts with areas selected the reference (the total) has its own
+    right-hand axis, titled by its name. ``layout.meta.notes``: series breaks and parents whose
+    value cannot be derived.
     """
     ind = plotly_indicator(data.indicator(indicator_id))
     fig = go.Figure()
-    series = data.series(indicator_id, selected)
-    for i, ags in enumerate(selected):
-        rows = series[series[Col.AGS] == ags]
-        name = data.region_name(ags)
+    lines, line_notes = series_lines(data, indicator_id, selected)
+    areas = 0
+    parent_colour: dict[str, str] = {}  # a parent is drawn in the colour of its first area
+    kreis_of = (data.level_of(ind.level).areas.set_index(Col.AGS)["kreis"].to_dict()
+                if any(line.parent for line in lines) else {})
+    for line in lines:
+        if line.parent:
+            colour = parent_colour.get(line.parent, palettes.REFERENCE_COLOUR)
+        else:
+            colour = palettes.SERIES_COLOURS[areas % len(palettes.SERIES_COLOURS)]
+            areas += 1
+            parent_colour.setdefault(kreis_of.get(line.key, ""), colour)
+        rows = line.rows
+        name = plotly_text(line.name)
         fig.add_trace(
             go.Scatter(
                 x=rows[Col.YEAR], y=rows[Col.VALUE], mode="lines+markers", name=name,
-                line={"color": palettes.SERIES_COLOURS[i % len(palettes.SERIES_COLOURS)], "width": 2.5},
-                customdata=[[ags]] * len(rows),
+                line={"color": colour, "width": 2.5 if not line.parent else 2,
+                      **({"dash": "dashdot"} if line.parent else {})},
+                marker={"symbol": "square" if line.parent else "circle"},
+                customdata=[[line.key]] * len(rows),
+                meta={"parent": line.parent, "derived": line.derived} if line.parent else None,
                 hovertemplate=f"{name} %{{x}}: %{{y:,.{ind.decimals}f}} {ind.unit}<extra></extra>",
                 connectgaps=False,
             )
         )
+    selected = [line.key for line in lines if not line.parent]
     ref = data.reference_series(indicator_id)
     count = ind.kind == "count"
     for basis, part in ref.groupby(Col.BASIS, sort=False):
@@ -1052,5 +1155,5 @@ def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
     fig.update_layout(**layout)
     fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5")
     fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5")
-    fig.layout.meta = {"notes": notes}
+    fig.layout.meta = {"notes": notes + line_notes}
     return fig
