@@ -629,7 +629,7 @@ def _map_parts(data: AtlasData, indicator_id: str, year: int | None, display: Di
 
 
 #: Largest number of areas whose names an exported map writes by default (the 22 Kreise).
-MAX_NAMED_AREAS = 30
+MAX_NAMED_AREAS = labels.MAX_NAMED_AREAS
 
 
 def _draw_map(data: AtlasData, view, kreis: str | None, selected: list[str],
@@ -651,12 +651,9 @@ def _level_bounds(level, kreis: str | None = None) -> tuple[float, float, float,
     return labels.bounds({**level.geojson, "features": features or level.geojson["features"]})
 
 
-@lru_cache(maxsize=16)
 def _level_labels(level) -> dict:
-    """The places of a level's area names (:func:`atlas.labels.labels`; cached per level)."""
-    areas = level.areas
-    return labels.labels(level.geojson, dict(zip(areas[Col.AGS], areas["label"])),
-                         dict(zip(areas[Col.AGS], areas["kind"])))
+    """The places of a level's area names (:func:`atlas.labels.level_labels`)."""
+    return labels.level_labels(level)
 
 
 #: Size of the Kreis names on an exported map (layout px on A4 landscape, bold, white halo).

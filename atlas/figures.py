@@ -742,13 +742,19 @@ def map_placement(data: AtlasData, view: MapView, selected: list[str] | tuple = 
     ops = [op for op in patch_ops(update) if op[0][0] in (ROLE_AREAS, ROLE_OUTLINE)
            and op[0][-1] in ("locations", "lon", "lat")]
     kreise = None
+    names = None
     if below:
+        from atlas.labels import MAX_NAMED_AREAS, level_labels
+
         rows = kreis_filter(view, kreis)
+        shown = tuple(sorted(view.table[Col.AGS].iloc[rows]))
+        if len(shown) <= MAX_NAMED_AREAS:  # few areas: their own names, as the Kreise have
+            names = level_labels(data.level_of(view.level), shown)
         kreise = (set(view.table["kreis"].iloc[rows].dropna()) if "kreis" in view.table
                   else set())
     return {"update": ops,
             "selection": selection_outline(data, view.level, outlined),
-            "labels": shown_labels(data, kreise)}
+            "labels": names or shown_labels(data, kreise)}
 
 
 def map_description(data: AtlasData, indicator_id: str, year: int,
@@ -770,7 +776,8 @@ def map_description(data: AtlasData, indicator_id: str, year: int,
     ``overlays``   presentation mode: ``present`` and ``fit`` (assignments; ``fit`` on the Kreis
                    map only), ``normal`` (the same paths with the normal map's values, set in
                    normal mode), ``selection`` (outline of the selected Kreise) and ``labels``
-                   (district names, places per font-size-to-scale ratio)
+                   (names, places per font-size-to-scale ratio: of the areas shown where they
+                   are few, :data:`atlas.labels.MAX_NAMED_AREAS`, else of their Kreise)
 
     Pure (no Dash). Composing it is :func:`compose` (here) and ``renderMap`` (the page)."""
     from atlas.labels import kreis_bounds
