@@ -747,9 +747,9 @@ def map_placement(data: AtlasData, view: MapView, selected: list[str] | tuple = 
         from atlas.labels import MAX_NAMED_AREAS, level_labels
 
         rows = kreis_filter(view, kreis)
-        shown = tuple(sorted(view.table[Col.AGS].iloc[rows]))
-        if len(shown) <= MAX_NAMED_AREAS:  # few areas: their own names, as the Kreise have
-            names = level_labels(data.level_of(view.level), shown)
+        level = data.level_of(view.level)
+        if len(level) <= MAX_NAMED_AREAS:  # a small level: its areas' names, as the Kreise
+            names = level_labels(level, tuple(sorted(view.table[Col.AGS].iloc[rows])))
         kreise = (set(view.table["kreis"].iloc[rows].dropna()) if "kreis" in view.table
                   else set())
     return {"update": ops,
@@ -776,8 +776,9 @@ def map_description(data: AtlasData, indicator_id: str, year: int,
     ``overlays``   presentation mode: ``present`` and ``fit`` (assignments; ``fit`` on the Kreis
                    map only), ``normal`` (the same paths with the normal map's values, set in
                    normal mode), ``selection`` (outline of the selected Kreise) and ``labels``
-                   (names, places per font-size-to-scale ratio: of the areas shown where they
-                   are few, :data:`atlas.labels.MAX_NAMED_AREAS`, else of their Kreise)
+                   (names, places per font-size-to-scale ratio: of the areas shown where the
+                   level is small, :data:`atlas.labels.MAX_NAMED_AREAS` areas at most, as on
+                   exported maps; else of the Kreise the areas shown lie in)
 
     Pure (no Dash). Composing it is :func:`compose` (here) and ``renderMap`` (the page)."""
     from atlas.labels import kreis_bounds

@@ -92,17 +92,16 @@ def test_a_large_level_names_the_kreise_its_areas_lie_in(own_level_data):
     assert description["overlays"]["labels"]["ags"] == sorted(set(level.areas["kreis"]))
 
 
-def test_a_gemeinde_map_zoomed_to_a_small_kreis_names_its_gemeinden(data):
+def test_a_small_level_zoomed_to_its_kreis_still_names_its_areas(vg, data):
+    own, population = vg
+    level = own.level_of(VG_LEVEL)
+    kreis = level.areas["kreis"].iloc[0]
+    year = own.latest_year(VG_COUNT)
+    description = figures.map_description(own, VG_COUNT, year, kreis=kreis, frames=False)
+    assert sorted(description["overlays"]["labels"]["ags"]) == sorted(level.in_kreis(kreis))
+    # the Gemeinden (631) name their Kreise, zoomed or not (tests/unit/test_map_description.py)
     ind = "gemeinde_bevoelkerung_zensus"
-    year = data.latest_year(ind)
-    gemeinden = data.level_of("gemeinde")
-    kreis = min((k for k in set(gemeinden.areas["kreis"]) if len(gemeinden.in_kreis(k)) > 1),
-                key=lambda k: len(gemeinden.in_kreis(k)))
-    inside = gemeinden.in_kreis(kreis)
-    assert len(inside) <= MAX_NAMED_AREAS
-    description = figures.map_description(data, ind, year, kreis=kreis, frames=False)
-    assert sorted(description["overlays"]["labels"]["ags"]) == sorted(inside)
-    whole = figures.map_description(data, ind, year, frames=False)  # 631: the Kreise
+    whole = figures.map_description(data, ind, data.latest_year(ind), frames=False)
     assert len(whole["overlays"]["labels"]["ags"]) == len(data.level_of("kreis"))
 
 

@@ -29,30 +29,38 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 SMALLEST = 4
 
 
-def protected_level_data(data, folder, level_id=OWN_LEVEL, indicator=OWN_COUNT):
-    """The built data with the own level of :func:`own_level_parts` whose ``min_count`` lies
-    just above its :data:`SMALLEST` smallest real counts, read back from a store; returns
-    (data, min_count)."""
-    from atlas.store import OwnIndicator, OwnLevel, Store
+def add_protected_level(data, store, level_id=OWN_LEVEL, indicator=OWN_COUNT) -> int:
+    """Store the own level of :func:`own_level_parts` with a ``min_count`` just above its
+    :data:`SMALLEST` smallest real counts, and the count; returns the minimum count."""
+    from atlas.store import OwnIndicator, OwnLevel
 
     kreis, areas, links, values = own_level_parts(data)
     threshold = int(sorted(values["value"].dropna())[SMALLEST - 1]) + 1
+    store.add_level(OwnLevel(id=level_id, title="Orte im Kreis", singular="Ort",
+                             gebietsstand=data.level_of("gemeinde").gebietsstand,
+                             source="BKG VG5000 (Gemeinden als eigene Gebiete)",
+                             licence="dl-de/by-2-0", min_count=threshold), areas, links)
+    store.add(OwnIndicator(
+        id=indicator, title="Einwohner (Zensus) je Ort", unit="Anzahl", decimals=0,
+        kind="count", definition="", area=data.indicator(OWN_COUNT_SOURCE).area,
+        life_phases=("kindheit",), polarity="neutral",
+        source="Statistische Ämter des Bundes und der Länder, Zensus",
+        licence="dl-de/by-2-0", filename="orte.csv", file_format="CSV", code="EW",
+        level=level_id), values)
+    return threshold
+
+
+def protected_level_data(data, folder, level_id=OWN_LEVEL, indicator=OWN_COUNT):
+    """The built data with the level of :func:`add_protected_level`, read back from a store as
+    the app reads it; returns (data, min_count)."""
+    from atlas.store import Store
+
     store = Store(f"sqlite:///{folder / 'geschuetzt.sqlite'}")
     try:
-        store.add_level(OwnLevel(id=level_id, title="Orte im Kreis", singular="Ort",
-                                 gebietsstand=data.level_of("gemeinde").gebietsstand,
-                                 source="BKG VG5000 (Gemeinden als eigene Gebiete)",
-                                 licence="dl-de/by-2-0", min_count=threshold), areas, links)
-        own = store.add(OwnIndicator(
-            id=indicator, title="Einwohner (Zensus) je Ort", unit="Anzahl", decimals=0,
-            kind="count", definition="", area=data.indicator(OWN_COUNT_SOURCE).area,
-            life_phases=("kindheit",), polarity="neutral",
-            source="Statistische Ämter des Bundes und der Länder, Zensus",
-            licence="dl-de/by-2-0", filename="orte.csv", file_format="CSV", code="EW",
-            level=level_id), values)
+        threshold = add_protected_level(data, store, level_id, indicator)
         levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
                               data.level_of("kreis"))
-        return data.with_own([own], store.values(), levels), threshold
+        return data.with_own(store.indicators(), store.values(), levels), threshold
     finally:
         store.dispose()
 
