@@ -104,8 +104,12 @@ def timeseries_texts(data: AtlasData, indicator_id: str, selected: list[str]) ->
         return (f"Zeitreihe: {reference}",
                 f"Wählen Sie {level.title} in der Karte oder links aus, um sie mit dem "
                 f"Vergleichswert zu vergleichen – hier: {reference}.")
-    if level.parent == KREIS:
-        return f"Zeitreihe: {level.title}, ihr Kreis und {reference}", ""
+    if level.parent == KREIS and set(selected) & set(level.keys):
+        return f"Zeitreihe: ausgewählte {level.title}, ihr Kreis und {reference}", ""
+    if level.parent == KREIS:  # the Kreise themselves (their areas are too many for lines)
+        kreise = data.level_of(KREIS)
+        names = ", ".join(kreise.name(k) or k for k in selected)
+        return f"Zeitreihe: {names} und {reference}", ""
     return f"Zeitreihe: ausgewählte {level.title} und {reference}", ""
 
 

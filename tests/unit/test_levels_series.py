@@ -114,6 +114,12 @@ def test_the_page_compares_few_areas_with_their_kreis_and_many_by_their_kreis(da
     assert f"{len(level.in_kreis(kreis))} {level.title} in " in hint and "Datenexport" in hint
     lines, _ = figures.series_lines(own, OWN_COUNT, keys)
     assert [(line.key, line.derived) for line in lines] == [(kreis, True)]
+    title, _ = charts.timeseries_texts(own, OWN_COUNT, keys)
+    name = data.level_of("kreis").name(kreis)
+    assert title == f"Zeitreihe: {name} und {own.reference_name(OWN_COUNT)}"
+    title, _ = charts.timeseries_texts(own, OWN_COUNT, [level.keys[0]])
+    assert title == (f"Zeitreihe: ausgewählte {level.title}, ihr Kreis und "
+                     f"{own.reference_name(OWN_COUNT)}")
     # nothing chosen: the reference alone, and the hint says how to choose
     assert charts.series_choice(own, OWN_COUNT, [], None) == ([], "")
     title, hint = charts.timeseries_texts(own, OWN_COUNT, [])
