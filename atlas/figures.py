@@ -610,7 +610,13 @@ def overlay_traces() -> list[dict]:
     return [t.to_plotly_json() for t in traces]
 
 
-def present_style() -> list[list]:
+#: Bottom part of the graph kept free for the reference value in presentation mode on maps
+#: below the Kreise: an own level's reference ("Summe der Gebiete (Sozialräume …)") is long and
+#: would cover the southern areas (the Kreis map is fitted beside it, :func:`present_fit`).
+PRESENT_REFERENCE_SHARE = 0.08
+
+
+def present_style(below: bool = False) -> list[list]:
     """``[path, value]`` assignments (:func:`patch_ops` paths) for the map in presentation mode:
     large black type, opaque legend (top left) and reference value (bottom left) beside the map,
     hover as large as the legend. (The renderer scales the font sizes with the screen height.)"""
@@ -642,7 +648,8 @@ def present_style() -> list[list]:
         [["layout", "annotations", 0, "xanchor"], "left"],
         [["layout", "annotations", 0, "yanchor"], "bottom"],
         [["layout", "annotations", 0, "yshift"], 0],
-        [["layout", "geo", "domain"], {"x": [PRESENT_LEGEND_SHARE, 1.0], "y": [0.0, 1.0]}],
+        [["layout", "geo", "domain"], {"x": [PRESENT_LEGEND_SHARE, 1.0],
+                                       "y": [PRESENT_REFERENCE_SHARE if below else 0.0, 1.0]}],
         [["layout", "margin"], {"l": 8, "r": 8, "t": 8, "b": 8}],
     ]
 
@@ -789,7 +796,7 @@ def map_description(data: AtlasData, indicator_id: str, year: int,
     outlined = () if below else tuple(selected or ())
     base = screen_figure(data, indicator_id, year, display, outlined, kreis, geometry_url)
     placement = map_placement(data, view, outlined, kreis)
-    present = present_style()
+    present = present_style(below)
     fit = [] if below else present_fit(kreis_bounds(data))
     return {
         "indicator": indicator_id,

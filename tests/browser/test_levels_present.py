@@ -84,6 +84,14 @@ def test_lp001_presentation_names_the_areas_of_a_small_own_level(atlas_page, liv
     assert {_plain(n) for n in names} == {_plain(n) for n in level.areas["label"]}
     kreis = data.level_of("kreis").name(level.areas["kreis"].iloc[0])
     assert _plain(kreis) not in {_plain(n) for n in names}  # not the Kreis around them
+    # the long reference of an own level ("Summe der Gebiete (…)") covers no area
+    page.wait_for_load_state("networkidle")
+    box = page.evaluate(
+        "() => { const a = document.querySelector('#map .annotation').getBoundingClientRect();"
+        " const low = Math.max(...Array.from(document.querySelectorAll("
+        "'#map .choroplethlocation')).map(p => p.getBoundingClientRect().bottom));"
+        " return {top: a.top, low: low}; }")
+    assert box["low"] <= box["top"], box
     _shot(page, "levels_present_names")
     # "Namen" (N) hides them and shows them again
     page.keyboard.press("n")
