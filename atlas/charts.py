@@ -11,7 +11,7 @@ from atlas import palettes
 from atlas.analysis import ScatterResult, ranking
 from atlas.catalogue import rank_note
 from atlas.data import AtlasData
-from atlas.figures import FONT, SEPARATORS, MapView
+from atlas.figures import FONT, SEPARATORS, MapView, area_colours
 from atlas.levels import wording
 from atlas.levels.registry import KREIS
 from atlas.text import plotly_indicator, plotly_text
@@ -27,8 +27,8 @@ BLANK = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
 
 #: Analysis views the page draws for the top level only (tab → German name for the note): they
 #: need what only the Kreis level has today (the selection of Kreise on the left, neighbours
-#: for the clusters).
-KREIS_ONLY_VIEWS = {"timeseries": "Zeitreihen", "scatter": "Das Streudiagramm",
+#: for the clusters). The time series works at every level (:func:`series_choice`).
+KREIS_ONLY_VIEWS = {"scatter": "Das Streudiagramm",
                     "change": "Die Veränderungskarte", "clusters": "Räumliche Muster"}
 
 
@@ -43,7 +43,8 @@ def kreis_only_note(data: AtlasData, indicator_id: str, view: str) -> str:
     zoom = (f", mit „Kreis heranzoomen“ auch für die {level.title} eines Kreises"
             if level.parent == KREIS else "")
     return (f"{KREIS_ONLY_VIEWS[view]} zeigt der Atlas für Indikatoren der {top.title}. Für "
-            f"diesen Indikator der {level.title} ({years}) gibt es Karte, Tabelle und Ranking"
+            f"diesen Indikator der {level.title} ({years}) gibt es Karte, Tabelle, Ranking und "
+            "Zeitreihe"
             f"{zoom}.")
 
 
@@ -61,6 +62,34 @@ def ranking_hint(data: AtlasData, view: MapView, kreis: str | None = None) -> st
             f"„Kreis heranzoomen“ wählen. {click}")
 
 
+#: Most areas of a level below the Kreise the page's time series draws a line each for (more
+#: would be unreadable; the data export has every area's series).
+SERIES_MAX_AREAS = 5
+
+
+def series_choice(data: AtlasData, indicator_id: str, selected: list[str] | None,
+                  zoom: str | None = None) -> tuple[list[str], str]:
+    """The keys the page's time series compares (:func:`atlas.figures.series_lines`) and a hint.
+
+    The page selects Kreise. For an indicator of the Kreise: the selected Kreise. Below the
+    Kreise (Gemeinden, own areas): the level's areas in the selected Kreise, or in the Kreis the
+    map is zoomed to, when at most :data:`SERIES_MAX_AREAS` – each with its Kreis; with more, the
+    Kreise themselves (their values or, for counts, the sums of their areas) and a hint."""
+    level = data.level_of(data.level(indicator_id))
+    chosen = list(dict.fromkeys(selected or ()))
+    if level.parent != KREIS:
+        return chosen, ""
+    kreise = [k for k in chosen if k in set(data.level_of(KREIS).keys)] or \
+        ([zoom] if zoom else [])
+    areas = [a for k in kreise for a in level.in_kreis(k)]
+    if not kreise or 0 < len(areas) <= SERIES_MAX_AREAS:
+        return areas, ""
+    where = ", ".join(data.level_of(KREIS).name(k) or k for k in kreise)
+    return kreise, (f"{len(areas)} {level.title} in {where}: zu viele für eine Linie je Gebiet "
+                    f"(bis zu {SERIES_MAX_AREAS}); gezeigt wird der Kreis. Die Zeitreihe jedes "
+                    "Gebiets enthält der Datenexport.")
+
+
 def timeseries_texts(data: AtlasData, indicator_id: str, selected: list[str]) -> tuple[str, str]:
     """Heading of the time series and the hint shown while no area is chosen; both name the
     reference as what it is (:meth:`AtlasData.reference_name`) and the areas by their level's
@@ -68,9 +97,20 @@ def timeseries_texts(data: AtlasData, indicator_id: str, selected: list[str]) ->
     level = data.level_of(data.level(indicator_id))
     reference = data.reference_name(indicator_id)
     if not selected:
+        if level.parent == KREIS:
+            return (f"Zeitreihe: {reference}",
+                    f"Wählen Sie links einen Kreis oder zoomen Sie auf ihn, um seine "
+                    f"{level.title} (bis zu {SERIES_MAX_AREAS}) und den Kreis mit dem "
+                    f"Vergleichswert zu vergleichen – hier: {reference}.")
         return (f"Zeitreihe: {reference}",
                 f"Wählen Sie {level.title} in der Karte oder links aus, um sie mit dem "
                 f"Vergleichswert zu vergleichen – hier: {reference}.")
+    if level.parent == KREIS and set(selected) & set(level.keys):
+        return f"Zeitreihe: ausgewählte {level.title}, ihr Kreis und {reference}", ""
+    if level.parent == KREIS:  # the Kreise themselves (their areas are too many for lines)
+        kreise = data.level_of(KREIS)
+        names = ", ".join(kreise.name(k) or k for k in selected)
+        return f"Zeitreihe: {names} und {reference}", ""
     return f"Zeitreihe: ausgewählte {level.title} und {reference}", ""
 
 
@@ -90,8 +130,7 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
     kreis = data.zoom(view.indicator_id, kreis)
     if kreis:
         table = table[table["ags"].isin(set(data.level_of(view.level).in_kreis(kreis)))]
-    colour_of = {a: (view.colours[c] if c >= 0 else palettes.MISSING_COLOUR)
-                 for a, c in zip(view.table["ags"], view.table["class"])}
+    colour_of = area_colours(view)
     names = [f"<b>{n}</b>" if a in selected else n for a, n in zip(table["ags"], table["name"])]
     values = table["value"].fillna(0).tolist()
     texts = [plotly_text(row.value_text) for row in table.itertuples(index=False)]

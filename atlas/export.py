@@ -628,7 +628,7 @@ def _map_parts(data: AtlasData, indicator_id: str, year: int | None, display: Di
 
 
 #: Largest number of areas whose names an exported map writes by default (the 22 Kreise).
-MAX_NAMED_AREAS = 30
+MAX_NAMED_AREAS = labels.MAX_NAMED_AREAS
 
 
 def _draw_map(data: AtlasData, view, kreis: str | None, selected: list[str],
@@ -650,12 +650,9 @@ def _level_bounds(level, kreis: str | None = None) -> tuple[float, float, float,
     return labels.bounds({**level.geojson, "features": features or level.geojson["features"]})
 
 
-@per_data(maxsize=16)
 def _level_labels(level) -> dict:
-    """The places of a level's area names (:func:`atlas.labels.labels`; cached per level)."""
-    areas = level.areas
-    return labels.labels(level.geojson, dict(zip(areas[Col.AGS], areas["label"])),
-                         dict(zip(areas[Col.AGS], areas["kind"])))
+    """The places of a level's area names (:func:`atlas.labels.level_labels`)."""
+    return labels.level_labels(level)
 
 
 #: Size of the Kreis names on an exported map (layout px on A4 landscape, bold, white halo).
@@ -677,27 +674,13 @@ def _add_names(fig: go.Figure, placed: dict, size: float) -> None:
 
 
 def series_areas(data: AtlasData, indicator_id: str, selected) -> list[str]:
-    """The areas a time series of ``selected`` compares: each selected area of the indicator's
-    level followed by its parent (the Kreis it lies in, where the level nests in Kreise and the
-    indicator has values for that Kreis) – an area against its parent, and both against the
-    level's reference. Keys that are no area of the level and have no values are left out."""
-    level = data.level_of(data.level(indicator_id))
-    chosen = list(dict.fromkeys(selected))
-    with_values = set(data.series(indicator_id, chosen).dropna(subset=[Col.VALUE])[Col.AGS])
-    chosen = [key for key in chosen if key in set(level.keys) or key in with_values]
-    if not level.parent:
-        return chosen
-    info = level.areas.set_index(Col.AGS)["kreis"]
-    parents = [str(info[key]) for key in chosen if key in info.index and info[key]]
-    rows = data.series(indicator_id, parents).dropna(subset=[Col.VALUE])
-    parents = set(rows[Col.AGS])
-    out: list[str] = []
-    for key in chosen:
-        out.append(key)
-        parent = str(info[key]) if key in info.index else ""
-        if parent in parents and parent not in out:
-            out.append(parent)
-    return list(dict.fromkeys(out))
+    """The areas a time series of ``selected`` compares (:func:`atlas.figures.series_lines`):
+    each selected area of the indicator's level followed by its parent (the Kreis it lies in,
+    where the level nests in Kreise: its own values or, for a count, the sum of its areas) – an
+    area against its parent, and both against the level's reference. Keys that are no area of
+    the level are left out."""
+    return list(dict.fromkeys(line.key for line in
+                              figures.series_lines(data, indicator_id, list(selected))[0]))
 
 
 def timeseries_figure(data: AtlasData, indicator_id: str, selected=(), year: int | None = None,
@@ -905,7 +888,9 @@ def _profile_rows(data: AtlasData, frame: pd.DataFrame) -> list[dict]:
     for rec in frame.itertuples(index=False):
         decimals = int(rec.decimals)
         value = format_number(rec.value, decimals)
-        if rec.status:
+        if rec.status and analysis._isnan(rec.value):  # why it is missing: "< 3 (geschützt)"
+            value = str(rec.status)
+        elif rec.status:
             value = f"{value} ({str(rec.status).split(' (')[0]})"
         reference = format_number(rec.reference, decimals)
         if rec.reference_basis == "median":

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas import analysis, geo, palettes, spatial
+from atlas import analysis, geo, missing, palettes, spatial
 from atlas.catalogue import rank_note
 from atlas.classify import SCHEMES, Classes, classify
 from atlas.data import AtlasData, Reference, per_data
@@ -27,7 +27,11 @@ SEPARATORS = ",."  # decimal comma, dot as thousands separator
 # it; the page names traces by their ``meta.role`` only, see ROLES): the map, then legend slots
 MAP_TRACE = 0
 LEGEND_TRACES_START = 1
-LEGEND_SLOTS = 8  # up to 7 classes plus "keine Daten"
+#: up to 7 classes plus the reasons of missing values (:data:`atlas.missing.REASONS`)
+LEGEND_SLOTS = 7 + len(missing.REASONS)
+#: Slots a map always assigns in full; the slots after them are assigned only when shown (else
+#: one assignment hides them), so a map without special reasons sends no more than before.
+LEGEND_SLOTS_ALWAYS = 8
 #: Maps of levels below the Kreise only: the Kreis borders drawn on top, the last trace (after
 #: the legend slots; see :attr:`atlas.levels.registry.Level.outline`)
 OUTLINE_TRACE = LEGEND_TRACES_START + LEGEND_SLOTS
@@ -63,7 +67,7 @@ class MapView:
     colours: tuple[str, ...]  # class colours, low → high value
     reference: Reference
     hover: tuple[str, ...]
-    legend: tuple[tuple[str, str], ...]  # (label, colour), classes then "keine Daten"
+    legend: tuple[tuple[str, str], ...]  # (label, colour), classes then why values are missing
     title: str
     source_line: str
     legend_title: str
@@ -118,16 +122,28 @@ def _hover_value(value: float, status: str, decimals: int, unit: str) -> str:
     """The value for a hover label (``unit`` already made literal by the caller)."""
     status = plotly_text(status)  # a flag of an own file may be any text
     if math.isnan(value):
-        return status or MISSING_LABEL
+        return missing.hover_text(status)  # the status and why ("Schutz kleiner Fallzahlen")
     text = format_number(value, decimals, unit)
     return f"{text} ({status})" if status else text
 
 
-def _legend(classes: Classes, colours, decimals: int, unit: str, missing: int) -> list:
+def _legend(classes: Classes, colours, decimals: int, unit: str, table: pd.DataFrame) -> list:
+    """The class entries, then one entry per reason of missing values that occurs ("geschützt
+    (kleine Zahlen) (3)", "keine Daten (2)"; :mod:`atlas.missing`)."""
     legend = list(zip(classes.labels(decimals, unit), colours))
-    if missing:
-        legend.append((f"{MISSING_LABEL} ({missing})", palettes.MISSING_COLOUR))
+    gaps = table.loc[table[Col.VALUE].isna(), Col.STATUS] if Col.STATUS in table else \
+        pd.Series([""] * int(table[Col.VALUE].isna().sum()))
+    legend += [(f"{reason.label} ({n})", reason.colour) for reason, n in missing.counts(gaps)]
     return legend
+
+
+def _with_reasons(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with the column ``reason``: the :class:`atlas.missing.Reason` key of a missing
+    value, "" for a value."""
+    statuses = table[Col.STATUS] if Col.STATUS in table else pd.Series("", index=table.index)
+    reasons = [missing.reason_of(s).key if math.isnan(v) else ""
+               for v, s in zip(table[Col.VALUE].astype(float), statuses)]
+    return table.assign(reason=reasons)
 
 
 def _classified(data: AtlasData, ind, year: int, display: Display):
@@ -180,17 +196,16 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
     template = (f"%{{properties.HOVER}}<br>{ind.short_title} {year}: <b>%{{text}}{unit}</b>"
                 f"<br>Rang %{{customdata}} von {n} ({note})<br>{reference.label}: {ref_text}"
                 "<extra></extra>")
-    missing = int(table[Col.VALUE].isna().sum())
     scheme = SCHEMES[display.scheme]
     return MapView(
         indicator_id=indicator_id,
         year=year,
-        table=table,
+        table=_with_reasons(table),
         classes=classes,
         colours=colours,
         reference=reference,
         hover=tuple(hover),
-        legend=tuple(_legend(classes, colours, ind.decimals, ind.unit, missing)),
+        legend=tuple(_legend(classes, colours, ind.decimals, ind.unit, table)),
         title=f"{raw.short_title} {year}",
         source_line=f"{data.catalogue.source_line(raw)} · {plotly_text(level.attribution)}",
         legend_title=f"{ind.unit_label}<br>{scheme}, {classes.k} Klassen",
@@ -224,7 +239,7 @@ def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int
         hover.append(f"<b>{row.name}</b><br>{row.kind}<br>{ind.short_title} "
                      f"{year_from}–{year_to}<br>{text}")
     reference = Reference(0.0, "keine Veränderung", "")
-    missing = int(np.isnan(values).sum())
+    changed = table.assign(value=values)
     return MapView(
         indicator_id=indicator_id,
         year=year_to,
@@ -233,7 +248,7 @@ def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int
         colours=colours,
         reference=reference,
         hover=tuple(hover),
-        legend=tuple(_legend(classes, colours, ind.decimals, short_unit, missing)),
+        legend=tuple(_legend(classes, colours, ind.decimals, short_unit, changed)),
         title=f"Veränderung {raw.short_title} {year_from}–{year_to}",
         source_line=(f"{data.catalogue.source_line(raw)} · "
                      f"{plotly_text(data.level_of(ind.level).attribution)}"),
@@ -280,15 +295,27 @@ def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView
     return view, result
 
 
-def _discrete_colorscale(colours: list[str]) -> list[list]:
-    """Stepwise colorscale for integer z = 0 (missing), 1..k."""
-    steps = [palettes.MISSING_COLOUR, *colours]
+def _discrete_colorscale(colours: list[str], special: bool = False) -> list[list]:
+    """Stepwise colorscale for integer z = 0 (missing), 1..k; with ``special`` also the codes
+    −3…−1 of the other reasons of missing values (:data:`atlas.missing.SPECIAL`)."""
+    steps = [*(r.colour for r in reversed(missing.SPECIAL) if special),
+             missing.NO_DATA.colour, *colours]
     n = len(steps)
     scale = []
     for i, colour in enumerate(steps):
         scale.append([i / n, colour])
         scale.append([(i + 1) / n, colour])
     return scale
+
+
+def area_colours(view: MapView) -> dict[str, str]:
+    """``{ags: fill}`` of the view's areas as the map fills them: the class colour, or the
+    colour of the reason a value is missing (:mod:`atlas.missing`; the ranking's bars)."""
+    reasons = {r.key: r.colour for r in missing.REASONS}
+    rows = view.table
+    why = rows["reason"] if "reason" in rows else [""] * len(rows)
+    return {a: view.colours[c] if c >= 0 else reasons.get(r, missing.NO_DATA.colour)
+            for a, c, r in zip(rows[Col.AGS], rows["class"], why)}
 
 
 def _legend_update(view: MapView) -> list[dict]:
@@ -333,13 +360,19 @@ def map_update(view: MapView, selected: list[str] | None = None,
     order = sorted(rows, key=lambda i: all_ags[i] in chosen)  # stable: selected drawn last
     thin, thick = ((KREIS_LINE_WIDTH, KREIS_SELECTED_WIDTH) if view.level == KREIS
                    else (GEMEINDE_LINE_WIDTH, GEMEINDE_SELECTED_WIDTH))
-    if chosen:
+    reasons = view.table["reason"].tolist() if "reason" in view.table else [""] * len(all_ags)
+    protected = {i for i in order if reasons[i] == missing.PROTECTED.key}
+    if chosen or protected:  # selected areas and protected ones (dark outline) stand out
         flags = [all_ags[i] in chosen for i in order]
-        line = {"width": [thick if f else thin for f in flags],
-                "color": [palettes.SELECTED_OUTLINE if f else palettes.OUTLINE_COLOUR
-                          for f in flags]}
+        line = {"width": [thick if f else missing.PROTECTED_LINE_WIDTH if i in protected
+                          else thin for f, i in zip(flags, order)],
+                "color": [palettes.SELECTED_OUTLINE if f else missing.PROTECTED_OUTLINE
+                          if i in protected else palettes.OUTLINE_COLOUR
+                          for f, i in zip(flags, order)]}
     else:  # scalars: equal widths and colours need not travel per region
         line = {"width": thin, "color": palettes.OUTLINE_COLOUR}
+    codes = {r.key: r.code for r in missing.REASONS}
+    special = any(codes.get(r, 0) < 0 for r in reasons)
     if view.hover_template:
         hover = {"text": [view.hover_values[i][0] for i in order],
                  "customdata": [view.hover_values[i][1] for i in order],
@@ -350,10 +383,12 @@ def map_update(view: MapView, selected: list[str] | None = None,
     return {
         "trace": {
             "locations": [all_ags[i] for i in order],
-            "z": [view.classes.index[i] + 1 for i in order],  # 0 = missing
-            "zmin": -0.5,
+            # classes 1..k; a missing value the code of its reason (0 = keine Daten)
+            "z": [view.classes.index[i] + 1 if view.classes.index[i] >= 0
+                  else codes.get(reasons[i], 0) for i in order],
+            "zmin": -0.5 - (len(missing.SPECIAL) if special else 0),
             "zmax": len(view.colours) + 0.5,
-            "colorscale": _discrete_colorscale(list(view.colours)),
+            "colorscale": _discrete_colorscale(list(view.colours), special),
             **hover,
             "marker": {"line": line},
         },
@@ -379,6 +414,9 @@ def patch_ops(update: dict, locations: bool = True) -> list[list]:
         path = [ROLE_AREAS, "marker", "line"] if key == "marker" else [ROLE_AREAS, key]
         ops.append([path, value["line"] if key == "marker" else value])
     for slot, item in enumerate(update["legend"]):
+        if slot >= LEGEND_SLOTS_ALWAYS and not item["visible"]:
+            ops.append([[ROLE_LEGEND, slot, "visible"], False])
+            continue
         ops.append([[ROLE_LEGEND, slot, "name"], item["name"]])
         ops.append([[ROLE_LEGEND, slot, "visible"], item["visible"]])
         ops.append([[ROLE_LEGEND, slot, "marker", "color"], item["marker"]["color"]])
@@ -571,7 +609,13 @@ def overlay_traces() -> list[dict]:
     return [t.to_plotly_json() for t in traces]
 
 
-def present_style() -> list[list]:
+#: Bottom part of the graph kept free for the reference value in presentation mode on maps
+#: below the Kreise: an own level's reference ("Summe der Gebiete (Sozialräume …)") is long and
+#: would cover the southern areas (the Kreis map is fitted beside it, :func:`present_fit`).
+PRESENT_REFERENCE_SHARE = 0.08
+
+
+def present_style(below: bool = False) -> list[list]:
     """``[path, value]`` assignments (:func:`patch_ops` paths) for the map in presentation mode:
     large black type, opaque legend (top left) and reference value (bottom left) beside the map,
     hover as large as the legend. (The renderer scales the font sizes with the screen height.)"""
@@ -603,7 +647,8 @@ def present_style() -> list[list]:
         [["layout", "annotations", 0, "xanchor"], "left"],
         [["layout", "annotations", 0, "yanchor"], "bottom"],
         [["layout", "annotations", 0, "yshift"], 0],
-        [["layout", "geo", "domain"], {"x": [PRESENT_LEGEND_SHARE, 1.0], "y": [0.0, 1.0]}],
+        [["layout", "geo", "domain"], {"x": [PRESENT_LEGEND_SHARE, 1.0],
+                                       "y": [PRESENT_REFERENCE_SHARE if below else 0.0, 1.0]}],
         [["layout", "margin"], {"l": 8, "r": 8, "t": 8, "b": 8}],
     ]
 
@@ -703,13 +748,19 @@ def map_placement(data: AtlasData, view: MapView, selected: list[str] | tuple = 
     ops = [op for op in patch_ops(update) if op[0][0] in (ROLE_AREAS, ROLE_OUTLINE)
            and op[0][-1] in ("locations", "lon", "lat")]
     kreise = None
+    names = None
     if below:
+        from atlas.labels import MAX_NAMED_AREAS, level_labels
+
         rows = kreis_filter(view, kreis)
+        level = data.level_of(view.level)
+        if len(level) <= MAX_NAMED_AREAS:  # a small level: its areas' names, as the Kreise
+            names = level_labels(level, tuple(sorted(view.table[Col.AGS].iloc[rows])))
         kreise = (set(view.table["kreis"].iloc[rows].dropna()) if "kreis" in view.table
                   else set())
     return {"update": ops,
             "selection": selection_outline(data, view.level, outlined),
-            "labels": shown_labels(data, kreise)}
+            "labels": names or shown_labels(data, kreise)}
 
 
 def map_description(data: AtlasData, indicator_id: str, year: int,
@@ -731,7 +782,9 @@ def map_description(data: AtlasData, indicator_id: str, year: int,
     ``overlays``   presentation mode: ``present`` and ``fit`` (assignments; ``fit`` on the Kreis
                    map only), ``normal`` (the same paths with the normal map's values, set in
                    normal mode), ``selection`` (outline of the selected Kreise) and ``labels``
-                   (district names, places per font-size-to-scale ratio)
+                   (names, places per font-size-to-scale ratio: of the areas shown where the
+                   level is small, :data:`atlas.labels.MAX_NAMED_AREAS` areas at most, as on
+                   exported maps; else of the Kreise the areas shown lie in)
 
     Pure (no Dash). Composing it is :func:`compose` (here) and ``renderMap`` (the page)."""
     from atlas.labels import kreis_bounds
@@ -742,7 +795,7 @@ def map_description(data: AtlasData, indicator_id: str, year: int,
     outlined = () if below else tuple(selected or ())
     base = screen_figure(data, indicator_id, year, display, outlined, kreis, geometry_url)
     placement = map_placement(data, view, outlined, kreis)
-    present = present_style()
+    present = present_style(below)
     fit = [] if below else present_fit(kreis_bounds(data))
     return {
         "indicator": indicator_id,
@@ -939,29 +992,132 @@ def _timeseries_json(data: AtlasData, indicator_id: str, selected: tuple[str, ..
     return timeseries(data, indicator_id, list(selected)).to_plotly_json()
 
 
+@dataclass(frozen=True)
+class SeriesLine:
+    """One line of a time series: an area of the indicator's level (``parent=""``) or the
+    area a selected one lies in (``parent`` = the key of that area; ``derived``: its values are
+    the sum of its areas, :meth:`AtlasData.rolled_up_table`)."""
+
+    key: str
+    name: str
+    rows: pd.DataFrame  # year, value, status
+    parent: str = ""
+    derived: bool = False
+
+
+def series_lines(data: AtlasData, indicator_id: str,
+                 selected: list[str]) -> tuple[list[SeriesLine], list[str]]:
+    """The lines of a time series of ``selected`` (keys of the indicator's level; below the
+    Kreise also Kreis keys, drawn as parents; others are left out) and notes: each area followed by its parent, the Kreis it lies in, where the
+    level nests in Kreise – with the indicator's own values for that Kreis where it has them,
+    else for a count the sum of the Kreis's areas of the level (years with a missing or
+    protected part are gaps, never a smaller number); a rate is never summed: a note says
+    that the Kreis's value cannot be derived."""
+    ind = data.indicator(indicator_id)
+    level = data.level_of(ind.level)
+    wanted = list(dict.fromkeys(selected or ()))
+    with_values = set(data.series(indicator_id, wanted).dropna(subset=[Col.VALUE])[Col.AGS])
+    keys = set(level.keys)
+    chosen = [k for k in wanted if k in keys or (k in with_values and not level.parent)]
+    series = data.series(indicator_id, chosen)
+    lines, notes = [], []
+    columns = [Col.YEAR, Col.VALUE, Col.STATUS]
+    kreise = level.areas.set_index(Col.AGS)["kreis"] if level.parent == KREIS else None
+    parents: list[str] = []
+    for key in chosen:
+        rows = series[series[Col.AGS] == key]
+        lines.append(SeriesLine(key, data.region_name(key), rows[columns]))
+        parent = str(kreise.get(key, "") or "") if kreise is not None else ""
+        if parent and parent not in parents:
+            parents.append(parent)
+    top = data.level_of(KREIS)
+    if kreise is not None:  # Kreise chosen themselves: their lines without their areas
+        parents += [k for k in wanted if k in set(top.keys) and k not in parents]
+    for parent in parents:
+        name = top.name(parent) or parent
+        own_rows = data.series(indicator_id, [parent]).dropna(subset=[Col.VALUE])
+        if not own_rows.empty:
+            lines.append(SeriesLine(parent, name, own_rows[columns], parent=parent))
+            continue
+        if ind.kind != "count":
+            notes.append(f"{name}: Wert des Kreises nicht aus den {level.title} ableitbar "
+                         "(Quoten werden nicht summiert).")
+            continue
+        rows = _rolled_up_series(data, indicator_id, parent)
+        if rows is None:
+            notes.append(f"{name}: Wert des Kreises nicht aus den {level.title} ableitbar "
+                         f"(nicht alle {level.title} liegen ganz im Kreis).")
+            continue
+        lines.append(SeriesLine(parent, f"{name} (Summe der {level.title})", rows,
+                                parent=parent, derived=True))
+        gaps = rows[rows[Col.VALUE].isna()]
+        if not gaps.empty:
+            years = ", ".join(str(int(y)) for y in gaps[Col.YEAR])
+            notes.append(f"{name} {years}: {gaps[Col.STATUS].iloc[0]} (ein Teil fehlt oder ist "
+                         "geschützt).")
+    return lines, notes
+
+
+def _rolled_up_series(data: AtlasData, indicator_id: str, kreis: str) -> pd.DataFrame | None:
+    """``year, value, status`` of the indicator's counts summed into Kreis ``kreis`` over all
+    years; ``None`` where the level's areas do not make up that Kreis."""
+    from atlas.levels.rollup import RollupError
+
+    rows = []
+    for year in data.years(indicator_id):
+        try:
+            table = data.rolled_up_table(indicator_id, year, KREIS)
+        except RollupError:
+            return None
+        row = table[table[Col.AGS] == kreis]
+        if row.empty or (row[Col.VALUE].isna().all()
+                         and row[Col.STATUS].iloc[0].startswith("nicht aus")):
+            return None
+        rows.append((year, float(row[Col.VALUE].iloc[0]), str(row[Col.STATUS].iloc[0])))
+    return pd.DataFrame(rows, columns=[Col.YEAR, Col.VALUE, Col.STATUS])
+
+
 def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
                year: int | None = None, height: int = 380) -> go.Figure:
-    """Time series of the selected Kreise against the reference, with series breaks.
+    """Time series of the selected areas against the reference, with series breaks.
 
-    The reference lines are named and styled by what they are (:meth:`AtlasData.reference`:
-    official Land value, sum or median of the Kreise). For counts with Kreise selected the
-    reference (the Land total) has its own right-hand axis, titled by its name.
+    At every level: the selected areas of the indicator's level, below the Kreise each followed
+    by the Kreis it lies in (:func:`series_lines`: its own values or, for counts, the sum of its
+    areas; dashed in the area's colour), then the level's reference. The reference lines are
+    named and styled by what they are (:meth:`AtlasData.reference`: official total, sum or
+    median of the areas). For counts with areas selected the reference (the total) has its own
+    right-hand axis, titled by its name. ``layout.meta.notes``: series breaks and parents whose
+    value cannot be derived.
     """
     ind = plotly_indicator(data.indicator(indicator_id))
     fig = go.Figure()
-    series = data.series(indicator_id, selected)
-    for i, ags in enumerate(selected):
-        rows = series[series[Col.AGS] == ags]
-        name = data.region_name(ags)
+    lines, line_notes = series_lines(data, indicator_id, selected)
+    areas = 0
+    parent_colour: dict[str, str] = {}  # a parent is drawn in the colour of its first area
+    kreis_of = (data.level_of(ind.level).areas.set_index(Col.AGS)["kreis"].to_dict()
+                if any(line.parent for line in lines) else {})
+    for line in lines:
+        if line.parent:
+            colour = parent_colour.get(line.parent, palettes.REFERENCE_COLOUR)
+        else:
+            colour = palettes.SERIES_COLOURS[areas % len(palettes.SERIES_COLOURS)]
+            areas += 1
+            parent_colour.setdefault(kreis_of.get(line.key, ""), colour)
+        rows = line.rows
+        name = plotly_text(line.name)
         fig.add_trace(
             go.Scatter(
                 x=rows[Col.YEAR], y=rows[Col.VALUE], mode="lines+markers", name=name,
-                line={"color": palettes.SERIES_COLOURS[i % len(palettes.SERIES_COLOURS)], "width": 2.5},
-                customdata=[[ags]] * len(rows),
+                line={"color": colour, "width": 2.5 if not line.parent else 2,
+                      **({"dash": "dashdot"} if line.parent else {})},
+                marker={"symbol": "square" if line.parent else "circle"},
+                customdata=[[line.key]] * len(rows),
+                meta={"parent": line.parent, "derived": line.derived} if line.parent else None,
                 hovertemplate=f"{name} %{{x}}: %{{y:,.{ind.decimals}f}} {ind.unit}<extra></extra>",
                 connectgaps=False,
             )
         )
+    selected = [line.key for line in lines if not line.parent]
     ref = data.reference_series(indicator_id)
     count = ind.kind == "count"
     for basis, part in ref.groupby(Col.BASIS, sort=False):
@@ -1006,5 +1162,5 @@ def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
     fig.update_layout(**layout)
     fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5")
     fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5")
-    fig.layout.meta = {"notes": notes}
+    fig.layout.meta = {"notes": notes + line_notes}
     return fig

@@ -100,6 +100,24 @@ def kreis_labels(data: AtlasData) -> dict:
                   dict(zip(regions["ags"], regions["kind"])))
 
 
+#: Most areas whose names a map writes (the 22 Kreise, a few Sozialräume or the Gemeinden of a
+#: small Kreis; not 91 Orte or 631 Gemeinden): more would not be readable. Presentation and
+#: exported maps alike.
+MAX_NAMED_AREAS = 30
+
+
+@per_data(maxsize=32)
+def level_labels(level, keys: tuple[str, ...] | None = None) -> dict:
+    """:func:`labels` of the areas of a level (:class:`atlas.levels.registry.Level`), named by
+    their unique label, or of those with ``keys`` only (cached per level object and keys)."""
+    areas = level.areas
+    wanted = None if keys is None else set(keys)
+    features = [f for f in level.geojson["features"]
+                if wanted is None or f["properties"]["AGS"] in wanted]
+    return labels({**level.geojson, "features": features},
+                  dict(zip(areas["ags"], areas["label"])), dict(zip(areas["ags"], areas["kind"])))
+
+
 def bounds(geojson: dict, margin: float = 0.02) -> tuple[float, float, float, float]:
     """West, south, east, north of all features, widened by ``margin`` degrees."""
     boxes = [shape(f["geometry"]).bounds for f in geojson["features"]]

@@ -122,23 +122,24 @@ clientside_callback(
     Output(ids.TIMESERIES_TITLE, "children"),
     Input(ids.INDICATOR_SETTLED, "data"),
     Input(ids.DISTRICTS, "value"),
+    Input(ids.ZOOM_KREIS, "value"),
     State(ids.YEAR, "value"),
 )
-def update_timeseries(indicator, selected, year):
-    """The series of the indicator; the year shading follows the slider in the browser."""
+def update_timeseries(indicator, selected, zoom, year):
+    """The series of the indicator (at every level: :func:`atlas.charts.series_choice`); the
+    year shading follows the slider in the browser."""
     if not indicator:
         raise PreventUpdate
     data = get_data()
     years = data.years(indicator)
-    note = charts.kreis_only_note(data, indicator, "timeseries")
-    if note:
-        return charts.BLANK, note, None, "Zeitreihe"  # no empty axes, nothing to shade
-    fig = figures.timeseries_figure(data, indicator, selected or [],
+    selected, choice = charts.series_choice(data, indicator, selected, zoom)
+    fig = figures.timeseries_figure(data, indicator, selected,
                                     year if year in years else None)
     notes = list(fig["layout"]["meta"]["notes"])
-    title, hint = charts.timeseries_texts(data, indicator, selected or [])
-    if hint:
-        notes.insert(0, hint)
+    title, hint = charts.timeseries_texts(data, indicator, selected)
+    for text in (hint, choice):
+        if text:
+            notes.insert(0, text)
     return (fig, " ".join(notes), {"indicator": indicator, "selected": list(selected or [])},
             title)
 

@@ -126,7 +126,7 @@ def presentation_bar() -> html.Div:
                         **{"aria-label": "Sitzungsfolge"},
                     ),
                     html.Div(
-                        [_bar_button("Namen", ids.PRESENT_LABELS, "Kreisnamen auf der Karte (N)",
+                        [_bar_button("Namen", ids.PRESENT_LABELS, "Gebietsnamen auf der Karte (N)",
                                      "n", **{"aria-pressed": "true"}),
                          _bar_button("Vollbild", ids.PRESENT_FULLSCREEN, "Vollbild (F)", "f",
                                      **{"data-action": "fullscreen"}),

@@ -112,3 +112,21 @@ def test_keyword_arguments_are_part_of_the_key(data, kwargs):
     view = figures.map_view(fresh, "sgb2_quote", year, **kwargs)
     assert len(view.legend) >= 1
     assert figures.map_view(fresh, "sgb2_quote", year, **kwargs) is view
+
+
+def test_no_process_wide_cache_is_keyed_on_data():
+    """Results derived from data are kept with ``per_data``; an ``lru_cache`` is only for
+    functions without arguments (the process's catalogue and built data)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for folder in ("atlas", "layouts", "callbacks"):
+        for path in (root / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            for match in re.finditer(r"@(?:functools\.)?(?:lru_)?cache\b[^\n]*\n(?:@[^\n]*\n)*"
+                                     r"def (\w+)\(([^)]*)\)", text):
+                if match.group(2).strip():
+                    found.append(f"{path.relative_to(root)}: {match.group(1)}")
+    assert found == []

@@ -187,9 +187,12 @@ def test_time_series_of_an_own_area_is_it_and_the_levels_reference(own, level, y
     first = level.keys[0]
     fig = export.timeseries_figure(own, OWN_COUNT, [first], today=TODAY)
     names = [t.name for t in fig.data]
-    assert names == [level.name(first), own.reference_name(OWN_COUNT)]
+    kreis = own.level_of("kreis").name(level.areas.set_index("ags").loc[first, "kreis"])
+    # the area, its Kreis (the sum of the Kreis's areas: the own areas make it up), the total
+    assert names == [level.name(first), f"{kreis} (Summe der {level.title})",
+                     own.reference_name(OWN_COUNT)]
     line = next(a.text for a in fig.layout.annotations if a.name == "line")
-    assert f"Zeitreihe: {level.name(first)} und {own.reference_name(OWN_COUNT)}" in line
+    assert f"Zeitreihe: {level.name(first)}, {kreis} und {own.reference_name(OWN_COUNT)}" in line
     assert f"{level.title} (eigene Gebiete)" in line
     _no_wrong_words(line)
 
@@ -208,7 +211,8 @@ def test_time_series_shows_the_kreis_of_an_own_area_where_the_indicator_has_its_
                                        tuple(own.own_levels))
     first = level.keys[0]
     assert export.series_areas(with_kreis, OWN_COUNT, [first]) == [first, kreis]
-    assert export.series_areas(own, OWN_COUNT, [first]) == [first]  # no Kreis value: only it
+    # no Kreis value: the Kreis as the sum of its areas (tests/unit/test_levels_series.py)
+    assert export.series_areas(own, OWN_COUNT, [first]) == [first, kreis]
     fig = export.timeseries_figure(with_kreis, OWN_COUNT, [first], today=TODAY)
     traces = {t.name: list(t.y) for t in fig.data}
     assert traces[with_kreis.region_name(kreis)] == [total]
@@ -282,7 +286,8 @@ def test_notes_of_the_views_name_the_level(own, level, year):
     view = figures.map_view(own, OWN_COUNT, year)
     assert f"alle {len(level)} {level.title}" in charts.ranking_hint(own, view)
     title, hint = charts.timeseries_texts(own, OWN_COUNT, [])
-    assert level.title in hint and "Kreis" not in hint.replace(level.title, "")
+    # the page selects Kreise: the hint says how to compare the level's areas in one
+    assert level.title in hint and "Kreise" not in hint.replace(level.title, "")
 
 
 def test_areas_shown_says_what_each_level_shows(own, level):
