@@ -27,6 +27,7 @@ from atlas.build import (
 )
 from atlas.catalogue import Catalogue, Indicator, Source, default_catalogue
 from atlas.errors import AtlasError
+from atlas.levels.derived import with_derived
 from atlas.levels.own import protected_values
 from atlas.levels.registry import (
     GEMEINDE,
@@ -154,6 +155,8 @@ class AtlasData:
         levels = self.levels.with_levels(list(own_levels))
         own_values = protected_values(own_values, indicators, levels)
         values = pd.concat([self.values, own_values], ignore_index=True)
+        # counts of finer levels summed into the coarser ones, as entries of their own
+        catalogue, values = with_derived(catalogue, values, levels)
         return AtlasData.from_frames(catalogue, self.regions, self.geojson, values, self.info,
                                      self.gemeinden, self.gemeinde_geojson, tuple(own_levels))
 
