@@ -14,6 +14,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 from atlas import readers
 from atlas.data import AtlasData, get_data, rank_note
 from atlas.errors import UnknownIndicator
+from atlas.levels.derived import derived_id
 from atlas.levels.registry import UnknownLevel
 from atlas.levels.rollup import RollupError
 from atlas.values import parse_int, rounded
@@ -58,8 +59,12 @@ def values_payload(data: AtlasData, indicator_id: str, year: int,
     coarser level (:meth:`AtlasData.rolled_up_table`; RollupError for a rate)."""
     ind = data.indicator(indicator_id)
     own_level = level in (None, ind.level)
-    table = (data.table(indicator_id, year) if own_level
-             else data.rolled_up_table(indicator_id, year, level))
+    entry = derived_id(indicator_id, level) if level else ""
+    if not own_level and entry in {i.id for i in data.catalogue.indicators}:
+        table = data.table(entry, year)  # the derived entry: protected like the page shows it
+    else:
+        table = (data.table(indicator_id, year) if own_level
+                 else data.rolled_up_table(indicator_id, year, level))
     ref = data.reference(indicator_id, year)
     src = data.catalogue.source_of(ind)
     values = []

@@ -71,7 +71,7 @@ def view_query(tab, indicator, year, life_phase, area, selected, scheme, k, pale
     state = ViewState(indicator, int(year), life_phase or "alle", area or "alle",
                       tuple(selected or ()), display, tab or "map", mode or NORMAL,
                       get_data().zoom(indicator, zoom))
-    return state_query(state)
+    return state_query(state, get_data())
 
 
 # address bar and link field (debounced; replaceState for the first and for animation steps)

@@ -13,7 +13,7 @@ from atlas.values import ValueParseError, parse_int
 from callbacks.common import DISPLAY_INPUTS, views_js
 from layouts import ids
 from layouts.analysis import AUTO_PALETTE
-from layouts.main import indicator_options, level_options, year_marks
+from layouts.main import district_options, indicator_options, level_options, year_marks
 
 # an address the page wrote itself is no request (no server round trip for it)
 clientside_callback(
@@ -273,3 +273,13 @@ def show_zoom(level_id):
 def update_level_options(_own_revision):
     """A level added or deleted (here or on another host) appears in or leaves the choice."""
     return level_options(get_data())
+
+
+@callback(
+    Output(ids.DISTRICTS, "options"),
+    Input(ids.LEVEL, "value"),
+    Input(ids.OWN_REVISION, "data"),
+)
+def update_district_options(level_id, _own_revision):
+    """The selection offers the areas of the level shown (and the Kreise)."""
+    return district_options(get_data(), level_id or KREIS)

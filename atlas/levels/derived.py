@@ -182,3 +182,40 @@ def with_derived(catalogue: Catalogue, values: pd.DataFrame, levels: Levels
         return catalogue, values
     return (Catalogue(catalogue.areas, catalogue.indicators + entries, catalogue.sources),
             pd.concat([values, derived_values], ignore_index=True))
+
+
+def shown_at(data, indicator_id: str, level_id: str | None) -> tuple[str, str]:
+    """The catalogue entry that shows ``indicator_id`` at the level ``level_id`` (the page's
+    ``ebene``), and a German problem ("" when none).
+
+    The indicator itself when ``level_id`` is missing or its own level; its derived entry when
+    the level is coarser and the indicator a count that sums into it; otherwise the indicator at
+    its own level, with a message that says why. ``indicator_id`` may be a derived id already.
+    ``data`` is an :class:`atlas.data.AtlasData` (``indicator``, ``catalogue``, ``levels``,
+    ``has_values``)."""
+    ind = data.indicator(indicator_id)
+    if not level_id or level_id == ind.level:
+        return indicator_id, ""
+    source = data.indicator(split_id(indicator_id)[0])
+    here = data.levels.get(ind.level)
+    if level_id not in data.levels:
+        known = ", ".join(f"„{level.id}“" for level in data.levels if len(level))
+        return indicator_id, (f"Ebene „{str(level_id)[:40]}“ gibt es nicht (vorhanden: {known}); "
+                              f"gezeigt wird „{ind.short_title}“ auf der Ebene „{here.title}“.")
+    if level_id == source.level:
+        return source.id, ""
+    wanted = data.levels.get(level_id)
+    entry = derived_id(source.id, level_id)
+    if entry in {i.id for i in data.catalogue.indicators} and data.has_values(entry):
+        return entry, ""
+    fine = data.levels.get(source.level)
+    if source.kind != COUNT:
+        why = (f"„{source.short_title}“ ist ein Anteil und wird nicht zu den {wanted.title} "
+               "summiert")
+    elif fine.id == GEMEINDE and wanted.id == KREIS and not source.own:
+        why = (f"„{source.short_title}“ wird nicht zu den Kreisen summiert: für die Kreise gibt "
+               "es amtliche Tabellen (Ebene „Kreise“ wählen)")
+    else:
+        why = (f"„{source.short_title}“ ({fine.title}) lässt sich nicht zu den {wanted.title} "
+               f"summieren: diese bestehen nicht aus {fine.title}")
+    return indicator_id, f"{why}; gezeigt wird er auf der Ebene „{here.title}“."
