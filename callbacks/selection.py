@@ -39,6 +39,7 @@ clientside_callback(
     Output(ids.MODE, "data"),
     Output(ids.LEVEL, "value"),
     Output(ids.ZOOM_KREIS, "value", allow_duplicate=True),
+    Output(ids.DISTRICTS, "options", allow_duplicate=True),
     Input(ids.URL_SEARCH, "data"),
     State(ids.URL_ECHO, "data"),
     State(ids.REQUEST, "data"),
@@ -79,6 +80,9 @@ def apply_url(search, echo, request, indicator, year, life_phase, area, selected
         out["area"] = wanted.area
     if "selected" in changes:
         out["selected"] = list(wanted.selected)
+        # with the areas of the link's level on offer (a selection of options not offered
+        # would be dropped by the dropdown)
+        out["district_options"] = district_options(data, data.level(wanted.indicator))
     if "display" in changes:
         out.update(scheme=wanted.display.scheme, k=wanted.display.k,
                    palette=wanted.display.palette or AUTO_PALETTE,
@@ -97,7 +101,7 @@ def apply_url(search, echo, request, indicator, year, life_phase, area, selected
 
 
 OUTPUT_KEYS = ("request", "life_phase", "area", "selected", "alert", "alert_open", "scheme", "k",
-               "palette", "manual", "tab", "mode", "level", "zoom")
+               "palette", "manual", "tab", "mode", "level", "zoom", "district_options")
 
 
 def current_state(indicator, year, life_phase, area, selected, scheme, k, palette, manual, tab,
