@@ -156,7 +156,8 @@ def derive(indicators: Iterable[Indicator], values: pd.DataFrame, levels: Levels
         rows = rows[rows[Col.AGS].isin(fine.keys)]
         summed = roll_up(rows, members, kind=COUNT)
         years = sorted(set(summed[Col.YEAR]))
-        outside = [key for key in coarse.keys if key not in set(members["key"])]
+        inside = set(members["key"])
+        outside = [key for key in coarse.keys if key not in inside]
         if outside and years:
             summed = pd.concat([summed, pd.DataFrame(
                 {Col.AGS: [k for k in outside for _ in years],
