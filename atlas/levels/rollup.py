@@ -151,15 +151,21 @@ def roll_up(values: pd.DataFrame, members: pd.DataFrame, *, kind: str = COUNT) -
     groups = here.groupby(["key", Col.YEAR], sort=True)
     out = groups.agg(value=(Col.VALUE, "sum"), missing=("missing", "any"),
                      fraction=("fraction", "any"), flagged=("flagged", "any")).reset_index()
-    # whole numbers: the float sum is exact (below 2**53); decimals: summed as Decimal
-    inexact = out["fraction"] | (out[Col.VALUE].abs() >= 2.0 ** 53)
-    for index in out.index[inexact & ~out["missing"]]:
-        key, year = out.at[index, "key"], out.at[index, Col.YEAR]
-        out.at[index, Col.VALUE] = exact_sum(groups.get_group((key, year))[Col.VALUE])
+    # whole numbers: the float sum is exact (below 2**53); decimals: summed as Decimal; the
+    # statuses of the (few) sums with flagged parts merged – each over its group's rows only
+    on = ["key", Col.YEAR]
+    out = out.set_index(on)
+    inexact = (out["fraction"] | (out[Col.VALUE].abs() >= 2.0 ** 53)) & ~out["missing"]
+    if inexact.any():
+        rows = here.join(inexact[inexact].rename("inexact"), on=on, how="inner")
+        out.loc[inexact[inexact].index, Col.VALUE] = rows.groupby(on)[Col.VALUE].agg(exact_sum)
     out[Col.STATUS] = ""
-    for index in out.index[out["flagged"] & ~out["missing"]]:
-        key, year = out.at[index, "key"], out.at[index, Col.YEAR]
-        out.at[index, Col.STATUS] = merge_status(groups.get_group((key, year))[Col.STATUS])
+    flagged = out["flagged"] & ~out["missing"]
+    if flagged.any():
+        rows = here[here["flagged"]].join(flagged[flagged].rename("merge"), on=on, how="inner")
+        out.loc[flagged[flagged].index, Col.STATUS] = rows.groupby(on)[Col.STATUS].agg(
+            merge_status)
+    out = out.reset_index()
     out.loc[out["missing"], Col.VALUE] = math.nan
     out.loc[out["missing"], Col.STATUS] = INCOMPLETE
     out = out.rename(columns={"key": Col.AGS})
