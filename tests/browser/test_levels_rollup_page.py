@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 LEVEL_ID = "gruppen_seite"
 LEVEL_TITLE = f"Gruppen {LEVEL_ID}"
+PROTECTED_ID = "gruppen_schutz"
 
 
 @pytest.fixture
@@ -26,6 +27,26 @@ def groups(app_module, data):
     data_changed()
     yield {key: sorted(g["gemeinde"].astype(str)) for key, g in members.groupby("key")}
     own_store().delete_level(LEVEL_ID, with_data=True)
+    data_changed()
+
+
+@pytest.fixture
+def protected_groups(app_module, data):
+    """The same groups with a small-number threshold just above the smallest group's population
+    (so that group is protected); their population per group key."""
+    from atlas.data import data_changed, own_store
+
+    year = data.latest_year(POPULATION)
+    people = data.table(POPULATION, year).set_index("ags")["value"]
+    store = own_store()
+    members = _store_groups(store, data, PROTECTED_ID, 3)
+    sums = {key: int(exact_sum(people[g] for g in g_["gemeinde"].astype(str)))
+            for key, g_ in members.groupby("key")}
+    store.delete_level(PROTECTED_ID, with_data=True)
+    _store_groups(store, data, PROTECTED_ID, sorted(sums.values())[1])
+    data_changed()
+    yield sums
+    store.delete_level(PROTECTED_ID, with_data=True)
     data_changed()
 
 
@@ -107,3 +128,25 @@ def test_a_rate_asked_for_at_the_groups_is_explained_in_german(atlas_page, live_
         in alert
     assert "gezeigt wird er auf der Ebene „Gemeinden“" in alert
     _heading_has(page, rate.title[:30])
+
+
+def test_protected_sums_never_appear_in_the_page(atlas_page, live_url, protected_groups):
+    page = atlas_page.page
+    page.goto(f"{live_url}/?indicator={POPULATION}&ebene={PROTECTED_ID}")
+    _heading_has(page, "(Summe der Gemeinden)")
+    page.wait_for_function(
+        "n => { const g = document.querySelector('#map .js-plotly-plot');"
+        "       return g && g._fullData && g._fullData[0] && g._fullData[0].locations"
+        "              && g._fullData[0].locations.length === n; }",
+        arg=len(protected_groups), timeout=30000)
+    page.wait_for_selector("#values-table tbody tr")
+    atlas_page.settle()
+    shown = _map_values(page)
+    smallest = min(protected_groups, key=protected_groups.get)
+    hidden = {key for key, value in shown.items() if value is None}
+    assert smallest in hidden and len(hidden) >= 2  # and a second, so the total tells nothing
+    assert all(shown[k] == protected_groups[k] for k in protected_groups if k not in hidden)
+    text = page.inner_text("body")
+    for key in hidden:
+        assert f"{protected_groups[key]:,}".replace(",", ".") not in text
+    assert "geschützt" in page.inner_text("#values-table")
