@@ -61,11 +61,12 @@ def values_payload(data: AtlasData, indicator_id: str, year: int,
     own_level = level in (None, ind.level)
     entry = derived_id(indicator_id, level) if level else ""
     if not own_level and entry in {i.id for i in data.catalogue.indicators}:
-        table = data.table(entry, year)  # the derived entry: protected like the page shows it
+        # the derived entry: values and reference protected as the page shows them
+        table, ref = data.table(entry, year), data.reference(entry, year)
     else:
         table = (data.table(indicator_id, year) if own_level
                  else data.rolled_up_table(indicator_id, year, level))
-    ref = data.reference(indicator_id, year)
+        ref = data.reference(indicator_id, year)
     src = data.catalogue.source_of(ind)
     values = []
     for row in table.itertuples(index=False):

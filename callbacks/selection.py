@@ -283,7 +283,10 @@ def update_level_options(_own_revision):
     Output(ids.DISTRICTS, "options"),
     Input(ids.LEVEL, "value"),
     Input(ids.OWN_REVISION, "data"),
+    prevent_initial_call=True,
 )
 def update_district_options(level_id, _own_revision):
-    """The selection offers the areas of the level shown (and the Kreise)."""
+    """The selection offers the areas of the level shown (and the Kreise). Not on loading: the
+    layout offers the Kreise, and a link's level comes with its options (:func:`apply_url`);
+    a late answer for the Kreise would drop the link's selection."""
     return district_options(get_data(), level_id or KREIS)
