@@ -278,3 +278,28 @@ def test_deriving_for_a_level_of_many_areas_is_quick(data):
     assert [e.id for e in entries] == [derived.derived_id(POPULATION, "viele")]
     assert len(values) == len(gemeinden) * len(data.years(POPULATION))
     assert took < 2.0, took
+
+
+def test_own_gemeinde_counts_sum_into_the_kreise_built_ones_do_not(data):
+    from atlas.store import OwnIndicator
+
+    gemeinden = data.level_of("gemeinde").areas
+    kreis = gemeinden["kreis"].value_counts().index[-1]  # a Kreis with few Gemeinden
+    year = data.latest_year(POPULATION)
+    table = data.table(POPULATION, year)
+    mine = table[table[Col.AGS].isin(data.level_of("gemeinde").in_kreis(kreis))]
+    values = pd.DataFrame({Col.INDICATOR: "ew_gemeinden", Col.AGS: mine[Col.AGS],
+                           Col.YEAR: year, Col.VALUE: mine[Col.VALUE], Col.STATUS: ""})
+    own = OwnIndicator(id="ew_gemeinden", title="Einwohner je Gemeinde (eigene)", unit="Anzahl",
+                       decimals=0, kind="count", definition="", area="demografie",
+                       life_phases=("senioren",), polarity="neutral", source="Zensus",
+                       licence="", filename="ew.csv", file_format="CSV", code="EW",
+                       level="gemeinde")
+    with_own = data.with_own([own], values)
+    summed = with_own.table(derived.derived_id("ew_gemeinden", "kreis"), year)
+    summed = summed.set_index(Col.AGS)
+    assert summed.at[kreis, Col.VALUE] == sum(int(v) for v in mine[Col.VALUE])
+    others = summed.drop(index=kreis)  # their Gemeinden have no values: missing, never 0
+    assert others[Col.VALUE].isna().all() and (others[Col.STATUS] == INCOMPLETE).all()
+    ids = {i.id for i in with_own.catalogue.indicators}
+    assert derived.derived_id(POPULATION, "kreis") not in ids
