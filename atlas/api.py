@@ -15,6 +15,7 @@ from atlas import readers
 from atlas.catalogue import rank_note
 from atlas.data import AtlasData, get_data, per_data
 from atlas.errors import UnknownIndicator
+from atlas.levels.derived import derived_id
 from atlas.levels.registry import UnknownLevel
 from atlas.levels.rollup import RollupError
 from atlas.values import parse_int, rounded
@@ -59,9 +60,14 @@ def values_payload(data: AtlasData, indicator_id: str, year: int,
     coarser level (:meth:`AtlasData.rolled_up_table`; RollupError for a rate)."""
     ind = data.indicator(indicator_id)
     own_level = level in (None, ind.level)
-    table = (data.table(indicator_id, year) if own_level
-             else data.rolled_up_table(indicator_id, year, level))
-    ref = data.reference(indicator_id, year)
+    entry = derived_id(indicator_id, level) if level else ""
+    if not own_level and entry in {i.id for i in data.catalogue.indicators}:
+        # the derived entry: values and reference protected as the page shows them
+        table, ref = data.table(entry, year), data.reference(entry, year)
+    else:
+        table = (data.table(indicator_id, year) if own_level
+                 else data.rolled_up_table(indicator_id, year, level))
+        ref = data.reference(indicator_id, year)
     src = data.catalogue.source_of(ind)
     values = []
     for row in table.itertuples(index=False):

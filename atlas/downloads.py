@@ -16,7 +16,10 @@ Routes (all GET, under ``/export``)::
 
 Every export works for an indicator of any level (Kreise, Gemeinden, a planner's own areas):
 ``kreise`` takes keys of the Kreise or of the areas of the indicator's level; ``ebene`` names
-the level of the Regionenprofil's area (default ``kreis``).
+the level of the Regionenprofil's area (default ``kreis``) and, beside ``indicator``, the level
+the indicator is shown at: a count of a finer level summed into a coarser one
+(:mod:`atlas.levels.derived`; 400 with a German message where that is not possible, e.g. a
+rate).
 
 The parameters are those of the page URL (``indicator``/``indikator``, ``year``/``jahr``,
 ``kreise``, ``lebensphase``, …; unknown extra parameters are ignored). Every page-URL parameter
@@ -38,6 +41,7 @@ from atlas.catalogue import LIFE_PHASES
 from atlas.data import AtlasData, get_data
 from atlas.errors import UnknownIndicator
 from atlas.levels import wording
+from atlas.levels.derived import shown_at
 from atlas.levels.registry import KREIS, Level, UnknownLevel
 from atlas.schema import Col
 from atlas.urlstate import MAX_SELECTED, PRESENTATION, VIEW_TABS, parse_display
@@ -120,6 +124,10 @@ def _indicator(data: AtlasData, *names: str, required_text: str = "") -> str:
     known = {ind.id for ind in data.catalogue.indicators}
     if raw not in known:
         raise NotFound(f"Unbekannter Indikator „{raw[:60]}“. Liste: /api/indicators")
+    if names[0] == "indicator" and _arg("ebene"):
+        raw, problem = shown_at(data, raw, _arg("ebene"))  # a count summed into a coarser level
+        if problem:
+            raise BadRequest(problem)
     if not data.has_values(raw):
         raise NotFound(f"Für den Indikator „{raw[:60]}“ gibt es keine Werte.")
     return raw
@@ -147,6 +155,8 @@ def _indicator_level(data: AtlasData) -> Level | None:
     raw = _arg("indicator", "indikator", "x")
     if raw not in known:
         return None
+    if _arg("indicator", "indikator") == raw and _arg("ebene"):
+        raw = shown_at(data, raw, _arg("ebene"))[0]
     return data.level_of(known[raw].level)
 
 

@@ -90,7 +90,7 @@ def canonical(query: str, data: AtlasData) -> tuple[str, list[str]]:
             return "", [f"Indikator „{raw_indicator[:60]}“ gibt es in diesem Atlas nicht "
                         "(vielleicht eigene Daten eines anderen Rechners)."]
     state, problems = parse_state(query, data)
-    return state_query(resolved(state, data).without_mode()), problems
+    return state_query(resolved(state, data).without_mode(), data), problems
 
 
 def check_views(raw: object, data: AtlasData) -> tuple[list[View], list[str]]:

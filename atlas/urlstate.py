@@ -15,6 +15,8 @@ from atlas.catalogue import LIFE_PHASES
 from atlas.classify import CLASS_COUNTS, DEFAULT_K, SCHEMES, classify
 from atlas.data import AtlasData
 from atlas.figures import Display
+from atlas.levels.derived import shown_at, split_id
+from atlas.levels.registry import KREIS
 from atlas.palettes import PALETTE_LABELS
 from atlas.values import ValueParseError, parse_breaks, parse_int
 
@@ -34,12 +36,15 @@ PARAMETERS = {
     "year": "Jahr (auch „jahr“; fehlt es: das neueste)",
     "lebensphase": "Lebensphase",
     "bereich": "Lebenslagenbereich",
-    "kreise": "ausgewählte Kreise (AGS, kommagetrennt, höchstens 5)",
+    "ebene": "Ebene der Gebiete (id aus /api/levels; fehlt sie: die des Indikators); Anzahlen "
+             "feinerer Ebenen werden zu gröberen summiert",
+    "kreise": "ausgewählte Gebiete: Kreise oder Gebiete der Ebene (Schlüssel, kommagetrennt, "
+              "höchstens 5; auch „gebiete“)",
     "klassifikation": "Klassifikation der Karte",
     "klassen": "Anzahl Klassen (3–7)",
     "palette": "Farbpalette",
     "grenzen": "manuelle Obergrenzen (5;7,5;10)",
-    "zoom": "Kreis, dessen Gemeinden die Karte zeigt (AGS, nur bei Indikatoren der Gemeinden)",
+    "zoom": "Kreis, dessen Gebiete die Karte zeigt (AGS, nur bei Ebenen unterhalb der Kreise)",
     "ansicht": "Reiter (" + ", ".join(VIEW_TABS) + ")",
     "modus": f"„{PRESENTATION}“ für den Präsentationsmodus",
 }
@@ -71,6 +76,8 @@ def parse_view(query: str, data: AtlasData) -> ViewRequest:
         problems.append(f"Indikator „{indicator[:60]}“ ist unbekannt; gezeigt wird "
                         f"„{data.indicator(DEFAULT_INDICATOR).short_title}“.")
         indicator = DEFAULT_INDICATOR
+    indicator, problem = shown_at(data, indicator, params.get("ebene", "").strip() or None)
+    problems += [problem] if problem else []
     year = None
     raw_year = params.get("year") or params.get("jahr")
     if raw_year:
@@ -89,13 +96,20 @@ def parse_view(query: str, data: AtlasData) -> ViewRequest:
         problems.append(f"Lebenslagenbereich „{area[:30]}“ ist unbekannt.")
         area = "alle"
     selected = []
-    for ags in filter(None, params.get("kreise", "").split(",")):
-        if ags in set(data.regions["ags"]) and ags not in selected:
-            selected.append(ags)
-        else:
+    level = data.level_of(data.level(indicator))
+    known = set(data.regions["ags"]) | set(level.keys)
+    raw = params.get("kreise") or params.get("gebiete") or ""
+    for ags in filter(None, (part.strip() for part in raw.split(","))):
+        if ags in known:
+            if ags not in selected:
+                selected.append(ags)
+        elif level.id == KREIS:
             problems.append(f"Kreis „{ags[:12]}“ ist unbekannt.")
+        else:
+            problems.append(f"Gebiet „{ags[:12]}“ ist unbekannt (weder Kreis noch "
+                            f"{level.singular} der Ebene „{level.title}“).")
     if len(selected) > MAX_SELECTED:
-        problems.append(f"Höchstens {MAX_SELECTED} Kreise gleichzeitig; die ersten "
+        problems.append(f"Höchstens {MAX_SELECTED} Gebiete gleichzeitig; die ersten "
                         f"{MAX_SELECTED} werden gezeigt.")
         selected = selected[:MAX_SELECTED]
     return ViewRequest(indicator, year, life_phase, area, tuple(selected), tuple(problems))
@@ -181,11 +195,16 @@ def parse_display(query: str) -> tuple[Display, list[str]]:
 
 def view_query(indicator: str, year: int | None = None, *, life_phase: str | None = None,
                area: str | None = None, selected: list[str] | tuple[str, ...] = (),
-               display: Display | None = None, **extra) -> str:
+               display: Display | None = None, level: str | None = None, **extra) -> str:
     """The query string of a view (without ``?``), the inverse of :func:`parse_view` and
-    :func:`parse_display`; defaults are left out so links stay short. ``extra`` adds further
-    parameters (e.g. ``format="a4"``); None values are skipped."""
+    :func:`parse_display`; defaults are left out so links stay short. A derived entry
+    (:mod:`atlas.levels.derived`) is written as the summed indicator and ``ebene``; ``level``
+    (the indicator's level) is written as ``ebene`` unless it is the Kreise. ``extra`` adds
+    further parameters (e.g. ``format="a4"``); None values are skipped."""
+    indicator, summed_into = split_id(indicator)
     params: dict[str, str] = {"indicator": indicator}
+    if summed_into or (level and level != KREIS):
+        params["ebene"] = summed_into or level
     if year is not None:
         params["year"] = str(year)
     if life_phase and life_phase != "alle":
@@ -231,7 +250,7 @@ class ViewState:
     display: Display = field(default_factory=Display)
     tab: str = DEFAULT_TAB
     mode: str = NORMAL
-    zoom: str | None = None  # Gemeinde level: the Kreis whose Gemeinden the map shows
+    zoom: str | None = None  # levels below the Kreise: the Kreis whose areas the map shows
 
     @property
     def presenting(self) -> bool:
@@ -273,9 +292,9 @@ def parse_state(query: str, data: AtlasData) -> tuple[ViewState, list[str]]:
         problems.append(f"Modus „{mode[:30]}“ ist unbekannt; erlaubt: {PRESENTATION}.")
         mode = NORMAL
     zoom = params.get("zoom", "").strip() or None
-    if zoom is not None and data.level(view.indicator) != "gemeinde":
-        problems.append("Zoom auf einen Kreis gibt es nur bei Indikatoren der Gemeinden; "
-                        "gezeigt wird ganz Thüringen.")
+    if zoom is not None and not data.level_of(data.level(view.indicator)).zoomable:
+        problems.append("Zoom auf einen Kreis gibt es nur bei Indikatoren der Gemeinden oder "
+                        "eigener Gebiete, die in Kreisen liegen; gezeigt wird ganz Thüringen.")
         zoom = None
     elif zoom is not None and zoom not in set(data.regions["ags"]):
         problems.append(f"Kreis „{zoom[:12]}“ zum Heranzoomen ist unbekannt; gezeigt wird ganz "
@@ -286,13 +305,17 @@ def parse_state(query: str, data: AtlasData) -> tuple[ViewState, list[str]]:
     return state, problems
 
 
-def state_query(state: ViewState) -> str:
+def state_query(state: ViewState, data: AtlasData | None = None) -> str:
     """The query string (without ``?``) of a view, the inverse of :func:`parse_state`; defaults
     are left out, the year is always written when known (so the link keeps showing that year
-    after new data arrive)."""
+    after new data arrive). With ``data``, the level of an indicator that is not at the Kreise
+    is written as ``ebene`` too (a reader of the link sees it; a derived entry always has it)."""
+    level = None
+    if data is not None and state.indicator in {i.id for i in data.catalogue.indicators}:
+        level = data.level(state.indicator)
     return view_query(
         state.indicator, state.year, life_phase=state.life_phase, area=state.area,
-        selected=state.selected, display=state.display, zoom=state.zoom,
+        selected=state.selected, display=state.display, zoom=state.zoom, level=level,
         ansicht=state.tab if state.tab != DEFAULT_TAB else None,
         modus=state.mode or None,
     )

@@ -8,7 +8,9 @@ district would hand over its statistical districts. The script measures, for eac
 * loading it into the atlas (the registry's Level: simplified boundaries, hover texts),
 * building the first map on the server (map view and the page's figure without geometry),
 * the boundaries the browser fetches once (bytes raw and brotli),
-* all years as frames (the year step's bytes: what the browser applies without a request).
+* all years as frames (the year step's bytes: what the browser applies without a request),
+* the counts summed into the coarser levels (:mod:`atlas.levels.derived`: Gemeinden → the own
+  areas, the own areas → the Kreise), made when the level is loaded.
 
 Usage: ``python benchmarks/bench_levels.py [--out results.json]`` (about a minute).
 """
@@ -34,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from atlas import figures  # noqa: E402
 from atlas.build import build  # noqa: E402
 from atlas.data import load  # noqa: E402
+from atlas.levels import derived  # noqa: E402
 from atlas.levels.boundaries import read_boundaries  # noqa: E402
 from atlas.levels.own import build_levels, reference_boundaries, store_level  # noqa: E402
 from atlas.paths import find_sources  # noqa: E402
@@ -116,10 +119,18 @@ def main() -> None:
             build_levels(store.levels(), store.level_areas(), store.level_links(),
                          base.level_of("kreis"))), 1)
         store.dispose()
+        # the counts summed into the coarser levels (part of the load above), on their own
+        plain = [i for i in data.catalogue.indicators if not derived.is_derived(i.id)]
+        rows = data.values[data.values["indicator"].isin({i.id for i in plain})]
+        derive_s, (entries, derived_values) = timed(
+            lambda: derived.derive(plain, rows, data.levels))
         result = {
             "own_level": {"areas": len(areas.areas), "add_level_read_check_link_s":
                           round(read_s, 2), "add_level_store_s": round(store_s, 2),
                           "load_into_atlas_s": round(load_s, 2),
+                          "derive_sums_ms": round(derive_s * 1000, 1),
+                          "derived_entries": [e.id for e in entries],
+                          "derived_rows": len(derived_values),
                           "findings": len(areas.findings)},
             "kreis": measure_map(data, "sgb2_quote"),
             "gemeinde": measure_map(data, "gemeinde_bevoelkerung_zensus"),

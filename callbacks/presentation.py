@@ -71,7 +71,7 @@ def view_query(tab, indicator, year, life_phase, area, selected, scheme, k, pale
     state = ViewState(indicator, int(year), life_phase or "alle", area or "alle",
                       tuple(selected or ()), display, tab or "map", mode or NORMAL,
                       get_data().zoom(indicator, zoom))
-    return state_query(state)
+    return state_query(state, get_data())
 
 
 # address bar and link field (debounced; replaceState for the first and for animation steps)
@@ -150,7 +150,7 @@ def _shown(query: str | None) -> str:
     if not query:
         return ""
     state, _ = parse_state(query, get_data())
-    return state_query(state.without_mode())
+    return state_query(state.without_mode(), get_data())
 
 
 def _status(text: str, tone: str = "success", items: list[str] | None = None) -> list:
@@ -325,7 +325,7 @@ def go_to_view(_prev, _next, _start, _open, stored, last, query, mode):
         if trigger != ids.PLAYLIST_PRESENT or not query:
             raise PreventUpdate
         state, _ = parse_state(query, get_data())  # nothing remembered: present this view
-        return "?" + state_query(replace(state, mode=PRESENTATION)), None, None
+        return "?" + state_query(replace(state, mode=PRESENTATION), get_data()), None, None
     current = playlist.position(views, query, get_data())
     if trigger == ids.PLAYLIST_PRESENT:
         target, mode = 0, PRESENTATION
@@ -337,7 +337,7 @@ def go_to_view(_prev, _next, _start, _open, stored, last, query, mode):
     if not isinstance(target, int) or not 0 <= target < len(views):
         raise PreventUpdate
     state, _ = parse_state(views[target].query, get_data())
-    return "?" + state_query(replace(state, mode=mode or NORMAL)), target, None
+    return "?" + state_query(replace(state, mode=mode or NORMAL), get_data()), target, None
 
 
 @callback(

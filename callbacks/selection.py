@@ -13,7 +13,7 @@ from atlas.values import ValueParseError, parse_int
 from callbacks.common import DISPLAY_INPUTS, views_js
 from layouts import ids
 from layouts.analysis import AUTO_PALETTE
-from layouts.main import indicator_options, level_options, year_marks
+from layouts.main import district_options, indicator_options, level_options, year_marks
 
 # an address the page wrote itself is no request (no server round trip for it)
 clientside_callback(
@@ -39,6 +39,7 @@ clientside_callback(
     Output(ids.MODE, "data"),
     Output(ids.LEVEL, "value"),
     Output(ids.ZOOM_KREIS, "value", allow_duplicate=True),
+    Output(ids.DISTRICTS, "options", allow_duplicate=True),
     Input(ids.URL_SEARCH, "data"),
     State(ids.URL_ECHO, "data"),
     State(ids.REQUEST, "data"),
@@ -79,6 +80,9 @@ def apply_url(search, echo, request, indicator, year, life_phase, area, selected
         out["area"] = wanted.area
     if "selected" in changes:
         out["selected"] = list(wanted.selected)
+        # with the areas of the link's level on offer (a selection of options not offered
+        # would be dropped by the dropdown)
+        out["district_options"] = district_options(data, data.level(wanted.indicator))
     if "display" in changes:
         out.update(scheme=wanted.display.scheme, k=wanted.display.k,
                    palette=wanted.display.palette or AUTO_PALETTE,
@@ -97,7 +101,7 @@ def apply_url(search, echo, request, indicator, year, life_phase, area, selected
 
 
 OUTPUT_KEYS = ("request", "life_phase", "area", "selected", "alert", "alert_open", "scheme", "k",
-               "palette", "manual", "tab", "mode", "level", "zoom")
+               "palette", "manual", "tab", "mode", "level", "zoom", "district_options")
 
 
 def current_state(indicator, year, life_phase, area, selected, scheme, k, palette, manual, tab,
@@ -273,3 +277,16 @@ def show_zoom(level_id):
 def update_level_options(_own_revision):
     """A level added or deleted (here or on another host) appears in or leaves the choice."""
     return level_options(get_data())
+
+
+@callback(
+    Output(ids.DISTRICTS, "options"),
+    Input(ids.LEVEL, "value"),
+    Input(ids.OWN_REVISION, "data"),
+    prevent_initial_call=True,
+)
+def update_district_options(level_id, _own_revision):
+    """The selection offers the areas of the level shown (and the Kreise). Not on loading: the
+    layout offers the Kreise, and a link's level comes with its options (:func:`apply_url`);
+    a late answer for the Kreise would drop the link's selection."""
+    return district_options(get_data(), level_id or KREIS)

@@ -84,11 +84,17 @@ def level_options(data: AtlasData) -> list[dict]:
             for level in data.available_levels()]
 
 
-def district_options(data: AtlasData) -> list[dict]:
-    return [
-        {"label": f"{row.name} ({row.kind})", "value": row.ags}
-        for row in data.regions.sort_values("name").itertuples(index=False)
-    ]
+def district_options(data: AtlasData, level: str = "kreis") -> list[dict]:
+    """The areas a view can compare: the Kreise, and below them the areas of ``level`` (its
+    Gemeinden or own areas, by their unique names), so a link with selected areas restores
+    them."""
+    kreise = [{"label": f"{row.name} ({row.kind})", "value": row.ags}
+              for row in data.regions.sort_values("name").itertuples(index=False)]
+    if level == "kreis" or level not in data.levels:
+        return kreise
+    areas = data.level_of(level).areas.sort_values("label")
+    return [{"label": f"{row.label} ({row.kind})", "value": row.ags}
+            for row in areas.itertuples(index=False)] + kreise
 
 
 def year_marks(years: list[int]) -> dict:

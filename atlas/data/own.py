@@ -7,6 +7,7 @@ import pandas as pd
 from atlas.build import gemeinde_key_map
 from atlas.catalogue import Catalogue, Indicator, Source
 from atlas.data.model import AtlasData
+from atlas.levels.derived import with_derived
 from atlas.levels.own import protected_values
 from atlas.levels.registry import Level
 from atlas.schema import Col
@@ -66,4 +67,6 @@ def with_own(base: AtlasData, own: list, own_values: pd.DataFrame,
     levels = base.levels.with_levels(list(own_levels))
     own_values = protected_values(own_values, indicators, levels)
     values = pd.concat([base.values, own_values], ignore_index=True)
+    # counts of finer levels summed into the coarser ones, as entries of their own
+    catalogue, values = with_derived(catalogue, values, levels)
     return AtlasData.assemble(catalogue, base, values, levels)

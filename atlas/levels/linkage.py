@@ -140,8 +140,10 @@ def nesting(links: pd.DataFrame, level: str, threshold: float = NESTING_THRESHOL
     inside = of_level[of_level["share"] >= threshold]
     parent = dict(zip(inside["key"].astype(str), inside["parent"].astype(str)))
     lying = of_level[of_level["parent_share"] >= threshold]
-    members = {str(k): tuple(sorted(g["parent"].astype(str)))
-               for k, g in lying.groupby("key", sort=True)}
+    grouped: dict[str, list[str]] = {}
+    for key, part in zip(lying["key"].astype(str), lying["parent"].astype(str)):
+        grouped.setdefault(key, []).append(part)
+    members = {key: tuple(sorted(parts)) for key, parts in sorted(grouped.items())}
     covered = lying.groupby("key")["share"].sum()
     unions = frozenset(str(k) for k, s in covered.items() if s >= threshold)
     return Nesting(level, threshold, parent, members, unions)

@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterable
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from atlas.errors import AtlasError
@@ -136,19 +137,40 @@ def roll_up(values: pd.DataFrame, members: pd.DataFrame, *, kind: str = COUNT) -
                           "(„count“).")
     members = _members(members)
     values = _values(values)
-    years = sorted(values[Col.YEAR].unique())
-    by_year = {year: frame.set_index(Col.AGS) for year, frame in values.groupby(Col.YEAR)}
-    rows = []
-    for key, parts in members.groupby("key", sort=True):
-        parts = sorted(parts["part"])
-        for year in years:
-            here = by_year[year].reindex(parts)
-            if here[Col.VALUE].isna().any():
-                rows.append((key, int(year), math.nan, INCOMPLETE))
-            else:
-                rows.append((key, int(year), exact_sum(here[Col.VALUE]),
-                             merge_status(here[Col.STATUS])))
-    return pd.DataFrame(rows, columns=RESULT_COLUMNS).astype({Col.VALUE: float})
+    years = sorted(int(y) for y in values[Col.YEAR].unique())
+    # every (coarse key, part, year) at once: one merge and one groupby for all years
+    grid = members.merge(pd.DataFrame({Col.YEAR: years}, dtype=int), how="cross")
+    here = grid.merge(values[[Col.AGS, Col.YEAR, Col.VALUE, Col.STATUS]],
+                      left_on=["part", Col.YEAR], right_on=[Col.AGS, Col.YEAR], how="left")
+    value = here[Col.VALUE].to_numpy(dtype=float)
+    status = here[Col.STATUS].fillna("").astype(str)
+    here = pd.DataFrame({"key": here["key"], Col.YEAR: here[Col.YEAR], Col.VALUE: value,
+                         "missing": np.isnan(value),
+                         "fraction": ~np.isnan(value) & (value != np.floor(value)),
+                         "flagged": status.str.strip() != "", Col.STATUS: status})
+    groups = here.groupby(["key", Col.YEAR], sort=True)
+    out = groups.agg(value=(Col.VALUE, "sum"), missing=("missing", "any"),
+                     fraction=("fraction", "any"), flagged=("flagged", "any")).reset_index()
+    # whole numbers: the float sum is exact (below 2**53); decimals: summed as Decimal; the
+    # statuses of the (few) sums with flagged parts merged – each over its group's rows only
+    on = ["key", Col.YEAR]
+    out = out.set_index(on)
+    inexact = (out["fraction"] | (out[Col.VALUE].abs() >= 2.0 ** 53)) & ~out["missing"]
+    if inexact.any():
+        rows = here.join(inexact[inexact].rename("inexact"), on=on, how="inner")
+        out.loc[inexact[inexact].index, Col.VALUE] = rows.groupby(on)[Col.VALUE].agg(exact_sum)
+    out[Col.STATUS] = ""
+    flagged = out["flagged"] & ~out["missing"]
+    if flagged.any():
+        rows = here[here["flagged"]].join(flagged[flagged].rename("merge"), on=on, how="inner")
+        out.loc[flagged[flagged].index, Col.STATUS] = rows.groupby(on)[Col.STATUS].agg(
+            merge_status)
+    out = out.reset_index()
+    out.loc[out["missing"], Col.VALUE] = math.nan
+    out.loc[out["missing"], Col.STATUS] = INCOMPLETE
+    out = out.rename(columns={"key": Col.AGS})
+    out[Col.YEAR] = out[Col.YEAR].astype(int)
+    return out[RESULT_COLUMNS].astype({Col.VALUE: float, Col.AGS: str}).reset_index(drop=True)
 
 
 def roll_up_rate(numerator: pd.DataFrame, denominator: pd.DataFrame, members: pd.DataFrame,
