@@ -389,6 +389,21 @@ def trend_text(tr: Trend, indicator: Indicator) -> str:
 # --- Vergleich ---------------------------------------------------------------------------------
 
 
+def profile_choice(data: AtlasData, selected, indicator_id: str | None = None
+                   ) -> tuple[str, list[str]]:
+    """The level and the areas the Regionenprofil shows for a selection (the page's list holds
+    Kreise and areas of the shown level): the selected areas of the shown indicator's level,
+    else the selected Kreise; at most five."""
+    chosen = list(dict.fromkeys(selected or ()))
+    known = bool(indicator_id) and any(i.id == indicator_id for i in data.catalogue.indicators)
+    level_id = data.level(indicator_id) if known else KREIS
+    if level_id != KREIS:
+        mine = [a for a in chosen if a in set(data.level_of(level_id).keys)]
+        if mine:
+            return level_id, mine[:5]
+    return KREIS, [a for a in chosen if a in set(data.level_of(KREIS).keys)][:5]
+
+
 def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | None = None,
                      level: str = KREIS) -> pd.DataFrame:
     """Side-by-side comparison of up to five areas of one level (by default Kreise).

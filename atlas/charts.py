@@ -71,14 +71,18 @@ def series_choice(data: AtlasData, indicator_id: str, selected: list[str] | None
                   zoom: str | None = None) -> tuple[list[str], str]:
     """The keys the page's time series compares (:func:`atlas.figures.series_lines`) and a hint.
 
-    The page selects Kreise. For an indicator of the Kreise: the selected Kreise. Below the
-    Kreise (Gemeinden, own areas): the level's areas in the selected Kreise, or in the Kreis the
-    map is zoomed to, when at most :data:`SERIES_MAX_AREAS` – each with its Kreis; with more, the
-    Kreise themselves (their values or, for counts, the sums of their areas) and a hint."""
+    The page selects Kreise and areas of the shown level. For an indicator of the Kreise: the
+    selected Kreise. Below the Kreise (Gemeinden, own areas): the selected areas of the level,
+    each with its Kreis; without such, the level's areas in the selected Kreise, or in the Kreis
+    the map is zoomed to, when at most :data:`SERIES_MAX_AREAS`; with more, the Kreise themselves
+    (their values or, for counts, the sums of their areas) and a hint."""
     level = data.level_of(data.level(indicator_id))
     chosen = list(dict.fromkeys(selected or ()))
     if level.parent != KREIS:
         return chosen, ""
+    mine = [a for a in chosen if a in set(level.keys)]
+    if mine:  # areas of the level chosen (in the map or the list): each with its Kreis
+        return mine, ""
     kreise = [k for k in chosen if k in set(data.level_of(KREIS).keys)] or \
         ([zoom] if zoom else [])
     areas = [a for k in kreise for a in level.in_kreis(k)]

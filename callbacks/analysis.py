@@ -96,22 +96,27 @@ def update_scatter(values):
 
 @callback(
     Output(ids.PROFILE, "children"),
-    shown_tab("profile", Input(ids.DISTRICTS, "value"), Input(ids.LIFE_PHASE, "value")),
+    shown_tab("profile", Input(ids.DISTRICTS, "value"), Input(ids.LIFE_PHASE, "value"),
+              Input(ids.INDICATOR_SETTLED, "data")),
 )
 def update_profile(values):
     if not values:
         raise PreventUpdate
-    selected, life_phase = values
-    if not selected:
-        return "Noch kein Kreis gewählt."
+    selected, life_phase, indicator = values
     data = get_data()
+    level_id, chosen = analysis.profile_choice(data, selected, indicator)
+    if not chosen:
+        return "Noch kein Gebiet gewählt."
     phase_label = LIFE_PHASES.get(life_phase, "alle Lebensphasen")
-    if len(selected) == 1:
-        ags = selected[0]
-        kind = data.regions.set_index("ags").loc[ags, "kind"]
-        return views.profile_view(data.region_name(ags), kind,
-                                  analysis.profile(data, ags, life_phase), phase_label)
-    table = analysis.compare_profiles(data, selected[: views.MAX_COMPARE], life_phase)
+    level = data.level_of(level_id)
+    if len(chosen) == 1:
+        ags = chosen[0]
+        kind = level.areas.set_index("ags").loc[ags, "kind"]
+        return views.profile_view(level.name(ags) or ags, kind,
+                                  analysis.profile(data, ags, life_phase, level=level_id),
+                                  phase_label)
+    table = analysis.compare_profiles(data, chosen[: views.MAX_COMPARE], life_phase,
+                                      level=level_id)
     return views.comparison_view(table, table.attrs["names"])
 
 

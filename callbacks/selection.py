@@ -78,11 +78,13 @@ def apply_url(search, echo, request, indicator, year, life_phase, area, selected
         out["life_phase"] = wanted.life_phase
     if "area" in changes:
         out["area"] = wanted.area
+    wanted_level = data.level(wanted.indicator)
     if "selected" in changes:
         out["selected"] = list(wanted.selected)
+    if "selected" in changes or wanted_level != (level or KREIS):
         # with the areas of the link's level on offer (a selection of options not offered
-        # would be dropped by the dropdown)
-        out["district_options"] = district_options(data, data.level(wanted.indicator))
+        # would be dropped by the dropdown, and so would a click on an area of the map)
+        out["district_options"] = district_options(data, wanted_level)
     if "display" in changes:
         out.update(scheme=wanted.display.scheme, k=wanted.display.k,
                    palette=wanted.display.palette or AUTO_PALETTE,
@@ -91,8 +93,8 @@ def apply_url(search, echo, request, indicator, year, life_phase, area, selected
         out["tab"] = wanted.tab
     if "mode" in changes:
         out["mode"] = wanted.mode
-    if data.level(wanted.indicator) != (level or "kreis"):
-        out["level"] = data.level(wanted.indicator)
+    if wanted_level != (level or KREIS):
+        out["level"] = wanted_level
     if "zoom" in changes:
         out["zoom"] = wanted.zoom
     message = " ".join(problems)
@@ -229,13 +231,15 @@ CLICKABLE = [ids.MAP, ids.RANKING, ids.SCATTER, ids.CHANGE_MAP, ids.CLUSTER_MAP]
     *[Input(graph, "clickData") for graph in CLICKABLE],
     State(ids.DISTRICTS, "value"),
     State(ids.INDICATOR, "value"),
+    State(ids.ZOOM_KREIS, "value"),
     prevent_initial_call=True,
 )
 def click_district(*args):
-    """A click on a district in any map or chart toggles it in the selection; a click on an
-    area below the Kreise (a Gemeinde, an own area) zooms to its Kreis."""
-    selected, indicator = args[-2], args[-1]
-    click = dict(zip(CLICKABLE, args[:-2])).get(ctx.triggered_id)
+    """A click on an area in any map or chart toggles it in the selection. Below the Kreise (a
+    Gemeinde, an own area) a click on a map of several Kreise first zooms to the area's Kreis;
+    in the zoomed map (or a level within one Kreis) it selects."""
+    selected, indicator, zoom = args[-3], args[-2], args[-1]
+    click = dict(zip(CLICKABLE, args[:-3])).get(ctx.triggered_id)
     if not click or not click.get("points"):
         raise PreventUpdate
     point = click["points"][0]
@@ -246,10 +250,11 @@ def click_district(*args):
         raise PreventUpdate
     data = get_data()
     level = data.level_of(data.level(indicator)) if indicator else data.level_of(KREIS)
-    if level.id != KREIS:
+    if level.zoomable and len(set(level.areas["kreis"]) - {""}) > 1:
         kreis = level.areas.set_index("ags")["kreis"].get(str(ags))
-        return no_update, kreis or no_update
-    return toggle(selected or [], ags), no_update
+        if kreis and kreis != zoom:
+            return no_update, kreis
+    return toggle(selected or [], str(ags)), no_update
 
 
 @callback(

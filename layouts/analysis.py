@@ -94,7 +94,7 @@ def tab_profile() -> dbc.Tab:
         [
             html.Div(
                 [
-                    html.Span("Wählen Sie links bis zu 5 Kreise (oder klicken Sie in die Karte). "
+                    html.Span("Wählen Sie links bis zu 5 Kreise oder Gebiete (oder klicken Sie in die Karte). "
                               "Ein Kreis: Steckbrief; mehrere: Vergleich. ",
                               className="small text-muted"),
                     html.Button("Drucken", id=ids.PRINT_PROFILE, className="btn btn-outline-secondary "

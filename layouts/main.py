@@ -146,10 +146,10 @@ def _filters(data: AtlasData) -> dbc.Card:
                 html.Label("Indikator", htmlFor=ids.INDICATOR, className="form-label fw-semibold"),
                 dcc.Dropdown(id=ids.INDICATOR, labels=DROPDOWN_LABELS, clearable=False, className="mb-3",
                              optionHeight=48, maxHeight=360),
-                html.Label("Kreise vergleichen (bis zu 5, auch per Klick in die Karte)",
+                html.Label("Gebiete vergleichen (bis zu 5, auch per Klick in die Karte)",
                            htmlFor=ids.DISTRICTS, className="form-label fw-semibold"),
                 dcc.Dropdown(id=ids.DISTRICTS, labels=DROPDOWN_LABELS, options=district_options(data), multi=True,
-                             value=[], placeholder="Kreis wählen …", className="mb-2"),
+                             value=[], placeholder="Kreis oder Gebiet wählen …", className="mb-2"),
             ]
         ),
         className="mb-3",

@@ -120,6 +120,9 @@ def test_the_page_compares_few_areas_with_their_kreis_and_many_by_their_kreis(da
     title, _ = charts.timeseries_texts(own, OWN_COUNT, [level.keys[0]])
     assert title == (f"Zeitreihe: ausgewählte {level.title}, ihr Kreis und "
                      f"{own.reference_name(OWN_COUNT)}")
+    # areas of the level chosen (in the map or the list): those areas, even in a large Kreis
+    chosen = level.in_kreis(kreis)[:2]
+    assert charts.series_choice(own, OWN_COUNT, chosen + [kreis], kreis) == (chosen, "")
     # nothing chosen: the reference alone, and the hint says how to choose
     assert charts.series_choice(own, OWN_COUNT, [], None) == ([], "")
     title, hint = charts.timeseries_texts(own, OWN_COUNT, [])
@@ -132,3 +135,18 @@ def test_the_kreis_time_series_is_unchanged(data):
     names = [t.name for t in fig.data]
     assert names[:2] == [data.region_name("16051"), data.region_name("16052")]
     assert all(t.meta is None or "reference" in t.meta for t in fig.data)
+
+
+def test_the_profile_shows_the_selected_areas_of_the_shown_level(data, own, level):
+    """The page's list holds Kreise and areas of the shown level: the Regionenprofil shows the
+    level's areas where chosen, else the Kreise (it used to look every key up among the
+    Kreise and failed for an own area)."""
+    from atlas.analysis import profile_choice
+
+    kreis = level.areas["kreis"].iloc[0]
+    areas = level.keys[:2]
+    assert profile_choice(own, [kreis, *areas], OWN_COUNT) == (level.id, areas)
+    assert profile_choice(own, [kreis], OWN_COUNT) == ("kreis", [kreis])
+    assert profile_choice(own, [kreis, *areas], "sgb2_quote") == ("kreis", [kreis])
+    assert profile_choice(own, [], OWN_COUNT) == ("kreis", [])
+    assert profile_choice(own, ["16051"], "gibt_es_nicht") == ("kreis", ["16051"])
