@@ -274,7 +274,9 @@
                 previous.present === present &&
                 previous.description === description) {
             window.Plotly.react(graph, figure.data, figure.layout);
-            renderMapProp(ids.map, figure, true);
+            /* only a year step waits for the slider to rest; a redraw in the same year (names
+               placed for another scale, a late description) hands the graph its prop at once */
+            renderMapProp(ids.map, figure, previous.year !== state.year);
         } else {
             renderMapProp(ids.map, figure, false);
         }

@@ -178,3 +178,32 @@ def watch_console(request):
     yield watch
     for page in watched:
         assert_clean(page, request)
+
+
+def text_of(page, selector: str, wanted: str, timeout: int = 30000) -> str:
+    """The text of ``selector`` once it contains ``wanted``."""
+    page.wait_for_function(
+        "([s, w]) => { const e = document.querySelector(s); return e && e.innerText.includes(w); }",
+        arg=[selector, wanted], timeout=timeout)
+    return page.inner_text(selector)
+
+
+def choose_option(page, dropdown_id: str, text: str) -> None:
+    """Open a Dash dropdown and click its first option containing ``text``."""
+    page.click(f"#{dropdown_id}")
+    page.locator(".dash-dropdown-options [role=option]", has_text=text).first.click()
+
+
+@pytest.fixture
+def own_levels_to_remove():
+    """A list for the ids of own levels a test adds to the live server's store: afterwards they
+    are deleted with their data (whatever the test left)."""
+    from atlas.data import data_changed, own_store
+
+    added: list[str] = []
+    yield added
+    present = {level.id for level in own_store().levels()}
+    for level_id in added:
+        if level_id in present:
+            own_store().delete_level(level_id, with_data=True)
+    data_changed()

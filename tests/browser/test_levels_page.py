@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import choose_option, text_of
 from tests.conftest import LEVEL_FILES, vg_population_table
 
 pytestmark = pytest.mark.browser
@@ -20,26 +21,9 @@ def _own_tab(page):
     page.wait_for_selector("#level-upload input[type=file]", state="attached")
 
 
-def _choose(page, dropdown_id, text):
-    page.click(f"#{dropdown_id}")
-    page.locator(".dash-dropdown-options [role=option]", has_text=text).first.click()
-
-
-def _text_of(page, selector, wanted, timeout=30000):
-    page.wait_for_function(
-        "([s, w]) => { const e = document.querySelector(s); return e && e.innerText.includes(w); }",
-        arg=[selector, wanted], timeout=timeout)
-    return page.inner_text(selector)
-
-
 @pytest.fixture
-def cleanup():
-    from atlas.data import data_changed, own_store
-
-    yield
-    if LEVEL_ID in [lv.id for lv in own_store().levels()]:
-        own_store().delete_level(LEVEL_ID, with_data=True)
-    data_changed()
+def cleanup(own_levels_to_remove):
+    own_levels_to_remove.append(LEVEL_ID)
 
 
 def test_own_areas_from_a_geojson_and_a_wide_table_on_the_map(atlas_page, live_url, data,
@@ -50,7 +34,7 @@ def test_own_areas_from_a_geojson_and_a_wide_table_on_the_map(atlas_page, live_u
     # 1. the boundary file: key and name columns suggested from the file, checks shown
     page.set_input_files("#level-upload input[type=file]",
                          str(LEVEL_FILES / "altenburger_land_vg.geojson"))
-    preview = _text_of(page, "#level-preview", "Gebiete")
+    preview = text_of(page, "#level-preview", "Gebiete")
     assert "altenburger_land_vg.geojson – 9 Gebiete" in preview
     assert "Keine Fehler" in preview and "EPSG:4326" in preview
     assert "schluessel" in page.inner_text("#level-columns")
@@ -61,17 +45,17 @@ def test_own_areas_from_a_geojson_and_a_wide_table_on_the_map(atlas_page, live_u
     page.fill("#level-source", "BKG VG5000, zusammengefasst")
     page.wait_for_function("!document.querySelector('#level-confirm').disabled")
     page.get_by_role("button", name="Ebene anlegen").click()
-    _text_of(page, "#level-status", "angelegt")
-    assert LEVEL_TITLE in _text_of(page, "#level-list", LEVEL_TITLE)
+    text_of(page, "#level-status", "angelegt")
+    assert LEVEL_TITLE in text_of(page, "#level-list", LEVEL_TITLE)
     # the message stays once the form is cleared (it used to vanish with the upload)
     status = page.inner_text("#level-status")
     assert f"Ebene „{LEVEL_TITLE}“ ({LEVEL_ID}) mit 9 Gebieten angelegt" in status
     # 2. a wide table for the level: total row recognised, all areas matched
     table = tmp_path / "einwohner_vg.csv"
     population = vg_population_table(data, table)
-    _choose(page, "own-level", LEVEL_TITLE)
+    choose_option(page, "own-level", LEVEL_TITLE)
     page.set_input_files("#own-upload input[type=file]", str(table))
-    preview = _text_of(page, "#own-preview", "Gebieten zugeordnet")
+    preview = text_of(page, "#own-preview", "Gebieten zugeordnet")
     assert f"{LEVEL_TITLE}: 9 von 9 Gebieten zugeordnet" in preview
     assert "Gesamtzeile „Altenburger Land insgesamt“" in preview
     page.fill("#own-title", "Einwohner je VG (Test)")
@@ -79,7 +63,7 @@ def test_own_areas_from_a_geojson_and_a_wide_table_on_the_map(atlas_page, live_u
     page.fill("#own-unit", "Anzahl")
     page.select_option("#own-kind", "count")
     page.fill("#own-decimals", "0")
-    _choose(page, "own-area", "Demografie")
+    choose_option(page, "own-area", "Demografie")
     page.get_by_role("checkbox", name="Senioren").check()
     page.fill("#own-source", "Zensus 2022, Summe der Gemeinden")
     page.get_by_role("button", name="Importieren").click()
@@ -112,7 +96,7 @@ def test_a_boundary_file_without_crs_is_refused_in_german(atlas_page, live_url, 
     page = atlas_page.page
     _own_tab(page)
     page.set_input_files("#level-upload input[type=file]", str(LEVEL_FILES / "ohne_crs.zip"))
-    message = _text_of(page, "#level-preview", "nichts gespeichert")
+    message = text_of(page, "#level-preview", "nichts gespeichert")
     assert "ohne_crs.zip" in message and "kein Koordinatenbezugssystem" in message
     assert page.locator("#level-form").is_hidden()
     assert "Traceback" not in page.content()

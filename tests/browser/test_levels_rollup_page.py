@@ -59,13 +59,13 @@ def _heading_has(page, text: str) -> None:
 def _map_values(page) -> dict[str, int | None]:
     """The value of each area of the map's main trace as the browser holds it: the value text
     its hover shows ("30.224"; whole numbers here), ``None`` for an area without a value
-    (class 0)."""
+    (z 0 for "keine Daten", below 0 for the other reasons, see atlas.missing)."""
     shown = page.evaluate(
         """() => { const t = document.querySelector('#map .js-plotly-plot')._fullData[0];
                    const out = {};
                    Array.from(t.locations).forEach((k, i) => out[k] = [t.z[i], t.text[i]]);
                    return out; }""")
-    return {key: None if z == 0 else int("".join(c for c in text if c.isdigit()))
+    return {key: None if z <= 0 else int("".join(c for c in text if c.isdigit()))
             for key, (z, text) in shown.items()}
 
 

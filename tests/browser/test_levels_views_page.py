@@ -14,6 +14,7 @@ import urllib.request
 import pytest
 
 from atlas.values import format_number
+from tests.browser.conftest import text_of
 from tests.conftest import LEVEL_FILES, vg_population_table
 
 pytestmark = pytest.mark.browser
@@ -24,26 +25,9 @@ INDICATOR = "ew_vg_shp"
 TITLE = "Einwohner je VG (Shapefile)"
 
 
-def _text_of(page, selector, wanted, timeout=30000):
-    page.wait_for_function(
-        "([s, w]) => { const e = document.querySelector(s); return e && e.innerText.includes(w); }",
-        arg=[selector, wanted], timeout=timeout)
-    return page.inner_text(selector)
-
-
-def _choose(page, dropdown_id, text):
-    page.click(f"#{dropdown_id}")
-    page.locator(".dash-dropdown-options [role=option]", has_text=text).first.click()
-
-
 @pytest.fixture
-def cleanup():
-    from atlas.data import data_changed, own_store
-
-    yield
-    if LEVEL_ID in [lv.id for lv in own_store().levels()]:
-        own_store().delete_level(LEVEL_ID, with_data=True)
-    data_changed()
+def cleanup(own_levels_to_remove):
+    own_levels_to_remove.append(LEVEL_ID)
 
 
 def _names() -> dict[str, str]:
@@ -65,7 +49,7 @@ def test_shapefile_level_and_cli_table_in_every_view(atlas_page, live_url, data,
     # 1. in the browser: the projected Shapefile (zip), its CRS read, key and name suggested
     page.set_input_files("#level-upload input[type=file]",
                          str(LEVEL_FILES / "altenburger_land_vg_25832.zip"))
-    preview = _text_of(page, "#level-preview", "Gebiete")
+    preview = text_of(page, "#level-preview", "Gebiete")
     assert "9 Gebiete" in preview and "EPSG:25832" in preview and "Keine Fehler" in preview
     columns = page.inner_text("#level-columns")
     assert "SCHLUESSEL" in columns and "NAME" in columns
@@ -76,7 +60,7 @@ def test_shapefile_level_and_cli_table_in_every_view(atlas_page, live_url, data,
     page.fill("#level-source", "BKG VG5000, zusammengefasst")
     page.wait_for_function("!document.querySelector('#level-confirm').disabled")
     page.get_by_role("button", name="Ebene anlegen").click()
-    _text_of(page, "#level-status", "angelegt")
+    text_of(page, "#level-status", "angelegt")
     # 2. by command line: a wide city-statistics table for that level
     table = tmp_path / "einwohner_vg.csv"
     population = vg_population_table(data, table)
