@@ -970,6 +970,21 @@ def _add_legend_and_layout(fig: go.Figure, update: dict, height: int) -> None:
     )
 
 
+def legend_name(name: str | None, width: int = 44) -> str | None:
+    """A legend entry broken into lines of at most about ``width`` characters (at spaces), so a
+    long name (an own level's sum of its areas) stays inside the chart."""
+    if not name or len(name) <= width:
+        return name
+    lines, line = [], ""
+    for word in name.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "<br>".join(lines + [line])
+
+
 def year_marker(year: int | None) -> dict:
     """Shading of the year shown on the map (always the first shape of the time series)."""
     x = year if year is not None else 0
@@ -1153,12 +1168,18 @@ def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
         "hovermode": "x unified",
         "plot_bgcolor": "white",
     }
-    if count and selected:  # the Land total on its own axis beside the Kreise
+    if count:  # counts start at 0: a short series of similar numbers repeats no tick label
+        layout["yaxis"]["rangemode"] = "tozero"
+    if count and selected:  # the level's total on its own axis beside the areas
         name = data.reference_name(indicator_id)
-        name = name if len(name) <= 30 else f"{LAND_NAME} insgesamt"
-        layout["yaxis2"] = {"title": {"text": name, "standoff": 8},
+        short = (f"{LAND_NAME} insgesamt" if data.level_of(ind.level).built
+                 else "Vergleichswert der Ebene")
+        layout["yaxis2"] = {"title": {"text": name if len(name) <= 30 else short, "standoff": 8},
                             "overlaying": "y", "side": "right", "showgrid": False,
+                            "rangemode": "tozero",
                             "tickformat": ",.0f", "tickmode": "auto", "automargin": True}
+    for trace in fig.data:  # long names (an own level's sums) wrap instead of running off
+        trace.name = legend_name(trace.name)
     fig.update_layout(**layout)
     fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5")
     fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5")

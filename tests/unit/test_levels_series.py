@@ -53,7 +53,7 @@ def test_the_figure_draws_area_kreis_and_the_levels_reference(own, level):
     first = level.keys[0]
     kreis = level.areas.set_index("ags").loc[first, "kreis"]
     fig = figures.timeseries(own, OWN_COUNT, [first])
-    names = [t.name for t in fig.data]
+    names = [t.name.replace("<br>", " ") for t in fig.data]  # long names wrap in the legend
     reference = own.reference_series(OWN_COUNT)
     assert names == [level.name(first),
                      f"{own.level_of('kreis').name(kreis)} (Summe der {level.title})",
@@ -150,3 +150,18 @@ def test_the_profile_shows_the_selected_areas_of_the_shown_level(data, own, leve
     assert profile_choice(own, [kreis, *areas], "sgb2_quote") == ("kreis", [kreis])
     assert profile_choice(own, [], OWN_COUNT) == ("kreis", [])
     assert profile_choice(own, ["16051"], "gibt_es_nicht") == ("kreis", ["16051"])
+
+
+def test_long_legend_names_wrap_and_counts_start_at_zero(own, level):
+    """An own level's sums have long names ("Altenburger Land (Summe der Verwaltungsgemein-
+    schaften Altenburger Land)"): the legend breaks them into lines instead of running off the
+    chart; a count's axes start at 0, so one year of similar numbers repeats no tick label;
+    the total's axis is named without claiming to be Thüringen."""
+    first = level.keys[0]
+    fig = figures.timeseries(own, OWN_COUNT, [first])
+    for trace in fig.data:
+        assert all(len(part) <= 44 or " " not in part for part in trace.name.split("<br>"))
+    assert fig.layout.yaxis.rangemode == "tozero" and fig.layout.yaxis2.rangemode == "tozero"
+    assert "Thüringen" not in fig.layout.yaxis2.title.text
+    assert figures.legend_name("kurz") == "kurz"
+    assert figures.legend_name("a " * 40).count("<br>") >= 1
