@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from atlas import figures  # noqa: E402
 from atlas.build import build  # noqa: E402
 from atlas.data import load  # noqa: E402
+from atlas.data.own import with_own  # noqa: E402
 from atlas.levels import derived  # noqa: E402
 from atlas.levels.boundaries import read_boundaries  # noqa: E402
 from atlas.levels.own import build_levels, reference_boundaries, store_level  # noqa: E402
@@ -114,7 +115,7 @@ def main() -> None:
             definition="", area="demografie", life_phases=("senioren",), polarity="neutral",
             source="Zensus 2022", licence="", filename="x", file_format="x", code="x",
             level="bezirke"), values)
-        load_s, data = timed(lambda: base.with_own(
+        load_s, data = timed(lambda: with_own(base,
             [own], store.values().astype({"year": int}),
             build_levels(store.levels(), store.level_areas(), store.level_links(),
                          base.level_of("kreis"))), 1)

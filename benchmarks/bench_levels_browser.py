@@ -66,6 +66,7 @@ def prepare(work: Path) -> dict:
 
     from atlas.build import build
     from atlas.data import load
+    from atlas.data.own import with_own
     from atlas.levels.boundaries import read_boundaries
     from atlas.levels.own import build_levels, reference_boundaries, store_level
     from atlas.store import OwnIndicator, OwnLevel, Store
@@ -108,7 +109,7 @@ def prepare(work: Path) -> dict:
             life_phases=("senioren",), polarity="neutral", source="Benchmark",
             licence="dl-de/by-2-0", filename="x", file_format="x", code="x", level=level),
             rows)
-    data = base.with_own(store.indicators(), store.values().astype({"year": int}),
+    data = with_own(base, store.indicators(), store.values().astype({"year": int}),
                          build_levels(store.levels(), store.level_areas(), store.level_links(),
                                       base.level_of("kreis")))
     store.dispose()

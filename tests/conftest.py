@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas.data.own import with_own
 from atlas.errors import SourcesNotFound
 from atlas.paths import find_sources
 
@@ -147,7 +148,7 @@ def own_level_data(data, tmp_path_factory):
             filename="orte.csv", file_format="CSV", code="EW", level=OWN_LEVEL), values)
         levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
                               data.level_of("kreis"))
-        return data.with_own([own], store.values(), levels)
+        return with_own(data, [own], store.values(), levels)
     finally:
         store.dispose()
 

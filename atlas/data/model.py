@@ -99,14 +99,6 @@ class AtlasData:
     def own_levels(self) -> list[Level]:
         return [level for level in self.levels if level.own]
 
-    def with_own(self, own: list, own_values: pd.DataFrame,
-                 own_levels: tuple[Level, ...] = ()) -> "AtlasData":
-        """This data with the planners' own indicators and levels (:func:`atlas.data.own.
-        with_own`); ``self`` stays unchanged."""
-        from atlas.data.own import with_own  # own merging builds on this model
-
-        return with_own(self, own, own_values, own_levels)
-
     # --- levels --------------------------------------------------------------------------------
     def level(self, indicator_id: str) -> str:
         """``"kreis"`` or ``"gemeinde"``: the regions the indicator's values belong to."""

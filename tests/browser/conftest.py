@@ -207,3 +207,16 @@ def own_levels_to_remove():
         if level_id in present:
             own_store().delete_level(level_id, with_data=True)
     data_changed()
+
+
+def create_vg_level(page, level_id: str, title: str) -> None:
+    """Fill the "Eigene Gebiete" form for the Verwaltungsgemeinschaften of the Altenburger Land
+    (after their boundary file was uploaded) and create the level."""
+    page.fill("#level-title", title)
+    page.fill("#level-id", level_id)
+    page.fill("#level-singular", "Verwaltungsgemeinschaft")
+    page.fill("#level-gebietsstand", "01.01.2021")
+    page.fill("#level-source", "BKG VG5000, zusammengefasst")
+    page.wait_for_function("!document.querySelector('#level-confirm').disabled")
+    page.get_by_role("button", name="Ebene anlegen").click()
+    text_of(page, "#level-status", "angelegt")

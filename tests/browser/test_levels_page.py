@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import choose_option, text_of
+from tests.browser.conftest import choose_option, create_vg_level, text_of
 from tests.conftest import LEVEL_FILES, vg_population_table
 
 pytestmark = pytest.mark.browser
@@ -38,14 +38,7 @@ def test_own_areas_from_a_geojson_and_a_wide_table_on_the_map(atlas_page, live_u
     assert "altenburger_land_vg.geojson – 9 Gebiete" in preview
     assert "Keine Fehler" in preview and "EPSG:4326" in preview
     assert "schluessel" in page.inner_text("#level-columns")
-    page.fill("#level-title", LEVEL_TITLE)
-    page.fill("#level-id", LEVEL_ID)
-    page.fill("#level-singular", "Verwaltungsgemeinschaft")
-    page.fill("#level-gebietsstand", "01.01.2021")
-    page.fill("#level-source", "BKG VG5000, zusammengefasst")
-    page.wait_for_function("!document.querySelector('#level-confirm').disabled")
-    page.get_by_role("button", name="Ebene anlegen").click()
-    text_of(page, "#level-status", "angelegt")
+    create_vg_level(page, LEVEL_ID, LEVEL_TITLE)
     assert LEVEL_TITLE in text_of(page, "#level-list", LEVEL_TITLE)
     # the message stays once the form is cleared (it used to vanish with the upload)
     status = page.inner_text("#level-status")

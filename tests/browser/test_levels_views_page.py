@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 
 from atlas.values import format_number
-from tests.browser.conftest import text_of
+from tests.browser.conftest import create_vg_level, text_of
 from tests.conftest import LEVEL_FILES, vg_population_table
 
 pytestmark = pytest.mark.browser
@@ -53,14 +53,7 @@ def test_shapefile_level_and_cli_table_in_every_view(atlas_page, live_url, data,
     assert "9 Gebiete" in preview and "EPSG:25832" in preview and "Keine Fehler" in preview
     columns = page.inner_text("#level-columns")
     assert "SCHLUESSEL" in columns and "NAME" in columns
-    page.fill("#level-title", LEVEL_TITLE)
-    page.fill("#level-id", LEVEL_ID)
-    page.fill("#level-singular", "Verwaltungsgemeinschaft")
-    page.fill("#level-gebietsstand", "01.01.2021")
-    page.fill("#level-source", "BKG VG5000, zusammengefasst")
-    page.wait_for_function("!document.querySelector('#level-confirm').disabled")
-    page.get_by_role("button", name="Ebene anlegen").click()
-    text_of(page, "#level-status", "angelegt")
+    create_vg_level(page, LEVEL_ID, LEVEL_TITLE)
     # 2. by command line: a wide city-statistics table for that level
     table = tmp_path / "einwohner_vg.csv"
     population = vg_population_table(data, table)

@@ -17,6 +17,7 @@ from atlas import figures
 from atlas.build import GEMEINDE_GEO_OUT, GEMEINDEN_OUT, INFO_OUT
 from atlas.catalogue import parse_catalogue
 from atlas.data import load
+from atlas.data.own import with_own
 from atlas.errors import SourceError
 from atlas.readers import read_genesis_flat
 from atlas.store import OwnIndicator
@@ -211,7 +212,7 @@ def test_own_gemeinde_indicator_appears_at_gemeinde_level(data, n_gemeinden):
     values = pd.DataFrame({"indicator": ["spielplaetze"] * 3,
                            "ags": ["16051", ZELLA_MEHLIS, "16063105"],
                            "year": [2024] * 3, "value": [2.5, 4.0, 3.5], "status": [""] * 3})
-    combined = data.with_own([own], values)
+    combined = with_own(data, [own], values)
     assert "spielplaetze" in {i.id for i in combined.available_indicators(level="gemeinde")}
     assert "spielplaetze" not in {i.id for i in combined.available_indicators()}
     table = combined.table("spielplaetze", 2024).set_index("ags")

@@ -7,6 +7,7 @@ import pytest
 
 from atlas import importing
 from atlas.data import load
+from atlas.data.own import with_own
 from atlas.errors import SourceError
 from atlas.store import Store, StoreError
 
@@ -57,7 +58,7 @@ def test_import_shows_values_identical_to_the_file_and_survives_a_restart(
     assert own.level == "kreis"
     # a "restart": a new store object and freshly loaded built data
     again = Store(f"sqlite:///{tmp_path / 'eigene.sqlite'}")
-    combined = load(built_dir).with_own(again.indicators(), again.values())
+    combined = with_own(load(built_dir), again.indicators(), again.values())
     again.dispose()
     ind = combined.indicator("bev_genesis")
     assert ind.own and ind.area == "demografie"
@@ -134,7 +135,7 @@ def test_own_table_with_secret_values_historic_key_and_land_row(tmp_path, data, 
     assert check.outside == 1
     meta = dict(META, id="kita", title="Betreuungsquote", unit="%", kind="rate", decimals=1)
     importing.import_series(summary, "kita", meta, data, store)
-    combined = data.with_own(store.indicators(), store.values())
+    combined = with_own(data, store.indicators(), store.values())
     table = combined.table("kita", 2020).set_index("ags")
     assert math.isnan(table.loc["16052", "value"])  # never 0
     assert table.loc["16052", "status"] == "unbekannt oder geheim"
@@ -146,7 +147,7 @@ def test_delete_removes_the_indicator(genesis_12411, data, store):
     summary = importing.inspect(genesis_12411)
     importing.import_series(summary, "12411-01-01-4/BEVSTD", META, data, store)
     store.delete("bev_genesis")
-    combined = data.with_own(store.indicators(), store.values())
+    combined = with_own(data, store.indicators(), store.values())
     assert "bev_genesis" not in [i.id for i in combined.catalogue.indicators]
 
 
@@ -193,7 +194,7 @@ def test_import_into_postgresql_like_a_second_host(genesis_12411, data, postgres
     try:
         summary = importing.inspect(genesis_12411)
         importing.import_series(summary, "12411-01-01-4/BEVSTD", META, data, host_a)
-        combined = data.with_own(host_b.indicators(), host_b.values())
+        combined = with_own(data, host_b.indicators(), host_b.values())
         assert combined.table("bev_genesis", 2024).set_index("ags").loc["16051", "value"] == 218793
         assert host_b.revision() == host_a.revision() == 1
     finally:

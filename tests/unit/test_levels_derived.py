@@ -10,6 +10,7 @@ import math
 import pandas as pd
 import pytest
 
+from atlas.data.own import with_own
 from atlas.levels import derived
 from atlas.levels.rollup import INCOMPLETE, exact_sum
 from atlas.schema import Col
@@ -62,7 +63,7 @@ def group_data(data, population, tmp_path_factory):
         _store_groups(store, data, SMALL, int(sums[1]))  # the smallest sum is below it
         levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
                               data.level_of("kreis"))
-        return data.with_own([], store.values(), levels), _groups(members)
+        return with_own(data, [], store.values(), levels), _groups(members)
     finally:
         store.dispose()
 
@@ -295,11 +296,11 @@ def test_own_gemeinde_counts_sum_into_the_kreise_built_ones_do_not(data):
                        life_phases=("senioren",), polarity="neutral", source="Zensus",
                        licence="", filename="ew.csv", file_format="CSV", code="EW",
                        level="gemeinde")
-    with_own = data.with_own([own], values)
-    summed = with_own.table(derived.derived_id("ew_gemeinden", "kreis"), year)
+    merged = with_own(data, [own], values)
+    summed = merged.table(derived.derived_id("ew_gemeinden", "kreis"), year)
     summed = summed.set_index(Col.AGS)
     assert summed.at[kreis, Col.VALUE] == sum(int(v) for v in mine[Col.VALUE])
     others = summed.drop(index=kreis)  # their Gemeinden have no values: missing, never 0
     assert others[Col.VALUE].isna().all() and (others[Col.STATUS] == INCOMPLETE).all()
-    ids = {i.id for i in with_own.catalogue.indicators}
+    ids = {i.id for i in merged.catalogue.indicators}
     assert derived.derived_id(POPULATION, "kreis") not in ids

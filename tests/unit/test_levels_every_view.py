@@ -18,6 +18,7 @@ from flask import Flask
 from pypdf import PdfReader
 
 from atlas import analysis, figures
+from atlas.data.own import with_own
 from tests.conftest import LEVEL_FILES
 
 LEVEL = "kreise_eigen"
@@ -71,7 +72,7 @@ def own(data, built_dir, tmp_path_factory, years):
         base = load(folder)
         levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
                               base.level_of("kreis"))
-        return base.with_own(store.indicators(), store.values().astype({"year": int}), levels)
+        return with_own(base, store.indicators(), store.values().astype({"year": int}), levels)
     finally:
         store.dispose()
 

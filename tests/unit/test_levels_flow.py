@@ -18,6 +18,7 @@ import sys
 
 import pytest
 
+from atlas.data.own import with_own
 from tests.conftest import LEVEL_FILES as LEVELS
 from tests.conftest import vg_population_table
 
@@ -122,7 +123,7 @@ def client(setup):
         base = load(folder)
         levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
                               base.level_of("kreis"))
-        data = base.with_own(store.indicators(), store.values().astype({"year": int}), levels)
+        data = with_own(base, store.indicators(), store.values().astype({"year": int}), levels)
     finally:
         store.dispose()
     app = Flask("flow")

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from atlas import export, figures
+from atlas.data.own import with_own
 from atlas.labels import MAX_NAMED_AREAS
 from atlas.levels.boundaries import read_boundaries
 from atlas.levels.own import area_rows, build_levels, reference_boundaries
@@ -57,7 +58,7 @@ def vg(data, tmp_path_factory):
         population = add_vg_level(data, store, folder)
         levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
                               data.level_of("kreis"))
-        return data.with_own(store.indicators(), store.values(), levels), population
+        return with_own(data, store.indicators(), store.values(), levels), population
     finally:
         store.dispose()
 

@@ -18,6 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 from atlas import charts, export, figures, missing
+from atlas.data.own import with_own
 from atlas.levels.own import build_levels
 from atlas.text import plotly_text
 from atlas.values import SPECIAL_SYMBOLS
@@ -60,7 +61,7 @@ def protected_level_data(data, folder, level_id=OWN_LEVEL, indicator=OWN_COUNT):
         threshold = add_protected_level(data, store, level_id, indicator)
         levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
                               data.level_of("kreis"))
-        return data.with_own(store.indicators(), store.values(), levels), threshold
+        return with_own(data, store.indicators(), store.values(), levels), threshold
     finally:
         store.dispose()
 

@@ -15,6 +15,7 @@ import pytest
 import shapely
 from sqlalchemy import create_engine
 
+from atlas.data.own import with_own
 from atlas.levels.own import build_levels
 from atlas.levels.registry import KREIS, UnknownLevel
 from atlas.schema import Col
@@ -156,7 +157,7 @@ def test_the_atlas_shows_an_own_level_like_a_built_one(data, kreis_areas, tmp_pa
         own = store.add(indicator("orte"), values)
         own_levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
                                   data.level_of("kreis"))
-        merged = data.with_own([own], store.values(), own_levels)
+        merged = with_own(data, [own], store.values(), own_levels)
     finally:
         store.dispose()
     assert data.levels.ids() == ["kreis", "gemeinde"]  # the built data stay as they were

@@ -12,6 +12,7 @@ import pytest
 
 from atlas import charts, export, figures
 from atlas.analysis import scatter
+from atlas.data.own import with_own
 from atlas.importing import TEXT_LIMITS, validate_meta
 from atlas.store import OwnIndicator
 from atlas.text import plotly_text
@@ -37,7 +38,7 @@ def evil(data):
                        file_format="eigene Vorlage (CSV)", code="x")
     values = data.values[data.values["indicator"] == "sgb2_quote"].copy()
     values["indicator"] = ID
-    return data.with_own([own], values)
+    return with_own(data, [own], values)
 
 
 def _texts(figure) -> str:
