@@ -52,14 +52,16 @@ def ranking_hint(data: AtlasData, view: MapView, kreis: str | None = None) -> st
     """The line above the ranking: what a click on a bar does, and for a level that nests in
     Kreise which of its areas are ranked."""
     level = data.level_of(view.level)
+    select = "Balken anklicken wählt das Gebiet überall aus."
     if level.parent != KREIS:
-        return "Balken anklicken wählt das Gebiet überall aus."
-    click = "Balken anklicken zoomt auf den Kreis des Gebiets."
+        return select
     if kreis:
         return (f"{wording.areas_shown(data, level, kreis, gebietsstand=False)}; Rang unter "
-                f"{wording.all_areas(level, len(view.table))}. {click}")
+                f"{wording.all_areas(level, len(view.table))}. {select}")
+    if not level.click_zooms:  # the areas of one Kreis: ranked with their names
+        return f"{wording.all_areas(level, len(view.table))}. {select}"
     return (f"{wording.all_areas(level, len(view.table))}: für eine Rangfolge mit Namen links "
-            f"„Kreis heranzoomen“ wählen. {click}")
+            f"„Kreis heranzoomen“ wählen. Balken anklicken zoomt auf den Kreis des Gebiets.")
 
 
 #: Most areas of a level below the Kreise the page's time series draws a line each for (more

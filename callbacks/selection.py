@@ -250,7 +250,7 @@ def click_district(*args):
         raise PreventUpdate
     data = get_data()
     level = data.level_of(data.level(indicator)) if indicator else data.level_of(KREIS)
-    if level.zoomable and len(set(level.areas["kreis"]) - {""}) > 1:
+    if level.click_zooms:
         kreis = level.areas.set_index("ags")["kreis"].get(str(ags))
         if kreis and kreis != zoom:
             return no_update, kreis

@@ -151,6 +151,12 @@ class Level:
         their Kreis)."""
         return self.id != KREIS and bool((self.areas["kreis"] != "").any())
 
+    @property
+    def click_zooms(self) -> bool:
+        """Whether a click on an area of the whole map zooms to its Kreis first (a zoomable
+        level whose areas lie in several Kreise); otherwise a click selects the area."""
+        return self.zoomable and len(set(self.areas["kreis"]) - {""}) > 1
+
     def in_kreis(self, kreis: str) -> list[str]:
         """Keys of the areas that lie (mostly) in Kreis ``kreis``."""
         return self.areas.loc[self.areas["kreis"] == kreis, Col.AGS].tolist()

@@ -165,3 +165,20 @@ def test_long_legend_names_wrap_and_counts_start_at_zero(own, level):
     assert "Thüringen" not in fig.layout.yaxis2.title.text
     assert figures.legend_name("kurz") == "kurz"
     assert figures.legend_name("a " * 40).count("<br>") >= 1
+
+
+def test_a_click_selects_where_the_areas_lie_in_one_kreis_and_the_ranking_says_so(data, own,
+                                                                                   level):
+    """The line above the ranking says what a click on a bar does, as the page does it
+    (callbacks.selection.click_district asks the same Level.click_zooms)."""
+    gemeinden = data.level_of("gemeinde")
+    assert gemeinden.click_zooms  # 631 Gemeinden in 22 Kreise: a click zooms first
+    assert len(set(level.areas["kreis"])) == 1 and not level.click_zooms
+    assert not data.level_of("kreis").click_zooms
+    year = own.latest_year(OWN_COUNT)
+    hint = charts.ranking_hint(own, figures.map_view(own, OWN_COUNT, year))
+    assert "wählt das Gebiet" in hint and "zoomt" not in hint
+    year = data.latest_year("gemeinde_bevoelkerung_zensus")
+    view = figures.map_view(data, "gemeinde_bevoelkerung_zensus", year)
+    assert "zoomt auf den Kreis" in charts.ranking_hint(data, view)
+    assert "wählt das Gebiet" in charts.ranking_hint(data, view, "16051")
