@@ -28,8 +28,7 @@ BLANK = {"layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
 #: Analysis views the page draws for the top level only (tab → German name for the note): they
 #: need what only the Kreis level has today (the selection of Kreise on the left, neighbours
 #: for the clusters). The time series works at every level (:func:`series_choice`).
-KREIS_ONLY_VIEWS = {"scatter": "Das Streudiagramm",
-                    "change": "Die Veränderungskarte", "clusters": "Räumliche Muster"}
+KREIS_ONLY_VIEWS = {"scatter": "Das Streudiagramm", "clusters": "Räumliche Muster"}
 
 
 def kreis_only_note(data: AtlasData, indicator_id: str, view: str) -> str:
@@ -43,8 +42,8 @@ def kreis_only_note(data: AtlasData, indicator_id: str, view: str) -> str:
     zoom = (f", mit „Kreis heranzoomen“ auch für die {level.title} eines Kreises"
             if level.parent == KREIS else "")
     return (f"{KREIS_ONLY_VIEWS[view]} zeigt der Atlas für Indikatoren der {top.title}. Für "
-            f"diesen Indikator der {level.title} ({years}) gibt es Karte, Tabelle, Ranking und "
-            "Zeitreihe"
+            f"diesen Indikator der {level.title} ({years}) gibt es Karte, Tabelle, Ranking, "
+            "Zeitreihe und Veränderung"
             f"{zoom}.")
 
 

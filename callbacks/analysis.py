@@ -150,9 +150,6 @@ def update_change(values):
         raise PreventUpdate
     indicator, year_from, year_to, selected = values
     data = get_data()
-    note = charts.kreis_only_note(data, indicator, "change")
-    if note:
-        return charts.BLANK, note
     if year_from is None or year_to is None:
         return (charts.BLANK,
                 "Für diesen Indikator gibt es nur ein Jahr: keine Veränderung darstellbar.")

@@ -148,14 +148,16 @@ def test_the_analysis_tabs_at_the_gemeinde_level(atlas_page, live_url, data):
     assert ticks == names  # every Gemeinde of the Kreis is named, no other
     assert "Gemeinden im Landkreis Gotha" in page.inner_text("#ranking-note")
 
-    for tab, title in (("scatter", "Streudiagramm"), ("change", "Veränderung"),
-                       ("clusters", "Räumliche Muster")):
+    # the change map works at every level; a Gemeinde indicator of one year says so
+    for tab, title, says in (("scatter", "Streudiagramm", "Indikatoren der Kreise"),
+                             ("change", "Veränderung", "nur ein Jahr"),
+                             ("clusters", "Räumliche Muster", "Indikatoren der Kreise")):
         page.get_by_role("tab", name=title).click()
         note = {"scatter": "#scatter-stats", "change": "#change-note",
                 "clusters": "#cluster-stats"}[tab]
         page.wait_for_function(
-            "s => (document.querySelector(s) || {}).innerText?.includes('Indikatoren der Kreise')",
-            arg=note, timeout=20000)
+            "([s, w]) => (document.querySelector(s) || {}).innerText?.includes(w)",
+            arg=[note, says], timeout=20000)
         graph = {"scatter": "#scatter", "change": "#change-map", "clusters": "#cluster-map"}[tab]
         assert page.locator(f"{graph} .xtick").count() == 0  # no empty axes
     page.wait_for_load_state("networkidle")
