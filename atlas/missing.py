@@ -41,19 +41,19 @@ class Reason:
 NO_DATA = Reason("no_data", MISSING_LABEL, palettes.MISSING_COLOUR, 0)
 #: Hidden by the protection of small numbers (counts below the level's minimum, secondary
 #: suppression, rates of small denominators): a light grey with a dark outline.
-PROTECTED = Reason("protected", "geschützt (kleine Zahlen)", "#e4e4e4", -1,
+PROTECTED = Reason("protected", "geschützt (kleine Zahlen)", palettes.PROTECTED_COLOUR, -1,
                    "Schutz kleiner Fallzahlen")
 #: A roll-up with a part missing: never a smaller sum.
-PARTIAL = Reason("incomplete", INCOMPLETE, "#7a7a7a", -2, "ein Teilgebiet ohne Wert")
+PARTIAL = Reason("incomplete", INCOMPLETE, palettes.INCOMPLETE_COLOUR, -2, "ein Teilgebiet ohne Wert")
 #: The source withheld the value ("." geheim, "/" nicht sicher genug, "x" gesperrt).
-SECRET = Reason("secret", "geheim oder unsicher (Quelle)", "#525252", -3, "Angabe der Quelle")
+SECRET = Reason("secret", "geheim oder unsicher (Quelle)", palettes.SECRET_COLOUR, -3, "Angabe der Quelle")
 
 #: Order of the reasons in the legend, after the classes.
 REASONS = (PROTECTED, SECRET, PARTIAL, NO_DATA)
 #: The reasons other than "keine Daten", by code: z −1, −2, −3.
 SPECIAL = tuple(sorted((r for r in REASONS if r.code < 0), key=lambda r: -r.code))
 #: Outline of a protected area on the map (the white borders of the others stay).
-PROTECTED_OUTLINE = "#4d4d4d"
+PROTECTED_OUTLINE = palettes.PROTECTED_OUTLINE
 PROTECTED_LINE_WIDTH = 1.6
 
 _SECRET_STATUSES = {SPECIAL_SYMBOLS["."], SPECIAL_SYMBOLS["/"], SPECIAL_SYMBOLS["x"]}

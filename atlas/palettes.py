@@ -139,6 +139,12 @@ DEFAULT_DIVERGING = "RdBu"
 
 #: Fill of regions without a value: a mid grey, distinct from every class colour.
 MISSING_COLOUR = "#a6a6a6"
+#: Areas without a value for another reason (atlas.missing): protected small numbers (light, with
+#: a dark outline), a sum with a missing part, a value the source withheld.
+PROTECTED_COLOUR = "#e4e4e4"
+PROTECTED_OUTLINE = "#4d4d4d"
+INCOMPLETE_COLOUR = "#7a7a7a"
+SECRET_COLOUR = "#525252"
 OUTLINE_COLOUR = "#ffffff"
 SELECTED_OUTLINE = "#111111"
 REFERENCE_COLOUR = "#333333"
