@@ -85,6 +85,9 @@ class Indicator:
     breaks: tuple[Break, ...] = ()
     own: bool = False  # imported by a user (issue "Own data")
     level: str = "kreis"  # "kreis" or "gemeinde": the regions the values belong to (LEVELS)
+    #: "" for a table's indicator; "rate", "change" or "index" for one a planner defined from
+    #: others (:mod:`atlas.composite.formulas`, its definition in :attr:`Catalogue.formulas`)
+    composite: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,10 @@ class Catalogue:
     areas: tuple[Area, ...]
     indicators: tuple[Indicator, ...]
     sources: dict[str, Source] = field(hash=False)
+    #: id → :class:`atlas.composite.formulas.Formula` of the entries planners defined
+    formulas: dict = field(hash=False, default_factory=dict)
+    #: id → German text of the defined entries that could not be computed (a part is gone …)
+    formula_problems: dict = field(hash=False, default_factory=dict)
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:

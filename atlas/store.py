@@ -18,6 +18,7 @@ updates the revision row, which serialises writers the same way.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -59,9 +60,10 @@ from atlas.paths import data_dir
 SQLITE_FILENAME = "eigene_daten.sqlite"
 #: Environment variable with a database URL (SQLAlchemy syntax) that replaces the SQLite file.
 DATABASE_URL_ENV = "ATLAS_DATABASE_URL"
-#: Version of the table layout below; stored in ``atlas_meta``. Version 1 (own indicators of
-#: Kreise and Gemeinden only) is upgraded in place (:func:`_upgrade`).
-SCHEMA_VERSION = 2
+#: Version of the table layout below; stored in ``atlas_meta``. Versions 1 (own indicators of
+#: Kreise and Gemeinden only) and 2 (without defined indicators) are upgraded in place
+#: (:func:`_upgrade`).
+SCHEMA_VERSION = 3
 #: Seconds a writer waits for another writer's lock (SQLite busy timeout).
 BUSY_TIMEOUT_S = 30
 
@@ -74,6 +76,8 @@ KEY_LENGTH = 60
 _REVISION = "revision"
 _SCHEMA_VERSION_KEY = "schema_version"
 _PG_LOCK_KEY = 0x41544C41  # "ATLA": advisory lock serialising schema creation on PostgreSQL
+
+_log = logging.getLogger(__name__)
 
 metadata = MetaData()
 
@@ -155,6 +159,21 @@ value_table = Table(
     Column("year", Integer, primary_key=True),
     Column("value", Double, nullable=True),  # NULL = missing (NaN), never 0
     Column("status", Text, nullable=False),
+)
+
+#: Indicators planners define from others (:mod:`atlas.composite.formulas`): rates, changes and
+#: the Sozialindex. Only the definition is kept; the values are computed from the current data.
+formula_table = Table(
+    "atlas_own_formula",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("level", String(40), nullable=False),
+    Column("parts", Text, nullable=False),  # comma-joined ids of the indicators it uses
+    Column("definition", Text, nullable=False),  # JSON (atlas.composite.formulas.to_json)
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
 )
 
 meta_table = Table(
@@ -319,7 +338,8 @@ class Store:
                 _bump_revision(conn)
                 taken = conn.execute(
                     select(indicator_table.c.id).where(indicator_table.c.id == indicator.id)
-                ).first()
+                ).first() or conn.execute(
+                    select(formula_table.c.id).where(formula_table.c.id == indicator.id)).first()
                 if taken is not None:
                     raise _duplicate_id(indicator.id)
                 if indicator.level not in BUILT_LEVELS and not _level_exists(conn, indicator.level):
@@ -342,16 +362,20 @@ class Store:
         return replace(indicator, imported_at=imported_at)
 
     def delete(self, indicator_id: str) -> None:
-        """Delete an own indicator with all its values (one transaction).
+        """Delete an own indicator with all its values, or a defined one (one transaction).
 
         Raises
         ------
         StoreError
-            No own indicator has this id.
+            No own indicator has this id, or a defined indicator uses it.
         """
         try:
             with self._write() as conn:
                 _bump_revision(conn)
+                _refuse_if_used(conn, [indicator_id])
+                if conn.execute(delete(formula_table).where(formula_table.c.id == indicator_id)
+                                ).rowcount:
+                    return
                 conn.execute(delete(value_table).where(value_table.c.indicator_id == indicator_id))
                 gone = conn.execute(
                     delete(indicator_table).where(indicator_table.c.id == indicator_id)
@@ -408,6 +432,73 @@ class Store:
             },
             columns=VALUE_COLUMNS,
         )
+
+    # ------------------------------------------------------------------ defined indicators
+
+    def save_formula(self, formula, replace_existing: bool = False):
+        """Store a defined indicator (:class:`atlas.composite.formulas.Formula`, completed);
+        with ``replace_existing`` an existing definition of the same id is replaced (its creation
+        time kept). Return the stored formula (with its times).
+
+        Raises
+        ------
+        StoreError
+            The id is taken (by an imported indicator, or by a definition and not
+            ``replace_existing``), or the definition would use itself through another one.
+        """
+        from atlas.composite.formulas import to_json
+
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        try:
+            with self._write() as conn:
+                _bump_revision(conn)
+                if conn.execute(select(indicator_table.c.id)
+                                .where(indicator_table.c.id == formula.id)).first() is not None:
+                    raise _duplicate_id(formula.id)
+                old = conn.execute(select(formula_table.c.created_at)
+                                   .where(formula_table.c.id == formula.id)).first()
+                if old is not None and not replace_existing:
+                    raise StoreError(
+                        f"Ein berechneter Indikator mit der Kennung „{formula.id}“ existiert "
+                        "bereits – bitte eine andere Kennung wählen oder ihn ersetzen "
+                        "(„--ersetzen“ bzw. „Bearbeiten“). Es wurde nichts gespeichert.")
+                stored = replace(formula, created_at=old[0] if old else now, updated_at=now)
+                _refuse_cycle(conn, stored)
+                record = {"id": stored.id, "kind": stored.kind, "title": stored.title,
+                          "level": stored.level, "parts": ",".join(stored.parts),
+                          "definition": to_json(stored), "created_at": stored.created_at,
+                          "updated_at": stored.updated_at}
+                if old is not None:
+                    conn.execute(update(formula_table).where(formula_table.c.id == stored.id)
+                                 .values(**record))
+                else:
+                    conn.execute(insert(formula_table), [record])
+        except StoreError:
+            raise
+        except exc.DBAPIError as error:
+            raise self._db_error("Die Berechnung konnte nicht gespeichert werden", error) from None
+        return stored
+
+    def formulas(self) -> list:
+        """All defined indicators (:class:`atlas.composite.formulas.Formula`), oldest first;
+        a stored definition this version cannot read is skipped with a warning."""
+        from atlas.composite.formulas import FormulaProblem, from_json
+
+        try:
+            with self._read() as conn:
+                rows = conn.execute(select(formula_table.c.id, formula_table.c.definition)
+                                    .order_by(formula_table.c.created_at, formula_table.c.id)
+                                    ).all()
+        except exc.DBAPIError as error:
+            raise self._db_error("Die berechneten Indikatoren konnten nicht gelesen werden",
+                                 error) from None
+        out = []
+        for formula_id, text in rows:
+            try:
+                out.append(from_json(text))
+            except FormulaProblem as problem:
+                _log.warning("Berechnung %s nicht lesbar: %s", formula_id, problem)
+        return out
 
     # ------------------------------------------------------------------ own levels
 
@@ -499,6 +590,7 @@ class Store:
                         f"verwendet ({', '.join(users)}). Bitte diese zuerst löschen oder die "
                         "Ebene mit ihren Daten löschen („--mit-daten“). Es wurde nichts gelöscht.")
                 if users:
+                    _refuse_if_used(conn, users)
                     conn.execute(delete(value_table).where(value_table.c.indicator_id.in_(users)))
                     conn.execute(delete(indicator_table).where(indicator_table.c.id.in_(users)))
                 conn.execute(delete(link_table).where(link_table.c.level_id == level_id))
@@ -698,7 +790,7 @@ def _upgrade(conn: Connection, version: int) -> None:
     transaction; the new tables exist already). 1 → 2: own levels; an indicator's level may be
     an own level's id and its keys an own level's (PostgreSQL enforces the columns' old widths
     of 10 and 20)."""
-    if version == 1 and conn.dialect.name == "postgresql":
+    if version == 1 and conn.dialect.name == "postgresql":  # 2 → 3: only the new formula table
         conn.exec_driver_sql("ALTER TABLE atlas_own_indicator ALTER COLUMN level TYPE VARCHAR(40)")
         conn.exec_driver_sql(f"ALTER TABLE atlas_own_value ALTER COLUMN ags TYPE "
                              f"VARCHAR({KEY_LENGTH})")
@@ -783,6 +875,41 @@ def _link_rows(level_id: str, links: pd.DataFrame) -> list[dict]:
              "share": float(sh), "parent_share": float(ps), "member": int(bool(m))}
             for k, lv, p, sh, ps, m in zip(links["key"], links["level"], links["parent"],
                                            links["share"], links["parent_share"], member)]
+
+
+def _users(conn: Connection) -> dict[str, list[str]]:
+    """id of an indicator → the defined indicators that use it."""
+    out: dict[str, list[str]] = {}
+    for formula_id, parts in conn.execute(select(formula_table.c.id, formula_table.c.parts)):
+        for part in filter(None, str(parts).split(",")):
+            out.setdefault(part, []).append(formula_id)
+    return out
+
+
+def _refuse_if_used(conn: Connection, ids: list[str]) -> None:
+    """A German StoreError when a defined indicator uses one of ``ids`` (deleting it would leave
+    that definition without a part): nothing is lost by one click."""
+    users = _users(conn)
+    used = {i: users[i] for i in ids if users.get(i)}
+    if used:
+        listing = "; ".join(f"„{i}“ von {', '.join(sorted(u))}" for i, u in used.items())
+        raise StoreError(f"Wird noch verwendet: {listing}. Bitte zuerst die berechneten "
+                         "Indikatoren löschen oder ändern. Es wurde nichts gelöscht.")
+
+
+def _refuse_cycle(conn: Connection, formula) -> None:
+    parts = {fid: str(p).split(",") for fid, p in
+             conn.execute(select(formula_table.c.id, formula_table.c.parts))}
+    parts[formula.id] = list(formula.parts)
+    seen, todo = set(), list(formula.parts)
+    while todo:
+        current = todo.pop()
+        if current == formula.id:
+            raise StoreError(f"„{formula.id}“ würde sich über einen anderen berechneten "
+                             "Indikator selbst verwenden. Es wurde nichts gespeichert.")
+        if current not in seen:
+            seen.add(current)
+            todo.extend(parts.get(current, []))
 
 
 def _duplicate_id(indicator_id: str) -> StoreError:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from atlas.build import gemeinde_key_map
-from atlas.catalogue import Catalogue, Indicator, Source
+from atlas.catalogue import Indicator, Source
+from atlas.composite.compute import with_computed
 from atlas.data.model import AtlasData
 from atlas.levels.derived import with_derived
 from atlas.levels.own import protected_values
@@ -38,7 +41,7 @@ def own_indicator(own) -> Indicator:
 
 
 def with_own(base: AtlasData, own: list, own_values: pd.DataFrame,
-             own_levels: tuple[Level, ...] = ()) -> AtlasData:
+             own_levels: tuple[Level, ...] = (), formulas=()) -> AtlasData:
     """A new AtlasData: ``base`` with the planners' own indicators (:class:`atlas.store.
     OwnIndicator`) added to the catalogue, their values to the tables and the own levels to the
     levels; ``base`` stays unchanged and shares its built levels (and what is derived from them)
@@ -47,14 +50,17 @@ def with_own(base: AtlasData, own: list, own_values: pd.DataFrame,
     Values of own Gemeinde indicators (``level == "gemeinde"``) are keyed like the built ones:
     a kreisfreie Stadt given with its Kreis key (``16051``) becomes its Gemeinde
     (``16051000``), Eisenach's key since 2021 (``16063105``) the Gemeinde ``16056000``. Own
-    small-area counts are protected (:func:`atlas.levels.own.protected_values`).
+    small-area counts are protected (:func:`atlas.levels.own.protected_values`). The indicators
+    planners defined from others (``formulas``, :mod:`atlas.composite.formulas`) are computed
+    last, from everything else (:func:`atlas.composite.compute.with_computed`).
     """
-    if not own and not own_levels:
+    if not own and not own_levels and not formulas:
         return base
     indicators = tuple(own_indicator(o) for o in own)
     sources = dict(base.catalogue.sources)
     sources.update({ind.source: own_source(o) for ind, o in zip(indicators, own)})
-    catalogue = Catalogue(base.catalogue.areas, base.catalogue.indicators + indicators, sources)
+    catalogue = replace(base.catalogue, indicators=base.catalogue.indicators + indicators,
+                        sources=sources)
     own_values = own_values[base.values.columns]
     gemeinde_ids = {ind.id for ind in indicators if ind.level == "gemeinde"}
     if gemeinde_ids and not own_values.empty:
@@ -69,4 +75,5 @@ def with_own(base: AtlasData, own: list, own_values: pd.DataFrame,
     values = pd.concat([base.values, own_values], ignore_index=True)
     # counts of finer levels summed into the coarser ones, as entries of their own
     catalogue, values = with_derived(catalogue, values, levels)
+    catalogue, values = with_computed(catalogue, values, levels, formulas)
     return AtlasData.assemble(catalogue, base, values, levels)

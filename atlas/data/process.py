@@ -56,7 +56,7 @@ class _OwnDataCache:
             revision = store.revision()
             if self._data is None or revision != self._revision or self._data_base is not base:
                 self._data = with_own(base, store.indicators(), _own_values(store),
-                                      _own_levels(store, base))
+                                      _own_levels(store, base), store.formulas())
                 self._data_base = base
                 self._revision = revision
             self._checked = now

@@ -181,7 +181,7 @@ def with_derived(catalogue: Catalogue, values: pd.DataFrame, levels: Levels
     entries, derived_values = derive(catalogue.indicators, values, levels)
     if not entries:
         return catalogue, values
-    return (Catalogue(catalogue.areas, catalogue.indicators + entries, catalogue.sources),
+    return (replace(catalogue, indicators=catalogue.indicators + entries),
             pd.concat([values, derived_values], ignore_index=True))
 
 
