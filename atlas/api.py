@@ -131,6 +131,25 @@ def values():
         return _error(400, str(exc)[:400])
 
 
+@api.get("/index/<indicator_id>")
+def index(indicator_id: str):
+    """A Sozialindex: parts, weights, method, years and per area rank and rank range
+    (robustness check); ``?year=`` picks another of its years."""
+    from atlas.composite.report import NotAnIndex, index_report, report_payload
+
+    data = get_data()
+    raw_year = request.args.get("year", request.args.get("jahr"))
+    year = None if raw_year is None else parse_int(raw_year)
+    if raw_year is not None and year is None:
+        return _error(400, f"Jahr „{raw_year[:20]}“ ist keine Jahreszahl.")
+    try:
+        return jsonify(report_payload(index_report(data, indicator_id, year)))
+    except UnknownIndicator:
+        return _error(404, f"Unbekannter Indikator „{indicator_id[:60]}“. Liste: /api/indicators")
+    except NotAnIndex as exc:
+        return _error(404 if "kein Sozialindex" in str(exc) else 400, str(exc)[:400])
+
+
 #: Crawlers may index the page; exports (each a rendered picture or file), the API, the Dash
 #: internals and the template are no pages to index.
 ROBOTS_TXT = """User-agent: *

@@ -74,20 +74,124 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _delete(args: argparse.Namespace) -> int:
-    from atlas.data import own_store
+    from atlas.data import data_changed, own_store
 
     own_store().delete(args.id)  # an AtlasError is reported by main()
+    data_changed()
     print(f"Gelöscht: {args.id}")
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
     from atlas import importing
+    from atlas.composite.define import describe
     from atlas.data import own_store
 
-    own = own_store().indicators()
-    print("\n".join(importing.describe(o) for o in own) or "Keine eigenen Daten.")
+    store = own_store()
+    lines = [importing.describe(o) for o in store.indicators()]
+    lines += [f"berechnet: {describe(f)}" for f in store.formulas()]
+    print("\n".join(lines) or "Keine eigenen Daten.")
     return 0
+
+
+def _formula_common(args: argparse.Namespace) -> dict:
+    return {"id": args.id, "title": args.title, "unit": args.unit or "",
+            "decimals": -1 if args.decimals is None else args.decimals,
+            "polarity": args.lesart or "", "area": args.bereich or "",
+            "life_phases": tuple(p for p in (args.lebensphasen or "").split(",") if p),
+            "note": args.definition or ""}
+
+
+def _save_formula(formula, replace_existing: bool) -> int:
+    from atlas.composite import define
+    from atlas.data import data_changed, get_data, own_store
+
+    try:
+        stored = define.save(formula, get_data(), own_store(), replace_existing)
+    except AtlasError as exc:
+        return report_error(exc, "Es wurde nichts gespeichert.")
+    data_changed()
+    data = get_data()
+    entry = data.indicator(stored.id)
+    years = data.years(stored.id)
+    print(f"Gespeichert: {define.describe(stored)}")
+    print(f"  Einheit: {entry.unit_label}; Jahre: {years[0]}–{years[-1]}" if years else "")
+    others = [i.id for i in data.catalogue.indicators if i.id.startswith(stored.id + "@")]
+    if others:
+        print(f"  auch auf gröberen Ebenen: {', '.join(others)}")
+    return 0
+
+
+def _derive(args: argparse.Namespace) -> int:
+    from atlas.composite import formulas as fm
+
+    if args.veraenderung:
+        if args.numerator or args.denominator:
+            return report_error(fm.FormulaProblem(
+                "Entweder eine Quote (--numerator/--denominator) oder eine Veränderung "
+                "(--veraenderung), nicht beides."))
+        if args.von is None or args.bis is None:
+            return report_error(fm.FormulaProblem("Eine Veränderung braucht --von und --bis."))
+        params = fm.ChangeParams(args.veraenderung, args.von, args.bis, args.prozent)
+        kind = "change"
+    else:
+        if not args.numerator or not args.denominator:
+            return report_error(fm.FormulaProblem(
+                "Eine Quote braucht --numerator und --denominator (oder --veraenderung)."))
+        params = fm.RateParams(args.numerator, args.denominator, args.factor)
+        kind = "rate"
+    return _save_formula(fm.Formula(kind=kind, params=params, **_formula_common(args)),
+                         args.ersetzen)
+
+
+def _index(args: argparse.Namespace) -> int:
+    from atlas.composite import formulas as fm
+
+    try:
+        params = fm.IndexParams(fm.parse_parts(args.parts), args.methode, args.jahr)
+    except AtlasError as exc:
+        return report_error(exc, "Es wurde nichts gespeichert.")
+    return _save_formula(fm.Formula(kind="index", params=params, **_formula_common(args)),
+                         args.ersetzen)
+
+
+def _add_formula_parsers(sub) -> None:
+    def common(parser) -> None:
+        parser.add_argument("--id", required=True, help="Kennung, z. B. sozialindex")
+        parser.add_argument("--title", required=True, help="Titel")
+        parser.add_argument("--unit", help="Einheit (sonst aus den Teilen)")
+        parser.add_argument("--decimals", type=int, help="Nachkommastellen")
+        parser.add_argument("--lesart", choices=["risk", "protective", "neutral"],
+                            help="Polarität (sonst aus den Teilen)")
+        parser.add_argument("--bereich", help="Lebenslagenbereich (sonst aus den Teilen)")
+        parser.add_argument("--lebensphasen", help="z. B. kindheit,jugend (sonst aus den Teilen)")
+        parser.add_argument("--definition", help="eigene Anmerkung zur Definition")
+        parser.add_argument("--ersetzen", action="store_true",
+                            help="eine vorhandene Berechnung dieser Kennung ersetzen")
+
+    p_derive = sub.add_parser("derive", help="Indikator berechnen: Quote aus zwei Anzahlen oder "
+                                             "Veränderung zwischen zwei Jahren")
+    p_derive.add_argument("--numerator", help="Zähler (Kennung einer Anzahl)")
+    p_derive.add_argument("--denominator", help="Nenner (Kennung einer Anzahl derselben Ebene)")
+    p_derive.add_argument("--factor", type=float, default=100.0,
+                          help="Faktor: 100 = %%, 1000 = je 1.000 (Standard 100)")
+    p_derive.add_argument("--veraenderung", help="Veränderung dieses Indikators (statt Quote)")
+    p_derive.add_argument("--von", type=int, help="erstes Jahr der Veränderung")
+    p_derive.add_argument("--bis", type=int, help="zweites Jahr der Veränderung")
+    p_derive.add_argument("--prozent", action="store_true",
+                          help="Veränderung in Prozent statt absolut")
+    common(p_derive)
+    p_derive.set_defaults(func=_derive)
+    p_index = sub.add_parser("index", help="Sozialindex aus 2–15 Indikatoren einer Ebene bilden")
+    p_index.add_argument("--parts", required=True,
+                         help="Teile mit Gewicht, z. B. sgb2_quote:1,kinderarmut:1,-x:0.5 "
+                              "(„-“ kehrt die Richtung um)")
+    p_index.add_argument("--methode", choices=["z", "minmax"], default="z",
+                         help="Standardisierung: z (Standard) oder minmax (0–100)")
+    p_index.add_argument("--jahr", type=int,
+                         help="Jahr (sonst das letzte, das alle Teile haben)")
+    common(p_index)
+    p_index.set_defaults(func=_index)
 
 
 def _level_meta(args: argparse.Namespace, origin: str, filename: str, key: str = "",
@@ -261,12 +365,13 @@ def main(argv: list[str] | None = None) -> int:
     p_import.add_argument("--key", help="Spalte mit dem Gebietsschlüssel (breite Tabellen)")
     p_import.add_argument("--name-column", help="Spalte mit dem Gebietsnamen (breite Tabellen)")
     p_import.set_defaults(func=_import)
-    p_delete = sub.add_parser("delete", help="Eigenen Indikator löschen")
+    p_delete = sub.add_parser("delete", help="Eigenen oder berechneten Indikator löschen")
     p_delete.add_argument("id")
     p_delete.set_defaults(func=_delete)
     p_list = sub.add_parser("list", help="Eigene Indikatoren auflisten")
     p_list.set_defaults(func=_list)
     _add_level_parsers(sub)
+    _add_formula_parsers(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ from atlas import analysis, geo, missing, palettes, spatial
 from atlas.catalogue import rank_note
 from atlas.classify import SCHEMES, Classes, classify
 from atlas.data import AtlasData, Reference, per_data
+from atlas.data.model import z_index
 from atlas.levels.registry import KREIS
 from atlas.schema import LAND_NAME, Col
 from atlas.text import plotly_indicator, plotly_text
@@ -152,6 +153,8 @@ def _classified(data: AtlasData, ind, year: int, display: Display):
     on the median of the regions."""
     table = data.table(ind.id, year)
     reference = data.reference(ind.id, year)
+    if display.palette is None and z_index(data.catalogue, ind):
+        display = replace(display, palette=palettes.DEFAULT_DIVERGING)  # around 0 = average
     classes = classify(table[Col.VALUE].to_numpy(), k=display.k, scheme=display.scheme,
                        breaks=list(display.breaks) or None)
     centre = reference.value if ind.kind == "rate" else float(table[Col.VALUE].median())

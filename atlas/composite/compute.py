@@ -100,7 +100,8 @@ def entry_of(formula: fm.Formula, catalogue: Catalogue) -> Indicator:
     if formula.kind == "index":
         unit_label = fm.INDEX_UNIT_LABELS[formula.params.method]
     elif formula.kind == "change":
-        unit_label = f"Veränderung in {formula.unit}"
+        unit_label = ("Veränderung in Prozentpunkten" if formula.unit == "Prozentpunkte"
+                      else f"Veränderung in {formula.unit}")
     else:
         unit_label = UNIT_LABELS.get(formula.unit, formula.unit)
     return Indicator(

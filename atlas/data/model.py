@@ -41,6 +41,13 @@ class Reference:
 
 
 
+def z_index(catalogue: Catalogue, ind: Indicator) -> bool:
+    """Whether ``ind`` is a Sozialindex of z-values: its reference is the level's average, 0, and
+    its map diverges around it."""
+    formula = catalogue.formulas.get(ind.id) if ind.composite == "index" else None
+    return formula is not None and formula.params.method == "z"
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: usable as a cache key
 class AtlasData:
     """The built data: regions per level, boundaries, values. Never mutated.
@@ -221,6 +228,8 @@ class AtlasData:
         (labelled as such: "Median der Kreise" / "Median der Gemeinden")."""
         ind = self.indicator(indicator_id)
         level = self.levels.get(ind.level)
+        if z_index(self.catalogue, ind):
+            return Reference(0.0, f"Durchschnitt der {level.title} (z = 0)", "index")
         median_label, sum_label = level.median_label, level.sum_label
         regions = level.areas
         rows = self._rows(indicator_id)
