@@ -137,7 +137,8 @@ def _derive(args: argparse.Namespace) -> int:
     else:
         if not args.numerator or not args.denominator:
             return report_error(fm.FormulaProblem(
-                "Eine Quote braucht --numerator und --denominator (oder --veraenderung)."))
+                "Eine Quote braucht Zähler (--numerator) und Nenner (--denominator); für eine "
+                "Veränderung --veraenderung mit --von und --bis."))
         params = fm.RateParams(args.numerator, args.denominator, args.factor)
         kind = "rate"
     return _save_formula(fm.Formula(kind=kind, params=params, **_formula_common(args)),
