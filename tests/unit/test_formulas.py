@@ -448,3 +448,37 @@ def test_definitions_survive_json_and_the_store_on_sqlite_and_postgresql(url, da
 def test_malformed_definitions_give_a_german_problem_never_a_traceback(raw):
     with pytest.raises(fm.FormulaProblem):
         fm.from_dict(raw)
+
+
+def test_a_database_of_schema_2_is_upgraded_and_keeps_its_own_data(url, data):
+    """A store written before definitions existed (schema 2) keeps its indicators and takes
+    definitions after the upgrade, on SQLite and PostgreSQL."""
+    from sqlalchemy import create_engine
+
+    from atlas.store import SCHEMA_VERSION
+
+    first = Store(url)
+    first.add(_own("alt_zahl", "Alt", "kreis"), pd.DataFrame(
+        {"ags": ["16051"], "year": [2020], "value": [5.0], "status": [""]}))
+    first.dispose()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE atlas_own_formula")
+        conn.exec_driver_sql("UPDATE atlas_meta SET value = 2 WHERE key = 'schema_version'")
+    engine.dispose()
+    store = Store(url)
+    try:
+        assert [i.id for i in store.indicators()] == ["alt_zahl"]
+        formula = define.check(fm.Formula("nach_upgrade", "Nach dem Upgrade", "rate",
+                                          fm.RateParams("arbeitslose_frauen", "arbeitslose")),
+                               data)
+        store.save_formula(formula)
+        assert [f.id for f in store.formulas()] == ["nach_upgrade"]
+    finally:
+        store.dispose()
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        version = conn.exec_driver_sql(
+            "SELECT value FROM atlas_meta WHERE key = 'schema_version'").scalar_one()
+    engine.dispose()
+    assert version == SCHEMA_VERSION == 3
