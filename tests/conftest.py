@@ -153,6 +153,71 @@ def own_level_data(data, tmp_path_factory):
         store.dispose()
 
 
+#: The own level of :func:`formula_store`.
+FORMULA_LEVEL = "orte_formeln"
+
+
+def _km2(geometries) -> list[float]:
+    """Areas in km² (ETRS89 / UTM 32N), rounded to the hectare as an office would publish."""
+    from pyproj import Transformer
+    from shapely.ops import transform
+
+    to_utm = Transformer.from_crs(4326, 25832, always_xy=True).transform
+    return [round(transform(to_utm, g).area / 1e6, 2) for g in geometries]
+
+
+def own_area(indicator_id: str, title: str, level: str, unit: str = "Anzahl"):
+    """An own count indicator (areas in km², inhabitants) of the formula tests."""
+    from atlas.store import OwnIndicator
+
+    return OwnIndicator(id=indicator_id, title=title, unit=unit, decimals=2, kind="count",
+                        definition="", area="demografie", life_phases=(), polarity="neutral",
+                        source="BKG VG5000, Fläche berechnet", licence="dl-de/by-2-0",
+                        filename="flaeche.csv", file_format="CSV", code="FL", level=level)
+
+
+@pytest.fixture(scope="session")
+def formula_store(data, tmp_path_factory):
+    """(store, assemble): a store with the own level, three own counts and no definitions yet;
+    ``assemble()`` gives the data with everything the store holds (as the app assembles it).
+    The areas in km² are measured on the real boundaries (ETRS89 / UTM 32N). Tests remove the
+    definitions they save."""
+    import pandas as pd
+    import shapely
+
+    from atlas.data.own import with_own
+    from atlas.levels.own import build_levels
+    from atlas.store import OwnLevel, Store
+
+    kreis, areas, links, people = own_level_parts(data)
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('formeln') / 'eigene_daten.sqlite'}")
+    store.add_level(OwnLevel(id=FORMULA_LEVEL, title="Orte im Kreis", singular="Ort",
+                             gebietsstand="01.01.2021", source="BKG VG5000",
+                             licence="dl-de/by-2-0", min_count=1,
+                             # half of the real areas fall below it: rates protected there
+                             min_denominator=int(people["value"].median())), areas, links)
+    year = int(people["year"].iloc[0])
+    store.add(own_area("orte_ew", "Einwohner je Ort", FORMULA_LEVEL), people)
+    store.add(own_area("orte_flaeche", "Fläche je Ort (km²)", FORMULA_LEVEL, "km²"),
+              pd.DataFrame({"ags": areas["key"], "year": year,
+                            "value": _km2(areas["geometry"]), "status": ""}))
+    gemeinden = data.level_of("gemeinde")
+    shapes = {f["id"]: shapely.geometry.shape(f["geometry"])
+              for f in gemeinden.geojson["features"]}
+    keys = list(gemeinden.keys)
+    store.add(own_area("gemeinde_flaeche", "Fläche der Gemeinde (km²)", "gemeinde", "km²"),
+              pd.DataFrame({"ags": keys, "year": year,
+                            "value": _km2([shapes[k] for k in keys]), "status": ""}))
+
+    def assemble():
+        levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
+                              data.level_of("kreis"))
+        return with_own(data, store.indicators(), store.values(), levels, store.formulas())
+
+    yield store, assemble
+    store.dispose()
+
+
 @pytest.fixture(scope="session")
 def app_module(built_dir):
     """The Dash app module, pointed at the test build (imported once per session)."""

@@ -36,8 +36,14 @@ from atlas.composite.index import IndexProblem, combine, orient, standardise
 from atlas.composite.matrix import common_years, matrix, part_years, years_with_values
 from atlas.levels.derived import derived_id, not_derivable, split_id
 from atlas.levels.registry import Level, Levels
-from atlas.levels.rollup import INCOMPLETE, ZERO_DENOMINATOR, RollupError, merge_status, roll_up, \
-    roll_up_rate
+from atlas.levels.rollup import (
+    INCOMPLETE,
+    ZERO_DENOMINATOR,
+    RollupError,
+    merge_status,
+    roll_up,
+    roll_up_rate,
+)
 from atlas.schema import Col
 
 log = logging.getLogger(__name__)

@@ -32,7 +32,12 @@ def check(formula: fm.Formula, data, replace_existing: bool = False) -> fm.Formu
     trial, values = with_computed(catalogue, data.values, data.levels, [complete])
     if complete.id in trial.formula_problems:
         raise fm.FormulaProblem(trial.formula_problems[complete.id])
-    rows = values[(values["indicator"] == complete.id) & values["value"].notna()]
+    made = values[values["indicator"] == complete.id]
+    rows = made[made["value"].notna()]
+    if rows.empty and len(made):
+        reasons = made["status"].value_counts().index[:3]
+        raise fm.FormulaProblem(f"„{complete.title}“ ergibt keinen einzigen Wert: alle Gebiete "
+                                f"bleiben leer ({'; '.join(reasons)}).")
     if rows.empty:
         why = {"rate": "Zähler und Nenner haben in keinem Jahr zugleich Werte",
                "change": "in keinem Gebiet gibt es Werte für beide Jahre",

@@ -279,6 +279,15 @@ def completed(formula: Formula, catalogue, years_of=None, taken: set[str] = froz
         raise FormulaProblem(f"Lesart „{formula.polarity}“: risk, protective oder neutral.")
     if formula.id in formula.parts:
         raise FormulaProblem("Ein Indikator kann nicht aus sich selbst berechnet werden.")
+    from atlas.catalogue import LIFE_PHASES
+
+    areas = [a.id for a in catalogue.areas]
+    if formula.area and formula.area not in areas:
+        raise FormulaProblem(f"Lebenslagenbereich „{formula.area[:40]}“ ist unbekannt; erlaubt: "
+                             f"{', '.join(areas)}.")
+    if unknown := [p for p in formula.life_phases if p not in LIFE_PHASES]:
+        raise FormulaProblem(f"Lebensphase „{unknown[0][:40]}“ ist unbekannt; erlaubt: "
+                             f"{', '.join(LIFE_PHASES)}.")
     check = {"rate": _complete_rate, "change": _complete_change, "index": _complete_index}
     return check[formula.kind](formula, catalogue, years_of)
 

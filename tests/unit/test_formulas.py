@@ -18,67 +18,19 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-import shapely
-from shapely.ops import transform
 
 from atlas.composite import define
 from atlas.composite import formulas as fm
 from atlas.composite.index import Part
 from atlas.composite.report import index_report
-from atlas.data.own import with_own
-from atlas.levels.own import build_levels
-from atlas.store import OwnIndicator, OwnLevel, Store, StoreError
-from tests.conftest import OWN_COUNT_SOURCE, own_level_parts
-
-LEVEL = "orte_formeln"
-
-
-def _km2(geometries) -> list[float]:
-    """Areas in km² (ETRS89 / UTM 32N), rounded to the hectare as an office would publish."""
-    from pyproj import Transformer
-
-    to_utm = Transformer.from_crs(4326, 25832, always_xy=True).transform
-    return [round(transform(to_utm, g).area / 1e6, 2) for g in geometries]
-
-
-def _own(indicator_id: str, title: str, level: str, unit: str = "Anzahl") -> OwnIndicator:
-    return OwnIndicator(id=indicator_id, title=title, unit=unit, decimals=2, kind="count",
-                        definition="", area="bevoelkerung", life_phases=(), polarity="neutral",
-                        source="BKG VG5000, Fläche berechnet", licence="dl-de/by-2-0",
-                        filename="flaeche.csv", file_format="CSV", code="FL", level=level)
+from atlas.store import Store, StoreError
+from tests.conftest import FORMULA_LEVEL as LEVEL
+from tests.conftest import OWN_COUNT_SOURCE, own_area
 
 
 @pytest.fixture(scope="module")
-def setup(data, tmp_path_factory):
-    """(store, assemble): a store with the own level, three own counts and no definitions yet;
-    ``assemble()`` gives the data with everything the store holds (as the app assembles it)."""
-    kreis, areas, links, people = own_level_parts(data)
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('formeln') / 'eigene_daten.sqlite'}")
-    store.add_level(OwnLevel(id=LEVEL, title="Orte im Kreis", singular="Ort",
-                             gebietsstand="01.01.2021", source="BKG VG5000",
-                             licence="dl-de/by-2-0", min_count=1,
-                             # half of the real areas fall below it: rates protected there
-                             min_denominator=int(people["value"].median())), areas, links)
-    year = int(people["year"].iloc[0])
-    store.add(_own("orte_ew", "Einwohner je Ort", LEVEL), people)
-    store.add(_own("orte_flaeche", "Fläche je Ort (km²)", LEVEL, "km²"),
-              pd.DataFrame({"ags": areas["key"], "year": year,
-                            "value": _km2(areas["geometry"]), "status": ""}))
-    gemeinden = data.level_of("gemeinde")
-    shapes = {f["id"]: shapely.geometry.shape(f["geometry"])
-              for f in gemeinden.geojson["features"]}
-    keys = list(gemeinden.keys)
-    store.add(_own("gemeinde_flaeche", "Fläche der Gemeinde (km²)", "gemeinde", "km²"),
-              pd.DataFrame({"ags": keys, "year": year,
-                            "value": _km2([shapes[k] for k in keys]), "status": ""}))
-
-    def assemble():
-        levels = build_levels(store.levels(), store.level_areas(), store.level_links(),
-                              data.level_of("kreis"))
-        return with_own(data, store.indicators(), store.values(), levels, store.formulas())
-
-    yield store, assemble
-    store.dispose()
+def setup(formula_store):
+    return formula_store
 
 
 def _save(setup, formula: fm.Formula, replace_existing: bool = False):
@@ -458,7 +410,7 @@ def test_a_database_of_schema_2_is_upgraded_and_keeps_its_own_data(url, data):
     from atlas.store import SCHEMA_VERSION
 
     first = Store(url)
-    first.add(_own("alt_zahl", "Alt", "kreis"), pd.DataFrame(
+    first.add(own_area("alt_zahl", "Alt", "kreis"), pd.DataFrame(
         {"ags": ["16051"], "year": [2020], "value": [5.0], "status": [""]}))
     first.dispose()
     engine = create_engine(url)
