@@ -33,9 +33,13 @@ def _error(status: int, message: str):
 
 
 def indicators_payload(data: AtlasData) -> list[dict]:
+    from atlas.composite.compute import formula_of
+    from atlas.composite.formulas import to_dict
+
     out = []
     for ind in data.catalogue.indicators:
         src = data.catalogue.source_of(ind)
+        formula = formula_of(data.catalogue, ind.id) if ind.composite else None
         out.append({
             "id": ind.id,
             "title": ind.title,
@@ -50,6 +54,8 @@ def indicators_payload(data: AtlasData) -> list[dict]:
             "years": data.years(ind.id),
             "source": {"title": src.title, "attribution": src.attribution, "table": ind.table,
                        "licence": src.licence, "licence_url": src.licence_url, "url": src.url},
+            # a planner's definition (rate, change, index): what it is computed from
+            "formula": to_dict(formula) if formula else None,
         })
     return out
 

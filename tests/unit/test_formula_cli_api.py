@@ -38,6 +38,10 @@ def test_derive_and_index_from_the_command_line_serve_the_api(cli_store, capsys)
     code, out, err = _run(capsys, "index", "--id", "sozialindex", "--title", "Sozialindex",
                           "--parts", "sgb2_quote:1,kinderarmut:1,alo_je_1000:0.5")
     assert code == 0, err
+    catalogue = {i["id"]: i for i in client.get("/api/indicators").get_json()["indicators"]}
+    assert catalogue["sozialindex"]["formula"]["kind"] == "index"
+    assert catalogue["alo_je_1000"]["formula"]["params"]["factor"] == 1000
+    assert catalogue["sgb2_quote"]["formula"] is None
     body = client.get("/api/index/sozialindex").get_json()
     assert [p["indicator"] for p in body["parts"]] == ["sgb2_quote", "kinderarmut", "alo_je_1000"]
     assert [p["weight"] for p in body["parts"]] == pytest.approx([0.4, 0.4, 0.2])

@@ -35,6 +35,9 @@ EXAMPLES: dict[str, list[tuple[str, str, object, int]]] = {
         ("GET", "/vendor/bootstrap/bootstrap.min.css", None, 200)],
     "/api/indicators": [("GET", "/api/indicators", None, 200)],
     "/api/levels": [("GET", "/api/levels", None, 200)],
+    # a 200 needs a saved index: tests/unit/test_formula_cli_api.py
+    "/api/index/<indicator_id>": [("GET", "/api/index/sgb2_quote", None, 404),
+                                  ("GET", "/api/index/sgb2_quote?year=x", None, 400)],
     "/api/values": [("GET", "/api/values?indicator=sgb2_quote", None, 200),
                     ("GET", "/api/values?indicator=sgb2_quote&year={latest}", None, 200)],
     "/vorlage/eigene-daten.csv": [("GET", "/vorlage/eigene-daten.csv", None, 200)],
