@@ -18,6 +18,7 @@ Pure: no Dash, no drawing (the map of the types: :func:`atlas.figures.types_view
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -63,6 +64,13 @@ TYPES_NOTE = (
     "Standardabweichung): „hoch“ oder „niedrig“, ab 1,5 Standardabweichungen „sehr hoch“ "
     "oder „sehr niedrig“. Mittelwerte: ungewichtetes Mittel der Gebiete."
 )
+
+
+def name_order(name: str) -> str:
+    """Sort key of a name in German alphabetical order (umlauts as their base letter: Sömmerda
+    before Suhl)."""
+    plain = unicodedata.normalize("NFKD", str(name).casefold().replace("ß", "ss"))
+    return "".join(c for c in plain if not unicodedata.combining(c))
 
 
 class PeersProblem(AtlasError):
@@ -263,6 +271,7 @@ class AreaTypes:
     k: int  # the number of types found (the k asked for unless the data give fewer)
     types: tuple[AreaType, ...]
     keys: tuple[str, ...]  # every area of the level, in the level's order
+    names: tuple[str, ...]  # their names
     labels: tuple[int, ...]  # per area its type 1..k, 0 = keine Zuordnung
     reasons: tuple[str, ...]  # per area without a type: why ("fehlt: Kinderarmut 2021")
     level_means: tuple[str, ...]  # mean value per indicator over the areas with a type
@@ -277,7 +286,15 @@ class AreaTypes:
 
     @property
     def unassigned(self) -> tuple[str, ...]:
+        """Keys of the areas without a type."""
         return tuple(k for k, label in zip(self.keys, self.labels) if not label)
+
+    @property
+    def unassigned_texts(self) -> tuple[str, ...]:
+        """"Name (fehlt: …)" of each area without a type, alphabetical."""
+        return tuple(sorted((f"{n} ({r})" for n, r, label in
+                             zip(self.names, self.reasons, self.labels) if not label),
+                            key=name_order))
 
 
 def type_name(number: int, profile: Sequence[float], titles: Sequence[str]) -> str:
@@ -339,7 +356,7 @@ def area_types(data, level_id: str, indicator_ids: Sequence[str], k: int = DEFAU
     for t in range(1, result.k + 1):
         rows = np.flatnonzero(result.labels == t)
         keys = tuple(values.keys[r] for r in rows)
-        names = tuple(sorted((level.name(key) or key for key in keys), key=str.casefold))
+        names = tuple(sorted((level.name(key) or key for key in keys), key=name_order))
         mean = values.values[rows].mean(axis=0)
         types.append(AreaType(
             t, type_name(t, result.profiles[t - 1], titles), keys, names,
@@ -355,6 +372,71 @@ def area_types(data, level_id: str, indicator_ids: Sequence[str], k: int = DEFAU
             if result.k < k else "")
     return AreaTypes(
         level_id, tuple(i.id for i in inds), tuple(titles), values.years, used, result.k,
-        tuple(types), values.keys, tuple(int(x) for x in result.labels), tuple(reasons),
+        tuple(types), values.keys, tuple(level.name(key) or key for key in values.keys),
+        tuple(int(x) for x in result.labels), tuple(reasons),
         tuple(format_number(m, i.decimals, i.unit) for m, i in zip(overall, inds)),
         types_caveat(level, complete, result.k, result.caveat), note)
+
+
+# --- the tab -------------------------------------------------------------------------------------
+def indicator_choice(data, level_id: str, current: Sequence[str] | None,
+                     chosen_for: str | None) -> list[str]:
+    """The indicators the tab's multi-select holds at ``level_id``: the user's choice
+    ``current`` while it was made at this level (``chosen_for``; less any indicator that is
+    gone, e.g. deleted own data), else :func:`default_indicators`."""
+    if chosen_for != level_id:
+        return default_indicators(data, level_id)
+    available = {i.id for i in data.available_indicators(level=level_id)}
+    return [str(i) for i in (current or []) if i in available]
+
+
+NO_AREA = "Gebiet in der Karte oder links wählen: dann stehen hier seine ähnlichsten Gebiete."
+
+
+@dataclass(frozen=True)
+class PeersView:
+    """What the tab shows: the similar areas of the selected area (or why not) and the types
+    (or why not)."""
+
+    years_text: str = ""
+    similar: SimilarAreas | None = None
+    similar_message: str = ""  # a hint or the German reason instead of the table
+    types: AreaTypes | None = None
+    types_message: str = ""
+
+
+def selected_area(data, level_id: str, selected: Sequence[str] | None) -> str | None:
+    """The first of the page's selected areas that is an area of the level."""
+    keys = set(data.level_of(level_id).keys)
+    return next((str(s) for s in (selected or []) if str(s) in keys), None)
+
+
+def peers_view(data, level_id: str, selected: Sequence[str] | None,
+               indicator_ids: Sequence[str] | None, k, year: int | None = None) -> PeersView:
+    """The tab's content for the page's state; every problem becomes a German message in the
+    part it concerns (never an exception for an :class:`~atlas.errors.AtlasError`)."""
+    try:
+        inds = checked_indicators(data, level_id, indicator_ids or [])
+        used = years_text(_values(data, level_id, inds, year), inds, year)
+    except AtlasError as exc:
+        return PeersView(similar_message=str(exc), types_message=str(exc))
+    level = data.level_of(level_id)
+    key = selected_area(data, level_id, selected)
+    similar_result, similar_message = None, ""
+    if key is None:
+        similar_message = NO_AREA + (f" Die Auswahl enthält kein Gebiet der Ebene „{level.title}“."
+                                     if selected else "")
+    else:
+        try:
+            similar_result = similar_areas(data, level_id, key, indicator_ids, year)
+        except AtlasError as exc:
+            similar_message = str(exc)
+        others = [s for s in selected if s != key and s in set(level.keys)]
+        if similar_result is not None and others:
+            similar_message = (f"Gezeigt für das erste gewählte Gebiet ({similar_result.name}).")
+    types_result, types_message = None, ""
+    try:
+        types_result = area_types(data, level_id, indicator_ids, k, year)
+    except AtlasError as exc:
+        types_message = str(exc)
+    return PeersView(used, similar_result, similar_message, types_result, types_message)
