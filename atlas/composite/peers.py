@@ -387,7 +387,8 @@ def indicator_choice(data, level_id: str, current: Sequence[str] | None,
     if chosen_for != level_id:
         return default_indicators(data, level_id)
     available = {i.id for i in data.available_indicators(level=level_id)}
-    return [str(i) for i in (current or []) if i in available]
+    current = current if isinstance(current, (list, tuple)) else []
+    return [str(i) for i in current if str(i) in available]
 
 
 NO_AREA = "Gebiet in der Karte oder links wählen: dann stehen hier seine ähnlichsten Gebiete."
@@ -408,15 +409,21 @@ class PeersView:
 def selected_area(data, level_id: str, selected: Sequence[str] | None) -> str | None:
     """The first of the page's selected areas that is an area of the level."""
     keys = set(data.level_of(level_id).keys)
-    return next((str(s) for s in (selected or []) if str(s) in keys), None)
+    return next((s for s in _texts(selected) if s in keys), None)
+
+
+def _texts(values) -> list[str]:
+    """A list from the page as texts (anything else: empty)."""
+    return [str(v) for v in values] if isinstance(values, (list, tuple)) else []
 
 
 def peers_view(data, level_id: str, selected: Sequence[str] | None,
                indicator_ids: Sequence[str] | None, k, year: int | None = None) -> PeersView:
     """The tab's content for the page's state; every problem becomes a German message in the
     part it concerns (never an exception for an :class:`~atlas.errors.AtlasError`)."""
+    selected, indicator_ids = _texts(selected), _texts(indicator_ids)
     try:
-        inds = checked_indicators(data, level_id, indicator_ids or [])
+        inds = checked_indicators(data, level_id, indicator_ids)
         used = years_text(_values(data, level_id, inds, year), inds, year)
     except AtlasError as exc:
         return PeersView(similar_message=str(exc), types_message=str(exc))

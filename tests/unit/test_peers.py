@@ -278,3 +278,18 @@ def test_the_types_map_names_each_type_and_the_unassigned(peer_data, level_id):
     fig = figures.choropleth(data, view, [])
     shown = [t.name for t in fig.data if t.meta.get("role") == figures.ROLE_LEGEND and t.visible]
     assert shown == legend
+
+
+@pytest.mark.parametrize("selected, chosen, k", [
+    ([{"x": 1}], [{"a": 1}, None], {"k": 1}),
+    ("16051", "sgb2_quote,kinderarmut", "4"),
+    ([None, 16051], [1.5, "sgb2_quote"], -1),
+    (["16051"], ["sgb2_quote", "kinderarmut"], "4"),
+])
+def test_any_input_from_the_page_gives_a_view_not_an_error(data, selected, chosen, k):
+    view = peers.peers_view(data, "kreis", selected, chosen, k, data.latest_year("sgb2_quote"))
+    assert view.types is not None or view.types_message
+    assert view.similar is not None or view.similar_message
+    assert peers.indicator_choice(data, "kreis", chosen, "kreis") == [
+        c for c in (chosen if isinstance(chosen, list) else []) if c in ("sgb2_quote",
+                                                                        "kinderarmut")]
