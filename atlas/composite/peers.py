@@ -73,6 +73,12 @@ def name_order(name: str) -> str:
     return "".join(c for c in plain if not unicodedata.combining(c))
 
 
+def _names(level) -> dict[str, str]:
+    """``{key: unique name}`` of the level's areas (:meth:`~atlas.levels.registry.Level.name`
+    for all at once)."""
+    return dict(zip(level.areas["ags"].astype(str), level.areas["label"].astype(str)))
+
+
 class PeersProblem(AtlasError):
     """A choice of indicators or area that gives no similar areas or types (German message)."""
 
@@ -228,6 +234,7 @@ def similar_areas(data, level_id: str, key: str, indicator_ids: Sequence[str],
             f"({', '.join(lacking)}); verglichen wird erst mit Werten für mindestens die Hälfte. "
             f"{used}.")
     differences = min(3, len(inds))
+    names = _names(level)
     neighbours = similar(values.values, row, count=count, differences=differences)
     if not neighbours:
         raise PeersProblem(f"Kein anderes Gebiet der Ebene „{level.title}“ hat Werte für "
@@ -240,7 +247,7 @@ def similar_areas(data, level_id: str, key: str, indicator_ids: Sequence[str],
                        format_number(values.values[n.row, j], inds[j].decimals, inds[j].unit), z)
             for j, z in n.differences)
         other = values.keys[n.row]
-        peers.append(Peer(other, level.name(other) or other, n.distance, diffs))
+        peers.append(Peer(other, names.get(other, other), n.distance, diffs))
     return SimilarAreas(level_id, key, name, tuple(i.id for i in inds),
                         tuple(i.short_title for i in inds), values.years, used, tuple(peers),
                         lacking)
@@ -352,11 +359,12 @@ def area_types(data, level_id: str, indicator_ids: Sequence[str], k: int = DEFAU
                            f"Indikatoren: zu wenige für {k} Typen. {used}.")
     result = typology(values.values, k)
     titles = [i.short_title for i in inds]
+    area_names = _names(level)
     types = []
     for t in range(1, result.k + 1):
         rows = np.flatnonzero(result.labels == t)
         keys = tuple(values.keys[r] for r in rows)
-        names = tuple(sorted((level.name(key) or key for key in keys), key=name_order))
+        names = tuple(sorted((area_names.get(key, key) for key in keys), key=name_order))
         mean = values.values[rows].mean(axis=0)
         types.append(AreaType(
             t, type_name(t, result.profiles[t - 1], titles), keys, names,
@@ -372,7 +380,7 @@ def area_types(data, level_id: str, indicator_ids: Sequence[str], k: int = DEFAU
             if result.k < k else "")
     return AreaTypes(
         level_id, tuple(i.id for i in inds), tuple(titles), values.years, used, result.k,
-        tuple(types), values.keys, tuple(level.name(key) or key for key in values.keys),
+        tuple(types), values.keys, tuple(area_names.get(key, key) for key in values.keys),
         tuple(int(x) for x in result.labels), tuple(reasons),
         tuple(format_number(m, i.decimals, i.unit) for m, i in zip(overall, inds)),
         types_caveat(level, complete, result.k, result.caveat), note)
