@@ -293,3 +293,20 @@ def test_any_input_from_the_page_gives_a_view_not_an_error(data, selected, chose
     assert peers.indicator_choice(data, "kreis", chosen, "kreis") == [
         c for c in (chosen if isinstance(chosen, list) else []) if c in ("sgb2_quote",
                                                                         "kinderarmut")]
+
+
+def test_the_types_map_shows_names_as_typed(data):
+    """Titles and area names typed by a planner are text on the map, never markup."""
+    from dataclasses import replace
+
+    from atlas.text import plotly_text
+
+    ids, year = _case(data, "kreis")
+    result = peers.area_types(data, "kreis", ids, 3, year)
+    typed = "Typ 1: <b>Quote</b> & $x$ hoch"
+    evil = replace(result, types=(replace(result.types[0], name=typed), *result.types[1:]),
+                   names=("<a href='x'>Ort</a>", *result.names[1:]))
+    view = figures.types_view(data, evil)
+    assert view.legend[0][0] == f"{figures.legend_name(plotly_text(typed))} ({evil.types[0].size})"
+    assert "<b>Quote</b>" not in " ".join(name for name, _ in view.legend)
+    assert all("<a href" not in h and "<b>Quote" not in h for h in view.hover)
