@@ -75,6 +75,17 @@ def test_peers001_kreis_similar_areas_and_types(atlas_page, live_url, data, tmp_
     assert _legend(page) == _expected_legend(five)
     text_of(page, "#peers-types", five.types[-1].name)
     page.screenshot(path=str(tmp_path / "peers_kreis.png"), full_page=True)
+    # to the Gemeinden: the tab takes the level's indicators and types its Gemeinden
+    page.get_by_role("radio", name="Gemeinden").check()
+    gemeinde_ids = peers.default_indicators(data, "gemeinde")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#peers-map .choroplethlocation').length === n",
+        arg=len(data.level_of("gemeinde")), timeout=30000)
+    atlas_page.settle()
+    shown = page.inner_text("#peers-indicators")
+    assert all(data.indicator(i).short_title in shown or data.indicator(i).title in shown
+               for i in gemeinde_ids)
+    assert "kein Gebiet der Ebene „Gemeinden“" in page.inner_text("#peers-similar")
     assert atlas_page.console == [] and atlas_page.failed == []
 
 
