@@ -261,6 +261,33 @@ def change_view(data: AtlasData, indicator_id: str, year_from: int, year_to: int
     )
 
 
+def categorical_view(table: pd.DataFrame, index: list[int], labels: list[str],
+                     colours: list[str], hover: list[str], *, level: str, title: str,
+                     source_line: str, legend_title: str, reference_text: str,
+                     indicator_id: str = "", year: int = 0, scheme: str = "categories",
+                     note: str = "", unassigned: str = "") -> MapView:
+    """A map of categories (the kind of figure of the LISA clusters and the types of areas):
+    one fill per category, the legend "label (count)" for each category that occurs; an area
+    of ``index`` −1 has none and takes the fill of missing values, counted in the legend as
+    ``unassigned`` ("keine Zuordnung (3)"). ``table`` has a row per area (``ags``, ``name``) in
+    the order of ``index`` and ``hover``; ``labels`` and ``hover`` are drawn as given (already
+    made literal for plotly)."""
+    index = [int(i) for i in index]
+    counts = tuple(index.count(i) for i in range(len(labels)))
+    missing_count = index.count(-1)
+    classes = Classes(scheme, len(labels), tuple(index), tuple((i, i) for i in range(len(labels))),
+                      counts, missing_count, note)
+    legend = [(f"{label} ({n})", colour) for label, n, colour in zip(labels, counts, colours) if n]
+    if missing_count and unassigned:
+        legend.append((f"{unassigned} ({missing_count})", missing.NO_DATA.colour))
+    return MapView(
+        indicator_id=indicator_id, year=year, table=table.assign(**{"class": index}),
+        classes=classes, colours=tuple(colours), reference=Reference(float("nan"), "", ""),
+        hover=tuple(hover), legend=tuple(legend), title=title, source_line=source_line,
+        legend_title=legend_title, reference_text=reference_text, level=level,
+    )
+
+
 @per_data(maxsize=256)
 def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView, object]:
     """LISA cluster map (queen contiguity of our polygons) and the LISA result."""
@@ -270,11 +297,6 @@ def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView
     result = spatial.lisa(table.set_index(Col.AGS)[Col.VALUE], spatial.contiguity(data.geojson))
     order = list(spatial.CLUSTER_ORDER)
     labels = [result.cluster[a] for a in table[Col.AGS]]
-    index = tuple(order.index(label) for label in labels)
-    counts = tuple(labels.count(label) for label in order)
-    classes = Classes("lisa", len(order), index, tuple((i, i) for i in range(len(order))),
-                      counts, 0, result.note)
-    colours = tuple(spatial.CLUSTER_COLOURS[label] for label in order)
     hover = []
     for row, label in zip(table.itertuples(index=False), labels):
         p = result.p_sim.get(row.ags, float("nan"))
@@ -282,20 +304,44 @@ def cluster_view(data: AtlasData, indicator_id: str, year: int) -> tuple[MapView
         value = _hover_value(row.value, row.status, ind.decimals, ind.unit)
         hover.append(f"<b>{row.name}</b><br>{ind.short_title} {year}: {value}<br>"
                      f"Cluster: <b>{label}</b> {p_text}")
-    legend = tuple((f"{label} ({n})", colour) for label, n, colour in zip(order, counts, colours)
-                   if n)
     moran = result.moran
     ref = (f"Moran's I = {format_number(moran.I, 2)}, p = {format_number(moran.p_sim, 3)}"
            if moran.computed else "Moran's I: nicht berechnet")
-    view = MapView(
-        indicator_id=indicator_id, year=year, table=table.assign(**{"class": index}),
-        classes=classes, colours=colours, reference=Reference(float("nan"), "", ""),
-        hover=tuple(hover), legend=legend, title=f"Räumliche Cluster {raw.short_title} {year}",
+    view = categorical_view(
+        table, [order.index(label) for label in labels], order,
+        [spatial.CLUSTER_COLOURS[label] for label in order], hover, level=ind.level,
+        title=f"Räumliche Cluster {raw.short_title} {year}",
         source_line=(f"{data.catalogue.source_line(raw)} · "
                      f"{plotly_text(data.level_of(ind.level).attribution)}"),
-        legend_title="LISA-Cluster (α = 0,05)", reference_text=ref, level=ind.level,
-    )
+        legend_title="LISA-Cluster (α = 0,05)", reference_text=ref, indicator_id=indicator_id,
+        year=year, scheme="lisa", note=result.note)
     return view, result
+
+
+def types_view(data: AtlasData, types) -> MapView:
+    """The map of the types of areas (:func:`atlas.composite.peers.area_types`): a colour per
+    type (:data:`atlas.palettes.CATEGORY_COLOURS`), the legend names the types, areas without a
+    type are "keine Zuordnung" in the fill of missing values; the hover names area and type
+    (or what is missing)."""
+    from atlas.composite.peers import UNASSIGNED
+
+    level = data.level_of(types.level_id)
+    table = level.areas[[Col.AGS, Col.NAME, "kind"]].set_index(Col.AGS).loc[list(types.keys)]
+    table = table.reset_index()
+    names = [plotly_text(name) for name in types.names]
+    heads = level.hover_heads
+    hover = [f"{heads.get(key) or f'<b>{name}</b>'}<br><b>{plotly_text(types.type_name(key))}</b>"
+             for key, name in zip(types.keys, names)]
+    labels = [legend_name(plotly_text(t.name)) for t in types.types]
+    sources = "; ".join(dict.fromkeys(data.catalogue.source_line(data.indicator(i))
+                                      for i in types.indicators))
+    return categorical_view(
+        table, [label - 1 for label in types.labels], labels,
+        palettes.CATEGORY_COLOURS[:types.k], hover, level=types.level_id,
+        title=f"{types.k} Typen der {plotly_text(level.title)}",
+        source_line=f"{sources} · {plotly_text(level.attribution)}",
+        legend_title="Typen (Ward, z-standardisiert)",
+        reference_text=plotly_text(types.years_text), scheme="types", unassigned=UNASSIGNED)
 
 
 def _discrete_colorscale(colours: list[str], special: bool = False) -> list[list]:

@@ -163,6 +163,10 @@ REFERENCE_STYLES = {
 #: Line colours of selected districts in charts (Okabe–Ito, colour-blind safe).
 SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]
 
+#: Fills of categories without an order (the types of areas, up to 7): the Okabe–Ito colours
+#: without black (colour-blind safe, none of them grey like :data:`MISSING_COLOUR`).
+CATEGORY_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
+
 #: Most shades one side of a diverging ColorBrewer scheme has (11-class lists).
 _MAX_SIDE = 5
 

@@ -1,4 +1,5 @@
-"""Analysis views: ranking, scatter, profile, change and spatial clusters (rendered per tab)."""
+"""Analysis views: ranking, scatter, profile, change, spatial clusters, similar areas and types
+(rendered per tab)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from dash.exceptions import PreventUpdate
 
 from atlas import analysis, charts, figures
 from atlas.catalogue import LIFE_PHASES
+from atlas.composite import peers
 from atlas.data import get_data
 from atlas.values import format_number
 from callbacks.common import DISPLAY_INPUTS, require_view, views_js
 from layouts import analysis as views
 from layouts import ids
+from layouts.main import indicator_options
 
 
 def shown_tab(tab: str, *inputs: Input, part: str = "") -> Input:
@@ -187,6 +190,54 @@ def update_clusters(values):
         text += " " + result.note
     counts = ", ".join(f"{label}: {n}" for label, n in result.counts().items() if n)
     return figures.on_screen(figures.choropleth(data, view, selected or [], height=520)), f"{text} {counts}"
+
+
+@callback(
+    Output(ids.PEERS_INDICATORS, "options"),
+    Output(ids.PEERS_INDICATORS, "value"),
+    Output(ids.PEERS_LEVEL, "data"),
+    shown_tab("peers", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.OWN_REVISION, "data"),
+              part="choice"),
+    State(ids.PEERS_INDICATORS, "value"),
+    State(ids.PEERS_LEVEL, "data"),
+)
+def peers_choice(values, current, chosen_for):
+    """The indicators of the current level to compare: the user's choice while the level stays,
+    the level's default set after a change of level (:func:`atlas.composite.peers.indicator_choice`)."""
+    indicator = (values or [None])[0]
+    if not indicator:
+        raise PreventUpdate
+    data = get_data()
+    level_id = data.level(indicator)
+    return (indicator_options(data, data.available_indicators(level=level_id)),
+            peers.indicator_choice(data, level_id, current, chosen_for), level_id)
+
+
+@callback(
+    Output(ids.PEERS_YEARS, "children"),
+    Output(ids.PEERS_SIMILAR, "children"),
+    Output(ids.PEERS_MAP, "figure"),
+    Output(ids.PEERS_TYPES, "children"),
+    Output(ids.PEERS_CAVEAT, "children"),
+    shown_tab("peers", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.YEAR_SETTLED, "data"),
+              Input(ids.DISTRICTS, "value"), Input(ids.PEERS_INDICATORS, "value"),
+              Input(ids.PEERS_K, "value"), Input(ids.PEERS_LEVEL, "data")),
+)
+def update_peers(values):
+    indicator, year, selected, chosen, k, chosen_for = _view(values)
+    data = get_data()
+    level_id = data.level(indicator)
+    if chosen_for != level_id:
+        raise PreventUpdate  # the level's indicators follow (peers_choice)
+    view = peers.peers_view(data, level_id, selected or [], chosen or [], k, year)
+    types = view.types
+    figure = charts.BLANK
+    if types is not None:
+        figure = figures.on_screen(figures.choropleth(data, figures.types_view(data, types),
+                                                      selected or [], height=520))
+    return (view.years_text, views.similar_view(view.similar, view.similar_message), figure,
+            views.types_view(types, view.types_message or (types.note if types else "")),
+            views.caveat(types.caveat if types is not None else ""))
 
 
 clientside_callback(

@@ -12,6 +12,7 @@ from atlas import palettes, spatial
 from atlas.analysis import SCATTER_CAVEAT
 from atlas.charts import sparkline
 from atlas.classify import CLASS_COUNTS, SCHEMES
+from atlas.composite import peers
 from layouts import ids
 
 AUTO_PALETTE = "auto"
@@ -137,6 +138,115 @@ def tab_clusters(graph_config: dict) -> dbc.Tab:
         ],
         label="Räumliche Muster", tab_id="clusters",
     )
+
+
+def tab_peers(graph_config: dict, labels: dict) -> dbc.Tab:
+    """Similar areas of the selected area and types of the level's areas on a chosen set of
+    indicators (:mod:`atlas.composite.peers`)."""
+    return dbc.Tab(
+        [
+            dbc.Row(
+                [
+                    dbc.Col([html.Label(f"Indikatoren ({peers.MIN_INDICATORS} bis "
+                                        f"{peers.MAX_INDICATORS}, Werte der gewählten Ebene)",
+                                        htmlFor=ids.PEERS_INDICATORS, className="form-label small"),
+                             dcc.Dropdown(id=ids.PEERS_INDICATORS, options=[], value=[],
+                                          multi=True, labels=labels,
+                                          placeholder="Indikatoren wählen …"),
+                             dcc.Store(id=ids.PEERS_LEVEL)],
+                            md=9),
+                    dbc.Col([html.Label("Anzahl Typen", htmlFor=ids.PEERS_K,
+                                        className="form-label small"),
+                             dcc.Dropdown(id=ids.PEERS_K, value=peers.DEFAULT_K, clearable=False,
+                                          labels=labels,
+                                          options=[{"label": str(k), "value": k}
+                                                   for k in peers.TYPE_COUNTS])],
+                            md=3),
+                ],
+                className="mb-2",
+            ),
+            html.P(id=ids.PEERS_YEARS, className="small text-muted"),
+            html.H3("Ähnliche Gebiete", className="h6"),
+            html.Div(id=ids.PEERS_SIMILAR),
+            html.P(peers.DISTANCE_NOTE, className="small text-muted"),
+            html.H3("Typen", className="h6 mt-3"),
+            dcc.Graph(id=ids.PEERS_MAP, config=graph_config),
+            html.Div(id=ids.PEERS_TYPES),
+            html.P(peers.TYPES_NOTE, className="small text-muted"),
+            html.Div(id=ids.PEERS_CAVEAT),
+        ],
+        label="Ähnliche Gebiete und Typen", tab_id="peers",
+    )
+
+
+def _names_cell(names: tuple[str, ...] | list[str], shown: int = 20):
+    """The names of a type's areas: all of them, behind "… anzeigen" when they are many."""
+    text = ", ".join(names)
+    if len(names) <= shown:
+        return text
+    return html.Details([html.Summary(f"{len(names)} Gebiete anzeigen"), html.Div(text)])
+
+
+def similar_view(result: peers.SimilarAreas | None, message: str = "") -> list:
+    """The table of the most similar areas of one area, each with the indicators where the two
+    differ most (both values); ``message`` above it (or instead of it)."""
+    out = [html.P(message, className="small")] if message else []
+    if result is None:
+        return out
+    rows = []
+    for rank, peer in enumerate(result.peers, start=1):
+        lines = [html.Div(f"{d.title}: {d.peer_value} (bei {result.name}: {d.area_value})")
+                 for d in peer.differences]
+        rows.append(html.Tr([html.Td(str(rank)), html.Th(peer.name, scope="row"),
+                             html.Td(peer.distance_text, className="text-end"),
+                             html.Td(lines)]))
+    out.append(html.P(f"Am ähnlichsten zu {result.name} auf {len(result.indicators)} Indikatoren"
+                      + (f" (ohne Wert für {result.name}: {', '.join(result.missing)})"
+                         if result.missing else "") + ":", className="fw-semibold mb-1"))
+    out.append(dbc.Table([html.Thead(html.Tr([html.Th("Nr."), html.Th("Gebiet"),
+                                              html.Th("Abstand", className="text-end"),
+                                              html.Th("Größte Unterschiede")])),
+                          html.Tbody(rows)],
+                         size="sm", striped=True, className="peers-table"))
+    return out
+
+
+def types_view(result: peers.AreaTypes | None, message: str = "") -> list:
+    """The table of the types (name, number of areas, the areas) with the areas without a
+    type, and the mean values per type."""
+    if result is None:
+        return [html.P(message, className="small")]
+    body = [html.Tr([html.Th(t.name, scope="row"), html.Td(str(t.size), className="text-end"),
+                     html.Td(_names_cell(t.names))]) for t in result.types]
+    if result.unassigned:
+        names = result.unassigned_texts
+        label = peers.UNASSIGNED[0].upper() + peers.UNASSIGNED[1:]
+        body.append(html.Tr([html.Th(label, scope="row"),
+                             html.Td(str(len(names)), className="text-end"),
+                             html.Td(_names_cell(names))]))
+    means = [html.Tr([html.Th(t.name, scope="row")] +
+                     [html.Td(m, className="text-end") for m in t.means]) for t in result.types]
+    means.append(html.Tr([html.Th("alle Gebiete mit Typ", scope="row")] +
+                         [html.Td(m, className="text-end") for m in result.level_means],
+                         className="fw-semibold"))
+    return [
+        html.P(message, className="small") if message else None,
+        dbc.Table([html.Thead(html.Tr([html.Th("Typ"),
+                                       html.Th("Anzahl Gebiete", className="text-end"),
+                                       html.Th("Gebiete")])),
+                   html.Tbody(body)], size="sm", striped=True, className="peers-types"),
+        html.P("Mittelwerte je Typ (ungewichtet)", className="fw-semibold mb-1"),
+        dbc.Table([html.Thead(html.Tr([html.Th("Typ")] +
+                                      [html.Th(f"{title} ({year})", className="text-end")
+                                       for title, year in zip(result.titles, result.years)])),
+                   html.Tbody(means)], size="sm", striped=True, responsive=True,
+                  className="peers-means"),
+    ]
+
+
+def caveat(text: str):
+    """A caveat as a warning box (nothing for no text)."""
+    return dbc.Alert(text, color="warning", className="small") if text else None
 
 
 def _cell(text) -> str:

@@ -53,11 +53,20 @@ CHANGE_NOTE = "change-note"
 CLUSTER_MAP = "cluster-map"
 CLUSTER_STATS = "cluster-stats"
 PRINT_PROFILE = "print-profile"
+# similar areas and types ("Ähnliche Gebiete und Typen")
+PEERS_INDICATORS = "peers-indicators"  # the indicators compared (multi-select)
+PEERS_LEVEL = "peers-level"  # the level the indicator choice was made for
+PEERS_K = "peers-k"  # the number of types
+PEERS_YEARS = "peers-years"  # the years used, named
+PEERS_SIMILAR = "peers-similar"  # the table of the selected area's most similar areas
+PEERS_MAP = "peers-map"  # the map of the types
+PEERS_TYPES = "peers-types"  # the table of the types
+PEERS_CAVEAT = "peers-caveat"
 #: Stores {"type": TAB_VIEW, "tab": …, "part": …}: a tab's inputs, passed on only while it is shown
 TAB_VIEW = "tab-view"
 TAB_VIEWS = (("ranking", ""), ("scatter", ""), ("scatter", "partner"), ("profile", ""),
              ("change", "years"),
-             ("change", ""), ("clusters", ""))
+             ("change", ""), ("clusters", ""), ("peers", "choice"), ("peers", ""))
 
 
 def tab_view(tab: str, part: str = "") -> dict:

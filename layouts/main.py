@@ -276,6 +276,7 @@ def layout(data: AtlasData) -> html.Div:
                                             analysis.tab_profile(),
                                             analysis.tab_change(GRAPH_CONFIG, DROPDOWN_LABELS),
                                             analysis.tab_clusters(GRAPH_CONFIG),
+                                            analysis.tab_peers(GRAPH_CONFIG, DROPDOWN_LABELS),
                                             owndata.tab_own_data(data, DROPDOWN_LABELS),
                                         ],
                                         id=ids.TABS, active_tab="map", className="mb-2",

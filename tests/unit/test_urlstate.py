@@ -56,7 +56,7 @@ def test_parse_of_build_is_identity_for_every_parameter(data):
         assert parsed == state, query
         assert state_query(parsed) == query  # and the link is written the same way again
         count += 1
-    assert count == 8 * len(DISPLAYS) * 3 * 2 * 2  # 7 tabs plus presentation
+    assert count == (len(VIEW_TABS) + 1) * len(DISPLAYS) * 3 * 2 * 2  # tabs plus presentation
 
 
 def test_defaults_are_left_out_and_the_year_is_always_written(data):
