@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -151,6 +152,36 @@ def own_level_data(data, tmp_path_factory):
         return with_own(data, [own], store.values(), levels)
     finally:
         store.dispose()
+
+
+@contextlib.contextmanager
+def serving(data, name: str):
+    """A test client of the exports and the API (app.py registers them in production) serving
+    ``data`` instead of the process's data."""
+    from flask import Flask
+
+    from atlas import api, downloads
+
+    app = Flask(name)
+    app.register_blueprint(downloads.downloads)
+    app.register_blueprint(api.api)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(downloads, "_data", lambda: data)
+        patch.setattr(api, "get_data", lambda: data)
+        yield app.test_client()
+
+
+def schema_version(url: str) -> int:
+    """The schema version a store's database records (``atlas_meta``)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.exec_driver_sql(
+                "SELECT value FROM atlas_meta WHERE key = 'schema_version'").scalar_one())
+    finally:
+        engine.dispose()
 
 
 #: The own level of :func:`formula_store`.

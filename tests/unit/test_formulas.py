@@ -25,7 +25,7 @@ from atlas.composite.index import Part
 from atlas.composite.report import index_report
 from atlas.store import Store, StoreError
 from tests.conftest import FORMULA_LEVEL as LEVEL
-from tests.conftest import OWN_COUNT_SOURCE, own_area
+from tests.conftest import OWN_COUNT_SOURCE, own_area, schema_version
 
 
 @pytest.fixture(scope="module")
@@ -428,9 +428,5 @@ def test_a_database_of_schema_2_is_upgraded_and_keeps_its_own_data(url, data):
         assert [f.id for f in store.formulas()] == ["nach_upgrade"]
     finally:
         store.dispose()
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        version = conn.exec_driver_sql(
-            "SELECT value FROM atlas_meta WHERE key = 'schema_version'").scalar_one()
-    engine.dispose()
+    version = schema_version(url)
     assert version == SCHEMA_VERSION == 3

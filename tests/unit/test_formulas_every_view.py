@@ -11,14 +11,13 @@ import io
 import math
 
 import pytest
-from flask import Flask
 from pypdf import PdfReader
 
 from atlas import analysis, figures
 from atlas.composite import define
 from atlas.composite import formulas as fm
 from atlas.composite.index import Part
-from tests.conftest import FORMULA_LEVEL, OWN_COUNT_SOURCE
+from tests.conftest import FORMULA_LEVEL, OWN_COUNT_SOURCE, serving
 
 DEFINITIONS = [
     fm.Formula("frauen_an_alo", "Frauen unter den Arbeitslosen", "rate",
@@ -56,15 +55,8 @@ def defined(formula_store):
 
 @pytest.fixture(scope="module")
 def client(defined):
-    from atlas import api, downloads
-
-    app = Flask("formulas-every-view")
-    app.register_blueprint(downloads.downloads)
-    app.register_blueprint(api.api)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(downloads, "_data", lambda: defined)
-        patch.setattr(api, "get_data", lambda: defined)
-        yield app.test_client()
+    with serving(defined, "formulas-every-view") as test_client:
+        yield test_client
 
 
 def _area(data, entry):

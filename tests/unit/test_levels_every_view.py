@@ -14,12 +14,11 @@ import subprocess
 import sys
 
 import pytest
-from flask import Flask
 from pypdf import PdfReader
 
 from atlas import analysis, figures
 from atlas.data.own import with_own
-from tests.conftest import LEVEL_FILES
+from tests.conftest import LEVEL_FILES, serving
 
 LEVEL = "kreise_eigen"
 INDICATOR = "arbeitslose_eigen"
@@ -79,15 +78,8 @@ def own(data, built_dir, tmp_path_factory, years):
 
 @pytest.fixture(scope="module")
 def client(own):
-    from atlas import api, downloads
-
-    app = Flask("every-view")
-    app.register_blueprint(downloads.downloads)
-    app.register_blueprint(api.api)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(downloads, "_data", lambda: own)
-        patch.setattr(api, "get_data", lambda: own)
-        yield app.test_client()
+    with serving(own, "every-view") as test_client:
+        yield test_client
 
 
 def _expected(data, year) -> dict[str, float]:

@@ -20,7 +20,7 @@ from atlas.levels.own import build_levels
 from atlas.levels.registry import KREIS, UnknownLevel
 from atlas.schema import Col
 from atlas.store import SCHEMA_VERSION, OwnIndicator, OwnLevel, Store, StoreError
-from tests.conftest import own_level_parts
+from tests.conftest import own_level_parts, schema_version
 
 
 @pytest.fixture
@@ -138,11 +138,7 @@ def test_a_database_of_the_first_schema_is_upgraded_in_place(url, kreis_areas):
         assert {i.level for i in store.indicators()} == {"kreis", long_id}
     finally:
         store.dispose()
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        version = conn.exec_driver_sql(
-            "SELECT value FROM atlas_meta WHERE key = 'schema_version'").scalar_one()
-    engine.dispose()
+    version = schema_version(url)
     assert version == SCHEMA_VERSION
 
 
