@@ -210,7 +210,7 @@ def peers_choice(values, current, chosen_for):
     data = get_data()
     level_id = data.level(indicator)
     return (indicator_options(data, data.available_indicators(level=level_id)),
-            peers.indicator_choice(data, level_id, current, chosen_for), level_id)
+            peers.indicator_choice(data, level_id, current, chosen_for, indicator), level_id)
 
 
 @callback(

@@ -84,14 +84,21 @@ class PeersProblem(AtlasError):
 
 
 # --- the indicators ------------------------------------------------------------------------------
-def default_indicators(data, level_id: str) -> list[str]:
-    """The indicators the tab starts with at a level: up to :data:`DEFAULT_SIZE` of the level's
+def default_indicators(data, level_id: str, indicator: str | None = None) -> list[str]:
+    """The indicators the tab starts with at a level: the parts of ``indicator`` when it is a
+    Sozialindex of this level (which areas are alike in what the index is made of); else up to
+    :data:`DEFAULT_SIZE` of the level's
     indicators with values, in catalogue order – first the rates whose higher value means more
     risk (polarity ``risk``: SGB-II-Quote, Kinderarmut, … at the Kreise), so that the similarity
     is one of risk situations; where the level has fewer than two of them (the Gemeinden, own
     levels) its other rates follow, and only where those do not reach two either its counts
     (whose values mostly measure size). Fewer than two at a level with fewer indicators; the
     user changes the set in the tab."""
+    from atlas.composite.compute import formula_of
+
+    formula = formula_of(data.catalogue, indicator) if indicator else None
+    if formula is not None and formula.kind == "index" and formula.level == level_id:
+        return list(formula.parts)
     indicators = data.available_indicators(level=level_id)
     risk = [i.id for i in indicators if i.kind == "rate" and i.polarity == "risk"]
     rates = [i.id for i in indicators if i.kind == "rate" and i.polarity != "risk"]
@@ -388,12 +395,12 @@ def area_types(data, level_id: str, indicator_ids: Sequence[str], k: int = DEFAU
 
 # --- the tab -------------------------------------------------------------------------------------
 def indicator_choice(data, level_id: str, current: Sequence[str] | None,
-                     chosen_for: str | None) -> list[str]:
+                     chosen_for: str | None, indicator: str | None = None) -> list[str]:
     """The indicators the tab's multi-select holds at ``level_id``: the user's choice
     ``current`` while it was made at this level (``chosen_for``; less any indicator that is
     gone, e.g. deleted own data), else :func:`default_indicators`."""
     if chosen_for != level_id:
-        return default_indicators(data, level_id)
+        return default_indicators(data, level_id, indicator)
     available = {i.id for i in data.available_indicators(level=level_id)}
     current = current if isinstance(current, (list, tuple)) else []
     return [str(i) for i in current if str(i) in available]

@@ -138,3 +138,12 @@ def test_the_api_gives_the_values_the_page_shows(client, defined, entry):
             assert row["value"] is None and row["status"] != "ok"
         else:
             assert row["value"] == pytest.approx(round(value, decimals), abs=10 ** -decimals)
+
+
+def test_similar_areas_start_from_an_index_s_parts(defined):
+    from atlas.composite import peers
+
+    formula = defined.catalogue.formulas["index_kreise"]
+    assert peers.default_indicators(defined, "kreis", "index_kreise") == list(formula.parts)
+    assert peers.default_indicators(defined, "kreis", "sgb2_quote") == \
+        peers.default_indicators(defined, "kreis")
