@@ -481,7 +481,11 @@ class _Frame:
                 axis = layout[key]
                 if axis.overlaying:
                     continue
-                axis.domain = [x0, x1] if key.startswith("x") else [y0, y1]
+                # a builder's subplots (the rank ranges beside an index's bars) keep their
+                # share of the box
+                d0, d1 = axis.domain or (0.0, 1.0)
+                lo, hi = (x0, x1) if key.startswith("x") else (y0, y1)
+                axis.domain = [lo + d0 * (hi - lo), lo + d1 * (hi - lo)]
                 axis.automargin = False
             elif re.fullmatch(r"geo\d*", key):
                 layout[key].domain = {"x": [x0, x1], "y": [y0, y1]}

@@ -9,11 +9,12 @@ moves its year shading.
 
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, callback, clientside_callback, no_update
+from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from atlas import charts, figures
 from atlas.api import geometry_url
+from atlas.composite import indexview
 from atlas.data import get_data
 from atlas.levels.registry import KREIS
 from callbacks.common import DISPLAY_INPUTS, require_view, views_js
@@ -188,10 +189,16 @@ def update_view_texts(indicator, year, zoom):
     Output(ids.MAP_SOURCE, "children"),
     Output(ids.PRESENT_SOURCE, "children"),
     Input(ids.INDICATOR_SETTLED, "data"),
+    Input(ids.YEAR_SETTLED, "data"),
 )
-def update_indicator_texts(indicator):
+def update_indicator_texts(indicator, year):
+    """Info box and source lines of the indicator; a year step changes only the info box of a
+    Sozialindex (its parts' years), nothing for any other indicator."""
     if not indicator:
         raise PreventUpdate
     data = get_data()
+    if ctx.triggered_id == ids.YEAR_SETTLED and not indexview.is_index(data, indicator):
+        raise PreventUpdate
     source = panels.attribution(data, indicator)
-    return panels.info_panel(data, indicator), source, source, source_text(data, indicator)
+    return (panels.info_panel(data, indicator, year), source, source,
+            source_text(data, indicator))
