@@ -184,21 +184,32 @@ def update_view_texts(indicator, year, zoom):
 
 
 @callback(
-    Output(ids.INFO, "children"),
     Output(ids.ATTRIBUTION, "children"),
     Output(ids.MAP_SOURCE, "children"),
     Output(ids.PRESENT_SOURCE, "children"),
     Input(ids.INDICATOR_SETTLED, "data"),
-    Input(ids.YEAR_SETTLED, "data"),
 )
-def update_indicator_texts(indicator, year):
-    """Info box and source lines of the indicator; a year step changes only the info box of a
-    Sozialindex (its parts' years), nothing for any other indicator."""
+def update_indicator_texts(indicator):
     if not indicator:
         raise PreventUpdate
     data = get_data()
-    if ctx.triggered_id == ids.YEAR_SETTLED and not indexview.is_index(data, indicator):
-        raise PreventUpdate
     source = panels.attribution(data, indicator)
-    return (panels.info_panel(data, indicator, year), source, source,
-            source_text(data, indicator))
+    return source, source, source_text(data, indicator)
+
+
+@callback(
+    Output(ids.INFO, "children"),
+    Input(ids.INDICATOR_SETTLED, "data"),
+    Input(ids.YEAR_SETTLED, "data"),
+)
+def update_info(indicator, year):
+    """The info box; a year step changes only that of a Sozialindex (its parts' years)."""
+    if not indicator:
+        raise PreventUpdate
+    data = get_data()
+    # indicator and year may settle in one request: only a year alone leaves a plain indicator's
+    # info box as it is
+    if f"{ids.INDICATOR_SETTLED}.data" not in ctx.triggered_prop_ids and \
+            not indexview.is_index(data, indicator):
+        raise PreventUpdate
+    return panels.info_panel(data, indicator, year)
