@@ -135,17 +135,18 @@ def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> di
             value += f" ({row.status})"
         rank = "–" if missing else f"{row.rank} von {total}" if of_total else str(row.rank)
         cells = [rank, names.get(row.ags, str(row.name)), str(row.kind), value]
-        if robust is not None:
-            cells.insert(1, spans.get(row.ags) or "–")
+        if robust is not None:  # after the name (the names' column stays the second)
+            cells.insert(2, spans.get(row.ags) or "–")
         rows.append(cells)
     reference = format_number(view.reference.value, ind.decimals, ind.unit)
     rows.append(["", view.reference.label, "Referenz", reference])
     head = ["Rang", level.singular, "Art", f"{ind.short_title} {view.year} ({ind.unit})"]
     note = f"{ind.title}, {view.year}. {caption}Rang: {rank_note(ind)}. {view.source_line}"
     if robust is not None:
-        head.insert(1, "Rangspanne")
-        rows[-1].insert(1, "")
-        note += " " + indexview.robustness_note(data, view.indicator_id, view.year)
+        head.insert(2, "Rangspanne")
+        rows[-1].insert(2, "")
+        note = (f"{note.rstrip('.')}. "
+                f"{indexview.robustness_note(data, view.indicator_id, view.year)}")
     return {"note": note, "head": head, "rows": rows}
 
 

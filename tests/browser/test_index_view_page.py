@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 
@@ -87,11 +88,12 @@ def test_idx001_info_box_ranking_and_table_show_parts_and_rank_ranges(atlas_page
                            ".includes('Rangspanne')")
     rows = page.locator("#values-table tbody tr").evaluate_all(
         "rows => rows.map(r => Array.from(r.cells).map(c => c.innerText))")
-    for rank, span, name, *_ in rows[:-1]:  # the last row is the reference
+    for rank, name, span, *_ in rows[:-1]:  # the last row is the reference
         area = by_name[name]
         low, high = (int(round(x)) for x in area["rank_range"])
         assert rank == str(area["rank"]) and span.startswith(f"{low}–{high}")
         assert ("Klasse unsicher" in span) == area["class_changes"]
+    _shot(page, "index_table", "#values-table")
 
     # ranking: beside each bar the rank with its 5–95 % range, hover "Rang 3 (2–5)"
     page.get_by_role("tab", name="Ranking").click()
@@ -123,6 +125,12 @@ def test_idx001_info_box_ranking_and_table_show_parts_and_rank_ranges(atlas_page
     _shot(page, "index_ranking", "#ranking")
     page.get_by_role("tab", name="Karte").click()
     atlas_page.settle()
+    # the map's hover and legend: numbers without the word "Index" after them
+    erfurt = atlas_page.hover("16051")
+    value = next(a for a in api["areas"] if a["ags"] == "16051")["value"]
+    assert f"{value:.2f}".replace(".", ",").replace("-", "−") in erfurt
+    assert not re.search(r"\d Index", erfurt), erfurt
+    assert not re.search(r"\d Index", page.inner_text("#map")), page.inner_text("#map")
     _shot(page, "index_map", "#map")
 
 

@@ -109,14 +109,14 @@ def test_rank_frame_equals_the_report(atlas):
 def test_values_table_has_a_rank_range_column_for_an_index_only(atlas):
     year = atlas.years(INDEX.id)[-1]
     table = panels.values_table(atlas, figures.map_view(atlas, INDEX.id, year))
-    assert table["head"][:2] == ["Rang", "Rangspanne"]
+    assert table["head"][:3] == ["Rang", "Kreis", "Rangspanne"]
     frame = indexview.rank_frame(atlas, INDEX.id, year)
     by_name = {atlas.region_name(a): (t, u) for a, t, u in
                zip(frame["ags"], frame["range_text"], frame["class_changes"])}
-    for rank, span, name, *_ in table["rows"][:-1]:
+    for rank, name, span, *_ in table["rows"][:-1]:
         text, unstable = by_name[name]
         assert span == (f"{text} {indexview.UNSTABLE}" if unstable else text)
-    assert "Gewichtsziehungen" in table["note"]
+    assert ". Robustheit: 1.000 Gewichtsziehungen" in table["note"]
     plain = panels.values_table(atlas, figures.map_view(atlas, "sgb2_quote",
                                                         atlas.years("sgb2_quote")[-1]))
     assert "Rangspanne" not in plain["head"] and len(plain["rows"][0]) == 4

@@ -89,14 +89,11 @@ def test_an_index_view_carries_the_index_and_the_rate_it_uses_first(here):
     assert document["definitions"][1] == fm.to_dict(here.data.catalogue.formulas[INDEX.id])
 
 
-def test_a_rate_shown_at_a_coarser_level_carries_its_definition(here):
-    coarse = [i.id for i in here.data.catalogue.indicators if i.id.startswith(RATE.id + "@")]
-    if not coarse:
-        pytest.skip("keine gröbere Ebene für die Quote")
-    level = coarse[0].split("@", 1)[1]
-    year = here.data.years(coarse[0])[-1]
-    view = playlist.View("grob", f"indicator={RATE.id}&ebene={level}&year={year}")
-    assert [d["id"] for d in playlist.definitions_for([view], here.data)] == [RATE.id]
+def test_a_view_of_a_defined_indicator_at_another_level_carries_its_definition(here):
+    """An entry at a coarser level ("<id>@<level>") needs the definition of "<id>"."""
+    for query in (f"indicator={RATE.id}&ebene=land&year=2020", f"indicator={RATE.id}@land"):
+        needed = playlist.definitions_for([playlist.View("grob", query)], here.data)
+        assert [d["id"] for d in needed] == [RATE.id]
 
 
 def test_reading_the_file_elsewhere_creates_the_definitions_and_the_view(here, there):
