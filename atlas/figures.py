@@ -19,8 +19,14 @@ from atlas.data.model import z_index
 from atlas.levels.registry import KREIS
 from atlas.schema import LAND_NAME, Col
 from atlas.text import plotly_indicator, plotly_text
-from atlas.values import MISSING_LABEL, ValueParseError, format_number, parse_breaks, parse_int, \
-    unit_suffix
+from atlas.values import (
+    MISSING_LABEL,
+    ValueParseError,
+    format_number,
+    parse_breaks,
+    parse_int,
+    unit_suffix,
+)
 
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 SEPARATORS = ",."  # decimal comma, dot as thousands separator
