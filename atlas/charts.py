@@ -6,10 +6,12 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from atlas import palettes
 from atlas.analysis import ScatterResult, ranking
 from atlas.catalogue import rank_note
+from atlas.composite import indexview
 from atlas.data import AtlasData
 from atlas.figures import FONT, SEPARATORS, MapView, area_colours
 from atlas.levels import wording
@@ -49,7 +51,13 @@ def kreis_only_note(data: AtlasData, indicator_id: str, view: str) -> str:
 
 def ranking_hint(data: AtlasData, view: MapView, kreis: str | None = None) -> str:
     """The line above the ranking: what a click on a bar does, and for a level that nests in
-    Kreise which of its areas are ranked."""
+    Kreise which of its areas are ranked; for a Sozialindex what its rank ranges and marks mean
+    (:func:`atlas.composite.indexview.robustness_note`)."""
+    robust = indexview.robustness_note(data, view.indicator_id, view.year)
+    return " ".join(filter(None, [_ranking_areas(data, view, kreis), robust]))
+
+
+def _ranking_areas(data: AtlasData, view: MapView, kreis: str | None) -> str:
     level = data.level_of(view.level)
     select = "Balken anklicken wählt das Gebiet überall aus."
     if level.parent != KREIS:
@@ -139,25 +147,45 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
     names = [f"<b>{n}</b>" if a in selected else n for a, n in zip(table["ags"], table["name"])]
     values = table["value"].fillna(0).tolist()
     texts = [plotly_text(row.value_text) for row in table.itertuples(index=False)]
-    fig = go.Figure(
+    robust = indexview.rank_frame(data, view.indicator_id, view.year)
+    bar = {"hovertemplate": "%{y}: %{text}<extra></extra>", "marker": {}}
+    if robust is not None:  # a Sozialindex: rank ranges beside the bars, unstable classes hatched
+        robust = robust.set_index("ags").reindex(table["ags"])
+        unstable = robust["class_changes"].fillna(False).astype(bool).tolist()
+        texts = [f"{t} ⚠" if u else t for t, u in zip(texts, unstable)]
+        bar = {"hovertext": [f"{r}<br>{indexview.UNSTABLE}" if u else r for r, u in
+                             zip(robust["rank_text"].fillna(""), unstable)],
+               "hovertemplate": "%{y}: %{text}<br>%{hovertext}<extra></extra>",
+               "marker": {"pattern": {"shape": ["/" if u else "" for u in unstable],
+                                      "fgcolor": palettes.RANK_UNSTABLE, "solidity": 0.3}}}
+        fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.72, 0.28],
+                            horizontal_spacing=0.05)
+    else:
+        fig = go.Figure()
+    fig.add_trace(
         go.Bar(
             x=values, y=names, orientation="h", customdata=table["ags"].tolist(),
             marker={"color": [colour_of[a] for a in table["ags"]],
                     "line": {"color": [palettes.SELECTED_OUTLINE if a in selected else "#888"
                                        for a in table["ags"]],
-                             "width": [3 if a in selected else 0.5 for a in table["ags"]]}},
+                             "width": [3 if a in selected else 0.5 for a in table["ags"]]},
+                    **bar.pop("marker")},
             text=texts, textposition="outside", cliponaxis=False,
-            hovertemplate="%{y}: %{text}<extra></extra>",
-            name=ind.short_title,
-        )
+            name=ind.short_title, **bar,
+        ),
+        **({"row": 1, "col": 1} if robust is not None else {}),
     )
+    if robust is not None:
+        _rank_ranges(fig, robust, names, len(view.table))
     ref = view.reference
     if not ref.missing and ind.kind == "rate":
         fig.add_vline(x=ref.value, line={"color": palettes.REFERENCE_COLOUR, "dash": "dash",
-                                         "width": 2})
+                                         "width": 2},
+                      **({"row": 1, "col": 1} if robust is not None else {}))
         fig.add_annotation(x=ref.value, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
                            text=f"{ref.label}: {format_number(ref.value, ind.decimals, ind.unit)}")
     rows = len(table)
+    _room_for_texts(fig, table["value"])
     fig.update_layout(
         **BASE_LAYOUT,
         height=max(620, rows * RANKING_ROW_PX + 90) if rows <= RANKING_MAX_NAMED else 620,
@@ -168,6 +196,50 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
         title={"text": f"Rang: {rank_note(ind)}", "font": {"size": 13}, "x": 0, "y": 0.99},
     )
     return fig
+
+
+#: Share of the value span left free beside the longest bar on a side for its value text.
+TEXT_ROOM = 0.25
+
+
+def _room_for_texts(fig: go.Figure, values) -> None:
+    """With negative values (a change, a z-index) the bars' value texts sit left of the bars:
+    widen the value axis so that they do not run into the areas' names."""
+    present = values.dropna()
+    if present.empty or present.min() >= 0:
+        return
+    lo, hi = min(float(present.min()), 0.0), max(float(present.max()), 0.0)
+    room = (hi - lo) * TEXT_ROOM
+    fig.update_layout(xaxis_range=[lo - room, hi + (room if hi > 0 else 0)])
+
+
+#: Legend names of the ranking's rank-range traces of a Sozialindex (stable, unstable class).
+RANK_RANGE_NAMES = ("Rangspanne", f"Rangspanne, {indexview.UNSTABLE}")
+
+
+def _rank_ranges(fig: go.Figure, robust, names: list[str], total: int) -> None:
+    """The right panel of an index's ranking: per area its rank (dot) and the 5th–95th
+    percentile of its ranks over the weight draws (bar), areas with an unstable class in
+    :data:`~atlas.palettes.RANK_UNSTABLE`; the hover says "Rang 3 (2–5)"."""
+    unstable = robust["class_changes"].fillna(False).astype(bool).to_numpy()
+    has = robust["rank"].notna().to_numpy()
+    for flag, name, colour in ((False, RANK_RANGE_NAMES[0], palettes.RANK_RANGE),
+                               (True, RANK_RANGE_NAMES[1], palettes.RANK_UNSTABLE)):
+        rows = has & (unstable == flag)
+        part = robust[rows]
+        fig.add_trace(go.Scatter(
+            x=part["rank"].tolist(), y=[n for n, keep in zip(names, rows) if keep],
+            mode="markers", name=name, customdata=part.index.tolist(),
+            marker={"color": colour, "size": 7, "symbol": "diamond" if flag else "circle"},
+            error_x={"type": "data", "symmetric": False, "color": colour, "thickness": 2,
+                     "width": 3, "array": (part["rank_high"] - part["rank"]).tolist(),
+                     "arrayminus": (part["rank"] - part["rank_low"]).tolist()},
+            hovertext=[f"{t}<br>{indexview.UNSTABLE}" if flag else t
+                       for t in part["rank_text"]],
+            hovertemplate="%{y}: %{hovertext}<extra></extra>",
+            meta="rank-range"), row=1, col=2)
+    fig.update_xaxes(title={"text": "Rang, Spanne 5.–95. Perzentil"}, range=[0.5, total + 0.5],
+                     gridcolor="#e5e5e5", zeroline=False, row=1, col=2)
 
 
 def scatter_points(areas: str) -> tuple[str, str]:

@@ -41,6 +41,7 @@ import plotly.io as pio
 
 from atlas import analysis, charts, figures, labels
 from atlas.catalogue import LIFE_PHASES, POLARITIES, rank_note
+from atlas.composite import indexview
 from atlas.data import AtlasData, per_data
 from atlas.errors import AtlasError
 from atlas.figures import FONT, SEPARATORS, Display
@@ -481,7 +482,11 @@ class _Frame:
                 axis = layout[key]
                 if axis.overlaying:
                     continue
-                axis.domain = [x0, x1] if key.startswith("x") else [y0, y1]
+                # a builder's subplots (the rank ranges beside an index's bars) keep their
+                # share of the box
+                d0, d1 = axis.domain or (0.0, 1.0)
+                lo, hi = (x0, x1) if key.startswith("x") else (y0, y1)
+                axis.domain = [lo + d0 * (hi - lo), lo + d1 * (hi - lo)]
                 axis.automargin = False
             elif re.fullmatch(r"geo\d*", key):
                 layout[key].domain = {"x": [x0, x1], "y": [y0, y1]}
@@ -749,7 +754,8 @@ def ranking_figure(data: AtlasData, indicator_id: str, year: int | None = None, 
     frame.header(f"{ind.short_title} {year}: Rangfolge der {level.title}", shown,
                  f"{ind.unit_label} · Rang: {rank_note(ind)} · Farben wie in der Karte "
                  f"({view.legend_title.split('<br>')[-1]})")
-    frame.footer(note, [data.catalogue.source_line(ind)], _created(today))
+    frame.footer(note, [indexview.robustness_note(data, indicator_id, year),
+                        data.catalogue.source_line(ind)], _created(today))
     f = frame.f
     box = (frame.margin + 175 * f, frame.top + 30 * f, frame.w - frame.margin - 95 * f,
            frame.bottom - 76 * f)
@@ -1208,7 +1214,7 @@ def data_rows(data: AtlasData, indicator_id: str, year: int | None = None) -> pd
     frames = []
     for y in chosen:
         table = export_table(data, indicator_id, y)
-        frames.append(pd.DataFrame({
+        frames.append(_with_robustness(data, indicator_id, y, pd.DataFrame({
             "ags": table[Col.AGS].astype(str),
             "name": table[Col.NAME].astype(str),
             "year": y,
@@ -1218,8 +1224,36 @@ def data_rows(data: AtlasData, indicator_id: str, year: int | None = None) -> pd
             "status": table[Col.STATUS].astype(str),
             "unit": ind.unit,
             "source": source,
-        }))
+        })))
     return pd.concat(frames, ignore_index=True)
+
+
+def _with_robustness(data: AtlasData, indicator_id: str, year: int, rows: pd.DataFrame
+                     ) -> pd.DataFrame:
+    """For a Sozialindex the rows with ``rank``, ``rank_range`` ("2–5", the 5th–95th percentile
+    over the weight draws) and ``class_stability`` ("stabil"/"unsicher"), empty where an area
+    has no index value (:func:`atlas.composite.indexview.rank_frame`); other indicators'
+    rows as they are."""
+    robust = indexview.rank_frame(data, indicator_id, year)
+    if robust is None:
+        return rows
+    by_ags = robust.set_index(Col.AGS).reindex(rows["ags"])
+    has = by_ags["rank"].notna().to_numpy()
+    return rows.assign(
+        rank=[str(int(r)) if ok else "" for r, ok in zip(by_ags["rank"], has)],
+        rank_range=[t if ok else "" for t, ok in zip(by_ags["range_text"], has)],
+        class_stability=[(indexview.UNSTABLE_TEXT if u else indexview.STABLE_TEXT) if ok else ""
+                         for u, ok in zip(by_ags["class_changes"], has)])
+
+
+def data_columns(rows: pd.DataFrame) -> list[str]:
+    """The column heads of a data export of ``rows`` (:func:`data_rows`): those of
+    :data:`DATA_COLUMNS`, for a Sozialindex then its rank, rank range and class stability."""
+    return DATA_COLUMNS + (indexview.EXPORT_COLUMNS if "rank_range" in rows else [])
+
+
+def _robustness_cells(row) -> list[str]:
+    return [row.rank, row.rank_range, row.class_stability] if hasattr(row, "rank_range") else []
 
 
 def neutralise(text: str) -> str:
@@ -1244,7 +1278,7 @@ def data_csv(data: AtlasData, indicator_id: str, year: int | None = None) -> byt
     rows = data_rows(data, indicator_id, year)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(DATA_COLUMNS)
+    writer.writerow(data_columns(rows))
     for row in rows.itertuples(index=False):
         if math.isnan(row.value):
             value = row.symbol  # a single symbol character is never a formula
@@ -1252,7 +1286,7 @@ def data_csv(data: AtlasData, indicator_id: str, year: int | None = None) -> byt
             value = csv_number(row.value)
         writer.writerow([neutralise(row.ags), neutralise(row.name), row.year, value,
                          neutralise(row.status), neutralise(row.unit), neutralise(row.source),
-                         neutralise(indicator_id)])
+                         neutralise(indicator_id), *_robustness_cells(row)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -1284,7 +1318,7 @@ def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
     sheet = workbook.active
     sheet.title = "Daten"
     bold = Font(bold=True)
-    for col, header in enumerate(DATA_COLUMNS, start=1):
+    for col, header in enumerate(data_columns(rows), start=1):
         cell = sheet.cell(row=1, column=col)
         _set_text(cell, header)
         cell.font = bold
@@ -1305,10 +1339,16 @@ def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
         _set_text(sheet.cell(row=r, column=6), row.unit)
         _set_text(sheet.cell(row=r, column=7), row.source)
         _set_text(sheet.cell(row=r, column=8), indicator_id)
-    for letter, width in zip("ABCDEFGH", (9, 26, 7, 12, 22, 10, 70, 16)):
+        robust = _robustness_cells(row)
+        if robust:  # a Sozialindex: rank as a number, range and stability as text
+            sheet.cell(row=r, column=9, value=int(robust[0]) if robust[0] else None)
+            _set_text(sheet.cell(row=r, column=10), robust[1])
+            _set_text(sheet.cell(row=r, column=11), robust[2])
+    for letter, width in zip("ABCDEFGHIJK", (9, 26, 7, 12, 22, 10, 70, 16, 7, 14, 14)):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:H{len(rows) + 1}"
+    last = "K" if "rank_range" in rows else "H"
+    sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
 
     info = workbook.create_sheet(INFO_SHEET)
     years = sorted(rows["year"].unique())
@@ -1340,6 +1380,8 @@ def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
         ("Grenzen", level.attribution.removeprefix("Grenzen: ")),
         ("Lizenz der Grenzen", level.licence),
         ("Zeichenerklärung", f"{symbols}; leere Zelle = {MISSING_LABEL}"),
+        *([("Robustheit", " ".join(indexview.robustness_note(data, indicator_id, int(y))
+                                    for y in years[-1:]))] if "rank_range" in rows else []),
         ("Exportdatum", german_date(today or date.today())),
         ("Erstellt mit", APP_NAME),
     ]

@@ -19,7 +19,14 @@ from atlas.data.model import z_index
 from atlas.levels.registry import KREIS
 from atlas.schema import LAND_NAME, Col
 from atlas.text import plotly_indicator, plotly_text
-from atlas.values import MISSING_LABEL, ValueParseError, format_number, parse_breaks, parse_int
+from atlas.values import (
+    MISSING_LABEL,
+    ValueParseError,
+    format_number,
+    parse_breaks,
+    parse_int,
+    unit_suffix,
+)
 
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 SEPARATORS = ",."  # decimal comma, dot as thousands separator
@@ -186,7 +193,7 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
     note = rank_note(ind)
     # the unit goes into the template when every value is a plain number (no "keine Daten")
     plain = bool(table[Col.VALUE].notna().all() and (table[Col.STATUS] == "").all())
-    unit = (" %" if ind.unit == "%" else f" {ind.unit}") if plain and ind.unit else ""
+    unit = unit_suffix(ind.unit) if plain else ""
     values, hover = [], []
     for row in table.itertuples(index=False):
         value = _hover_value(row.value, row.status, ind.decimals, ind.unit)
@@ -1177,7 +1184,8 @@ def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
                 marker={"symbol": "square" if line.parent else "circle"},
                 customdata=[[line.key]] * len(rows),
                 meta={"parent": line.parent, "derived": line.derived} if line.parent else None,
-                hovertemplate=f"{name} %{{x}}: %{{y:,.{ind.decimals}f}} {ind.unit}<extra></extra>",
+                hovertemplate=f"{name} %{{x}}: %{{y:,.{ind.decimals}f}}{unit_suffix(ind.unit)}"
+                              "<extra></extra>",
                 connectgaps=False,
             )
         )
@@ -1194,7 +1202,8 @@ def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
                 x=part[Col.YEAR], y=part[Col.VALUE], mode="lines+markers", name=label,
                 **style, legendgroup="reference", meta={"reference": basis},
                 yaxis="y2" if count and selected else "y",
-                hovertemplate=f"{label} %{{x}}: %{{y:,.{ind.decimals}f}} {ind.unit}<extra></extra>",
+                hovertemplate=f"{label} %{{x}}: %{{y:,.{ind.decimals}f}}{unit_suffix(ind.unit)}"
+                              "<extra></extra>",
             )
         )
     shapes, notes = [year_marker(year)], []

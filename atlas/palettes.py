@@ -148,6 +148,10 @@ SECRET_COLOUR = "#525252"
 OUTLINE_COLOUR = "#ffffff"
 SELECTED_OUTLINE = "#111111"
 REFERENCE_COLOUR = "#333333"
+#: The rank ranges of a Sozialindex's robustness check (ranking): a stable area's range, and
+#: the range and hatching of an area whose class is unstable (dark orange, seen by all).
+RANK_RANGE = "#4d4d4d"
+RANK_UNSTABLE = "#b35806"
 
 #: Line and marker of the reference in charts, per basis (:class:`atlas.data.Reference`): an
 #: official Land value, a sum or a median of the regions must not look alike.

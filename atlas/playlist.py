@@ -5,7 +5,13 @@ the same list can be shown in normal and in presentation mode. The list travels 
 as a small JSON file::
 
     {"format": "sozialstrukturatlas-sitzungsfolge", "version": 1, "created": "2026-11-21",
-     "views": [{"name": "Kinderarmut 2022", "query": "indicator=kinderarmut&year=2022"}]}
+     "views": [{"name": "Kinderarmut 2022", "query": "indicator=kinderarmut&year=2022"}],
+     "definitions": [{"id": "sozialindex", "kind": "index", ...}]}
+
+``definitions`` (optional, version 1 all the same: a reader that does not know the key ignores
+it) carries the defined indicators the views show (:mod:`atlas.composite.formulas`), with the
+definitions they are made of, each after those it uses. Reading such a file on an atlas that
+lacks them creates them (:func:`adopt_definitions`) before the views are checked.
 
 Pure Python, no Dash. Everything read from outside (a file, a request body, the browser's
 storage) goes through :func:`read_file`, :func:`views_from_payload` or :func:`check_views`: wrong
@@ -23,8 +29,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from atlas.composite import formulas as fm
 from atlas.data import AtlasData
 from atlas.errors import AtlasError
+from atlas.levels.derived import split_id
 from atlas.urlstate import ViewState, parse_state, query_params, resolved, state_query
 
 FORMAT = "sozialstrukturatlas-sitzungsfolge"
@@ -120,18 +128,106 @@ def check_views(raw: object, data: AtlasData) -> tuple[list[View], list[str]]:
     return views, messages
 
 
-def to_json(views: list[View], *, today: date | None = None) -> str:
-    """The file of a Sitzungsfolge (UTF-8 JSON, readable, with format and version)."""
-    return json.dumps({
+def definitions_for(views: list[View], data: AtlasData) -> list[dict]:
+    """The definitions the views need (:func:`atlas.composite.formulas.to_dict`): every defined
+    indicator a view shows (also as ``id@level`` at another level) and the definitions it is
+    made of, each after those it uses; ``[]`` when the views show only tables' indicators."""
+    formulas = data.catalogue.formulas
+    ordered: dict[str, dict] = {}
+
+    def add(formula_id: str, path: tuple[str, ...] = ()) -> None:
+        formula = formulas.get(formula_id)
+        if formula is None or formula_id in ordered or formula_id in path:
+            return
+        for part in formula.parts:
+            add(split_id(part)[0], path + (formula_id,))
+        ordered[formula_id] = fm.to_dict(formula)
+
+    for view in views:
+        params = query_params(view.query)
+        add(split_id(params.get("indicator") or params.get("indikator") or "")[0])
+    return list(ordered.values())
+
+
+def to_json(views: list[View], *, today: date | None = None,
+            definitions: list[dict] | None = None) -> str:
+    """The file of a Sitzungsfolge (UTF-8 JSON, readable, with format and version); with
+    ``definitions`` (:func:`definitions_for`) the defined indicators its views need."""
+    document = {
         "format": FORMAT,
         "version": VERSION,
         "created": (today or date.today()).isoformat(),
         "views": [v.as_dict() for v in views],
-    }, ensure_ascii=False, indent=2) + "\n"
+    }
+    if definitions:
+        document["definitions"] = definitions
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def read_file(content: bytes | str, data: AtlasData) -> tuple[list[View], list[str]]:
+#: The end of the message of a definition created from a file (the others name a problem).
+CREATED = " angelegt."
+#: Most definitions a Sitzungsfolge file may carry (15 index parts of a few views each).
+MAX_DEFINITIONS = 60
+
+
+def _comparable(formula) -> dict:
+    """A definition without its times: two atlases hold the same definition when these match."""
+    out = fm.to_dict(formula)
+    out.pop("created_at", None)
+    out.pop("updated_at", None)
+    return out
+
+
+def adopt_definitions(raw: object, data: AtlasData, store, reload) -> tuple[AtlasData, list[str]]:
+    """Create the definitions of a Sitzungsfolge file this atlas lacks, in their order, through
+    :func:`atlas.composite.define.save` (checked against the data, then stored); ``reload()``
+    gives the data after a definition was stored (:func:`atlas.data.data_changed`), so that the
+    next one may use it. Return the data then and one German message per definition created
+    or skipped: a malformed one, one whose parts are missing here (with the reason), and one
+    whose id this atlas already uses for something else (the local one stays). A definition
+    this atlas already holds as it is is passed over silently."""
+    from atlas.composite import define
+
+    if raw is None:
+        return data, []
+    if not isinstance(raw, list):
+        return data, ["Die Berechnungen der Datei („definitions“) sind keine Liste – nicht "
+                      "übernommen."]
+    messages: list[str] = []
+    if len(raw) > MAX_DEFINITIONS:
+        messages.append(f"Höchstens {MAX_DEFINITIONS} Berechnungen je Datei; "
+                        f"{len(raw) - MAX_DEFINITIONS} nicht übernommen.")
+        raw = raw[:MAX_DEFINITIONS]
+    for number, item in enumerate(raw, start=1):
+        try:
+            formula = fm.from_dict(item)
+        except fm.FormulaProblem as problem:
+            messages.append(f"Berechnung {number}: {problem} – nicht übernommen.")
+            continue
+        label = f"Berechnung „{clean_name(formula.title) or formula.id}“ ({formula.id[:40]})"
+        local = data.catalogue.formulas.get(formula.id)
+        if local is not None:
+            if _comparable(local) != _comparable(formula):
+                messages.append(f"{label}: Dieser Atlas hat unter der Kennung eine andere "
+                                "Berechnung – die hiesige bleibt, die Ansichten zeigen sie.")
+            continue
+        try:
+            define.save(formula, data, store)
+        except AtlasError as problem:
+            messages.append(f"{label}: {problem} – nicht übernommen.")
+            continue
+        data = reload()
+        messages.append(f"{label}{CREATED}")
+    return data, messages
+
+
+def read_file(content: bytes | str, data: AtlasData, store=None, reload=None
+              ) -> tuple[list[View], list[str]]:
     """A Sitzungsfolge file: its usable views and a German message per view left out.
+
+    With ``store`` (and ``reload``, see :func:`adopt_definitions`) the definitions the file
+    carries are created first where this atlas lacks them, with a German message each; the
+    views are then checked against the data with them.
 
     Raises
     ------
@@ -139,6 +235,26 @@ def read_file(content: bytes | str, data: AtlasData) -> tuple[list[View], list[s
         When the file is no Sitzungsfolge at all (not JSON, another format, a newer version,
         too large).
     """
+    document = read_document(content)
+    messages: list[str] = []
+    if store is not None and "definitions" in document:
+        data, messages = adopt_definitions(document["definitions"], data, store,
+                                           reload or _reloaded)
+    views, skipped = check_views(document["views"], data)
+    return views, messages + skipped
+
+
+def _reloaded() -> AtlasData:
+    """The process's data after a change of the store."""
+    from atlas.data import data_changed, get_data
+
+    data_changed()
+    return get_data()
+
+
+def read_document(content: bytes | str) -> dict:
+    """The JSON object of a Sitzungsfolge file, its format and version checked and its
+    ``views`` a list (see :func:`read_file`)."""
     if isinstance(content, bytes):
         if len(content) > MAX_FILE_BYTES:
             raise PlaylistError(f"Die Datei ist zu groß für eine Sitzungsfolge (höchstens "
@@ -169,10 +285,9 @@ def read_file(content: bytes | str, data: AtlasData) -> tuple[list[View], list[s
     if version > VERSION:
         raise PlaylistError(f"Die Sitzungsfolge hat Version {version}; dieser Atlas kennt "
                             f"Version {VERSION}. Bitte den Atlas aktualisieren.")
-    raw = document.get("views")
-    if not isinstance(raw, list):
+    if not isinstance(document.get("views"), list):
         raise PlaylistError("Die Sitzungsfolge enthält keine Liste „views“.")
-    return check_views(raw, data)
+    return document
 
 
 def views_from_payload(payload: object, data: AtlasData, *, limit: int = MAX_VIEWS

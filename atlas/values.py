@@ -165,9 +165,14 @@ def without_artefacts(value: float, digits: int = 12) -> float:
     return float(f"{float(value):.{digits}g}")
 
 
+#: Units that name what a value is, not a measure: not written after a number ("0,42", not
+#: "0,42 Index"); the unit label says what the number is.
+UNITLESS = frozenset({"Index"})
+
+
 def format_number(value: float | None, decimals: int = 1, unit: str = "") -> str:
     """German number format: decimal comma, dot as thousands separator, the minus sign "−"
-    (U+2212, not the hyphen), unit after a space.
+    (U+2212, not the hyphen), unit after a space (none for a :data:`UNITLESS` unit).
 
     Missing values become "keine Daten", never "0".
 
@@ -180,9 +185,15 @@ def format_number(value: float | None, decimals: int = 1, unit: str = "") -> str
     if text.startswith("-"):
         negative_zero = float(text.replace(".", "").replace(",", ".")) == 0
         text = text[1:] if negative_zero else MINUS + text[1:]
-    if not unit:
-        return text
-    return f"{text} %" if unit == "%" else f"{text} {unit}"
+    return text + unit_suffix(unit)
+
+
+def unit_suffix(unit: str) -> str:
+    """What follows a number for ``unit``: " %", " Euro", nothing for no or a :data:`UNITLESS`
+    unit (also for plotly templates that write the number themselves)."""
+    if not unit or unit in UNITLESS:
+        return ""
+    return f" {unit}"
 
 
 def format_signed(value: float, decimals: int = 1, unit: str = "") -> str:

@@ -30,7 +30,7 @@ from dash import (
 from dash.exceptions import PreventUpdate
 
 from atlas import export, playlist
-from atlas.data import get_data
+from atlas.data import get_data, own_store
 from atlas.figures import display_from_inputs
 from atlas.urlstate import NORMAL, PRESENTATION, ViewState, parse_state, state_query
 from atlas.values import ValueParseError
@@ -171,6 +171,7 @@ def _status(text: str, tone: str = "success", items: list[str] | None = None) ->
     Output(ids.PLAYLIST_NAME, "value"),
     Output(ids.PLAYLIST_STATUS, "children"),
     Output(ids.PLAYLIST_UPLOAD, "contents"),
+    Output(ids.OWN_REVISION, "data", allow_duplicate=True),
     Input(ids.PLAYLIST_ADD, "n_clicks"),
     Input(ids.PLAYLIST_NAME, "n_submit"),
     Input({"type": layout.ROW_UP, "index": ALL}, "n_clicks"),
@@ -183,11 +184,24 @@ def _status(text: str, tone: str = "success", items: list[str] | None = None) ->
     State(ids.PLAYLIST_NAME, "value"),
     State(ids.PLAYLIST, "data"),
     State(ids.VIEW_QUERY, "data"),
+    State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
-def edit_playlist(_add, _submit, _up, _down, _delete, names, clear, contents, filename, name,
-                  stored, query):
-    """Every change of the list: remember, move, rename, remove, clear, import."""
+def edit_playlist(*args):
+    """Every change of the list: remember, move, rename, remove, clear, import (an import that
+    created definitions bumps the own-data revision, so the indicator lists show them)."""
+    *rest, revision = args
+    contents, filename, stored = rest[7], rest[8], rest[10]
+    if ctx.triggered_id == ids.PLAYLIST_UPLOAD:
+        if not contents:
+            raise PreventUpdate
+        *out, created = _import(_views(stored), contents, filename, get_data())
+        return (*out, (revision or 0) + 1 if created else no_update)
+    return (*_edit_playlist(*rest), no_update)
+
+
+def _edit_playlist(_add, _submit, _up, _down, _delete, names, clear, contents, filename, name,
+                   stored, query):
     trigger = ctx.triggered_id
     value = ctx.triggered[0]["value"] if ctx.triggered else None
     views = _views(stored)
@@ -212,10 +226,6 @@ def edit_playlist(_add, _submit, _up, _down, _delete, names, clear, contents, fi
         if not clear:
             raise PreventUpdate
         return [], no_update, _status("Sitzungsfolge geleert.", "success"), no_update
-    if trigger == ids.PLAYLIST_UPLOAD:
-        if not contents:
-            raise PreventUpdate
-        return _import(views, contents, filename, data)
     if isinstance(trigger, dict):
         index = trigger.get("index")
         if not isinstance(index, int) or not 0 <= index < len(views):
@@ -243,15 +253,19 @@ def edit_playlist(_add, _submit, _up, _down, _delete, names, clear, contents, fi
 
 
 def _import(views, contents: str, filename: str | None, data) -> tuple:
+    """The list with the file's views added; the file's definitions this atlas lacks are created
+    first (:func:`atlas.playlist.read_file`). The last item: whether any was created."""
     name = filename or "die Datei"
     try:
         _, encoded = contents.split(",", 1)
         raw = base64.b64decode(encoded, validate=False)
-        imported, messages = playlist.read_file(raw, data)
+        imported, messages = playlist.read_file(raw, data, own_store())
     except (ValueError, binascii.Error) as exc:
         text = str(exc) if isinstance(exc, playlist.PlaylistError) else \
             "Die Datei konnte nicht gelesen werden."
-        return no_update, no_update, _status(f"{name} nicht importiert: {text}", "danger"), None
+        return (no_update, no_update, _status(f"{name} nicht importiert: {text}", "danger"),
+                None, False)
+    created = any(m.endswith(playlist.CREATED) for m in messages)
     room = playlist.MAX_VIEWS - len(views)
     if len(imported) > room:
         messages.append(f"{len(imported) - room} Ansichten nicht übernommen: höchstens "
@@ -260,8 +274,8 @@ def _import(views, contents: str, filename: str | None, data) -> tuple:
     views = views + imported
     text = (f"{len(imported)} Ansicht{'en' if len(imported) != 1 else ''} aus {name} "
             f"übernommen; die Sitzungsfolge hat jetzt {len(views)}.")
-    tone = "warning" if messages else "success"
-    return _dump(views), no_update, _status(text, tone, messages), None
+    tone = "warning" if any(not m.endswith(playlist.CREATED) for m in messages) else "success"
+    return _dump(views), no_update, _status(text, tone, messages), None, created
 
 
 # the view shown matters to the list only when there is one (no request per year otherwise)
@@ -354,7 +368,9 @@ def export_playlist(clicks, stored):
     if not views:
         return no_update, _status("Die Sitzungsfolge ist leer: erst Ansichten merken.",
                                   "warning")
-    return (dcc.send_string(playlist.to_json(views), playlist.FILE_NAME, type="application/json"),
+    definitions = playlist.definitions_for(views, get_data())
+    return (dcc.send_string(playlist.to_json(views, definitions=definitions), playlist.FILE_NAME,
+                            type="application/json"),
             _status(f"{len(views)} Ansichten als {playlist.FILE_NAME} gespeichert."))
 
 

@@ -9,11 +9,12 @@ moves its year shading.
 
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, callback, clientside_callback, no_update
+from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from atlas import charts, figures
 from atlas.api import geometry_url
+from atlas.composite import indexview
 from atlas.data import get_data
 from atlas.levels.registry import KREIS
 from callbacks.common import DISPLAY_INPUTS, require_view, views_js
@@ -183,7 +184,6 @@ def update_view_texts(indicator, year, zoom):
 
 
 @callback(
-    Output(ids.INFO, "children"),
     Output(ids.ATTRIBUTION, "children"),
     Output(ids.MAP_SOURCE, "children"),
     Output(ids.PRESENT_SOURCE, "children"),
@@ -194,4 +194,22 @@ def update_indicator_texts(indicator):
         raise PreventUpdate
     data = get_data()
     source = panels.attribution(data, indicator)
-    return panels.info_panel(data, indicator), source, source, source_text(data, indicator)
+    return source, source, source_text(data, indicator)
+
+
+@callback(
+    Output(ids.INFO, "children"),
+    Input(ids.INDICATOR_SETTLED, "data"),
+    Input(ids.YEAR_SETTLED, "data"),
+)
+def update_info(indicator, year):
+    """The info box; a year step changes only that of a Sozialindex (its parts' years)."""
+    if not indicator:
+        raise PreventUpdate
+    data = get_data()
+    # indicator and year may settle in one request: only a year alone leaves a plain indicator's
+    # info box as it is
+    if f"{ids.INDICATOR_SETTLED}.data" not in ctx.triggered_prop_ids and \
+            not indexview.is_index(data, indicator):
+        raise PreventUpdate
+    return panels.info_panel(data, indicator, year)

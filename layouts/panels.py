@@ -9,13 +9,17 @@ import pandas as pd
 from dash import html
 
 from atlas.catalogue import LIFE_PHASES, POLARITIES, rank_note
+from atlas.composite import indexview
 from atlas.data import AtlasData
 from atlas.figures import MapView
 from atlas.levels import wording
 from atlas.values import format_number, year_span
 
 
-def info_panel(data: AtlasData, indicator_id: str) -> dbc.Card:
+def info_panel(data: AtlasData, indicator_id: str, year: int | None = None) -> dbc.Card:
+    """The info box of an indicator; for a Sozialindex its parts in ``year`` (weights,
+    directions, the year each part contributes) and its method instead of the long generated
+    definition (:func:`index_parts`)."""
     ind = data.indicator(indicator_id)
     src = data.catalogue.source_of(ind)
     years = data.years(indicator_id)
@@ -33,7 +37,8 @@ def info_panel(data: AtlasData, indicator_id: str) -> dbc.Card:
         dbc.CardBody(
             [
                 html.H3(ind.title, className="h6"),
-                html.P(ind.definition, className="small"),
+                *(index_parts(data, indicator_id, year) or
+                  [html.P(ind.definition, className="small")]),
                 html.Dl(
                     # label above value: the narrow column has no room for both side by
                     # side without breaking words like "Lebenslagenbereich" mid-word
@@ -47,6 +52,31 @@ def info_panel(data: AtlasData, indicator_id: str) -> dbc.Card:
         className="mb-3",
         id="info-card",
     )
+
+
+#: Class of the info box's list of the parts of an index (browser tests find it by it).
+INDEX_PARTS = "index-parts"
+
+
+def index_parts(data: AtlasData, indicator_id: str, year: int | None) -> list:
+    """The parts of a Sozialindex as the info box lists them for ``year`` (default: its latest):
+    a lead, one line per part (:func:`atlas.composite.report.info_lines`), the method and the
+    planner's note; ``[]`` for any other indicator."""
+    from atlas.composite import indexview, report
+
+    if not indexview.is_index(data, indicator_id) or not data.years(indicator_id):
+        return []
+    formula = data.catalogue.formulas[indicator_id]
+    years = data.years(indicator_id)
+    year = year if year in years else years[-1]
+    *parts, method = report.info_lines(data, indicator_id, year)
+    out = [html.P(f"Sozialindex aus {len(parts)} Indikatoren, {year} (höher = mehr Risiko):",
+                  className="small mb-1"),
+           html.Ul([html.Li(line) for line in parts], className=f"small mb-1 {INDEX_PARTS}"),
+           html.P(method, className="small mb-1")]
+    if formula.note:
+        out.append(html.P(formula.note, className="small"))
+    return out
 
 
 def _link(text: str, url: str):
@@ -91,6 +121,12 @@ def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> di
     total = len(view.table)
     of_total = len(table) < total  # "Rang 12 von 631" where not every area is listed
     names = dict(zip(level.areas["ags"], level.areas["label"]))
+    # a Sozialindex: the rank range of the robustness check next to the rank
+    robust = indexview.rank_frame(data, view.indicator_id, view.year)
+    spans = {} if robust is None else {
+        a: f"{text} {indexview.UNSTABLE}" if unstable else text
+        for a, text, unstable in zip(robust["ags"], robust["range_text"],
+                                     robust["class_changes"])}
     rows = []
     for row in table.itertuples(index=False):
         missing = math.isnan(row.value)
@@ -98,14 +134,20 @@ def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> di
         if not missing and row.status:
             value += f" ({row.status})"
         rank = "–" if missing else f"{row.rank} von {total}" if of_total else str(row.rank)
-        rows.append([rank, names.get(row.ags, str(row.name)), str(row.kind), value])
+        cells = [rank, names.get(row.ags, str(row.name)), str(row.kind), value]
+        if robust is not None:  # after the name (the names' column stays the second)
+            cells.insert(2, spans.get(row.ags) or "–")
+        rows.append(cells)
     reference = format_number(view.reference.value, ind.decimals, ind.unit)
     rows.append(["", view.reference.label, "Referenz", reference])
-    return {
-        "note": f"{ind.title}, {view.year}. {caption}Rang: {rank_note(ind)}. {view.source_line}",
-        "head": ["Rang", level.singular, "Art", f"{ind.short_title} {view.year} ({ind.unit})"],
-        "rows": rows,
-    }
+    head = ["Rang", level.singular, "Art", f"{ind.short_title} {view.year} ({ind.unit})"]
+    note = f"{ind.title}, {view.year}. {caption}Rang: {rank_note(ind)}. {view.source_line}"
+    if robust is not None:
+        head.insert(2, "Rangspanne")
+        rows[-1].insert(2, "")
+        note = (f"{note.rstrip('.')}. "
+                f"{indexview.robustness_note(data, view.indicator_id, view.year)}")
+    return {"note": note, "head": head, "rows": rows}
 
 
 def attribution(data: AtlasData, indicator_id: str) -> list:

@@ -76,14 +76,21 @@ def part_lines(data, indicator_id: str, year: int | None = None) -> tuple[PartLi
 
 def info_lines(data, indicator_id: str, year: int | None = None) -> list[str]:
     """German lines for the info box: one per part ("SGB-II-Quote – Gewicht 40 %, höher = mehr
-    Risiko, Jahr 2021"), then the method."""
+    Risiko, Jahr 2021"; a part that contributes another year than ``year`` says so: "Jahr 2020
+    (nächstes verfügbares Jahr)"), then the method. Only the weight is written with a decimal
+    comma: a title keeps its own points ("je 1.000 Einwohner")."""
     formula = index_formula(data, indicator_id)
+    years_of = index_years(formula, data.values, data.level_of(formula.level).keys)
+    shown = year if year in years_of else max(years_of, default=year)
+    parts = part_lines(data, indicator_id, shown)
     lines = []
-    for part in part_lines(data, indicator_id, year):
+    for part in parts:
         direction = ("höher = mehr Risiko" if part.direction > 0
                      else "umgedreht (höher = weniger Risiko)")
-        lines.append(f"{part.title} – Gewicht {round(part.weight * 100, 1):g} %, {direction}, "
-                     f"Jahr {part.year}".replace(".", ","))
+        weight = f"{round(part.weight * 100, 1):g}".replace(".", ",")
+        nearest = " (nächstes verfügbares Jahr)" if part.year != shown else ""
+        lines.append(f"{part.title} – Gewicht {weight} %, {direction}, Jahr {part.year}"
+                     f"{nearest}")
     lines.append(f"Methode: {METHODS[formula.params.method]}; gewichtetes Mittel; höher = mehr "
                  "Risiko.")
     return lines
