@@ -41,6 +41,22 @@ SCHEMES = {
     "manual": "Manuelle Grenzen",
 }
 
+#: The page's default classification: by the indicator (:func:`scheme_for`), as the palette
+#: "auto" is by its polarity. Not a scheme of its own; it names one of :data:`SCHEMES`.
+AUTO_SCHEME = "auto"
+AUTO_SCHEME_LABEL = "Automatisch (Quantile; Sozialindex mit z-Werten: Standardabweichung)"
+
+
+def scheme_for(scheme: str | None, z_values: bool) -> str:
+    """The scheme that classifies a map: ``scheme`` as chosen, or for :data:`AUTO_SCHEME` (and
+    ``None``) quantiles – except for values that are z-values (a Sozialindex of z-values), which
+    are classed by standard deviations around their mean: symmetric about 0, the average, so that
+    the diverging palette around it shows the most burdened areas in the darkest warm colour."""
+    if scheme in (None, "", AUTO_SCHEME):
+        return "std_mean" if z_values else "quantiles"
+    return scheme
+
+
 #: Allowed numbers of classes (the palettes and the legend have room for these).
 CLASS_COUNTS = (3, 4, 5, 6, 7)
 DEFAULT_K = 5

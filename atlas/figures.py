@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from atlas import analysis, geo, missing, palettes, spatial
 from atlas.catalogue import rank_note
-from atlas.classify import SCHEMES, Classes, classify
+from atlas.classify import AUTO_SCHEME, SCHEMES, Classes, classify, scheme_for
 from atlas.data import AtlasData, Reference, per_data
 from atlas.data.model import z_index
 from atlas.levels.registry import KREIS
@@ -92,7 +92,7 @@ class MapView:
 class Display:
     """How values become colours: classification scheme, class count, palette, manual breaks."""
 
-    scheme: str = "quantiles"
+    scheme: str = AUTO_SCHEME  # by the indicator (atlas.classify.scheme_for)
     k: int = 5
     palette: str | None = None  # None: by the indicator's polarity
     breaks: tuple[float, ...] = ()
@@ -101,10 +101,10 @@ class Display:
 def display_from_inputs(scheme: str | None, k: int | None, palette: str | None,
                         manual: str | None) -> Display:
     """Display options from the UI; bad manual bounds raise a German ValueParseError."""
-    scheme = scheme or "quantiles"
+    scheme = scheme or AUTO_SCHEME
     breaks = parse_breaks(manual) if scheme == "manual" else ()
     if scheme == "manual" and not breaks:
-        scheme = "quantiles"  # nothing typed yet
+        scheme = AUTO_SCHEME  # nothing typed yet
     count = 5 if k in (None, "") else parse_int(k)  # one number parser (ASCII digits)
     if count is None:
         raise ValueParseError(f"Klassenzahl „{str(k)[:10]}“ ist keine ganze Zahl")
@@ -155,20 +155,22 @@ def _with_reasons(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _classified(data: AtlasData, ind, year: int, display: Display):
-    """Table, reference, classes, colours and formatted reference of one indicator and year (either
-    level). Diverging palettes are centred on the reference; for counts (reference = Land total)
+    """Table, reference, classes, colours, formatted reference of one indicator and year (any
+    level) and the display as applied (the automatic scheme and palette resolved). Diverging palettes are centred on the reference; for counts (reference = Land total)
     on the median of the regions."""
     table = data.table(ind.id, year)
     reference = data.reference(ind.id, year)
-    if display.palette is None and z_index(data.catalogue, ind):
+    z_values = z_index(data.catalogue, ind)
+    if display.palette is None and z_values:
         display = replace(display, palette=palettes.DEFAULT_DIVERGING)  # around 0 = average
+    display = replace(display, scheme=scheme_for(display.scheme, z_values))
     classes = classify(table[Col.VALUE].to_numpy(), k=display.k, scheme=display.scheme,
                        breaks=list(display.breaks) or None)
     centre = reference.value if ind.kind == "rate" else float(table[Col.VALUE].median())
     colours = _colours(classes, ind.polarity, display, centre)
     table = table.assign(**{"class": classes.index})
     ref_text = format_number(reference.value, ind.decimals, ind.unit)
-    return table, reference, classes, colours, ref_text
+    return table, reference, classes, colours, ref_text, display
 
 
 @per_data(maxsize=512)
@@ -186,7 +188,8 @@ def map_view(data: AtlasData, indicator_id: str, year: int, k: int = 5,
     display = display or Display(k=k)
     raw = data.indicator(indicator_id)  # title and source line: raw (escaped where drawn)
     ind = plotly_indicator(raw)  # every other text here goes into the figure
-    table, reference, classes, colours, ref_text = _classified(data, ind, year, display)
+    table, reference, classes, colours, ref_text, display = _classified(data, ind, year,
+                                                                        display)
     level = data.level_of(ind.level)
     heads = level.hover_heads
     n = len(table)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from urllib.parse import parse_qs, urlencode
 
 from atlas.catalogue import LIFE_PHASES
-from atlas.classify import CLASS_COUNTS, DEFAULT_K, SCHEMES, classify
+from atlas.classify import AUTO_SCHEME, CLASS_COUNTS, DEFAULT_K, SCHEMES, classify
 from atlas.data import AtlasData
 from atlas.figures import Display
 from atlas.levels.derived import shown_at, split_id
@@ -141,7 +141,7 @@ def snap_year(years: list[int], wanted: int, previous: int | None) -> int:
 
 def parse_display(query: str) -> tuple[Display, list[str]]:
     """Map display options from a query string: ``klassifikation`` (scheme id of
-    :data:`atlas.classify.SCHEMES`), ``klassen`` (3–7), ``palette`` (id of
+    :data:`atlas.classify.SCHEMES`, or ``auto``, the default: by the indicator), ``klassen`` (3–7), ``palette`` (id of
     :data:`atlas.palettes.PALETTE_LABELS` or ``auto``) and ``grenzen`` (manual upper bounds with
     German decimal comma, ``5;7,5;10``; they imply ``klassifikation=manual`` when no other scheme
     is given and are ignored with another scheme).
@@ -156,11 +156,11 @@ def parse_display(query: str) -> tuple[Display, list[str]]:
     problems: list[str] = []
     raw_scheme = params.get("klassifikation", "").strip()
     raw_bounds = params.get("grenzen", "").strip()
-    scheme = raw_scheme or ("manual" if raw_bounds else "quantiles")
-    if scheme not in SCHEMES:
+    scheme = raw_scheme or ("manual" if raw_bounds else AUTO_SCHEME)
+    if scheme not in SCHEMES and scheme != AUTO_SCHEME:
         problems.append(f"Klassifikation „{scheme[:30]}“ ist unbekannt; erlaubt: "
-                        f"{', '.join(SCHEMES)}.")
-        scheme = "quantiles"
+                        f"{', '.join([AUTO_SCHEME, *SCHEMES])}.")
+        scheme = AUTO_SCHEME
     k = DEFAULT_K
     raw_k = params.get("klassen", "").strip()
     if raw_k:
@@ -189,7 +189,7 @@ def parse_display(query: str) -> tuple[Display, list[str]]:
             problems.append(f"Klassengrenzen „{raw_bounds[:40]}“: {exc}")
             breaks = ()
         if not breaks:
-            scheme = "quantiles"
+            scheme = AUTO_SCHEME
     return Display(scheme=scheme, k=k, palette=palette, breaks=breaks), problems
 
 
@@ -217,7 +217,7 @@ def view_query(indicator: str, year: int | None = None, *, life_phase: str | Non
         if display.scheme == "manual" and display.breaks:
             params["klassifikation"] = "manual"
             params["grenzen"] = ";".join(format_bound(b) for b in display.breaks)
-        elif display.scheme != "quantiles":
+        elif display.scheme != AUTO_SCHEME:
             params["klassifikation"] = display.scheme
         if display.k != DEFAULT_K:
             params["klassen"] = str(display.k)

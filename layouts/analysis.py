@@ -11,7 +11,7 @@ from dash import dcc, html
 from atlas import palettes, spatial
 from atlas.analysis import SCATTER_CAVEAT
 from atlas.charts import sparkline
-from atlas.classify import CLASS_COUNTS, SCHEMES
+from atlas.classify import AUTO_SCHEME, AUTO_SCHEME_LABEL, CLASS_COUNTS, SCHEMES
 from atlas.composite import peers
 from layouts import ids
 
@@ -29,8 +29,9 @@ def display_options(graph_config: dict, labels: dict) -> dbc.Card:
             [
                 html.H2("Kartendarstellung", className="h6"),
                 html.Label("Klassifikation", htmlFor=ids.SCHEME, className="form-label small"),
-                dcc.Dropdown(id=ids.SCHEME, value="quantiles", clearable=False, labels=labels,
-                             options=[{"label": v, "value": k} for k, v in SCHEMES.items()],
+                dcc.Dropdown(id=ids.SCHEME, value=AUTO_SCHEME, clearable=False, labels=labels,
+                             options=[{"label": AUTO_SCHEME_LABEL, "value": AUTO_SCHEME}]
+                             + [{"label": v, "value": k} for k, v in SCHEMES.items()],
                              className="mb-2"),
                 html.Label("Anzahl Klassen", htmlFor=ids.CLASSES, className="form-label small"),
                 dcc.Dropdown(id=ids.CLASSES, value=5, clearable=False, labels=labels,

@@ -643,7 +643,7 @@ def test_blueprint_name():
         ("grenzen=5;7,5;10", Display("manual", 5, None, (5.0, 7.5, 10.0)), 0),
         ("klassifikation=manual&grenzen=5%3B7%2C5", Display("manual", 5, None, (5.0, 7.5)), 0),
         ("palette=auto&klassen=3", Display(k=3), 0),
-        ("klassifikation=quantiles&grenzen=5", Display(), 0),  # bounds only count for manual
+        ("klassifikation=quantiles&grenzen=5", Display("quantiles"), 0),  # bounds: manual only
         ("klassifikation=manual", Display(), 1),
         ("grenzen=10;5", Display(), 1),
         ("grenzen=5;x", Display(), 1),

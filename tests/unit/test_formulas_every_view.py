@@ -104,6 +104,15 @@ def test_a_z_index_map_diverges_around_the_average(defined):
     from atlas import palettes
 
     assert set(view.colours) <= {c for n in palettes.DIVERGING["RdBu"].values() for c in n}
+    # classes by standard deviations, symmetric about 0: the most burdened area in the darkest
+    # warm colour, the least burdened in the darkest cool one (not a pale class above 0)
+    values = view.table["value"].to_numpy()
+    top = view.colours[int(view.table["class"].iloc[values.argmax()])]
+    bottom = view.colours[int(view.table["class"].iloc[values.argmin()])]
+    assert values.max() > 1.5 and values.min() < -0.5
+    assert top == palettes.DIVERGING["RdBu"][view.classes.k][0]
+    assert bottom in palettes.DIVERGING["RdBu"][view.classes.k][view.classes.k // 2 + 1:]
+    assert "Standardabweichung" in view.legend_title
 
 
 @pytest.mark.parametrize("entry", ["frauen_an_alo", "ew_je_km2@kreis", "index_gemeinden",

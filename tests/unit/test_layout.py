@@ -63,7 +63,7 @@ def test_manual_breaks_are_read_in_german_and_bad_ones_named():
     assert display.breaks == (5.0, 7.5, 10.0) and display.palette is None
     with pytest.raises(ValueParseError, match="Grenze Nr. 2"):
         display_from_inputs("manual", 5, "RdBu", "5; sieben")
-    assert display_from_inputs("manual", 5, None, "").scheme == "quantiles"
+    assert display_from_inputs("manual", 5, None, "").scheme == "auto"
 
 
 def test_map_view_uses_chosen_scheme_and_centres_diverging_palette(data):

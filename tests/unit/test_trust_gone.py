@@ -23,7 +23,7 @@ def _bodies(client, data):
     the indicator was deleted."""
     year = data.latest_year(DEFAULT_INDICATOR)
     values = {"indicator": GONE, "indicator-settled": GONE, "year-settled": year, "year": year,
-              "districts": [], "class-scheme": "quantiles", "class-k": 5,
+              "districts": [], "class-scheme": "auto", "class-k": 5,
               "class-palette": "auto", "class-manual-breaks": "", "tabs": "map"}
     for callback in client.get("/_dash-dependencies").get_json():
         refs = callback["inputs"] + callback["state"]
