@@ -33,6 +33,8 @@ POLARITY_CHOICES = {"": "aus den Teilen", **POLARITIES}
 #: The direction of an index part; 0 takes it from the indicator's Lesart.
 DIRECTION_CHOICES = {0: "aus Lesart", 1: "höher = mehr Risiko", -1: "höher = weniger Risiko"}
 METHOD_CHOICES = {"z": "z-Werte (0 = Durchschnitt der Gebiete)", "minmax": "Min-Max (0–100)"}
+#: A change absolute (in the indicator's unit) or in percent of the first year's value.
+PERCENT_CHOICES = {"absolut": "absolut", "prozent": "in Prozent"}
 #: The year choice of an index that means "the latest year all parts have".
 LATEST_YEAR = "neuestes"
 NOTE_MAX = 2000
@@ -130,8 +132,9 @@ def _years(data, indicator_id) -> list[int]:
 
 
 def year_choices(data, indicator_id) -> list[dict]:
-    """The years of an indicator (for "von"/"bis" of a change)."""
-    return [{"label": str(y), "value": y} for y in _years(data, indicator_id)]
+    """The years of an indicator (for "von"/"bis" of a change; values as text, as a select
+    gives them)."""
+    return [{"label": str(y), "value": str(y)} for y in _years(data, indicator_id)]
 
 
 def index_year_choices(data, part_ids) -> list[dict]:
@@ -144,7 +147,8 @@ def index_year_choices(data, part_ids) -> list[dict]:
               else "neuestes gemeinsames Jahr")
     years = sorted({y for ys in by_part for y in ys})
     return [{"label": latest, "value": LATEST_YEAR}] + [
-        {"label": str(y) if y in common else f"{y} (je Teil das nächstgelegene Jahr)", "value": y}
+        {"label": str(y) if y in common else f"{y} (je Teil das nächstgelegene Jahr)",
+         "value": str(y)}
         for y in years]
 
 
@@ -198,7 +202,7 @@ def derive_formula(form: dict) -> fm.Formula:
     """The definition of the form "Indikator berechnen": ``kind`` ("rate" or "change"),
     ``numerator``, ``denominator``, ``factor`` (a key of :data:`FACTOR_CHOICES` or
     :data:`OTHER_FACTOR` with ``factor_other``), ``indicator``, ``year_from``, ``year_to``,
-    ``percent``, and ``id``, ``title``, ``unit``, ``polarity``, ``note``. A German
+    ``percent`` (a key of :data:`PERCENT_CHOICES`), and ``id``, ``title``, ``unit``, ``polarity``, ``note``. A German
     :class:`~atlas.composite.formulas.FormulaProblem` naming the first field that is missing or
     malformed."""
     if not isinstance(form, dict):
@@ -220,7 +224,8 @@ def derive_formula(form: dict) -> fm.Formula:
         year_from, year_to = _year(form.get("year_from"), "von"), _year(form.get("year_to"), "bis")
         if year_from >= year_to:
             raise fm.FormulaProblem(f"„von“ ({year_from}) muss vor „bis“ ({year_to}) liegen.")
-        params = fm.ChangeParams(indicator, year_from, year_to, bool(form.get("percent")))
+        params = fm.ChangeParams(indicator, year_from, year_to,
+                                 form.get("percent") in (True, "prozent"))
     return fm.Formula(params=params, **common)
 
 
@@ -296,12 +301,12 @@ def form_of(formula: fm.Formula) -> dict:
         if formula.unit != fm.factor_unit(p.factor):
             form["unit"] = formula.unit
     elif formula.kind == "change":
-        form.update(indicator=p.indicator, year_from=p.year_from, year_to=p.year_to,
-                    percent=p.percent)
+        form.update(indicator=p.indicator, year_from=str(p.year_from), year_to=str(p.year_to),
+                    percent="prozent" if p.percent else "absolut")
     else:
         form.update(parts=[{"indicator": part.indicator, "weight": part.weight,
-                            "direction": part.direction} for part in p.items],
-                    method=p.method, year=LATEST_YEAR if p.year is None else p.year)
+                            "direction": str(part.direction)} for part in p.items],
+                    method=p.method, year=LATEST_YEAR if p.year is None else str(p.year))
     return form
 
 
@@ -309,7 +314,7 @@ def form_of(formula: fm.Formula) -> dict:
 
 
 def blank_part() -> dict:
-    return {"indicator": None, "weight": 1, "direction": 0}
+    return {"indicator": None, "weight": 1, "direction": "0"}
 
 
 def add_part(parts: list[dict]) -> list[dict]:

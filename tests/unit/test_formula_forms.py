@@ -45,7 +45,7 @@ def test_choices_offer_the_levels_counts_and_years_of_the_data(data):
     assert counts < every and "sgb2_quote" in every
     assert forms.indicator_choices(data, "nirgends") == []
     assert forms.indicator_choices(data, None) == []
-    assert [o["value"] for o in forms.year_choices(data, "arbeitslose")] == \
+    assert [int(o["value"]) for o in forms.year_choices(data, "arbeitslose")] == \
         data.years("arbeitslose")
     assert forms.year_choices(data, "gibt_es_nicht") == []
     years = forms.index_year_choices(data, ["sgb2_quote", "kinderarmut"])
@@ -66,7 +66,7 @@ def test_a_rate_form_gives_the_definition_the_command_line_gives():
 
 def test_a_change_form_gives_the_definition():
     formula = forms.derive_formula({"kind": "change", "indicator": "bevoelkerung",
-                                    "year_from": 2015, "year_to": "2020", "percent": True,
+                                    "year_from": 2015, "year_to": "2020", "percent": "prozent",
                                     "id": "bev_veraenderung", "title": "Bevölkerung, Veränderung"})
     assert formula.params == fm.ChangeParams("bevoelkerung", 2015, 2020, True)
 
