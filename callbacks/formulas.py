@@ -65,7 +65,7 @@ def save(make, form: dict, editing: str | None):
     """Check, store and announce a definition made from ``form`` by ``make``; the alert and the
     stored definition (``None`` when refused: nothing stored)."""
     try:
-        formula = make(form)
+        formula = make(forms.with_id(form, _taken()))
         stored = define.save(formula, get_data(), own_store(),
                              replace_existing=bool(editing) and editing == formula.id)
     except AtlasError as exc:
@@ -141,30 +141,24 @@ def derive_fields_shown(kind, factor):
 
 
 @callback(
-    Output(ids.DERIVE_ID, "value"),
+    Output(ids.DERIVE_ID, "placeholder"),
     Input(ids.DERIVE_TITLE, "n_blur"),
     State(ids.DERIVE_TITLE, "value"),
-    State(ids.DERIVE_ID, "value"),
     prevent_initial_call=True,
 )
-def suggest_derive_id(_blur, title, current):
-    """A Kennung from the title when none is given yet."""
-    if current:
-        raise PreventUpdate
-    return forms.suggest_id(title, _taken()) or no_update
+def suggest_derive_id(_blur, title):
+    """The Kennung the title gives (used when the field is left empty, :func:`save`)."""
+    return forms.suggest_id(title, _taken()) or ""
 
 
 @callback(
-    Output(ids.INDEX_ID, "value"),
+    Output(ids.INDEX_ID, "placeholder"),
     Input(ids.INDEX_TITLE, "n_blur"),
     State(ids.INDEX_TITLE, "value"),
-    State(ids.INDEX_ID, "value"),
     prevent_initial_call=True,
 )
-def suggest_index_id(_blur, title, current):
-    if current:
-        raise PreventUpdate
-    return forms.suggest_id(title, _taken()) or no_update
+def suggest_index_id(_blur, title):
+    return forms.suggest_id(title, _taken()) or ""
 
 
 # --- the rows of the index ----------------------------------------------------------------------
@@ -270,6 +264,7 @@ def save_index(clicks, *args):
     Output(ids.DERIVE_TITLE, "value", allow_duplicate=True),
     Output(ids.DERIVE_ID, "value", allow_duplicate=True),
     Output(ids.DERIVE_UNIT, "value", allow_duplicate=True),
+    Output(ids.DERIVE_POLARITY, "value", allow_duplicate=True),
     Output(ids.DERIVE_NOTE, "value", allow_duplicate=True),
     Output(ids.DERIVE_EDITING, "data", allow_duplicate=True),
     Output(ids.DERIVE_HEAD, "children", allow_duplicate=True),
@@ -281,7 +276,7 @@ def new_derived(clicks):
     """An empty form for a new definition (the choices of parts stay)."""
     if not clicks:
         raise PreventUpdate
-    return "", "", "", "", None, DERIVE_TITLE_TEXT, None
+    return "", "", "", forms.FROM_PARTS, "", None, DERIVE_TITLE_TEXT, None
 
 
 @callback(

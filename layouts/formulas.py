@@ -14,6 +14,7 @@ from atlas.composite.formulas import TITLE_MAX
 from layouts import ids
 
 KREIS = "kreis"
+ID_HELP = "für Links und Exporte; leer: aus dem Titel (wie vorgeschlagen)"
 
 
 def dom_id(component_id) -> str:
@@ -100,12 +101,12 @@ def derive_section(labels: dict) -> html.Div:
                         options=_options(forms.PERCENT_CHOICES))), md=4),
                 ]),
             ], id=ids.DERIVE_CHANGE, hidden=True),
-            *_wording("derive", "vorgeschlagen aus dem Titel; für Links und Exporte"),
+            *_wording("derive", ID_HELP),
             dbc.Row([
                 dbc.Col(_field("Einheit (optional)", dbc.Input(
                     id=ids.DERIVE_UNIT, maxLength=30, placeholder="sonst aus dem Faktor"),
                     ids.DERIVE_UNIT), md=4),
-                dbc.Col(_field("Lesart", dbc.Select(id=ids.DERIVE_POLARITY, value="",
+                dbc.Col(_field("Lesart", dbc.Select(id=ids.DERIVE_POLARITY, value=forms.FROM_PARTS,
                                                     options=_options(forms.POLARITY_CHOICES)),
                                ids.DERIVE_POLARITY), md=8),
             ]),
@@ -144,7 +145,7 @@ def part_row(position: int, part: dict, options: list[dict], labels: dict) -> ht
                 dbc.Col(_field("Indikator", dcc.Dropdown(
                     id=pid("indicator"), options=options, value=part.get("indicator"),
                     labels=labels, placeholder="Indikator wählen …", optionHeight=48),
-                    pid("indicator")), md=6),
+                    pid("indicator")), md=5),
                 dbc.Col(_field("Gewicht", dbc.Input(id=pid("weight"), type="number", min=0,
                                                     step="any", value=part.get("weight")),
                                pid("weight")), md=2),
@@ -152,7 +153,8 @@ def part_row(position: int, part: dict, options: list[dict], labels: dict) -> ht
                     id=pid("direction"), value=str(part.get("direction") or 0),
                     options=_options(forms.DIRECTION_CHOICES)), pid("direction")), md=3),
                 dbc.Col(_button("Teil entfernen", pid("remove"), f"Teil {n} entfernen",
-                                "btn-outline-secondary mt-3"), md=1, className="text-md-end"),
+                                "btn-outline-secondary"), md=2,
+                        className="align-self-end mb-2 text-md-end"),
             ], className="g-2"),
         ],
         className="index-part border-bottom mb-2",
@@ -185,7 +187,7 @@ def index_section(labels: dict) -> html.Div:
                     ids.INDEX_YEAR, "ohne gewähltes Jahr: jedes Jahr, das alle Teile haben"),
                     md=6),
             ]),
-            *_wording("index", "vorgeschlagen aus dem Titel; für Links und Exporte"),
+            *_wording("index", ID_HELP),
             _field("Anmerkung (optional)", dbc.Textarea(id=ids.INDEX_NOTE, rows=2,
                                                         maxLength=forms.NOTE_MAX),
                    ids.INDEX_NOTE, "erscheint unter der erzeugten Definition"),
@@ -215,9 +217,9 @@ def entry_item(entry: forms.Entry) -> html.Li:
         return {"type": ids.FORMULA_ACTION, "action": name, "id": entry.id}
 
     buttons = [_button("Bearbeiten", action("edit"), f"„{entry.title}“ bearbeiten",
-                       "btn-outline-secondary me-1"),
+                       "btn-outline-secondary"),
                dcc.ConfirmDialogProvider(
-                   _button("Löschen", None, f"„{entry.title}“ löschen", "btn-outline-danger me-1"),
+                   _button("Löschen", None, f"„{entry.title}“ löschen", "btn-outline-danger"),
                    id={"type": ids.FORMULA_DELETE, "id": entry.id},
                    message=f"Den berechneten Indikator „{entry.title}“ löschen? Das lässt sich "
                            "nicht rückgängig machen.")]
@@ -229,7 +231,8 @@ def entry_item(entry: forms.Entry) -> html.Li:
     if entry.problem:
         body.append(dbc.Alert(f"Derzeit nicht berechenbar: {entry.problem}", color="warning",
                               className="small py-1 px-2 mb-1"))
-    return html.Li(body + [html.Div(buttons, className="mb-2")], className="formula-entry")
+    return html.Li(body + [html.Div(buttons, className="d-flex flex-wrap gap-1 mb-2")],
+                   className="formula-entry")
 
 
 def entry_list(entries: list[forms.Entry]):

@@ -28,8 +28,9 @@ DERIVE_KINDS = {"rate": fm.KINDS["rate"], "change": fm.KINDS["change"]}
 FACTOR_CHOICES = {"100": "100 (Anteil in %)", "1000": "1.000 (je 1.000)",
                   "10000": "10.000 (je 10.000)", "100000": "100.000 (je 100.000)"}
 OTHER_FACTOR = "andere"
-#: What a higher value means; "" takes it from the parts.
-POLARITY_CHOICES = {"": "aus den Teilen", **POLARITIES}
+#: What a higher value means; :data:`FROM_PARTS` takes it from the parts.
+FROM_PARTS = "aus-teilen"
+POLARITY_CHOICES = {FROM_PARTS: "aus den Teilen", **POLARITIES}
 #: The direction of an index part; 0 takes it from the indicator's Lesart.
 DIRECTION_CHOICES = {0: "aus Lesart", 1: "höher = mehr Risiko", -1: "höher = weniger Risiko"}
 METHOD_CHOICES = {"z": "z-Werte (0 = Durchschnitt der Gebiete)", "minmax": "Min-Max (0–100)"}
@@ -88,6 +89,14 @@ def suggest_id(title, taken=frozenset()) -> str:
         suffix = f"_{n}"
         candidate = base[:ID_MAX - len(suffix)].rstrip("_") + suffix
     return candidate
+
+
+def with_id(form, taken=frozenset()):
+    """``form`` with the Kennung suggested from its title when none was typed (the form shows
+    the suggestion as the field's placeholder)."""
+    if not isinstance(form, dict) or not _is_blank(form.get("id")):
+        return form
+    return {**form, "id": suggest_id(form.get("title"), taken)}
 
 
 # --- choices ------------------------------------------------------------------------------------
@@ -166,9 +175,10 @@ def _common(form: dict, kind: str) -> dict:
     if not fm.ID_RE.fullmatch(formula_id):
         raise fm.FormulaProblem(f"Kennung „{formula_id[:40]}“: 2–40 Zeichen aus a–z, 0–9 und _ "
                                 "(ohne Umlaute und Leerzeichen).")
-    polarity = form.get("polarity") or ""
+    polarity = form.get("polarity") or FROM_PARTS
     if polarity not in POLARITY_CHOICES:
         raise fm.FormulaProblem("Lesart: bitte eine der angebotenen wählen.")
+    polarity = "" if polarity == FROM_PARTS else polarity
     return {"id": formula_id, "title": title, "kind": kind,
             "unit": _text(form.get("unit"), "Einheit", 30) if kind != "index" else "",
             "polarity": polarity, "note": _text(form.get("note"), "Anmerkung", NOTE_MAX)}
@@ -291,7 +301,8 @@ def form_of(formula: fm.Formula) -> dict:
     stored: a definition made in the form leaves them open, one from the command line may have
     them set."""
     form = {"kind": formula.kind, "level": formula.level, "id": formula.id,
-            "title": formula.title, "unit": "", "polarity": formula.polarity, "note": formula.note}
+            "title": formula.title, "unit": "", "polarity": formula.polarity or FROM_PARTS,
+            "note": formula.note}
     p = formula.params
     if formula.kind == "rate":
         key = f"{p.factor:.0f}" if float(p.factor).is_integer() else ""

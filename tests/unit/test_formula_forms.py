@@ -3,16 +3,15 @@ messages for every odd input, never a traceback), definition → form, rows, the
 
 import pytest
 
-from atlas.composite import define
+from atlas.composite import define, forms
 from atlas.composite import formulas as fm
-from atlas.composite import forms
 from atlas.composite.index import MAX_PARTS, MIN_PARTS
 
 
 def _rate_form(**changes):
     form = {"kind": "rate", "numerator": "arbeitslose_frauen", "denominator": "arbeitslose",
             "factor": "100", "factor_other": None, "id": "alo_frauen", "title": "Frauen unter den "
-            "Arbeitslosen", "unit": "", "polarity": "", "note": "Test"}
+            "Arbeitslosen", "unit": "", "polarity": forms.FROM_PARTS, "note": "Test"}
     return {**form, **changes}
 
 
@@ -62,6 +61,9 @@ def test_a_rate_form_gives_the_definition_the_command_line_gives():
     other = forms.derive_formula(_rate_form(factor=forms.OTHER_FACTOR, factor_other="2,5"))
     assert other.params.factor == 2.5
     assert forms.derive_formula(_rate_form(title="  A   b  ")).title == "A b"
+    assert forms.derive_formula(_rate_form()).polarity == ""  # from the parts
+    assert forms.derive_formula(_rate_form(polarity="protective")).polarity == "protective"
+    assert forms.derive_formula(_rate_form(polarity=None)).polarity == ""
 
 
 def test_a_change_form_gives_the_definition():
@@ -210,3 +212,12 @@ def test_the_list_names_kind_level_parts_and_problems(data):
                       level="kreis")
     entry, = forms.entries(data, [gone])
     assert "weg (fehlt)" in entry.parts[0]
+
+
+def test_an_empty_kennung_is_taken_from_the_title():
+    form = forms.with_id(_rate_form(id="  "), taken={"frauen_unter_den_arbeitslosen"})
+    assert forms.derive_formula(form).id == "frauen_unter_den_arbeitslosen_2"
+    assert forms.with_id(_rate_form())["id"] == "alo_frauen"  # a typed one stays
+    assert forms.with_id(None) is None
+    with pytest.raises(fm.FormulaProblem, match="Kennung fehlt"):
+        forms.derive_formula(forms.with_id(_rate_form(id="", title="!!!")))
