@@ -104,7 +104,7 @@ def derive_section(labels: dict) -> html.Div:
             *_wording("derive", ID_HELP),
             dbc.Row([
                 dbc.Col(_field("Einheit (optional)", dbc.Input(
-                    id=ids.DERIVE_UNIT, maxLength=30, placeholder="sonst aus dem Faktor"),
+                    id=ids.DERIVE_UNIT, maxLength=30, placeholder="sonst aus den Teilen"),
                     ids.DERIVE_UNIT), md=4),
                 dbc.Col(_field("Lesart", dbc.Select(id=ids.DERIVE_POLARITY, value=forms.FROM_PARTS,
                                                     options=_options(forms.POLARITY_CHOICES)),

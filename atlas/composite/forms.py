@@ -368,6 +368,12 @@ class Entry:
     shown: bool  # whether it has a catalogue entry with values (can be shown on the map)
 
 
+def _factor_text(factor: float) -> str:
+    if float(factor).is_integer():
+        return f"{factor:,.0f}".replace(",", ".")
+    return f"{factor:g}".replace(".", ",")
+
+
 def _title_of(catalogue, indicator_id: str) -> str:
     try:
         return catalogue.indicator(indicator_id).title
@@ -391,7 +397,7 @@ def entries(data, formulas) -> list[Entry]:
                           f"{', umgekehrt' if part.direction < 0 else ''})" for part in p.items)
         elif formula.kind == "rate":
             parts = (f"Zähler: {title(p.numerator)}", f"Nenner: {title(p.denominator)}",
-                     f"Faktor: {fm.factor_unit(p.factor)}")
+                     f"Faktor: {_factor_text(p.factor)} ({fm.factor_unit(p.factor)})")
         else:
             parts = (f"{title(p.indicator)}, {p.year_from}–{p.year_to}"
                      f"{' in Prozent' if p.percent else ''}",)

@@ -250,3 +250,34 @@ def test_fm002_a_bad_definition_is_named_in_german(atlas_page, live_url, data, c
     page.get_by_role("tab", name="Karte und Zeitreihe").click()
     assert _indicator_options(page) == before
     assert "Traceback" not in page.content()
+
+
+def test_fm003_a_change_between_two_years(atlas_page, live_url, data, cleanup):
+    page = atlas_page.page
+    page.on("dialog", lambda dialog: dialog.accept())
+    atlas_page.open(live_url)
+    years = data.years("bevoelkerung")
+    _own_section(page, "Indikator berechnen")
+    page.get_by_text("Veränderung zwischen zwei Jahren").click()
+    page.wait_for_selector("#derive-indicator", state="visible")
+    _choose(page, "derive-indicator", _label(data, "bevoelkerung"))
+    page.wait_for_function("y => document.querySelector('#derive-year-to').value === y",
+                           arg=str(years[-1]))
+    page.select_option("#derive-year-from", str(years[-3]))
+    page.get_by_text("in Prozent").click()
+    page.fill("#derive-title", "Bevölkerung, Veränderung in % (Test)")
+    page.fill("#derive-id", RATE_ID)
+    _shot(page, "formula_change_form")
+    page.get_by_role("button", name="Berechnen und speichern").click()
+    text_of(page, "#derive-status", "gespeichert")
+    old, new = (data.table("bevoelkerung", y).set_index("ags")["value"]
+                for y in (years[-3], years[-1]))
+    change = _values(live_url, RATE_ID, years[-1])
+    for ags, value in change.items():
+        if value is not None:
+            assert value == pytest.approx((new[ags] - old[ags]) / old[ags] * 100, abs=0.051)
+    page.get_by_role("button", name="Auf der Karte zeigen").click()
+    _wait_map_shows(page, "Bevölkerung, Veränderung in % (Test)")
+    page.get_by_role("tab", name="Eigene Daten").click()
+    page.get_by_role("button", name="„Bevölkerung, Veränderung in % (Test)“ löschen").click()
+    text_of(page, "#formula-list", "Noch keine Indikatoren berechnet")

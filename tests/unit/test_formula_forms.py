@@ -207,6 +207,7 @@ def test_the_list_names_kind_level_parts_and_problems(data):
     entry, = forms.entries(data, [rate])
     assert entry.kind == "Quote aus zwei Anzahlen" and entry.level == data.level_of("kreis").title
     assert any(data.indicator("arbeitslose_frauen").title in p for p in entry.parts)
+    assert "Faktor: 100 (%)" in entry.parts
     assert entry.problem == "" and not entry.shown  # not saved in this data
     gone = fm.Formula("kaputt", "Kaputt", "rate", fm.RateParams("weg", "arbeitslose"),
                       level="kreis")
@@ -221,3 +222,15 @@ def test_an_empty_kennung_is_taken_from_the_title():
     assert forms.with_id(None) is None
     with pytest.raises(fm.FormulaProblem, match="Kennung fehlt"):
         forms.derive_formula(forms.with_id(_rate_form(id="", title="!!!")))
+
+
+def test_own_levels_are_offered_with_their_counts(own_level_data):
+    from tests.conftest import OWN_COUNT, OWN_LEVEL
+
+    levels = {o["value"]: o["label"] for o in forms.level_choices(own_level_data)}
+    level = own_level_data.level_of(OWN_LEVEL)
+    assert levels[OWN_LEVEL] == f"{level.title} (eigene Gebiete, {len(level)} Gebiete)"
+    counts = [o["value"] for o in forms.indicator_choices(own_level_data, OWN_LEVEL,
+                                                           counts_only=True)]
+    assert OWN_COUNT in counts
+    assert all(own_level_data.indicator(i).level == OWN_LEVEL for i in counts)
