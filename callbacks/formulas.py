@@ -36,7 +36,8 @@ def _part(field: str):
 
 
 def _kept(value, options: list[dict]):
-    return value if value in {o["value"] for o in options} else None
+    """``value`` if it is one of the options (as the browser sent it: anything), else None."""
+    return value if any(value == o["value"] for o in options) and value is not None else None
 
 
 def _taken() -> set[str]:

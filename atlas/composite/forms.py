@@ -45,6 +45,11 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": 
                           "Ü": "ue"})
 
 
+def _key(raw) -> str | None:
+    """A choice as the key of a mapping of choices (anything but text is no choice)."""
+    return raw if isinstance(raw, str) else None
+
+
 def _is_blank(raw) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
@@ -175,7 +180,7 @@ def _common(form: dict, kind: str) -> dict:
     if not fm.ID_RE.fullmatch(formula_id):
         raise fm.FormulaProblem(f"Kennung „{formula_id[:40]}“: 2–40 Zeichen aus a–z, 0–9 und _ "
                                 "(ohne Umlaute und Leerzeichen).")
-    polarity = form.get("polarity") or FROM_PARTS
+    polarity = _key(form.get("polarity")) or FROM_PARTS
     if polarity not in POLARITY_CHOICES:
         raise fm.FormulaProblem("Lesart: bitte eine der angebotenen wählen.")
     polarity = "" if polarity == FROM_PARTS else polarity
@@ -185,6 +190,7 @@ def _common(form: dict, kind: str) -> dict:
 
 
 def _factor(choice, other) -> float:
+    choice = _key(choice)
     if choice in FACTOR_CHOICES:
         return float(choice)
     if choice != OTHER_FACTOR:
@@ -217,7 +223,7 @@ def derive_formula(form: dict) -> fm.Formula:
     malformed."""
     if not isinstance(form, dict):
         raise fm.FormulaProblem("Die Angaben des Formulars fehlen.")
-    kind = form.get("kind")
+    kind = _key(form.get("kind"))
     if kind not in DERIVE_KINDS:
         raise fm.FormulaProblem("Art der Berechnung: bitte „Quote aus zwei Anzahlen“ oder "
                                 "„Veränderung zwischen zwei Jahren“ wählen.")
@@ -284,7 +290,7 @@ def index_formula(form: dict) -> fm.Formula:
         seen[indicator] = n
         parts.append(Part(indicator, _weight(raw.get("weight"), n),
                           _direction(raw.get("direction"), n)))
-    method = form.get("method") or "z"
+    method = _key(form.get("method")) or "z"
     if method not in METHOD_CHOICES:
         raise fm.FormulaProblem("Standardisierung: bitte z-Werte oder Min-Max wählen.")
     raw_year = form.get("year")
@@ -347,7 +353,10 @@ def parts_of_level(parts: list[dict], offered: set[str]) -> list[dict]:
     """The rows kept when the level changes: an indicator not on offer at the new level is
     cleared, weight and direction stay; at least :data:`~atlas.composite.index.MIN_PARTS`
     rows."""
-    rows = [dict(p, indicator=p.get("indicator") if p.get("indicator") in offered else None)
+    def kept(indicator):
+        return indicator if isinstance(indicator, str) and indicator in offered else None
+
+    rows = [dict(p, indicator=kept(p.get("indicator")))
             for p in (parts or []) if isinstance(p, dict)][:MAX_PARTS]
     return rows + [blank_part() for _ in range(MIN_PARTS - len(rows))]
 

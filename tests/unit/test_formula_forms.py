@@ -200,6 +200,8 @@ def test_rows_of_parts_stay_between_two_and_fifteen():
     assert kept[0]["indicator"] == "a" and kept[1]["indicator"] is None
     assert kept[0]["weight"] == 2
     assert len(forms.parts_of_level(None, set())) == MIN_PARTS
+    odd = forms.parts_of_level([{"indicator": ["a"]}, "kaputt", {"indicator": {"b": 1}}], {"a"})
+    assert [p["indicator"] for p in odd] == [None, None]
 
 
 def test_the_list_names_kind_level_parts_and_problems(data):
@@ -234,3 +236,41 @@ def test_own_levels_are_offered_with_their_counts(own_level_data):
                                                            counts_only=True)]
     assert OWN_COUNT in counts
     assert all(own_level_data.indicator(i).level == OWN_LEVEL for i in counts)
+
+
+ODD = [None, "", "x" * 100000, "gibt_es_nicht", -1, 0, 10**30, float("nan"), [], {}, True,
+       "<script>alert(1)</script>", ["a"], {"a": 1}, 2020.5]
+
+
+def test_the_form_callbacks_answer_odd_values_without_a_traceback(app_module):
+    """The callbacks' functions with odd values: German messages, empty choices, never an
+    exception (and nothing stored: every one of these forms is refused)."""
+    from atlas.data import own_store
+    from callbacks import formulas as cb
+
+    before = [f.id for f in own_store().formulas()]
+    for odd in ODD:
+        assert cb.derive_choices(odd, 0, odd, odd, odd)[0] == [] or odd == ""
+        cb.derive_years(odd, odd, odd)
+        cb.index_years([odd, odd], odd)
+        cb.derive_fields_shown(odd, odd)
+        for kind in ("rate", "change", odd):
+            form = {"kind": kind, "numerator": odd, "denominator": odd, "factor": odd,
+                    "factor_other": odd, "indicator": odd, "year_from": odd, "year_to": odd,
+                    "percent": odd, "title": odd, "id": odd, "unit": odd, "polarity": odd,
+                    "note": odd}
+            alert, stored = cb.save(forms.derive_formula, form, odd)
+            assert stored is None and alert.children.startswith("Nicht gespeichert")
+    for parts in ([], [{"indicator": "sgb2_quote", "weight": 1, "direction": 0}],
+                  [{"indicator": f"x{i}", "weight": 1, "direction": 0} for i in range(16)],
+                  [{"indicator": "sgb2_quote", "weight": -1, "direction": 0},
+                   {"indicator": "kinderarmut", "weight": 1, "direction": 0}],
+                  [{"indicator": "gibt_es_nicht", "weight": 1, "direction": 0},
+                   {"indicator": "kinderarmut", "weight": 1, "direction": 0}],
+                  [{"indicator": "gemeinde_bevoelkerung_zensus", "weight": 1, "direction": 0},
+                   {"indicator": "kinderarmut", "weight": 1, "direction": 0}]):
+        form = {"level": "kreis", "method": "z", "year": forms.LATEST_YEAR, "title": "Index",
+                "id": "odd_index", "note": None, "parts": parts}
+        alert, stored = cb.save(forms.index_formula, form, None)
+        assert stored is None and alert.children.startswith("Nicht gespeichert"), parts
+    assert [f.id for f in own_store().formulas()] == before
