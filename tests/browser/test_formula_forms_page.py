@@ -279,5 +279,17 @@ def test_fm003_a_change_between_two_years(atlas_page, live_url, data, cleanup):
     page.get_by_role("button", name="Auf der Karte zeigen").click()
     _wait_map_shows(page, "Bevölkerung, Veränderung in % (Test)")
     page.get_by_role("tab", name="Eigene Daten").click()
+    # edit: loaded into its form, saved as absolute change under the same Kennung
+    page.get_by_role("button", name="„Bevölkerung, Veränderung in % (Test)“ bearbeiten").click()
+    text_of(page, "#derive-head", "bearbeiten")
+    assert page.input_value("#derive-id") == RATE_ID
+    assert page.input_value("#derive-year-from") == str(years[-3])
+    assert page.locator("#derive-indicator").is_visible()
+    page.get_by_text("absolut", exact=True).click()
+    page.get_by_role("button", name="Berechnen und speichern").click()
+    text_of(page, "#derive-status", "gespeichert")
+    absolute = _values(live_url, RATE_ID, years[-1])
+    ags = next(a for a, v in absolute.items() if v is not None)
+    assert absolute[ags] == pytest.approx(new[ags] - old[ags], abs=0.51)
     page.get_by_role("button", name="„Bevölkerung, Veränderung in % (Test)“ löschen").click()
     text_of(page, "#formula-list", "Noch keine Indikatoren berechnet")
