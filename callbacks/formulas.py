@@ -10,6 +10,7 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from atlas.composite import define, forms
+from atlas.composite.index import MAX_PARTS, MIN_PARTS
 from atlas.data import data_changed, get_data, own_store
 from atlas.errors import AtlasError
 from callbacks.owndata import _alert
@@ -172,6 +173,7 @@ def _parts(indicators, weights, directions) -> list[dict]:
 
 @callback(
     Output(ids.INDEX_PARTS, "children"),
+    Output(ids.INDEX_ADD, "disabled"),
     Input(ids.INDEX_ADD, "n_clicks"),
     Input(_part("remove"), "n_clicks"),
     Input(ids.INDEX_LEVEL, "value"),
@@ -196,7 +198,9 @@ def index_rows(_add, removes, level, load, _revision, indicators, weights, direc
         parts = forms.remove_part(parts, trigger.get("index"))
     options = forms.indicator_choices(get_data(), level)
     parts = forms.parts_of_level(parts, {o["value"] for o in options})
-    return [layout.part_row(i, part, options, DROPDOWN_LABELS) for i, part in enumerate(parts)]
+    removable = len(parts) > MIN_PARTS
+    return ([layout.part_row(i, part, options, DROPDOWN_LABELS, removable)
+             for i, part in enumerate(parts)], len(parts) >= MAX_PARTS)
 
 
 @callback(

@@ -124,16 +124,19 @@ def derive_section(labels: dict) -> html.Div:
     )
 
 
-def _button(text: str, button_id, name: str, classes: str) -> html.Button:
+def _button(text: str, button_id, name: str, classes: str, disabled: bool = False
+            ) -> html.Button:
     """A small button with its visible text and a fuller accessible name (which part, which
     definition)."""
     props = {"id": button_id} if button_id is not None else {}
     return html.Button(text, type="button", className=f"btn btn-sm {classes}", title=name,
-                       **props, **{"aria-label": name})
+                       disabled=disabled, **props, **{"aria-label": name})
 
 
-def part_row(position: int, part: dict, options: list[dict], labels: dict) -> html.Fieldset:
-    """One part of the index: indicator, weight, direction and its "Teil entfernen"."""
+def part_row(position: int, part: dict, options: list[dict], labels: dict,
+             removable: bool = True) -> html.Fieldset:
+    """One part of the index: indicator, weight, direction and its "Teil entfernen" (disabled
+    while only the least number of parts is left)."""
     def pid(field: str) -> dict:
         return {"type": ids.INDEX_PART, "field": field, "index": position}
 
@@ -153,7 +156,7 @@ def part_row(position: int, part: dict, options: list[dict], labels: dict) -> ht
                     id=pid("direction"), value=str(part.get("direction") or 0),
                     options=_options(forms.DIRECTION_CHOICES)), pid("direction")), md=3),
                 dbc.Col(_button("Teil entfernen", pid("remove"), f"Teil {n} entfernen",
-                                "btn-outline-secondary"), md=2,
+                                "btn-outline-secondary", disabled=not removable), md=2,
                         className="align-self-end mb-2 text-md-end"),
             ], className="g-2"),
         ],
@@ -163,7 +166,7 @@ def part_row(position: int, part: dict, options: list[dict], labels: dict) -> ht
 
 def index_section(labels: dict) -> html.Div:
     """Form "Sozialindex bilden": 2–15 indicators of one level with weights and directions."""
-    rows = [part_row(i, forms.blank_part(), [], labels) for i in range(2)]
+    rows = [part_row(i, forms.blank_part(), [], labels, removable=False) for i in range(2)]
     return html.Div(
         [
             html.H3("Sozialindex bilden", id=ids.INDEX_HEAD, className="h6 mt-3"),

@@ -236,10 +236,21 @@ def test_fm002_a_bad_definition_is_named_in_german(atlas_page, live_url, data, c
     page.fill("#derive-id", RATE_ID)
     page.get_by_role("button", name="Berechnen und speichern").click()
     text_of(page, "#derive-status", "Nenner fehlt")
-    # a Sozialindex of one indicator twice
+    # rows: added and removed, the choices of the others kept
     _own_section(page, "Sozialindex bilden")
-    for position in (0, 1):
-        _choose(page, _part_id("indicator", position), _label(data, "sgb2_quote"))
+    _choose(page, _part_id("indicator", 0), _label(data, "sgb2_quote"))
+    _choose(page, _part_id("indicator", 1), _label(data, "kinderarmut"))
+    page.get_by_role("button", name="Teil hinzufügen").click()
+    page.wait_for_function("() => document.querySelectorAll('.index-part').length === 3")
+    page.get_by_role("button", name="Teil 2 entfernen").click()
+    page.wait_for_function("() => document.querySelectorAll('.index-part').length === 2")
+    assert _label(data, "sgb2_quote") in page.inner_text(".index-part >> nth=0")
+    assert _label(data, "kinderarmut") not in page.inner_text("#index-parts")
+    assert page.get_by_role("button", name="Teil 2 entfernen").is_disabled()  # two stay
+    page.get_by_role("button", name="Teil hinzufügen").click()
+    page.wait_for_function("() => document.querySelectorAll('.index-part').length === 3")
+    # a Sozialindex of one indicator twice
+    _choose(page, _part_id("indicator", 1), _label(data, "sgb2_quote"))
     page.fill("#index-title", INDEX_TITLE)
     page.fill("#index-id", INDEX_ID)
     page.fill(f"[id='{_part_id('weight', 1)}']", "-2")
