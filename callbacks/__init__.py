@@ -8,6 +8,7 @@ def register_callbacks() -> None:
     from callbacks import (  # noqa: F401
         analysis,
         exports,
+        formulas,
         owndata,
         ownlevels,
         presentation,

@@ -11,7 +11,16 @@ from collections import OrderedDict
 from pathlib import Path
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, html, no_update
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    html,
+    no_update,
+)
 from dash.exceptions import PreventUpdate
 
 from atlas import importing
@@ -235,3 +244,15 @@ def list_own(_revision):
                       f"{o.file_format}, {o.filename}, importiert am {o.imported_at[:10]}"])
              for o in own]
     return html.Ul(items, className="ps-3"), [{"label": o.title, "value": o.id} for o in own]
+
+
+# the views of the indicator shown follow a change of the own data (assets/owndata.js)
+clientside_callback(
+    ClientsideFunction(namespace="owndata", function_name="refreshSettled"),
+    Output(ids.INDICATOR_SETTLED, "data", allow_duplicate=True),
+    Input(ids.INDICATOR, "options"),
+    State(ids.OWN_REVISION, "data"),
+    State(ids.INDICATOR, "value"),
+    State(ids.INDICATOR_SETTLED, "data"),
+    prevent_initial_call=True,
+)

@@ -98,6 +98,56 @@ OWN_LIST = "own-list"
 OWN_DELETE_CHOICE = "own-delete-choice"
 OWN_DELETE = "own-delete"
 OWN_REVISION = "own-revision"  # bumped after an import or deletion: refreshes indicator lists
+# computed indicators and the Sozialindex in the "Eigene Daten" tab (layouts/formulas.py)
+OWN_SECTIONS = "own-sections"  # the sub-tabs: tables and areas, "Indikator berechnen", "Sozialindex"
+DERIVE_LEVEL = "derive-level"
+DERIVE_KIND = "derive-kind"
+DERIVE_RATE = "derive-rate"  # the fields of a rate (hidden for a change)
+DERIVE_NUMERATOR = "derive-numerator"
+DERIVE_DENOMINATOR = "derive-denominator"
+DERIVE_FACTOR = "derive-factor"
+DERIVE_FACTOR_OTHER = "derive-factor-other"
+DERIVE_FACTOR_OTHER_BOX = "derive-factor-other-box"
+DERIVE_CHANGE = "derive-change"  # the fields of a change (hidden for a rate)
+DERIVE_INDICATOR = "derive-indicator"
+DERIVE_YEAR_FROM = "derive-year-from"
+DERIVE_YEAR_TO = "derive-year-to"
+DERIVE_PERCENT = "derive-percent"
+DERIVE_TITLE = "derive-title"
+DERIVE_ID = "derive-id"
+DERIVE_UNIT = "derive-unit"
+DERIVE_POLARITY = "derive-polarity"
+DERIVE_NOTE = "derive-note"
+DERIVE_SAVE = "derive-save"
+DERIVE_NEW = "derive-new"
+DERIVE_EDITING = "derive-editing"  # id of the stored definition being edited (None: a new one)
+DERIVE_HEAD = "derive-head"
+DERIVE_STATUS = "derive-status"
+INDEX_LEVEL = "index-level"
+INDEX_PARTS = "index-parts"  # the rows of the parts; one writer (callbacks/formulas.py)
+#: {"type": INDEX_PART, "field": "indicator"|"weight"|"direction"|"remove", "index": row}
+INDEX_PART = "index-part"
+INDEX_LOAD = "index-load"  # the parts of a definition loaded for editing
+INDEX_ADD = "index-add"
+INDEX_METHOD = "index-method"
+INDEX_YEAR = "index-year"
+INDEX_TITLE = "index-title"
+INDEX_ID = "index-id"
+INDEX_NOTE = "index-note"
+INDEX_SAVE = "index-save"
+INDEX_NEW = "index-new"
+INDEX_EDITING = "index-editing"
+INDEX_HEAD = "index-head"
+INDEX_STATUS = "index-status"
+FORMULA_LIST = "formula-list"
+FORMULA_STATUS = "formula-status"
+#: {"type": FORMULA_ACTION, "action": "edit"|"show"|"show-new", "id": definition}: buttons made
+#: by callbacks (the list, the message after saving)
+FORMULA_ACTION = "formula-action"
+#: {"type": FORMULA_DELETE, "id": definition}: the list's "Löschen" (with a confirmation)
+FORMULA_DELETE = "formula-delete"
+#: Pattern types only in content callbacks make (not in the initial layout).
+GENERATED_TYPES = (FORMULA_ACTION, FORMULA_DELETE)
 # "Eigene Gebiete" (own levels) in the "Eigene Daten" tab
 LEVEL_UPLOAD = "level-upload"
 LEVEL_COLUMNS = "level-columns"  # the key/name choice (boundary files only)

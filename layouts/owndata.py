@@ -8,7 +8,7 @@ from dash import dcc, html
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData
 from atlas.importing import KINDS, TEXT_LIMITS
-from layouts import ids, ownlevels
+from layouts import formulas, ids, ownlevels
 
 TEMPLATE_CSV = "/vorlage/eigene-daten.csv"
 TEMPLATE_XLSX = "/vorlage/eigene-daten.xlsx"
@@ -105,9 +105,9 @@ def tab_own_data(data: AtlasData, labels: dict) -> dbc.Tab:
     return dbc.Tab(
         dbc.Row(
             [
-                dbc.Col(
+                dbc.Col(dbc.Tabs([dbc.Tab(
                     [
-                        html.H3("1. Datei hochladen", className="h6"),
+                        html.H3("1. Datei hochladen", className="h6 mt-3"),
                         _field("Gebiete der Tabelle", dcc.Dropdown(
                             id=ids.OWN_LEVEL, clearable=False, labels=labels, value=AUTO_LEVEL,
                             options=level_choices(data)), ids.OWN_LEVEL,
@@ -131,9 +131,12 @@ def tab_own_data(data: AtlasData, labels: dict) -> dbc.Tab:
                         _form(data, labels),
                         html.Div(id=ids.OWN_STATUS, className="mt-3", role="status"),
                         ownlevels.section(labels),
-                    ],
-                    lg=7,
-                ),
+                    ], label="Tabellen und Gebiete", tab_id="import"),
+                    dbc.Tab(formulas.derive_section(labels), label="Indikator berechnen",
+                            tab_id="derive"),
+                    dbc.Tab(formulas.index_section(labels), label="Sozialindex bilden",
+                            tab_id="index"),
+                ], id=ids.OWN_SECTIONS, active_tab="import"), lg=7),
                 dbc.Col(
                     [
                         html.H3("Eigene Indikatoren", className="h6"),
@@ -153,6 +156,7 @@ def tab_own_data(data: AtlasData, labels: dict) -> dbc.Tab:
                                 ),
                             ]
                         ),
+                        formulas.listing(),
                         ownlevels.listing(labels),
                         html.P("Eigene Daten liegen getrennt von den mitgelieferten Daten in einer "
                                "Datenbank im Datenordner; ein Neubau der Daten ändert sie nicht.",
