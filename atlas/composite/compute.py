@@ -77,18 +77,24 @@ def _table_parts(catalogue: Catalogue, ids) -> list[str]:
 
 
 def source_of(formula: fm.Formula, catalogue: Catalogue) -> Source:
-    """The source of a defined indicator: "eigene Berechnung aus" its parts, grouped by their
-    sources, with every licence of the parts."""
-    by_source: dict[str, list[str]] = {}
+    """The source of a defined indicator: "eigene Berechnung aus" the indicators from tables it
+    is made of, grouped by their sources (a source's table is named where its parts share one;
+    every part's own table stands in its info box), with every licence of the parts."""
+    by_source: dict[str, list[tuple[str, str]]] = {}
     licences: list[str] = []
     for part_id in dict.fromkeys(_table_parts(catalogue, formula.parts)):
         part = catalogue.indicator(part_id)
         src = catalogue.source_of(part)
-        table = catalogue.source_table(part)
-        head = f"{src.attribution}{', ' + table if table else ''}"
-        by_source.setdefault(head, []).append(f"„{part.short_title}“")
+        by_source.setdefault(src.attribution, []).append(
+            (f"„{part.short_title}“", catalogue.source_table(part)))
         licences.append(src.licence)
-    listing = "; ".join(f"{', '.join(names)}: {head}" for head, names in by_source.items())
+    groups = []
+    for attribution, parts in by_source.items():
+        tables = {table for _, table in parts}
+        table = tables.pop() if len(tables) == 1 else ""
+        groups.append(f"{', '.join(name for name, _ in parts)}: {attribution}"
+                      f"{', ' + table if table else ''}")
+    listing = "; ".join(groups)
     attribution = f"eigene Berechnung aus {listing}"
     return Source(id=SOURCE_PREFIX + formula.id, title=formula.title, publisher="eigene Berechnung",
                   attribution=attribution, licence=" / ".join(dict.fromkeys(licences)),
@@ -347,7 +353,7 @@ def with_computed(catalogue: Catalogue, values: pd.DataFrame, levels: Levels,
         for formula in ready:
             pending.remove(formula)
             current = replace(catalogue, indicators=catalogue.indicators + tuple(entries),
-                              sources=sources)
+                              sources=sources, formulas={**catalogue.formulas, **done})
             try:
                 complete = fm.completed(formula, current, taken=known)
                 entry = entry_of(complete, current)
