@@ -51,6 +51,22 @@ def _wording(prefix: str, id_help: str) -> list:
     ])]
 
 
+def _closing(note_id: str, save_id: str, save_text: str, new_id: str, editing_id: str,
+             status_id: str) -> list:
+    """The end of a form: the planner's note, "save" and "Neu beginnen", the id being edited and
+    the status line."""
+    return [
+        _field("Anmerkung (optional)", dbc.Textarea(id=note_id, rows=2, maxLength=forms.NOTE_MAX),
+               note_id, "erscheint unter der erzeugten Definition"),
+        html.Div([
+            dbc.Button(save_text, id=save_id, color="primary", className="me-2"),
+            dbc.Button("Neu beginnen", id=new_id, color="secondary", outline=True),
+        ], className="mt-2"),
+        dcc.Store(id=editing_id),
+        html.Div(id=status_id, className="mt-3", role="status"),
+    ]
+
+
 def derive_section(labels: dict) -> html.Div:
     """Form "Indikator berechnen": a rate of two counts or the change between two years."""
     return html.Div(
@@ -110,16 +126,8 @@ def derive_section(labels: dict) -> html.Div:
                                                     options=_options(forms.POLARITY_CHOICES)),
                                ids.DERIVE_POLARITY), md=8),
             ]),
-            _field("Anmerkung (optional)", dbc.Textarea(id=ids.DERIVE_NOTE, rows=2,
-                                                        maxLength=forms.NOTE_MAX),
-                   ids.DERIVE_NOTE, "erscheint unter der erzeugten Definition"),
-            html.Div([
-                dbc.Button("Berechnen und speichern", id=ids.DERIVE_SAVE, color="primary",
-                           className="me-2"),
-                dbc.Button("Neu beginnen", id=ids.DERIVE_NEW, color="secondary", outline=True),
-            ], className="mt-2"),
-            dcc.Store(id=ids.DERIVE_EDITING),
-            html.Div(id=ids.DERIVE_STATUS, className="mt-3", role="status"),
+            *_closing(ids.DERIVE_NOTE, ids.DERIVE_SAVE, "Berechnen und speichern", ids.DERIVE_NEW,
+                      ids.DERIVE_EDITING, ids.DERIVE_STATUS),
         ]
     )
 
@@ -191,16 +199,8 @@ def index_section(labels: dict) -> html.Div:
                     md=6),
             ]),
             *_wording("index", ID_HELP),
-            _field("Anmerkung (optional)", dbc.Textarea(id=ids.INDEX_NOTE, rows=2,
-                                                        maxLength=forms.NOTE_MAX),
-                   ids.INDEX_NOTE, "erscheint unter der erzeugten Definition"),
-            html.Div([
-                dbc.Button("Index speichern", id=ids.INDEX_SAVE, color="primary",
-                           className="me-2"),
-                dbc.Button("Neu beginnen", id=ids.INDEX_NEW, color="secondary", outline=True),
-            ], className="mt-2"),
-            dcc.Store(id=ids.INDEX_EDITING),
-            html.Div(id=ids.INDEX_STATUS, className="mt-3", role="status"),
+            *_closing(ids.INDEX_NOTE, ids.INDEX_SAVE, "Index speichern", ids.INDEX_NEW,
+                      ids.INDEX_EDITING, ids.INDEX_STATUS),
         ]
     )
 
