@@ -205,7 +205,7 @@ def test_fm001_rate_index_edit_and_delete(atlas_page, live_url, data, cleanup):
         arg=json.dumps(list(before.values()), ensure_ascii=False, separators=(",", ":")),
         timeout=30000)
     assert _map_texts(page) != before
-    text_of(page, "#info-panel", "Gewicht 0,75")  # 6 of 6 + 1 + 1: the texts follow the edit
+    text_of(page, "#info-panel", "Gewicht 75 %")  # 6 of 6 + 1 + 1: the texts follow the edit
 
     # --- delete: the rate only once the index no longer uses it ----------------------------------
     page.get_by_role("tab", name="Eigene Daten").click()
