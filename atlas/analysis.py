@@ -17,9 +17,10 @@ import pandas as pd
 from scipy import stats
 
 from atlas.catalogue import LIFE_PHASES, Indicator
-from atlas.data import AtlasData, Reference, per_data
+from atlas.data import AtlasData, Reference
 from atlas.errors import AtlasError
 from atlas.levels.registry import KREIS, Level, UnknownLevel
+from atlas.memo import per_data
 from atlas.schema import Col
 from atlas.values import MISSING_LABEL, format_number, format_signed
 

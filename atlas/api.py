@@ -13,11 +13,12 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from atlas import readers
 from atlas.catalogue import rank_note
-from atlas.data import AtlasData, get_data, per_data
+from atlas.data import AtlasData, get_data
 from atlas.errors import UnknownIndicator
 from atlas.levels.derived import derived_id
 from atlas.levels.registry import UnknownLevel
 from atlas.levels.rollup import RollupError
+from atlas.memo import per_data
 from atlas.values import parse_int, rounded
 
 api = Blueprint("api", __name__, url_prefix="/api")

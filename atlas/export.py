@@ -42,11 +42,12 @@ import plotly.io as pio
 from atlas import analysis, charts, figures, labels
 from atlas.catalogue import LIFE_PHASES, POLARITIES, rank_note
 from atlas.composite import indexview
-from atlas.data import AtlasData, per_data
+from atlas.data import AtlasData
 from atlas.errors import AtlasError
 from atlas.figures import FONT, SEPARATORS, Display
 from atlas.levels import wording
 from atlas.levels.registry import KREIS
+from atlas.memo import per_data
 from atlas.paths import PROJECT_ROOT
 from atlas.schema import Col
 from atlas.text import plotly_text

@@ -14,9 +14,10 @@ import plotly.graph_objects as go
 from atlas import analysis, geo, missing, palettes, spatial
 from atlas.catalogue import rank_note
 from atlas.classify import AUTO_SCHEME, SCHEMES, Classes, classify, scheme_for
-from atlas.data import AtlasData, Reference, per_data
+from atlas.data import AtlasData, Reference
 from atlas.data.model import z_index
 from atlas.levels.registry import KREIS
+from atlas.memo import per_data
 from atlas.schema import LAND_NAME, Col
 from atlas.text import plotly_indicator, plotly_text
 from atlas.values import (

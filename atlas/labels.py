@@ -13,7 +13,8 @@ from shapely.geometry import Point, mapping, shape
 from shapely.ops import polylabel, unary_union
 from shapely.prepared import prep
 
-from atlas.data import AtlasData, per_data
+from atlas.data import AtlasData
+from atlas.memo import per_data
 
 #: Degrees the name of a Kreis keeps away from the name of a kreisfreie Stadt.
 CITY_CLEARANCE = 0.15

@@ -7,7 +7,8 @@ from dash import dcc, html
 
 from atlas import figures
 from atlas.catalogue import LIFE_PHASES, Indicator
-from atlas.data import AtlasData, per_data
+from atlas.data import AtlasData
+from atlas.memo import per_data
 from atlas.urlstate import DEFAULT_INDICATOR
 from layouts import analysis, exports, ids, owndata, presentation
 

@@ -13,8 +13,8 @@ from atlas.composite import formulas as fm
 from atlas.composite.compute import formula_of, index_years, oriented_matrix
 from atlas.composite.index import METHODS, normalised
 from atlas.composite.robustness import CLASSES, robustness
-from atlas.data.memo import per_data
 from atlas.errors import AtlasError
+from atlas.memo import per_data
 from atlas.schema import Col
 
 

@@ -6,13 +6,11 @@
 - :mod:`atlas.data.own`: the planners' own indicators and levels merged in;
 - :mod:`atlas.data.process`: the data of this process (:func:`get_data`), renewed when the store
   changes;
-- :mod:`atlas.data.memo`: results derived from a data object, kept in it (:func:`per_data`).
 """
 
 from atlas.data.loading import DataCorrupt, DataNotBuilt, load
-from atlas.data.memo import per_data
 from atlas.data.model import AtlasData, Reference
 from atlas.data.process import data_changed, get_data, own_store, reset_data
 
 __all__ = ["AtlasData", "DataCorrupt", "DataNotBuilt", "Reference", "data_changed", "get_data",
-           "load", "own_store", "per_data", "reset_data"]
+           "load", "own_store", "reset_data"]

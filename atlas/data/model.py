@@ -3,7 +3,7 @@ references, series.
 
 Loading is in :mod:`atlas.data.loading`, merging the planners' own indicators in
 :mod:`atlas.data.own`, the data of this process in :mod:`atlas.data.process`; results derived from
-a data object are kept in it (:mod:`atlas.data.memo`).
+a data object are kept in it (:mod:`atlas.memo`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from atlas.data.built import (
     prepare_gemeinden,
     prepare_kreis_geojson,
 )
-from atlas.data.memo import per_data
 from atlas.levels.registry import KREIS, Level, Levels
+from atlas.memo import per_data
 from atlas.schema import EISENACH_AGS, HISTORIC_KREISE, LAND_AGS, LAND_NAME, WARTBURGKREIS_AGS, Col
 
 

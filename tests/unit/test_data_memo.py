@@ -1,4 +1,4 @@
-"""Results derived from data live and die with their data (atlas.data.memo).
+"""Results derived from data live and die with their data (atlas.memo).
 
 After an import the page works on a new data object; the old one, with every map, frame and
 figure derived from it, must be freed, not kept by a process-wide cache.
@@ -13,9 +13,10 @@ import weakref
 import pytest
 
 from atlas import analysis, api, figures, labels
-from atlas.data import AtlasData, per_data
+from atlas.data import AtlasData
 from atlas.data.own import with_own
 from atlas.figures import Display
+from atlas.memo import per_data
 
 
 def _fresh(data: AtlasData) -> AtlasData:
