@@ -9,7 +9,7 @@ moves its year shading.
 
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State, callback, clientside_callback, ctx, no_update
+from dash import Input, Output, Patch, State, callback, clientside_callback, no_update
 from dash.exceptions import PreventUpdate
 
 from atlas import charts, figures
@@ -199,17 +199,20 @@ def update_indicator_texts(indicator):
 
 @callback(
     Output(ids.INFO, "children"),
+    Output(ids.INFO_FOR, "data"),
     Input(ids.INDICATOR_SETTLED, "data"),
     Input(ids.YEAR_SETTLED, "data"),
+    State(ids.INFO_FOR, "data"),
+    State(ids.OWN_REVISION, "data"),
 )
-def update_info(indicator, year):
-    """The info box; a year step changes only that of a Sozialindex (its parts' years)."""
+def update_info(indicator, year, shown_for, revision):
+    """The info box; a year step redraws only that of a Sozialindex (its parts' years): a plain
+    indicator's box already shown (for the same state of the own data: an edited definition
+    keeps its id) stays as it is."""
     if not indicator:
         raise PreventUpdate
     data = get_data()
-    # indicator and year may settle in one request: only a year alone leaves a plain indicator's
-    # info box as it is
-    if f"{ids.INDICATOR_SETTLED}.data" not in ctx.triggered_prop_ids and \
-            not indexview.is_index(data, indicator):
+    key = f"{indicator}#{revision}"
+    if shown_for == key and not indexview.is_index(data, indicator):
         raise PreventUpdate
-    return panels.info_panel(data, indicator, year)
+    return panels.info_panel(data, indicator, year), key

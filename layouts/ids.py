@@ -17,6 +17,8 @@ DISTRICTS = "districts"
 
 HEADING = "heading"
 INFO = "info-panel"
+#: The indicator the info box shows (a year step re-draws only a Sozialindex's box).
+INFO_FOR = "info-panel-for"
 MAP = "map"
 MAP_NOTE = "map-note"
 MAP_SOURCE = "map-source"  # source, licence and boundaries right under the map

@@ -207,7 +207,7 @@ def layout(data: AtlasData) -> html.Div:
                             dbc.Col([_filters(data),
                                      analysis.display_options(GRAPH_CONFIG, DROPDOWN_LABELS),
                                      presentation.playlist_card(),
-                                     html.Div(id=ids.INFO)], lg=3, md=4,
+                                     html.Div(id=ids.INFO), dcc.Store(id=ids.INFO_FOR)], lg=3, md=4,
                                     className="d-print-none atlas-filters"),
                             dbc.Col(
                                 [

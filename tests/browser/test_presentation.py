@@ -860,16 +860,18 @@ def test_view_tabs_are_the_tabs_of_the_page(app_module):
 
     from atlas.urlstate import VIEW_TABS
 
-    found = []
-    stack = [app_module.app.layout()]
-    while stack:
+    from layouts import ids
+
+    tabs, stack = None, [app_module.app.layout()]
+    while stack and tabs is None:  # the page's tabs (sub-tabs inside a view are no views)
         node = stack.pop()
         if isinstance(node, (list, tuple)):
             stack.extend(node)
             continue
-        if isinstance(node, dbc.Tab):
-            found.append(node.tab_id)
+        if getattr(node, "id", None) == ids.TABS:
+            tabs = node
         children = getattr(node, "children", None)
         if children is not None:
             stack.append(children)
+    found = [tab.tab_id for tab in tabs.children if isinstance(tab, dbc.Tab)]
     assert sorted(found) == sorted(VIEW_TABS)
