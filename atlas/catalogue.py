@@ -88,6 +88,9 @@ class Indicator:
     #: "" for a table's indicator; "rate", "change" or "index" for one a planner defined from
     #: others (:mod:`atlas.composite.formulas`, its definition in :attr:`Catalogue.formulas`)
     composite: str = ""
+    #: The indicator cannot be 0 (a tax power, a population): a 0 in a source means "missing"
+    #: (:func:`atlas.validation.zeros_as_missing`)
+    zero_is_missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,7 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
                 series=tuple(Series(s["source"], str(s["code"])) for s in entry["series"]),
                 breaks=tuple(Break(int(b["year"]), b["label"]) for b in entry.get("breaks", [])),
                 level=entry.get("level", "kreis"),
+                zero_is_missing=bool(entry.get("zero_is_missing", False)),
             )
         )
     return Catalogue(tuple(areas), tuple(indicators), sources)

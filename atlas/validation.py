@@ -7,6 +7,26 @@ import pandas as pd
 from atlas.schema import Col
 
 JUMP_STATUS = "auffällig (starker Sprung gegenüber den Nachbarjahren, Quelle prüfen)"
+#: Status of a 0 in a source where the indicator cannot be 0: shown as a missing value.
+ZERO_STATUS = "0 in der Quelle – bei diesem Indikator unmöglich, als fehlend behandelt (Quelle prüfen)"
+
+
+def zeros_as_missing(values: pd.DataFrame, indicators: set[str]) -> pd.DataFrame:
+    """A plain 0 of an indicator that cannot be 0 (catalogue ``zero_is_missing``: the tax power
+    of a Kreis, its road casualties per 100,000, its population) stands for a value the source
+    did not have – INKAR 2021 writes 0 for the Steuerkraft of five Kreise in 1997. Such a row
+    becomes missing (NaN) with :data:`ZERO_STATUS`, so that it is never shown, ranked, classed
+    or summed as a normal value. The official sign "-" (nothing there) keeps its status and
+    its 0.
+
+    Returns a new frame; every other row is unchanged.
+    """
+    out = values.copy()
+    zero = (out[Col.INDICATOR].isin(indicators) & (out[Col.VALUE] == 0)
+            & (out[Col.STATUS].fillna("") == ""))
+    out.loc[zero, Col.VALUE] = float("nan")
+    out.loc[zero, Col.STATUS] = ZERO_STATUS
+    return out
 
 
 def flag_jumps(values: pd.DataFrame, indicators: set[str], factor: float = 1.6,

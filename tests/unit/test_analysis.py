@@ -386,7 +386,9 @@ def _assert_ranking(data, indicator: str, year: int) -> pd.DataFrame:
                                                                   ind.polarity)
             assert row["value_text"] == format_number(value, ind.decimals, ind.unit)
         else:
-            assert pd.isna(row["rank"]) and row["value_text"] == "keine Daten"
+            # a missing value reads as its reason ("keine Daten" where the source gave none)
+            status = data.table(indicator, year).set_index("ags").loc[row["ags"], "status"]
+            assert pd.isna(row["rank"]) and row["value_text"] == (status or "keine Daten")
     reference, label = _reference(data, indicator, year)
     assert table["reference"].tolist() == pytest.approx([reference] * 22, nan_ok=True)
     assert table.attrs["reference"].label == label
