@@ -859,7 +859,6 @@ def test_view_tabs_are_the_tabs_of_the_page(app_module):
     import dash_bootstrap_components as dbc
 
     from atlas.urlstate import VIEW_TABS
-
     from layouts import ids
 
     tabs, stack = None, [app_module.app.layout()]
