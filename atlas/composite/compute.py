@@ -273,11 +273,11 @@ def _change(formula: fm.Formula, entry: Indicator, by_id: dict, catalogue: Catal
 # --- index ---------------------------------------------------------------------------------------
 
 
-def index_years(formula: fm.Formula, values: pd.DataFrame, keys) -> dict[int, tuple[int, ...]]:
-    """Year of the index → the year each part contributes: every year all parts have, and the
-    named year (each part's nearest year), or without common years each part's latest."""
+def index_years(formula: fm.Formula, per_part: list[list[int]]) -> dict[int, tuple[int, ...]]:
+    """Year of the index → the year each part contributes, from the years each part has values
+    in (``per_part``, in the order of the parts): every year all parts have, and the named year
+    (each part's nearest year), or without common years each part's latest."""
     p = formula.params
-    per_part = [years_with_values(values, part, keys) for part in formula.parts]
     if any(not years for years in per_part):
         return {}
     out = {year: tuple(year for _ in per_part) for year in common_years(per_part)}
@@ -305,7 +305,8 @@ def index_values(formula: fm.Formula, values: pd.DataFrame, keys, names: dict | 
     names = names or {}
     p = formula.params
     frames = []
-    for year, years in index_years(formula, values, keys).items():
+    per_part = [years_with_values(values, part, keys) for part in formula.parts]
+    for year, years in index_years(formula, per_part).items():
         try:
             m, oriented = oriented_matrix(formula, values, keys, years)
         except IndexProblem as problem:

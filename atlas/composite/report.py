@@ -61,12 +61,19 @@ def index_formula(data, indicator_id: str) -> fm.Formula:
     return formula
 
 
+@per_data(maxsize=64)
+def years_of_index(data, indicator_id: str) -> dict[int, tuple[int, ...]]:
+    """Year of the index → the year each part contributes (:func:`index_years`), from the
+    parts' years the data keeps (once per data object: the info box asks at every year step)."""
+    formula = index_formula(data, indicator_id)
+    return index_years(formula, [data.years(part) for part in formula.parts])
+
+
 def part_lines(data, indicator_id: str, year: int | None = None) -> tuple[PartLine, ...]:
     """The parts of an index as its info box lists them, with the year each contributes to
     ``year`` (default: the index's latest year)."""
     formula = index_formula(data, indicator_id)
-    keys = data.level_of(formula.level).keys
-    years_of = index_years(formula, data.values, keys)
+    years_of = years_of_index(data, indicator_id)
     year = max(years_of) if year is None or year not in years_of else year
     weights = normalised([p.weight for p in formula.params.items])
     return tuple(PartLine(p.indicator, data.indicator(p.indicator).title, float(w), p.direction,
@@ -80,7 +87,7 @@ def info_lines(data, indicator_id: str, year: int | None = None) -> list[str]:
     (nächstes verfügbares Jahr)"), then the method. Only the weight is written with a decimal
     comma: a title keeps its own points ("je 1.000 Einwohner")."""
     formula = index_formula(data, indicator_id)
-    years_of = index_years(formula, data.values, data.level_of(formula.level).keys)
+    years_of = years_of_index(data, indicator_id)
     shown = year if year in years_of else max(years_of, default=year)
     parts = part_lines(data, indicator_id, shown)
     lines = []
@@ -101,7 +108,7 @@ def index_report(data, indicator_id: str, year: int | None = None) -> IndexRepor
     """The index of ``year`` (default: its latest) with the robustness check per area."""
     formula = index_formula(data, indicator_id)
     level = data.level_of(formula.level)
-    years_of = index_years(formula, data.values, level.keys)
+    years_of = years_of_index(data, indicator_id)
     if not years_of:
         raise NotAnIndex(f"„{formula.title}“ hat keine Werte.")
     if year is None:
