@@ -6,9 +6,18 @@ import pandas as pd
 
 from atlas.schema import Col
 
-JUMP_STATUS = "auffällig (starker Sprung gegenüber den Nachbarjahren, Quelle prüfen)"
+#: Every status of a value the plausibility rules doubt starts with this word.
+DOUBTFUL_PREFIX = "auffällig"
+JUMP_STATUS = f"{DOUBTFUL_PREFIX} (starker Sprung gegenüber den Nachbarjahren, Quelle prüfen)"
 #: Status of a 0 in a source where the indicator cannot be 0: shown as a missing value.
 ZERO_STATUS = "0 in der Quelle – bei diesem Indikator unmöglich, als fehlend behandelt (Quelle prüfen)"
+
+
+def is_flagged(status: object) -> bool:
+    """Whether a value's status says a plausibility rule of the build doubted it (a doubtful
+    value, or a 0 that cannot be): the one test for pages, API and exports that count flags."""
+    text = str(status or "")
+    return text.startswith(DOUBTFUL_PREFIX) or text == ZERO_STATUS
 
 
 def zeros_as_missing(values: pd.DataFrame, indicators: set[str]) -> pd.DataFrame:
