@@ -339,7 +339,7 @@ def profile(data: AtlasData, ags: str, life_phase: str | None = None,
             "reference": reference.value,
             "reference_label": reference.label,
             "reference_basis": reference.basis,
-            "reference_text": format_number(reference.value, ind.decimals, ind.unit),
+            "reference_text": reference.text(ind.decimals, ind.unit),
             "deviation": deviation,
             "deviation_unit": difference_unit(ind),
             "deviation_text": deviation_text,
@@ -479,7 +479,7 @@ def compare_profiles(data: AtlasData, ags_list: list[str], life_phase: str | Non
             "reference": reference.value,
             "reference_label": reference.label,
             "reference_basis": reference.basis,
-            "reference_text": format_number(reference.value, ind.decimals, ind.unit),
+            "reference_text": reference.text(ind.decimals, ind.unit),
         }
         for ags in chosen:
             value = float(table.at[ags, Col.VALUE])
@@ -540,7 +540,7 @@ def ranking(data: AtlasData, indicator_id: str, year: int) -> pd.DataFrame:
         deviation_text=[d[1] for d in deviations],
         reference=reference.value,
         reference_label=reference.label,
-        reference_text=format_number(reference.value, ind.decimals, ind.unit),
+        reference_text=reference.text(ind.decimals, ind.unit),
     )
     table = table.sort_values(["rank", Col.NAME], na_position="last", kind="stable")
     columns = ["rank", Col.AGS, Col.NAME, "kind", Col.VALUE, "value_text", Col.STATUS,

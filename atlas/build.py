@@ -24,7 +24,7 @@ from atlas.catalogue import Catalogue, load_catalogue
 from atlas.errors import SourceError
 from atlas.paths import data_dir, find_sources
 from atlas.schema import HISTORIC_KREISE, LAND_AGS, Col
-from atlas.validation import JUMP_STATUS, ZERO_STATUS, flag_jumps, zeros_as_missing
+from atlas.validation import check_values
 
 BOUNDARY_FILE = "geo/th_kreise_vg5000_2023.geojson"
 GEBIETSSTAND = "31.12.2023"
@@ -300,22 +300,9 @@ def build(
     kreise = set(regions[Col.AGS])
     gemeinden, gemeinde_geo_bytes = read_gemeinden(folder, boundaries, regions, report)
 
-    counts = {i.id for i in catalogue.indicators if i.kind == "count"}
-    never_zero = {i.id for i in catalogue.indicators if i.zero_is_missing}
-    values = zeros_as_missing(collect_values(folder, catalogue, kreise, report, gemeinden),
-                              never_zero)
-    values = flag_jumps(values, counts)
-    for row in values[values[Col.STATUS] == ZERO_STATUS].itertuples(index=False):
-        report.warnings.append(
-            f"Indikator {row.indicator}, {row.ags}, {row.year}: 0 in der Quelle, bei diesem "
-            "Indikator unmöglich – als fehlend behandelt, Quelle prüfen")
-    for row in values[values[Col.STATUS] == JUMP_STATUS].itertuples(index=False):
-        level = "Gemeinde" if len(row.ags) == 8 else "Kreis"
-        report.warnings.append(
-            f"Indikator {row.indicator}, {level} {row.ags}, {row.year}: Wert {row.value:g} weicht "
-            "stark von den Nachbarjahren ab – als „auffällig“ markiert, Quelle prüfen"
-        )
-
+    values = collect_values(folder, catalogue, kreise, report, gemeinden)
+    values, flagged = check_values(values, catalogue, geo.area_km2(boundaries))
+    report.warnings += flagged
     report.regions = len(regions)
     report.gemeinden = len(gemeinden)
     report.gemeinde_geo_bytes = len(gemeinde_geo_bytes or b"")

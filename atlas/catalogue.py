@@ -91,6 +91,9 @@ class Indicator:
     #: The indicator cannot be 0 (a tax power, a population): a 0 in a source means "missing"
     #: (:func:`atlas.validation.zeros_as_missing`)
     zero_is_missing: bool = False
+    #: The id of this count's density (per km², another source): the build checks the count
+    #: against density × area (:func:`atlas.validation.cross_check`)
+    density: str = ""
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,7 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
                 breaks=tuple(Break(int(b["year"]), b["label"]) for b in entry.get("breaks", [])),
                 level=entry.get("level", "kreis"),
                 zero_is_missing=bool(entry.get("zero_is_missing", False)),
+                density=str(entry.get("density", "")),
             )
         )
     return Catalogue(tuple(areas), tuple(indicators), sources)

@@ -183,7 +183,7 @@ def ranking_bar(data: AtlasData, view: MapView, selected: list[str],
                                          "width": 2},
                       **({"row": 1, "col": 1} if robust is not None else {}))
         fig.add_annotation(x=ref.value, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"{ref.label}: {format_number(ref.value, ind.decimals, ind.unit)}")
+                           text=f"{ref.label}: {ref.text(ind.decimals, ind.unit)}")
     rows = len(table)
     _room_for_texts(fig, table["value"])
     fig.update_layout(

@@ -1356,7 +1356,7 @@ def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
     references = []
     for y in years:
         ref = data.reference(indicator_id, int(y))
-        references.append(f"{y}: {ref.label} {format_number(ref.value, ind.decimals, ind.unit)}")
+        references.append(f"{y}: {ref.label} {ref.text(ind.decimals, ind.unit)}")
     symbols = "; ".join(f"{s} = {reason}" for reason, s in SYMBOL_OF_STATUS.items())
     entries = [
         ("Indikator", ind.title),

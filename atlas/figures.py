@@ -20,6 +20,7 @@ from atlas.levels.registry import KREIS
 from atlas.memo import per_data
 from atlas.schema import LAND_NAME, Col
 from atlas.text import plotly_indicator, plotly_text
+from atlas.validation import is_flagged
 from atlas.values import (
     MISSING_LABEL,
     ValueParseError,
@@ -131,7 +132,10 @@ def _hover_value(value: float, status: str, decimals: int, unit: str) -> str:
     """The value for a hover label (``unit`` already made literal by the caller)."""
     status = plotly_text(status)  # a flag of an own file may be any text
     if math.isnan(value):
-        return missing.hover_text(status)  # the status and why ("Schutz kleiner Fallzahlen")
+        text = missing.hover_text(status)  # the status and why ("Schutz kleiner Fallzahlen")
+        if missing.reason_of(status) is missing.DOUBTFUL:  # source value, why, what it means
+            text = text.replace(" – ", "<br>")
+        return text
     text = format_number(value, decimals, unit)
     return f"{text} ({status})" if status else text
 
@@ -170,7 +174,7 @@ def _classified(data: AtlasData, ind, year: int, display: Display):
     centre = reference.value if ind.kind == "rate" else float(table[Col.VALUE].median())
     colours = _colours(classes, ind.polarity, display, centre)
     table = table.assign(**{"class": classes.index})
-    ref_text = format_number(reference.value, ind.decimals, ind.unit)
+    ref_text = reference.text(ind.decimals, ind.unit)
     return table, reference, classes, colours, ref_text, display
 
 
@@ -1102,6 +1106,12 @@ def series_lines(data: AtlasData, indicator_id: str,
     for key in chosen:
         rows = series[series[Col.AGS] == key]
         lines.append(SeriesLine(key, data.region_name(key), rows[columns]))
+        doubted = rows[rows[Col.VALUE].isna() & rows[Col.STATUS].map(is_flagged)]
+        if not doubted.empty:
+            years = ", ".join(str(int(y)) for y in doubted[Col.YEAR])
+            notes.append(f"{data.region_name(key)} {years}: Quellwert auffällig (Quelle prüfen), "
+                         "als Lücke gezeigt – Wert und Grund im Tooltip der Karte und in der "
+                         "Tabelle.")
         parent = str(kreise.get(key, "") or "") if kreise is not None else ""
         if parent and parent not in parents:
             parents.append(parent)

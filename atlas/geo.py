@@ -127,6 +127,13 @@ def containing_region(parts: gpd.GeoDataFrame, regions: gpd.GeoDataFrame) -> pd.
     return out
 
 
+def area_km2(frame: gpd.GeoDataFrame) -> dict[str, float]:
+    """``{AGS: area in km²}`` of the features (measured in :data:`METRIC_CRS`: UTM's scale error
+    in Thuringia is below 0.1 % of an area; VG5000's generalisation a little more)."""
+    metric = frame[["AGS", "geometry"]].to_crs(METRIC_CRS)
+    return dict(zip(metric["AGS"], metric.geometry.area / 1e6))
+
+
 def boundary_lines(collection: dict, key: str) -> dict[str | None, tuple[list, list]]:
     """Outlines of the groups of a FeatureCollection that share the property ``key`` (e.g. the
     Kreise as unions of their Gemeinden), for a line trace drawn on top of a choropleth.

@@ -2,12 +2,13 @@
 the exports tell apart.
 
 A missing value (NaN) carries a status that says why (:mod:`atlas.values`,
-:mod:`atlas.levels.protection`, :mod:`atlas.levels.rollup`). The map shows four kinds, each
+:mod:`atlas.levels.protection`, :mod:`atlas.levels.rollup`). The map shows five kinds, each
 with its own fill, legend entry (only those that occur) and hover note::
 
     reason_of("< 3 (geschützt)").label          # "geschützt (kleine Zahlen)"
     reason_of("unvollständig").label            # "unvollständig"
     reason_of("unbekannt oder geheim").label    # "geheim oder unsicher (Quelle)"
+    reason_of("auffällig: Quellwert 5,81 – …")  # "auffällig (Quelle prüfen)"
     reason_of("keine Daten").label              # "keine Daten"
 
 Each reason has a fixed ``code``: the map's ``z`` of such an area (classes are 1…k, "keine
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from atlas import palettes
 from atlas.levels.protection import PRIMARY, RATE_UNKNOWN, SECONDARY, rate_status
 from atlas.levels.rollup import INCOMPLETE
+from atlas.validation import is_flagged
 from atlas.values import MISSING_LABEL, SPECIAL_SYMBOLS
 
 
@@ -48,9 +50,14 @@ PARTIAL = Reason("incomplete", INCOMPLETE, palettes.INCOMPLETE_COLOUR, -2, "ein 
 #: The source withheld the value ("." geheim, "/" nicht sicher genug, "x" gesperrt).
 SECRET = Reason("secret", "geheim oder unsicher (Quelle)", palettes.SECRET_COLOUR, -3, "Angabe der Quelle")
 
+#: A plausibility rule of the build doubted the source value (:mod:`atlas.validation`): shown
+#: with the value and why, never counted as a value.
+DOUBTFUL = Reason("doubtful", "auffällig (Quelle prüfen)", palettes.DOUBTFUL_COLOUR, -4,
+                  "nicht in Summe, Median, Rang und Klassen")
+
 #: Order of the reasons in the legend, after the classes.
-REASONS = (PROTECTED, SECRET, PARTIAL, NO_DATA)
-#: The reasons other than "keine Daten", by code: z −1, −2, −3.
+REASONS = (PROTECTED, SECRET, PARTIAL, DOUBTFUL, NO_DATA)
+#: The reasons other than "keine Daten", by code: z −1, −2, −3, −4.
 SPECIAL = tuple(sorted((r for r in REASONS if r.code < 0), key=lambda r: -r.code))
 #: Outline of a protected area on the map (the white borders of the others stay).
 PROTECTED_OUTLINE = palettes.PROTECTED_OUTLINE
@@ -73,6 +80,8 @@ def reason_of(status: str | None) -> Reason:
         return PARTIAL
     if text in _SECRET_STATUSES:
         return SECRET
+    if is_flagged(text):
+        return DOUBTFUL
     return NO_DATA
 
 

@@ -145,6 +145,8 @@ PROTECTED_COLOUR = "#e4e4e4"
 PROTECTED_OUTLINE = "#4d4d4d"
 INCOMPLETE_COLOUR = "#7a7a7a"
 SECRET_COLOUR = "#525252"
+#: A value the build's plausibility rules doubted: a taupe, no grey and in no class palette.
+DOUBTFUL_COLOUR = "#9c8468"
 OUTLINE_COLOUR = "#ffffff"
 SELECTED_OUTLINE = "#111111"
 REFERENCE_COLOUR = "#333333"

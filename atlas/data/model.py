@@ -25,6 +25,8 @@ from atlas.data.built import (
 from atlas.levels.registry import KREIS, Level, Levels
 from atlas.memo import per_data
 from atlas.schema import EISENACH_AGS, HISTORIC_KREISE, LAND_AGS, LAND_NAME, WARTBURGKREIS_AGS, Col
+from atlas.validation import is_flagged
+from atlas.values import format_number
 
 
 @dataclass(frozen=True)
@@ -34,10 +36,18 @@ class Reference:
     value: float
     label: str  # "Thüringen (amtlich)", "Median der Kreise|Gemeinden", "Thüringen (Summe der …)"
     basis: str  # "amtlich", "median", "summe", "" when missing
+    #: Why a missing reference could not be formed ("nicht bildbar: 1 Kreis auffällig …")
+    why: str = ""
 
     @property
     def missing(self) -> bool:
         return math.isnan(self.value)
+
+    def text(self, decimals: int, unit: str) -> str:
+        """The value in German format, or why there is none ("keine Daten" without reason)."""
+        if self.missing and self.why:
+            return self.why
+        return format_number(self.value, decimals, unit)
 
 
 
@@ -243,7 +253,7 @@ class AtlasData:
         if ind.kind == "count":
             if len(kreise) == len(regions):
                 return Reference(float(kreise.sum()), sum_label, "summe")
-            return Reference(math.nan, sum_label, "")
+            return Reference(math.nan, sum_label, "", _no_sum(rows, regions[Col.AGS], level))
         return Reference(float(kreise.median()), median_label, "median")
 
     def reference_name(self, indicator_id: str) -> str:
@@ -293,6 +303,21 @@ class AtlasData:
             )
         return found
 
+
+
+def _no_sum(rows: pd.DataFrame, areas: pd.Series, level) -> str:
+    """Why the sum of a level's areas cannot be formed: how many areas are doubted by the
+    build's plausibility rules, how many have no value."""
+    inside = rows[rows[Col.AGS].isin(areas)]
+    doubted = int(inside[Col.VALUE].isna().mul(inside[Col.STATUS].map(is_flagged)).sum())
+    empty = len(areas) - int(inside[Col.VALUE].notna().sum()) - doubted
+    parts = []
+    if doubted:
+        parts.append(f"{doubted} {level.title if doubted > 1 else level.singular} auffällig "
+                     "(Quelle prüfen)")
+    if empty:
+        parts.append(f"{empty} ohne Wert")
+    return "nicht bildbar: " + ", ".join(parts) if parts else ""
 
 
 @per_data(maxsize=4096)

@@ -2,6 +2,7 @@
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from atlas.build import GEO_OUT, INFO_OUT, VALUES_OUT, build
@@ -75,19 +76,34 @@ def test_malformed_boundary_file_stops_build(sources, tmp_path):
     assert not (tmp_path / "data").exists()
 
 
-def test_implausible_spike_is_flagged_not_changed(data):
-    from atlas.validation import JUMP_STATUS
+def test_implausible_spike_is_flagged_with_the_source_value(data, sources):
+    """A spike is not "corrected": it is shown as doubtful with the source's own value, and a
+    build warning names it."""
+    from atlas.validation import is_flagged
 
-    table = data.table("bevoelkerung", 2020).set_index("ags")
-    assert table.loc["16063", "value"] == 319800.0  # as in the source file, not "corrected"
-    assert table.loc["16063", "status"] == JUMP_STATUS
-    assert data.info["warnings"] and any("16063" in w for w in data.info["warnings"])
+    raw = pd.read_csv(next((sources / "indicators/tidy").glob("*_long.csv")), dtype={"ags": str})
+    source = raw[(raw["indikator"] == "bevoelkerung") & (raw["ags"] == "16063")
+                 & (raw["jahr"] == 2020)]["wert"].iloc[0]
+    row = data.table("bevoelkerung", 2020).set_index("ags").loc["16063"]
+    assert pd.isna(row["value"]) and is_flagged(row["status"])
+    assert f"Quellwert {source:,.0f}".replace(",", ".") in row["status"]
+    assert any("16063" in w and "2020" in w for w in data.info["warnings"])
 
 
-def test_spike_at_the_end_of_a_series_is_flagged(data):
-    from atlas.validation import JUMP_STATUS
+def test_spike_at_the_end_of_a_series_is_never_shown_as_a_normal_value(data, sources):
+    """The BA file's Greiz 2025 (a fraction of 2024 and 2023) is doubted – or replaced by an
+    official series of the same year – but never shown as a normal value."""
+    from atlas.validation import is_flagged
 
-    greiz = data.table("arbeitslose", 2025).set_index("ags").loc["16076"]
-    assert greiz["value"] == 470.5 and greiz["status"] == JUMP_STATUS
-    erfurt = data.table("arbeitslose", 2025).set_index("ags").loc["16051"]
-    assert erfurt["status"] == ""
+    ba = pd.read_csv(next((sources / "indicators/ba").glob("*.csv")), dtype={"region": str})
+    greiz_ba = ba[ba["region"] == "16076"].set_index("year")["total"]
+    last = int(greiz_ba.index.max())
+    assert greiz_ba[last] < greiz_ba[last - 1] / 2  # the source's leap
+    greiz = data.table("arbeitslose", last).set_index("ags").loc["16076"]
+    if is_flagged(greiz["status"]):
+        assert pd.isna(greiz["value"])
+        assert f"Quellwert {greiz_ba[last]:.1f}".replace(".", ",") in greiz["status"]
+    else:
+        assert greiz["value"] != pytest.approx(greiz_ba[last])
+    erfurt = data.table("arbeitslose", last).set_index("ags").loc["16051"]
+    assert not is_flagged(erfurt["status"]) and erfurt["value"] > 0
