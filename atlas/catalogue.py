@@ -91,6 +91,12 @@ class Indicator:
     #: The indicator cannot be 0 (a tax power, a population): a 0 in a source means "missing"
     #: (:func:`atlas.validation.zeros_as_missing`)
     zero_is_missing: bool = False
+    #: False where values of different years cannot be compared (the GISD file of Thuringia is
+    #: rescaled per year): no change map, no trend arrows, no "Veränderung" formula; the time series
+    #: still shows the years with :attr:`over_time_note` (:func:`over_time_problem`)
+    over_time: bool = True
+    #: German reason why values of different years cannot be compared (with ``over_time = false``)
+    over_time_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,18 @@ class Catalogue:
         src = self.source_of(indicator)
         table = self.source_table(indicator)
         return f"Quelle: {src.attribution}{', ' + table if table else ''}; Lizenz: {src.licence}"
+
+
+#: The reason shown when an entry says ``over_time = false`` without its own ``over_time_note``.
+NOT_OVER_TIME_NOTE = "Werte verschiedener Jahre sind nicht vergleichbar."
+
+
+def over_time_problem(indicator: Indicator) -> str:
+    """Why the indicator's values of different years must not be compared (German, for the change
+    view, trends and "Veränderung" formulas); "" when they may be."""
+    if indicator.over_time:
+        return ""
+    return indicator.over_time_note or NOT_OVER_TIME_NOTE
 
 
 def rank_note(indicator: Indicator) -> str:
@@ -212,6 +230,10 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
             problems.append(f"Polarität muss eine von {list(POLARITIES)} sein")
         if entry["kind"] not in KINDS:
             problems.append(f"kind muss eine von {list(KINDS)} sein")
+        if not isinstance(entry.get("over_time", True), bool):
+            problems.append("over_time muss true oder false sein")
+        if entry.get("over_time", True) and entry.get("over_time_note"):
+            problems.append("over_time_note nur zusammen mit over_time = false")
         if entry.get("level", "kreis") not in LEVELS:
             problems.append(f"Ebene (level) muss eine von {list(LEVELS)} sein")
         if entry["source"] not in sources:
@@ -239,6 +261,8 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
                 breaks=tuple(Break(int(b["year"]), b["label"]) for b in entry.get("breaks", [])),
                 level=entry.get("level", "kreis"),
                 zero_is_missing=bool(entry.get("zero_is_missing", False)),
+                over_time=entry.get("over_time", True),
+                over_time_note=" ".join(str(entry.get("over_time_note", "")).split()),
             )
         )
     return Catalogue(tuple(areas), tuple(indicators), sources)

@@ -716,6 +716,8 @@ def timeseries_figure(data: AtlasData, indicator_id: str, selected=(), year: int
     frame.header(title, f"Zeitreihe: {who} · {wording.areas_shown(data, level)}",
                  f"{ind.unit_label} · {short_definition(ind.definition)}")
     sections = ["Gepunktete Linie = Zeitreihenbruch. " + "; ".join(breaks)] if breaks else []
+    if caveat := (fig.layout.meta or {}).get("caveat"):
+        sections.insert(0, f"Achtung: {caveat}")
     if year is not None:
         sections.append(f"Grau hinterlegt: {year} (Jahr der Karte).")
     sections.append(data.catalogue.source_line(ind))

@@ -138,7 +138,7 @@ def update_timeseries(indicator, selected, zoom, year):
                                     year if year in years else None)
     notes = list(fig["layout"]["meta"]["notes"])
     title, hint = charts.timeseries_texts(data, indicator, selected)
-    for text in (hint, choice):
+    for text in (hint, choice, fig["layout"]["meta"].get("caveat")):
         if text:
             notes.insert(0, text)
     return (fig, " ".join(notes), {"indicator": indicator, "selected": list(selected or [])},
