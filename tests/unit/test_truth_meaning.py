@@ -343,3 +343,11 @@ def test_eisenach_break_and_map_note_follow_the_historic_values(data):
 def test_gemeinde_indicators_have_no_kreis_breaks(data):
     for ind in data.available_indicators(level="gemeinde"):
         assert data.territorial_breaks(ind.id) == [] and data.map_notes(ind.id) == []
+
+
+def test_the_change_form_does_not_offer_the_gisd(data):
+    from atlas.composite import forms
+
+    offered = [c["value"] for c in forms.indicator_choices(data, "kreis", comparable_only=True)]
+    assert "gisd" not in offered and "sgb2_quote" in offered
+    assert "gisd" in [c["value"] for c in forms.indicator_choices(data, "kreis")]  # index parts
