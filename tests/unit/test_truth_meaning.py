@@ -351,3 +351,30 @@ def test_the_change_form_does_not_offer_the_gisd(data):
     offered = [c["value"] for c in forms.indicator_choices(data, "kreis", comparable_only=True)]
     assert "gisd" not in offered and "sgb2_quote" in offered
     assert "gisd" in [c["value"] for c in forms.indicator_choices(data, "kreis")]  # index parts
+
+
+def test_years_a_definition_names_are_the_years_the_data_has(data):
+    """A definition that names its years ("nur für das Jahr 2017", "bis 2018", "ab 2016",
+    "Stand 2017", "nur für 2023 und 2025") says what the built data holds – after an update a
+    stale sentence fails here instead of misleading a planner."""
+    import re
+
+    checked = 0
+    for ind in data.catalogue.indicators:
+        years = data.years(ind.id)
+        text = ind.definition
+        claims = []
+        if m := re.search(r"nur für (?:das Jahr )?(\d{4}) vorhanden", text):
+            claims.append(([int(m[1])], years))
+        if m := re.search(r"Werte nur für (\d{4}) und (\d{4}) vor", text):
+            claims.append(([int(m[1]), int(m[2])], years))
+        if m := re.search(r"Stand (\d{4})\.", text):
+            claims.append(([int(m[1])], years))
+        if m := re.search(r"bis (\d{4}) vorhanden", text):
+            claims.append((int(m[1]), years[-1] if years else None))
+        if m := re.search(r"(?:erst )?ab (\d{4}) vorhanden", text):
+            claims.append((int(m[1]), years[0] if years else None))
+        for claimed, actual in claims:
+            assert claimed == actual, (ind.id, claimed, actual)
+            checked += 1
+    assert checked >= 15
