@@ -378,3 +378,11 @@ def test_years_a_definition_names_are_the_years_the_data_has(data):
             assert claimed == actual, (ind.id, claimed, actual)
             checked += 1
     assert checked >= 15
+
+
+def test_api_catalogue_says_which_indicators_are_not_compared_over_time(app_module, data):
+    body = app_module.server.test_client().get("/api/indicators").get_json()
+    by_id = {i["id"]: i for i in body["indicators"]}
+    assert by_id["gisd"]["over_time"] is False and by_id["gisd"]["over_time_note"] == GISD_NOTE
+    assert by_id["sgb2_quote"]["over_time"] is True and by_id["sgb2_quote"]["over_time_note"] == ""
+    assert by_id["arbeitslose"]["polarity"] == "neutral"
