@@ -386,3 +386,14 @@ def test_api_catalogue_says_which_indicators_are_not_compared_over_time(app_modu
     assert by_id["gisd"]["over_time"] is False and by_id["gisd"]["over_time_note"] == GISD_NOTE
     assert by_id["sgb2_quote"]["over_time"] is True and by_id["sgb2_quote"]["over_time_note"] == ""
     assert by_id["arbeitslose"]["polarity"] == "neutral"
+
+
+def test_exported_map_carries_the_territory_note(data):
+    def texts(fig) -> str:
+        return " ".join((a.text or "").replace("<br>", " ") for a in fig.layout.annotations)
+
+    year = data.latest_year("haushaltseinkommen")
+    shown = " ".join(texts(export.map_figure(data, "haushaltseinkommen", year)).split())
+    assert "Achtung Gebietsstand: Wartburgkreis bis" in shown and "ohne Eisenach" in shown
+    plain = texts(export.map_figure(data, "sgb2_quote", data.latest_year("sgb2_quote")))
+    assert "Gebietsstand:" not in plain
