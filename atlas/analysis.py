@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from atlas.catalogue import LIFE_PHASES, Indicator
+from atlas.catalogue import LIFE_PHASES, Indicator, over_time_problem
 from atlas.data import AtlasData, Reference
 from atlas.errors import AtlasError
 from atlas.levels.registry import KREIS, Level, UnknownLevel
@@ -39,6 +39,8 @@ TREND_ABSOLUTE_TOLERANCE = 0.05
 RISING, FALLING, FLAT = "steigend", "fallend", "gleich"
 ARROWS = {RISING: "↑", FALLING: "↓", FLAT: "→"}
 FAVOURABLE, UNFAVOURABLE, NEUTRAL = "günstig", "ungünstig", "neutral"
+#: The trend text of an indicator whose years must not be compared (catalogue ``over_time``).
+NO_TREND = "kein Trend (Jahre nicht vergleichbar)"
 
 #: Unit of differences between shares given in %.
 PERCENTAGE_POINTS = "Prozentpunkte"
@@ -364,9 +366,17 @@ def profile(data: AtlasData, ags: str, life_phase: str | None = None,
 def _area_trend(data: AtlasData, ind: Indicator, values: pd.DataFrame, ags: str
                 ) -> tuple[Trend, list[str]]:
     """The trend of one area over its last :data:`TREND_YEARS` years with a value (``values``:
-    the indicator's rows of all areas of its level) and the series breaks inside that window."""
+    the indicator's rows of all areas of its level) and the series breaks inside that window.
+
+    For an indicator whose years must not be compared (:func:`atlas.catalogue.over_time_problem`)
+    no change is computed: the trend has no direction (its points stay for the sparkline) and
+    the notes hold the reason."""
     own = values[values[Col.AGS] == ags].sort_values(Col.YEAR)
     window = own.tail(TREND_YEARS)
+    if problem := over_time_problem(ind):
+        points = tuple((int(y), float(v)) for y, v in zip(window[Col.YEAR], window[Col.VALUE])
+                       if not _isnan(v))
+        return Trend(None, None, math.nan, "", "", "", points), [problem]
     in_window = values[values[Col.YEAR].isin(window[Col.YEAR])][Col.VALUE]
     points = list(zip(window[Col.YEAR].astype(int), window[Col.VALUE].astype(float)))
     spread = float(in_window.max() - in_window.min()) if len(in_window) else math.nan
@@ -378,7 +388,10 @@ def _area_trend(data: AtlasData, ind: Indicator, values: pd.DataFrame, ags: str
 
 def trend_text(tr: Trend, indicator: Indicator) -> str:
     """A trend as visible German text: arrow, change and its assessment, e.g.
-    "↓ −4,2 Prozentpunkte, günstig" ("" without a trend)."""
+    "↓ −4,2 Prozentpunkte, günstig" ("" without a trend; :data:`NO_TREND` for an indicator
+    whose years must not be compared)."""
+    if over_time_problem(indicator):
+        return NO_TREND
     if not tr.direction:
         return ""
     text = f"{tr.arrow} {format_difference(tr.change, indicator)}"
@@ -769,9 +782,13 @@ def change(data: AtlasData, indicator_id: str, year_from: int, year_to: int) -> 
     Raises
     ------
     AnalysisInputError
-        If a year has no values for the indicator or ``year_from`` is not before ``year_to``.
+        If a year has no values for the indicator, ``year_from`` is not before ``year_to`` or
+        the indicator's years must not be compared (the reason,
+        :func:`atlas.catalogue.over_time_problem`).
     """
     ind = data.indicator(indicator_id)
+    if problem := over_time_problem(ind):
+        raise AnalysisInputError(f"Keine Veränderung für „{ind.short_title}“: {problem}")
     _check_year(data, indicator_id, year_from, "Ausgangsjahr")
     _check_year(data, indicator_id, year_to, "Zieljahr")
     if year_from >= year_to:

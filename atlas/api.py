@@ -12,7 +12,7 @@ import brotli
 from flask import Blueprint, Response, abort, jsonify, request
 
 from atlas import readers
-from atlas.catalogue import rank_note
+from atlas.catalogue import over_time_problem, rank_note
 from atlas.data import AtlasData, get_data
 from atlas.errors import UnknownIndicator
 from atlas.levels.derived import derived_id
@@ -53,6 +53,9 @@ def indicators_payload(data: AtlasData) -> list[dict]:
             "life_phases": list(ind.life_phases),
             "polarity": ind.polarity,
             "years": data.years(ind.id),
+            # false: values of different years must not be compared (the GISD), with the reason
+            "over_time": ind.over_time,
+            "over_time_note": over_time_problem(ind),
             "source": {"title": src.title, "attribution": src.attribution, "table": ind.table,
                        "licence": src.licence, "licence_url": src.licence_url, "url": src.url},
             # a planner's definition (rate, change, index): what it is computed from

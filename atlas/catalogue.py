@@ -94,6 +94,12 @@ class Indicator:
     #: The id of this count's density (per km², another source): the build checks the count
     #: against density × area (:func:`atlas.validation.cross_check`)
     density: str = ""
+    #: False where values of different years cannot be compared (the GISD file of Thuringia is
+    #: rescaled per year): no change map, no trend arrows, no "Veränderung" formula; the time series
+    #: still shows the years with :attr:`over_time_note` (:func:`over_time_problem`)
+    over_time: bool = True
+    #: German reason why values of different years cannot be compared (with ``over_time = false``)
+    over_time_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,18 @@ class Catalogue:
         src = self.source_of(indicator)
         table = self.source_table(indicator)
         return f"Quelle: {src.attribution}{', ' + table if table else ''}; Lizenz: {src.licence}"
+
+
+#: The reason shown when an entry says ``over_time = false`` without its own ``over_time_note``.
+NOT_OVER_TIME_NOTE = "Werte verschiedener Jahre sind nicht vergleichbar."
+
+
+def over_time_problem(indicator: Indicator) -> str:
+    """Why the indicator's values of different years must not be compared (German, for the change
+    view, trends and "Veränderung" formulas); "" when they may be."""
+    if indicator.over_time:
+        return ""
+    return indicator.over_time_note or NOT_OVER_TIME_NOTE
 
 
 def rank_note(indicator: Indicator) -> str:
@@ -215,6 +233,10 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
             problems.append(f"Polarität muss eine von {list(POLARITIES)} sein")
         if entry["kind"] not in KINDS:
             problems.append(f"kind muss eine von {list(KINDS)} sein")
+        if not isinstance(entry.get("over_time", True), bool):
+            problems.append("over_time muss true oder false sein")
+        if entry.get("over_time", True) and entry.get("over_time_note"):
+            problems.append("over_time_note nur zusammen mit over_time = false")
         if entry.get("level", "kreis") not in LEVELS:
             problems.append(f"Ebene (level) muss eine von {list(LEVELS)} sein")
         if entry["source"] not in sources:
@@ -243,6 +265,8 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
                 level=entry.get("level", "kreis"),
                 zero_is_missing=bool(entry.get("zero_is_missing", False)),
                 density=str(entry.get("density", "")),
+                over_time=entry.get("over_time", True),
+                over_time_note=" ".join(str(entry.get("over_time_note", "")).split()),
             )
         )
     return Catalogue(tuple(areas), tuple(indicators), sources)

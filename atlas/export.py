@@ -597,7 +597,8 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
         "bgcolor": "rgba(255,255,255,0)", "tracegroupgap": 2, "itemwidth": 30,
     })
     # at the bottom of the panel: the selection and a note on the classes
-    panel_lines: list[tuple[str, float, str]] = []
+    panel_lines: list[tuple[str, float, str]] = [(text, frame.s(11), MUTED_COLOUR)
+                                                 for text in data.map_notes(view.indicator_id)]
     if view.classes.note:
         panel_lines.append((view.classes.note, frame.s(11), MUTED_COLOUR))
     if kreis:
@@ -716,6 +717,8 @@ def timeseries_figure(data: AtlasData, indicator_id: str, selected=(), year: int
     frame.header(title, f"Zeitreihe: {who} · {wording.areas_shown(data, level)}",
                  f"{ind.unit_label} · {short_definition(ind.definition)}")
     sections = ["Gepunktete Linie = Zeitreihenbruch. " + "; ".join(breaks)] if breaks else []
+    if caveat := (fig.layout.meta or {}).get("caveat"):
+        sections.insert(0, f"Achtung: {caveat}")
     if year is not None:
         sections.append(f"Grau hinterlegt: {year} (Jahr der Karte).")
     sections.append(data.catalogue.source_line(ind))

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atlas import analysis, geo, missing, palettes, spatial
-from atlas.catalogue import rank_note
+from atlas.catalogue import over_time_problem, rank_note
 from atlas.classify import AUTO_SCHEME, SCHEMES, Classes, classify, scheme_for
 from atlas.data import AtlasData, Reference
 from atlas.data.model import z_index
@@ -1172,7 +1172,8 @@ def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
     named and styled by what they are (:meth:`AtlasData.reference`: official total, sum or
     median of the areas). For counts with areas selected the reference (the total) has its own
     right-hand axis, titled by its name. ``layout.meta.notes``: series breaks and parents whose
-    value cannot be derived.
+    value cannot be derived; ``layout.meta.caveat``: why the years must not be compared ("" when
+    they may be, :func:`atlas.catalogue.over_time_problem`).
     """
     ind = plotly_indicator(data.indicator(indicator_id))
     fig = go.Figure()
@@ -1255,5 +1256,6 @@ def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
     fig.update_layout(**layout)
     fig.update_xaxes(showgrid=True, gridcolor="#e5e5e5")
     fig.update_yaxes(showgrid=True, gridcolor="#e5e5e5")
-    fig.layout.meta = {"notes": notes + line_notes}
+    fig.layout.meta = {"notes": notes + line_notes,
+                       "caveat": over_time_problem(data.indicator(indicator_id))}
     return fig

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 
 class Col:
@@ -28,7 +29,45 @@ GERMANY_AGS = "DG"
 #: Eisenach was a kreisfreie Stadt until 30.06.2021 and then joined the Wartburgkreis.
 EISENACH_AGS = "16056"
 WARTBURGKREIS_AGS = "16063"
-HISTORIC_KREISE = {EISENACH_AGS: "Eisenach (bis 30.06.2021)"}
+UNSTRUT_HAINICH_AGS = "16064"
+EICHSFELD_AGS = "16061"
+
+
+@dataclass(frozen=True)
+class TerritorialChange:
+    """A change of the territory of current Kreise that breaks their series: values before
+    :attr:`year` belong to the old territory, but maps draw today's polygons.
+
+    ``historic`` is the key of a former Kreis the older sources carry with values of its own
+    (Eisenach 16056, kept as a historic Kreis, never added to the Wartburgkreis); such a change
+    is a break only for indicators with values for that key. A change without one is a break for
+    every Kreis indicator whose years run across :attr:`year`."""
+
+    date: str  # the day the change took effect, German ("01.07.2021")
+    year: int  # the first year whose values are on the new territory
+    kreise: tuple[str, ...]  # the current Kreise whose territory changed
+    what: str  # German: what moved where
+    historic: str = ""  # a former Kreis the sources carry with its own key
+    historic_name: str = ""
+
+
+#: Every change of Kreis territory since the oldest values of the sources: the one place the
+#: series breaks of the Kreise (:meth:`atlas.data.AtlasData.breaks`), the notes on the map and
+#: the historic Kreise (:data:`HISTORIC_KREISE`) come from.
+TERRITORIAL_CHANGES: tuple[TerritorialChange, ...] = (
+    TerritorialChange(
+        "01.07.2021", 2021, (WARTBURGKREIS_AGS,),
+        "die kreisfreie Stadt Eisenach (16056) wurde in den Wartburgkreis eingegliedert",
+        historic=EISENACH_AGS, historic_name="Eisenach (bis 30.06.2021)"),
+    TerritorialChange(
+        "01.01.2023", 2023, (UNSTRUT_HAINICH_AGS, EICHSFELD_AGS),
+        "Beberstedt und Hüpstedt (bis dahin Gemeinde Dünwald) sowie Bickenriede und Zella "
+        "(Gemeinde Anrode) wechselten vom Unstrut-Hainich-Kreis in den Landkreis Eichsfeld "
+        "(Stadt Dingelstädt)"),
+)
+
+#: Former Kreise kept under their own key (not merged into today's Kreis): key → name.
+HISTORIC_KREISE = {c.historic: c.historic_name for c in TERRITORIAL_CHANGES if c.historic}
 
 _AGS_RE = re.compile(r"^\d{1,12}$")
 

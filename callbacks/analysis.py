@@ -7,7 +7,7 @@ from dash import Input, Output, State, callback, clientside_callback, no_update
 from dash.exceptions import PreventUpdate
 
 from atlas import analysis, charts, figures
-from atlas.catalogue import LIFE_PHASES
+from atlas.catalogue import LIFE_PHASES, over_time_problem
 from atlas.composite import peers
 from atlas.data import get_data
 from atlas.values import format_number
@@ -134,8 +134,9 @@ def change_years(values):
     indicator = (values or [None])[0]
     if not indicator:
         raise PreventUpdate
-    years = get_data().years(indicator)
-    if len(years) < 2:
+    data = get_data()
+    years = data.years(indicator)
+    if len(years) < 2 or over_time_problem(data.indicator(indicator)):  # nothing to compare
         return [], None, [], None
     options = [{"label": str(y), "value": y} for y in years]
     start = years[-6] if len(years) >= 6 else years[0]
@@ -153,6 +154,8 @@ def update_change(values):
         raise PreventUpdate
     indicator, year_from, year_to, selected = values
     data = get_data()
+    if problem := over_time_problem(data.indicator(indicator)):  # no change of such values
+        return charts.BLANK, f"Keine Veränderungskarte: {problem}"
     if year_from is None or year_to is None:
         return (charts.BLANK,
                 "Für diesen Indikator gibt es nur ein Jahr: keine Veränderung darstellbar.")

@@ -107,7 +107,7 @@ def derive_choices(level, _revision, numerator, denominator, indicator):
     level is cleared."""
     data = get_data()
     counts = forms.indicator_choices(data, level, counts_only=True)
-    every = forms.indicator_choices(data, level)
+    every = forms.indicator_choices(data, level, comparable_only=True)  # the part of a change
     return (counts, _kept(numerator, counts), counts, _kept(denominator, counts), every,
             _kept(indicator, every))
 

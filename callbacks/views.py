@@ -60,7 +60,7 @@ def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, draw
     frames = figures.level_frames(data, indicator, display, outlined, kreis)
     drawn = drawn or {}
     shown = {**geometry, "frames": frames["digest"]}
-    note = view.classes.note
+    note = " ".join(filter(None, [*data.map_notes(indicator), view.classes.note]))
     if below:
         note = f"{level.title}, Gebietsstand {level.gebietsstand or '–'}. {note}".strip()
     if drawn.get("level") != view.level:
@@ -138,7 +138,7 @@ def update_timeseries(indicator, selected, zoom, year):
                                     year if year in years else None)
     notes = list(fig["layout"]["meta"]["notes"])
     title, hint = charts.timeseries_texts(data, indicator, selected)
-    for text in (hint, choice):
+    for text in (hint, choice, fig["layout"]["meta"].get("caveat")):
         if text:
             notes.insert(0, text)
     return (fig, " ".join(notes), {"indicator": indicator, "selected": list(selected or [])},

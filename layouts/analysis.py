@@ -260,6 +260,23 @@ def reference_cell(text: str, label: str) -> list:
     return [text, html.Br(), html.Span(label, className="small text-muted")]
 
 
+def _trend_title(row) -> str:
+    """The tooltip of a trend cell: years, direction, assessment and notes (only the notes
+    where no trend is computed)."""
+    if not row.trend_direction:
+        return str(row.trend_note or "")
+    return (f"{row.trend_from}–{row.trend_to}: {row.trend_direction} ({row.trend_assessment}) "
+            f"{row.trend_note}").strip()
+
+
+def _trend_cell(row):
+    """The trend as text; where the years must not be compared, "kein Trend" with the reason
+    under it (visible, not only in a tooltip)."""
+    if not row.trend_direction and row.trend_text and row.trend_note:
+        return [row.trend_text, html.Br(), html.Span(row.trend_note, className="small text-muted")]
+    return _cell(row.trend_text)
+
+
 def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: str) -> list:
     """Steckbrief of one Kreis: tables per Lebenslagenbereich."""
     out = [html.H3(f"Regionenprofil {name}", className="h5"),
@@ -276,9 +293,7 @@ def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: st
                 html.Td(reference_cell(row.reference_text, row.reference_label),
                         className="text-end"),
                 html.Td(_cell(row.deviation_text), className="text-end"),
-                html.Td(_cell(row.trend_text),
-                        title=f"{row.trend_from}–{row.trend_to}: {row.trend_direction} "
-                              f"({row.trend_assessment}) {row.trend_note}".strip(),
+                html.Td(_trend_cell(row), title=_trend_title(row),
                         className=f"trend-{row.trend_assessment}"),
                 html.Td(sparkline(row.sparkline), className="sparkline", **{"aria-hidden": "true"}),
             ])

@@ -125,14 +125,17 @@ def _label(ind) -> str:
     return f"{label} · eigene Daten" if ind.own else label
 
 
-def indicator_choices(data, level: str | None, counts_only: bool = False) -> list[dict]:
+def indicator_choices(data, level: str | None, counts_only: bool = False,
+                      comparable_only: bool = False) -> list[dict]:
     """The indicators of ``level`` with values (computed ones included), for the dropdowns;
-    only counts (the parts of a rate) with ``counts_only``. An unknown level offers nothing."""
+    only counts (the parts of a rate) with ``counts_only``; only those whose years may be
+    compared (the parts of a change: not the GISD, catalogue ``over_time``) with
+    ``comparable_only``. An unknown level offers nothing."""
     if not isinstance(level, str) or level not in data.levels:
         return []
     return [{"label": _label(ind), "value": ind.id, "search": f"{ind.title} {ind.id}"}
             for ind in data.available_indicators(level=level)
-            if not counts_only or ind.kind == "count"]
+            if (not counts_only or ind.kind == "count") and (not comparable_only or ind.over_time)]
 
 
 def _years(data, indicator_id) -> list[int]:

@@ -323,6 +323,11 @@ def _complete_rate(formula: Formula, catalogue, years_of) -> Formula:
 def _complete_change(formula: Formula, catalogue, years_of) -> Formula:
     p = formula.params
     ind = _indicator(catalogue, p.indicator, "Indikator")
+    from atlas.catalogue import over_time_problem
+
+    if problem := over_time_problem(ind):
+        raise FormulaProblem(f"„{ind.short_title}“: {problem} Eine Veränderung zwischen zwei "
+                             "Jahren lässt sich daher nicht berechnen.")
     if p.year_from >= p.year_to:
         raise FormulaProblem(f"„von“ ({p.year_from}) muss vor „bis“ ({p.year_to}) liegen.")
     if years_of is not None:
@@ -406,7 +411,23 @@ def definition_text(formula: Formula, catalogue) -> str:
                 "Indikatoren, bei denen ein höherer Wert weniger Risiko bedeutet, werden "
                 "umgedreht; der Index ist das gewichtete Mittel (Gewichte auf Summe 1). Höherer "
                 "Wert = mehr Risiko. Ein Gebiet, dem ein Teil fehlt, bleibt leer.")
+        text += count_parts_warning(formula, catalogue)
     return f"{text}\n\n{formula.note}".strip()
+
+
+def count_parts_warning(formula: Formula, catalogue) -> str:
+    """A German warning (with a leading space) naming the counts among an index's parts: a count
+    measures mostly the size of an area (Erfurt has the most unemployed because it is the
+    largest), so in an index it weighs size, not a risk; "" when all parts are rates."""
+    if formula.kind != "index":
+        return ""
+    counts = [ind for ind in (catalogue.indicator(i) for i in formula.parts) if ind.kind == "count"]
+    if not counts:
+        return ""
+    names = ", ".join(f"„{ind.short_title}“" for ind in counts)
+    what = ("ist eine Anzahl und misst" if len(counts) == 1 else "sind Anzahlen und messen")
+    return (f" Achtung: {names} {what} vor allem die Größe der Gebiete, nicht ein Risiko; für "
+            "einen Index eignet sich eine Quote (z. B. je 1.000 Einwohner).")
 
 
 def _normalised(weights) -> list[float]:

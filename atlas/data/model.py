@@ -24,7 +24,13 @@ from atlas.data.built import (
 )
 from atlas.levels.registry import KREIS, Level, Levels
 from atlas.memo import per_data
-from atlas.schema import EISENACH_AGS, HISTORIC_KREISE, LAND_AGS, LAND_NAME, WARTBURGKREIS_AGS, Col
+from atlas.schema import (
+    HISTORIC_KREISE,
+    LAND_AGS,
+    LAND_NAME,
+    TERRITORIAL_CHANGES,
+    Col,
+)
 from atlas.validation import is_flagged
 from atlas.values import format_number
 
@@ -286,23 +292,72 @@ class AtlasData:
         return rows.assign(**{Col.NAME: rows[Col.AGS].map(names)})
 
     def breaks(self, indicator_id: str, ags_list: list[str] | None = None) -> list[tuple[int, str]]:
-        """Series breaks that affect this indicator (and, if given, these Kreise)."""
+        """Series breaks that affect this indicator (and, if given, these Kreise): the
+        catalogue's breaks inside its years, then the territorial changes of the Kreise
+        (:meth:`territorial_breaks`)."""
         ind = self.indicator(indicator_id)
         years = self.years(indicator_id)
         found = [(b.year, b.label) for b in ind.breaks if years and years[0] < b.year <= years[-1]]
-        rows = self._rows(indicator_id)
-        historic = rows[(rows[Col.AGS] == EISENACH_AGS) & rows[Col.VALUE].notna()]
-        if not historic.empty and (ags_list is None or WARTBURGKREIS_AGS in ags_list):
-            last = int(historic[Col.YEAR].max())
-            found.append(
-                (
-                    2021,
-                    f"Wartburgkreis bis {last} ohne Eisenach (Gebietsstand vor 01.07.2021); "
-                    "Eisenach (16056) als historischer Kreis geführt",
-                )
-            )
+        return found + self.territorial_breaks(indicator_id, ags_list)
+
+    def territorial_breaks(self, indicator_id: str, ags_list: list[str] | None = None
+                           ) -> list[tuple[int, str]]:
+        """``(year, label)`` of each change of Kreis territory (:data:`TERRITORIAL_CHANGES`)
+        that breaks this Kreis indicator's series (for the given Kreise, if any): a change with
+        a historic Kreis where the indicator has values for that Kreis (the Wartburgkreis before
+        Eisenach joined), any other where the indicator's years run across the change's year."""
+        if self.level(indicator_id) != KREIS:
+            return []
+        years = self.years(indicator_id)
+        found = []
+        for change in TERRITORIAL_CHANGES:
+            if ags_list is not None and not set(change.kreise) & set(ags_list):
+                continue
+            names = " und ".join(self.region_name(k) for k in change.kreise)
+            if change.historic:
+                last = _historic_last_year(self, indicator_id, change.historic)
+                if last is None:
+                    continue
+                short = change.historic_name.split(" (")[0]
+                found.append((change.year, f"{names} bis {last} ohne {short} (Gebietsstand vor "
+                                           f"{change.date}); {short} ({change.historic}) als "
+                                           "historischer Kreis geführt"))
+            elif years and years[0] < change.year <= years[-1]:
+                found.append((change.year, f"Gebietsänderung zum {change.date} ({names}): "
+                                           f"{change.what}; Werte bis {change.year - 1} und ab "
+                                           f"{change.year} beziehen sich auf verschiedene Gebiete"))
         return found
 
+    def map_notes(self, indicator_id: str) -> list[str]:
+        """Notes for a Kreis map of the indicator whose values partly belong to an older
+        territory than the polygons drawn (today's Kreise): the Wartburgkreis values of sources
+        with Eisenach as a Kreis of its own (INKAR 2021) are painted onto today's Wartburgkreis,
+        Eisenach included."""
+        if self.level(indicator_id) != KREIS:
+            return []
+        notes = []
+        for change in TERRITORIAL_CHANGES:
+            last = _historic_last_year(self, indicator_id, change.historic)
+            if last is None:
+                continue
+            names = " und ".join(self.region_name(k) for k in change.kreise)
+            short = change.historic_name.split(" (")[0]
+            notes.append(f"Achtung Gebietsstand: {names} bis {last} ohne {short} (Gebietsstand "
+                         f"vor {change.date}), in der Karte aber mit der heutigen Fläche "
+                         f"einschließlich {short} gezeichnet; {short} ({change.historic}) hat "
+                         "eigene Werte als historischer Kreis, die die Karte nicht zeigt.")
+        return notes
+
+
+
+def _historic_last_year(data: AtlasData, indicator_id: str, historic: str) -> int | None:
+    """The last year the indicator has a value for the historic Kreis ``historic`` (None for
+    none or no key)."""
+    if not historic:
+        return None
+    rows = data._rows(indicator_id)
+    years = rows.loc[(rows[Col.AGS] == historic) & rows[Col.VALUE].notna(), Col.YEAR]
+    return int(years.max()) if len(years) else None
 
 
 def _no_sum(rows: pd.DataFrame, areas: pd.Series, level) -> str:
