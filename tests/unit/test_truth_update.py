@@ -355,3 +355,34 @@ def test_diff_of_a_value_that_became_missing_keeps_its_status():
     report = change_report(old, new, built_at="b", previous_built_at="a", files=[])
     assert "1 Wert revidiert (z. B. a, 16051, 2020: 1,5 → keine Daten (auffällig: Quellwert " \
            "1,5))" in summary_line(report)
+
+
+# --- what users see of the edition ------------------------------------------------------------
+
+
+def _texts(component) -> str:
+    """Every text of a Dash component tree, joined."""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(_texts(c) for c in component)
+    children = getattr(component, "children", None)
+    return _texts(children) if children is not None else ""
+
+
+def test_info_box_map_line_and_api_name_the_newer_edition(update):
+    from layouts import panels
+    from tests.conftest import serving
+
+    data = load(update["out"])
+    ind = next(i for i in data.catalogue.indicators
+               if [(s.source, s.code) for s in i.series] == [("inkar2024", update["ik_code"])])
+    year = max(data.years(ind.id))
+    words = "INKAR, Ausgaben 2024 und 2025, BBSR Bonn"
+    assert words in _texts(panels.info_panel(data, ind.id, year))
+    assert words in _texts(panels.attribution(data, ind.id))
+    with serving(data, "update") as client:
+        listed = {i["id"]: i for i in client.get("/api/indicators").get_json()["indicators"]}
+        values = client.get(f"/api/values?indicator={ind.id}&year={year}").get_json()
+    assert listed[ind.id]["source"]["attribution"] == words
+    assert values["source"].startswith(f"Quelle: {words}, ")
