@@ -46,7 +46,8 @@ GEMEINDE_KEY_CHANGES = {"16063105": "16056000"}
 #: (:mod:`atlas.editions`). The reader ``inkar2024`` reads INKAR's ``kuerzel`` layout of the
 #: edition 2024 and every newer one (``inkar2025/inkar2025_th_kreise_long.csv``).
 READER_FILES: dict[str, tuple[tuple[str, ...], Callable[[Path], pd.DataFrame]]] = {
-    "inkar2024": (("indicators/inkar202[4-9]/*th_kreise_long.csv",
+    "inkar2024": (("indicators/inkar2024/*th_kreise_long.csv",
+                   "indicators/inkar202[5-9]/*th_kreise_long.csv",
                    "indicators/inkar20[3-9][0-9]/*th_kreise_long.csv"), readers.read_inkar_long),
     "inkar2021": (("indicators/inkar2021/*th_kreise_long.csv",), readers.read_inkar_long),
     "tidy": (("indicators/tidy/*_long.csv",), readers.read_tidy),
