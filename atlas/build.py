@@ -139,7 +139,12 @@ class BuildReport:
         for reader in readers_seen:
             used = [r for r in self.files if r["reader"] == reader]
             gone = editions.superseded(used)
-            shown = [f"{r['file']} ({_years_text(r['years'])})" for r in used if r["years"]]
+            shown = []
+            for r in used:
+                partly = [n for n in filter(None, r["replaces"].split(", ")) if n not in gone]
+                if r["years"]:
+                    over = f"; überschreibt {', '.join(partly)}" if partly else ""
+                    shown.append(f"{r['file']} ({_years_text(r['years'])}{over})")
             line = f"Quelldateien {reader}: {', '.join(shown) or 'keine Werte'}"
             if gone:
                 line += "; ersetzt: " + ", ".join(f"{name} (durch {by})" if by else name

@@ -254,6 +254,7 @@ def test_the_summary_and_the_report_name_the_files_used_and_replaced(update):
     summary = update["after"].summary()
     assert f"Quelldateien inkar2024: {Path(INKAR_FILE).name} ({update['ik_oldest']})" in summary
     assert f"{Path(NEW_EDITION).name} (" in summary
+    assert f"; überschreibt {Path(INKAR_FILE).name})" in summary  # the older one keeps a year
     # the English downloads of 12411 are read but never count: their German twins replace them
     english = [r for r in changes["files"] if "_en_" in r["file"]]
     assert english and all(r["years"] == [] for r in english)
