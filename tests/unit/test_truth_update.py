@@ -5,8 +5,9 @@ and reports what changed (summary and ``indicators/aenderungen.json``).
 Tested for real: a sources folder that links the real sources, where the BA file and the INKAR
 2024 file are first replaced by copies without their newest year (and one real BA value swapped
 between two Kreise); built; then the full BA file is restored and an INKAR "edition 2025" is added
-(the real 2024 file without its oldest year and with one real value swapped) and built again into
-the same data folder. Expected indicators, years and values come from the catalogue and the source
+(the real 2024 file without its oldest year and with one real value swapped) and a newer export
+of the population table 12411 (same year, later timestamp, two Kreise's values swapped), and built
+again into the same data folder. Expected indicators, years and values come from the catalogue and the source
 files, not from a list of today's numbers.
 """
 
@@ -21,9 +22,16 @@ from pathlib import Path
 import pytest
 
 from atlas import editions, readers
-from atlas.build import CHANGES_OUT, INFO_OUT, build
+from atlas.build import CHANGES_OUT, INFO_OUT, VALUES_OUT, build
 from atlas.catalogue import default_catalogue
-from atlas.changes import REPORT_KEYS, change_report, diff_values, load_changes, summary_line
+from atlas.changes import (
+    REPORT_KEYS,
+    change_report,
+    diff_values,
+    load_changes,
+    read_values,
+    summary_line,
+)
 from atlas.data import load
 from atlas.schema import LAND_AGS
 from atlas.validation import is_flagged
@@ -32,6 +40,9 @@ from atlas.values import format_number
 BA_DIR = "indicators/ba"
 INKAR_FILE = "indicators/inkar2024/inkar2024_th_kreise_long.csv"
 NEW_EDITION = "indicators/inkar2025/inkar2025_th_kreise_long.csv"
+GENESIS_DIR = "indicators/genesis_ffcsv"
+#: The current population table and the series of its Kreis totals.
+POPULATION_TABLE, POPULATION = "12411-01-01-4", "12411-01-01-4/BEVSTD"
 
 
 # --- the real files and what a change to them means ---------------------------------------
@@ -72,6 +83,27 @@ def _swap(rows, first: int, second: int, column: int) -> None:
     rows[first][column], rows[second][column] = rows[second][column], rows[first][column]
 
 
+def _swap_flat_values(real: Path, target: Path, frame) -> dict[str, tuple[float, float]]:
+    """Write ``real`` (a GENESIS flat CSV) to ``target`` with the ``value`` cells of the two
+    Thuringian Kreise whose :data:`POPULATION` totals are closest swapped; returns ags → (old,
+    new)."""
+    rows = frame[(frame["code"] == POPULATION) & frame["ags"].str.startswith(LAND_AGS)
+                 & (frame["ags"].str.len() == 5) & frame["value"].notna()].sort_values("value")
+    pairs = [(b.value / a.value - 1, a, b) for a, b in zip(rows.itertuples(), rows.iloc[1:]
+                                                           .itertuples()) if b.value != a.value]
+    _, first, second = min(pairs, key=lambda item: item[0])
+    text = real.read_text(encoding="utf-8-sig")
+    lines = text.split("\n")
+    column = lines[0].split(";").index("value")
+    cells = {line: lines[line - 1].split(";") for line in (first.row, second.row)}
+    cells[first.row][column], cells[second.row][column] = (cells[second.row][column],
+                                                           cells[first.row][column])
+    for line, parts in cells.items():
+        lines[line - 1] = ";".join(parts)
+    target.write_text("\ufeff" + "\n".join(lines), encoding="utf-8")
+    return {first.ags: (first.value, second.value), second.ags: (second.value, first.value)}
+
+
 def _series_years(catalogue, reader: str, frame) -> dict[str, set[int]]:
     """Indicator → years with a Thuringian Kreis value in ``frame`` (a reader's frame) of its
     series of ``reader``."""
@@ -92,9 +124,12 @@ def update(sources, tmp_path_factory):
     (src / "indicators").mkdir(parents=True)
     (src / "geo").symlink_to(sources / "geo", target_is_directory=True)
     for folder in (sources / "indicators").iterdir():
-        if folder.name not in ("ba", "inkar2024"):
+        if folder.name not in ("ba", "inkar2024", "genesis_ffcsv"):
             (src / "indicators" / folder.name).symlink_to(folder, target_is_directory=True)
     (src / "indicators/inkar2024").mkdir()
+    (src / GENESIS_DIR).mkdir()
+    for path in (sources / GENESIS_DIR).iterdir():
+        (src / GENESIS_DIR / path.name).symlink_to(path)
 
     ba_real = next((sources / BA_DIR).glob("*.csv"))
     ba_head, ba_rows = _csv(ba_real)
@@ -116,6 +151,7 @@ def update(sources, tmp_path_factory):
 
     before = build(src, out=(out := tmp_path_factory.mktemp("update_data")))
     first_changes = json.loads((out / CHANGES_OUT).read_text(encoding="utf-8"))
+    before_values = read_values((out / VALUES_OUT).read_bytes())
 
     # the update: the full BA file; INKAR edition 2025 = the real file without its oldest year,
     # with one real value of the year before the newest swapped between two Kreise
@@ -130,6 +166,14 @@ def update(sources, tmp_path_factory):
     ik_pair = _closest_pair(edition, ik_at, "kuerzel", ik_code, ik_new - 1, "jahr", "ags", "wert")
     _swap(edition, *ik_pair, ik_at["wert"])
     _write_csv(src / NEW_EDITION, ik_head, edition)
+    # a newer export of the same GENESIS table (same year, later timestamp in the name) in which
+    # two Kreise's populations are swapped
+    genesis_old = next(p for p in (sources / GENESIS_DIR).glob(f"{POPULATION_TABLE}_*_de_flat.csv"))
+    genesis_new = src / GENESIS_DIR / genesis_old.name.replace(
+        str(int(editions.export_stamp(genesis_old) * 1000)),
+        str(int(editions.export_stamp(genesis_old) * 1000) + 86_400_000))
+    genesis_frame = readers.read_genesis_flat(genesis_old)
+    swapped = _swap_flat_values(genesis_old, genesis_new, genesis_frame)
     after = build(src, out=out)
 
     def revision(rows, pair, at, key, year, value, reader, code):
@@ -144,6 +188,18 @@ def update(sources, tmp_path_factory):
                                 "total")
     expected_revised.update({key: (new, old) for key, (old, new) in revision(
         edition, ik_pair, ik_at, "ags", ik_new - 1, "wert", "inkar2024", ik_code).items()})
+    # the new export wins where the old one supplied the built value
+    genesis_revised = []
+    for ags, (old, new) in swapped.items():
+        year = int(genesis_frame["year"].max())
+        for ind in catalogue.indicators:
+            if ("genesis", POPULATION) in {(x.source, x.code) for x in ind.series}:
+                built = before_values[(before_values["indicator"] == ind.id)
+                                      & (before_values["ags"] == ags)
+                                      & (before_values["year"] == year)]["value"]
+                if len(built) and built.iloc[0] == old:
+                    expected_revised[(ind.id, ags, year)] = (old, new)
+                    genesis_revised.append((ind.id, ags, year))
     ba_frame = readers.read_ba(ba_real)
     ik_frame = readers.read_inkar_long(sources / INKAR_FILE)
     return {
@@ -153,6 +209,8 @@ def update(sources, tmp_path_factory):
         "ba_years": _series_years(catalogue, "ba", ba_frame),
         "ik_years": _series_years(catalogue, "inkar2024", ik_frame),
         "expected_revised": expected_revised,
+        "genesis_revised": genesis_revised,
+        "genesis_old": genesis_old.name, "genesis_new": genesis_new.name, "swapped": swapped,
     }
 
 
@@ -200,6 +258,7 @@ def test_only_the_changed_source_values_are_revised_old_to_new(update):
     found = {(r["indicator"], r["ags"], r["year"]): (r["old"], r["new"])
              for r in changes["revised"]}
     expected = update["expected_revised"]
+    assert update["genesis_revised"]  # the population of 12411 is built from the table
     assert {k: found.get(k) for k in expected} == expected
     for rec in changes["revised"]:
         key = (rec["indicator"], rec["ags"], rec["year"])
@@ -255,6 +314,10 @@ def test_the_summary_and_the_report_name_the_files_used_and_replaced(update):
     assert f"Quelldateien inkar2024: {Path(INKAR_FILE).name} ({update['ik_oldest']})" in summary
     assert f"{Path(NEW_EDITION).name} (" in summary
     assert f"; überschreibt {Path(INKAR_FILE).name})" in summary  # the older one keeps a year
+    # a newer export of the same table and year replaces the older one (timestamp in the name)
+    assert files[update["genesis_old"]]["years"] == []
+    assert update["genesis_old"] in files[update["genesis_new"]]["replaces"].split(", ")
+    assert f"{update['genesis_old']} (durch {update['genesis_new']})" in summary
     # the English downloads of 12411 are read but never count: their German twins replace them
     english = [r for r in changes["files"] if "_en_" in r["file"]]
     assert english and all(r["years"] == [] for r in english)
