@@ -146,9 +146,10 @@ class BuildReport:
                     over = f"; überschreibt {', '.join(partly)}" if partly else ""
                     shown.append(f"{r['file']} ({_years_text(r['years'])}{over})")
             line = f"Quelldateien {reader}: {', '.join(shown) or 'keine Werte'}"
-            if gone:
-                line += "; ersetzt: " + ", ".join(f"{name} (durch {by})" if by else name
-                                                   for name, by in gone.items())
+            if replaced := [f"{name} (durch {by})" for name, by in gone.items() if by]:
+                line += "; ersetzt: " + ", ".join(replaced)
+            if unused := [name for name, by in gone.items() if not by]:
+                line += "; ohne Werte für den Katalog: " + ", ".join(unused)
             lines.append(line)
         return lines
 
