@@ -10,7 +10,7 @@ within a *group*:
   ``12411-01-01-4_<Zeitstempel>_de_flat.csv`` next to an old-format download);
 * every other reader (INKAR editions ``inkar2024/``, ``inkar2025/``; BA downloads; …): all its files.
 
-Within a group the files are ordered from oldest to newest (:func:`SourceFile.rank`) by
+Within a group the files are ordered from oldest to newest (:attr:`SourceFile.rank`) by
 
 1. the edition named in the file or folder name (``inkar2025`` is newer than ``inkar2024``;
    INKAR only, other files have none),
