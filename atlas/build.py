@@ -19,7 +19,7 @@ from typing import Callable
 
 import pandas as pd
 
-from atlas import geo, readers
+from atlas import changes, editions, geo, readers
 from atlas.catalogue import Catalogue, load_catalogue
 from atlas.errors import SourceError
 from atlas.paths import data_dir, find_sources
@@ -42,8 +42,13 @@ GEMEINDE_SIMPLIFY_TOLERANCE_M = 100.0
 GEMEINDE_KEY_CHANGES = {"16063105": "16056000"}
 
 #: Where each reader finds its files in a sources folder (glob patterns) and how it reads them.
+#: All files found are read; where several have the same series, area and year, the newest wins
+#: (:mod:`atlas.editions`). The reader ``inkar2024`` reads INKAR's ``kuerzel`` layout of the
+#: edition 2024 and every newer one (``inkar2025/inkar2025_th_kreise_long.csv``).
 READER_FILES: dict[str, tuple[tuple[str, ...], Callable[[Path], pd.DataFrame]]] = {
-    "inkar2024": (("indicators/inkar2024/*th_kreise_long.csv",), readers.read_inkar_long),
+    "inkar2024": (("indicators/inkar2024/*th_kreise_long.csv",
+                   "indicators/inkar202[5-9]/*th_kreise_long.csv",
+                   "indicators/inkar20[3-9][0-9]/*th_kreise_long.csv"), readers.read_inkar_long),
     "inkar2021": (("indicators/inkar2021/*th_kreise_long.csv",), readers.read_inkar_long),
     "tidy": (("indicators/tidy/*_long.csv",), readers.read_tidy),
     "gisd": (("indicators/gisd/GISD_Thueringen_Kreis.csv",), readers.read_gisd),
@@ -61,6 +66,7 @@ GEMEINDE_GEO_OUT = Path("geo/gemeinden.geojson")
 GEMEINDEN_OUT = Path("indicators/gemeinden.csv")
 VALUES_OUT = Path("indicators/values.csv")
 INFO_OUT = Path("indicators/build_info.json")
+CHANGES_OUT = changes.CHANGES_OUT
 
 
 @dataclass
@@ -82,6 +88,15 @@ class BuildReport:
     gemeinden_unmatched: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    #: per file read: reader, file, table, edition, years used, files it replaces
+    #: (:func:`atlas.editions.newest_wins`)
+    files: list[dict] = field(default_factory=list)
+    #: indicator id → source editions its values come from (INKAR ``inkar2025`` …)
+    editions: dict[str, list[int]] = field(default_factory=dict)
+    #: the change report against the previous build (:func:`atlas.changes.change_report`)
+    changes: dict | None = None
+    #: source lines that follow a newer edition than the catalogue names → number of indicators
+    attributions: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         years = f"{self.years[0]}–{self.years[1]}" if self.years else "keine"
@@ -106,10 +121,49 @@ class BuildReport:
                 f"Historischer Kreis {HISTORIC_KREISE[ags]} ({ags}): {count} Werte als historisch "
                 "geführt, nicht mit dem Wartburgkreis verrechnet"
             )
+        lines += self.file_lines()
+        for attribution, count in self.attributions.items():
+            lines.append(f"Quellenangabe „{attribution}“ für {count} "
+                         f"{'Indikator' if count == 1 else 'Indikatoren'} (neuere Ausgabe)")
+        if self.changes is not None:
+            lines.append(changes.summary_line(self.changes))
         lines.append(f"Warnungen: {len(self.warnings)}")
         lines += [f"  ! {w}" for w in self.warnings]
         lines.append(f"Dauer: {self.seconds:.1f} s")
         return "\n".join(lines)
+
+    def file_lines(self) -> list[str]:
+        """Per reader the files used (with their years) and the files newer ones replaced."""
+        lines = []
+        readers_seen = list(dict.fromkeys(r["reader"] for r in self.files))
+        for reader in readers_seen:
+            used = [r for r in self.files if r["reader"] == reader]
+            gone = editions.superseded(used)
+            shown = []
+            for r in used:
+                partly = [n for n in filter(None, r["replaces"].split(", ")) if n not in gone]
+                if r["years"]:
+                    over = f"; überschreibt {', '.join(partly)}" if partly else ""
+                    shown.append(f"{r['file']} ({_years_text(r['years'])}{over})")
+            line = f"Quelldateien {reader}: {', '.join(shown) or 'keine Werte'}"
+            if replaced := [f"{name} (durch {by})" for name, by in gone.items() if by]:
+                line += "; ersetzt: " + ", ".join(replaced)
+            if unused := [name for name, by in gone.items() if not by]:
+                line += "; ohne Werte für den Katalog: " + ", ".join(unused)
+            lines.append(line)
+        return lines
+
+
+def _years_text(years: list[int]) -> str:
+    """"2024", "2012–2025", "1990–2021, 2023, 2025": the years a file supplies, runs joined."""
+    runs: list[list[int]] = []
+    for year in years:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r))
+                     for r in runs) or "-"
 
 
 def _files(sources: Path, reader: str) -> list[Path]:
@@ -123,19 +177,26 @@ def _files(sources: Path, reader: str) -> list[Path]:
     return found
 
 
-def _read_reader(sources: Path, reader: str, codes: set[str], known: set[str]) -> pd.DataFrame:
-    """All rows of one reader's files for the wanted codes, with the file name for messages.
+def _table_group(reader: str, path: Path) -> str:
+    """The group of a source file among its reader's files (:mod:`atlas.editions`): the table
+    code for the GENESIS readers, else "" (all files of the reader)."""
+    return readers.genesis_table_code(path) if reader.startswith("genesis") else ""
+
+
+def _read_reader(sources: Path, reader: str, codes: set[str], known: set[str],
+                 report: BuildReport) -> pd.DataFrame:
+    """All rows of one reader's files for the wanted codes, with the file name for messages and
+    the file's edition; where files overlap, the newest file's rows (:mod:`atlas.editions`).
 
     Every Thuringian key in a file read must be a known Kreis, the historic Eisenach or the Land:
     anything else means a broken or foreign file, and the build stops naming file and row.
     """
     _, read = READER_FILES[reader]
-    parts = []
+    files = []
     for path in _files(sources, reader):
-        if reader == "genesis":  # only the tables the catalogue asks for
-            table = readers.genesis_table_code(path)
-            if not any(code.split("/")[0] == table for code in codes):
-                continue
+        group = _table_group(reader, path)
+        if group and not any(code.split("/")[0] == group for code in codes):
+            continue  # GENESIS: only the tables the catalogue asks for
         frame = read(path)
         thuringian = frame[Col.AGS].str.startswith(LAND_AGS) & (frame[Col.AGS].str.len() <= 5)
         unknown = frame[thuringian & ~frame[Col.AGS].isin(known)]
@@ -148,11 +209,15 @@ def _read_reader(sources: Path, reader: str, codes: set[str], known: set[str]) -
                 column="AGS",
                 hint=f"Erwartet werden die Kreise Thüringens, Gebietsstand {GEBIETSSTAND}.",
             )
+        info = editions.describe(reader, path, group, frame)
         frame = frame[frame[Col.CODE].isin(codes)]
-        parts.append(frame.assign(file=path.name))
-    if not parts:
-        return pd.DataFrame(columns=[Col.ROW, "file", Col.AGS, Col.YEAR, Col.CODE, Col.VALUE])
-    return pd.concat(parts, ignore_index=True)
+        files.append((info, frame.assign(file=path.name, edition=info.edition or 0)))
+    rows, used = editions.newest_wins(files)
+    report.files += used
+    if rows.empty:
+        return pd.DataFrame(columns=[Col.ROW, "file", "edition", Col.AGS, Col.YEAR, Col.CODE,
+                                     Col.VALUE, Col.STATUS])
+    return rows
 
 
 def gemeinde_key_map(gemeinden: pd.DataFrame) -> dict[str, str]:
@@ -205,7 +270,8 @@ def collect_values(
     gemeinden = gemeinden if gemeinden is not None else pd.DataFrame(columns=[Col.AGS])
     gemeinde_keys = set(gemeinden[Col.AGS])
     key_map = gemeinde_key_map(gemeinden)
-    raw = {reader: _read_reader(sources, reader, codes, known) for reader, codes in wanted.items()}
+    raw = {reader: _read_reader(sources, reader, codes, known, report)
+           for reader, codes in wanted.items()}
     frames = []
     for ind in catalogue.indicators:
         if ind.level == "gemeinde" and not gemeinde_keys:
@@ -230,8 +296,11 @@ def collect_values(
         if ind.level == "gemeinde":  # later series win; within a series, a value beats "-"
             joined = joined.sort_values(["_rank", "_has"], kind="stable")
         else:
-            joined = joined.sort_values("_rank")
+            joined = joined.sort_values("_rank", kind="stable")
         joined = joined.drop_duplicates([Col.AGS, Col.YEAR], keep="last")
+        used = sorted({int(e) for e in joined.loc[joined[Col.VALUE].notna(), "edition"] if e})
+        if used:
+            report.editions[ind.id] = used
         frames.append(
             joined.assign(**{Col.INDICATOR: ind.id})[
                 [Col.INDICATOR, Col.AGS, Col.YEAR, Col.VALUE, Col.STATUS]
@@ -320,9 +389,17 @@ def build(
             report.historic[ags] = count
     report.geo_bytes = len(geo_bytes)
 
+    _follow_editions(catalogue, report)
+    values_payload = values.to_csv(index=False).encode("utf-8")
+    built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    previous, previous_built_at = _previous_values(out, report)
+    report.changes = changes.change_report(
+        previous, changes.read_values(values_payload), built_at=built_at,
+        previous_built_at=previous_built_at, files=report.files)
+
     # --- write: nothing above touched the data folder ---
     info = {
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": built_at,
         "sources": str(folder),
         "gebietsstand": GEBIETSSTAND,
         "boundary_file": BOUNDARY_FILE,
@@ -332,13 +409,17 @@ def build(
         "gemeinden": report.gemeinden,
         "indicators_with_values": report.indicators_with_values,
         "warnings": report.warnings,
+        # indicator → INKAR editions its values come from (atlas.editions.with_editions)
+        "editions": report.editions,
     }
     outputs = [(GEO_OUT, geo_bytes, _feature_count(geo_bytes)),
                (REGIONS_OUT, regions.to_csv(index=False).encode("utf-8"), len(regions))]
     if gemeinde_geo_bytes is not None:
         outputs += [(GEMEINDE_GEO_OUT, gemeinde_geo_bytes, _feature_count(gemeinde_geo_bytes)),
                     (GEMEINDEN_OUT, gemeinden.to_csv(index=False).encode("utf-8"), len(gemeinden))]
-    outputs += [(VALUES_OUT, values.to_csv(index=False).encode("utf-8"), len(values))]
+    outputs += [(VALUES_OUT, values_payload, len(values)),
+                (CHANGES_OUT, json.dumps(report.changes, ensure_ascii=False, indent=2)
+                 .encode("utf-8"), 0)]
     # what atlas.data.load verifies before it uses anything: no half or changed dataset is served
     info["files"] = {target.as_posix(): file_record(payload, rows)
                      for target, payload, rows in outputs}
@@ -350,6 +431,42 @@ def build(
             (out / stale).unlink(missing_ok=True)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _previous_values(out: Path, report: BuildReport) -> tuple[pd.DataFrame | None, str | None]:
+    """The values of the previous build in ``out`` and when it was built; (None, …) when there is
+    none (a first build) or it cannot be read (with a warning: no comparison)."""
+    path = out / VALUES_OUT
+    if not path.is_file():
+        return None, None
+    try:
+        built_at = json.loads((out / INFO_OUT).read_text(encoding="utf-8")).get("built_at")
+    except (OSError, ValueError, AttributeError):
+        built_at = None
+    try:
+        return changes.read_values(path.read_bytes()), built_at
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        report.warnings.append(f"Die bisherigen Werte ({VALUES_OUT.as_posix()}) sind nicht lesbar "
+                               f"({type(exc).__name__}): kein Vergleich mit dem letzten Build")
+        return None, built_at
+
+
+def _follow_editions(catalogue: Catalogue, report: BuildReport) -> None:
+    """Name in the summary the source lines that follow a newer edition, and warn where the
+    catalogue's attribution cannot follow the editions the values come from."""
+    for ind_id, used in report.editions.items():
+        ind = catalogue.indicator(ind_id)
+        source = catalogue.sources[ind.source]
+        followed = editions.follow_editions(source, used)
+        if followed is None:
+            if any(str(e) not in source.attribution for e in used):
+                report.warnings.append(
+                    f"Indikator {ind_id}: Werte aus INKAR, {editions.editions_text(used)}; die "
+                    f"Quellenangabe „{source.attribution}“ nennt keine Ausgabe und kann ihr nicht "
+                    "folgen – Katalog prüfen")
+        elif followed is not source:
+            report.attributions[followed.attribution] = (
+                report.attributions.get(followed.attribution, 0) + 1)
 
 
 def read_gemeinden(

@@ -20,6 +20,7 @@ from atlas.build import (
 )
 from atlas.catalogue import Catalogue, default_catalogue
 from atlas.data.model import AtlasData
+from atlas.editions import with_editions
 from atlas.errors import AtlasError
 from atlas.paths import data_dir
 from atlas.schema import Col
@@ -102,8 +103,10 @@ def load(folder: Path | None = None, catalogue: Catalogue | None = None) -> Atla
         gemeinden = parse(GEMEINDEN_OUT, lambda b: pd.read_csv(io.BytesIO(b), dtype=str,
                                                                keep_default_na=False))
         gemeinde_geojson = parse(GEMEINDE_GEO_OUT, json.loads)
-    return AtlasData.from_frames(catalogue or default_catalogue(), regions, geojson, values, info,
-                                 gemeinden, gemeinde_geojson)
+    # source lines name the editions the values come from (an INKAR 2025 read for "inkar2024")
+    catalogue = with_editions(catalogue or default_catalogue(), info.get("editions"))
+    return AtlasData.from_frames(catalogue, regions, geojson, values, info, gemeinden,
+                                 gemeinde_geojson)
 
 
 def _read_info(folder: Path) -> dict:
