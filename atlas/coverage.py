@@ -25,6 +25,7 @@ from atlas.levels.derived import is_derived
 from atlas.memo import per_data
 from atlas.schema import Col
 from atlas.validation import is_flagged
+from atlas.values import format_number
 
 #: An indicator whose newest year is this many years (or more) older than the newest year of
 #: all built data is marked as old ("veraltet") in the Datenstand view and the API.
@@ -200,7 +201,89 @@ def coverage(data: AtlasData) -> Coverage:
     return Coverage(tuple(entries), tuple(areas), newest)
 
 
-# --- the change report of the last build ---------------------------------------------------------
+# --- the Datenstand view's table ----------------------------------------------------------------
+
+#: Orders of the Datenstand table (``sort``): key → German label.
+SORTS = {
+    "bereich": "Lebenslagenbereich",
+    "aelteste": "Älteste Daten zuerst",
+    "neueste": "Neueste Daten zuerst",
+    "indikator": "Indikator (A–Z)",
+    "luecken": "Meiste Lücken zuerst",
+    "auffaelligkeiten": "Meiste Auffälligkeiten zuerst",
+}
+#: Filters of the Datenstand table (``only``): key → German label.
+ONLY = {"veraltet": f"nur ältere Daten (≥ {STALE_AFTER} Jahre zurück)",
+        "auffaellig": "nur mit Auffälligkeiten", "luecken": "nur mit Lücken"}
+
+
+def reference_text(entry: IndicatorCoverage) -> str:
+    """The reference of the newest year as the Datenstand view names it."""
+    return entry.reference_label if entry.reference_basis else "keine"
+
+
+def behind_text(entry: IndicatorCoverage) -> str:
+    """How far the newest year lies behind the newest year of all data (German)."""
+    if entry.years_behind is None:
+        return "–"
+    if entry.years_behind == 0:
+        return "aktuell"
+    return f"{entry.years_behind} Jahr{'e' if entry.years_behind != 1 else ''} zurück"
+
+
+def selected_entries(result: Coverage, *, text: str = "", area: str | None = None,
+                     only=(), sort: str = "bereich") -> list[IndicatorCoverage]:
+    """The indicators the Datenstand table lists: those whose title, short title, id or source
+    contains ``text`` (any case), of Lebenslagenbereich ``area`` (None / "alle": every one),
+    narrowed by ``only`` (keys of :data:`ONLY`) and ordered by ``sort`` (a key of
+    :data:`SORTS`; unknown keys: by Lebenslagenbereich, the catalogue's order). Indicators
+    without data are listed last."""
+    needle = (text or "").strip().casefold()
+    order = {a.id: i for i, a in enumerate(result.areas)}
+    chosen = [
+        e for e in result.indicators
+        if (not needle or any(needle in str(v).casefold() for v in
+                              (e.title, e.short_title, e.id, e.source_attribution, e.table)))
+        and (not area or area == "alle" or e.area == area)
+        and ("veraltet" not in only or e.stale)
+        and ("auffaellig" not in only or e.flags)
+        and ("luecken" not in only or e.gaps)
+    ]
+    keys = {
+        "aelteste": lambda e: (e.last_year or 0, order.get(e.area, 99)),
+        "neueste": lambda e: (-(e.last_year or 0), order.get(e.area, 99)),
+        "indikator": lambda e: e.title.casefold(),
+        "luecken": lambda e: -len(e.gaps),
+        "auffaelligkeiten": lambda e: -len(e.flags),
+    }
+    key = keys.get(sort, lambda e: order.get(e.area, 99))
+    ordered = sorted(chosen, key=key)  # stable: the catalogue's order within equal keys
+    return [e for e in ordered if e.has_data] + [e for e in ordered if not e.has_data]
+
+
+def table_row(entry: IndicatorCoverage) -> dict:
+    """The texts of one row of the Datenstand table (German)."""
+    readers = " · ".join(f"{reader} {code}" for reader, code in entry.series)
+    return {
+        "id": entry.id,
+        "Bereich": entry.area_title,
+        "Indikator": entry.title,
+        "Ebene": entry.level_title,
+        "erstes Jahr": "–" if entry.first_year is None else str(entry.first_year),
+        "letztes Jahr": "keine Werte" if entry.last_year is None else str(entry.last_year),
+        "Alter": behind_text(entry),
+        "Lücken": year_ranges(entry.gaps) or "keine",
+        "mit Wert": (f"{entry.areas_with_value} von {entry.areas_total}"
+                     if entry.has_data else f"0 von {entry.areas_total}"),
+        "Referenz": reference_text(entry),
+        "Quelle": entry.source_attribution,
+        "Ausgabe": "; ".join(part for part in (entry.table, readers) if part),
+        "Auffälligkeiten": str(len(entry.flags)),
+        "stale": entry.stale,
+    }
+
+
+# --- the change report of the last build# --- the change report of the last build ---------------------------------------------------------
 
 
 def load_changes(folder: Path) -> dict | None:
@@ -215,6 +298,82 @@ def load_changes(folder: Path) -> dict | None:
     except (OSError, ValueError, UnicodeDecodeError):
         return None
     return report if isinstance(report, dict) else None
+
+
+#: Most revised values the Datenstand view lists (all are in /api/coverage, up to the report's cap).
+MAX_REVISED_SHOWN = 50
+
+
+def built_at_text(stamp: object) -> str:
+    """An ISO time stamp of a build as a German date and time (UTC): "07.12.2026, 08:00 UTC";
+    the text itself when it is no time stamp."""
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return str(stamp or "unbekannt")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%d.%m.%Y, %H:%M UTC")
+
+
+def changes_summary(data: AtlasData, changes: dict | None) -> dict | None:
+    """The change report of the last build in German texts for the Datenstand view, tolerant of
+    missing or odd parts: ``built_at``, ``previous``, ``first_build``, ``added``, ``removed``
+    (indicator titles), ``new_years`` and ``dropped_years`` (``(title, "2024, 2025")``),
+    ``revised`` (``(title, area, year, old, new)`` texts, at most :data:`MAX_REVISED_SHOWN`),
+    ``revised_total``, ``files`` (``(file, replaces)``). ``None`` without a report."""
+    if not isinstance(changes, dict):
+        return None
+    known = {i.id: i for i in data.catalogue.indicators}
+
+    def title(indicator_id) -> str:
+        ind = known.get(str(indicator_id))
+        return ind.title if ind else str(indicator_id)
+
+    def ids(key) -> list[str]:
+        value = changes.get(key)
+        return [title(v) for v in value] if isinstance(value, list) else []
+
+    def years(key) -> list[tuple[str, str]]:
+        value = changes.get(key)
+        if not isinstance(value, dict):
+            return []
+        return [(title(k), year_ranges(y for y in v if isinstance(y, int)))
+                for k, v in value.items() if isinstance(v, list)]
+
+    def number(indicator_id, value) -> str:
+        ind = known.get(str(indicator_id))
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return "fehlend"
+        return format_number(float(value), ind.decimals if ind else 2, ind.unit if ind else "")
+
+    revised_raw = changes.get("revised")
+    revised_raw = [r for r in revised_raw if isinstance(r, dict)] \
+        if isinstance(revised_raw, list) else []
+    revised = [(title(r.get("indicator")), data.region_name(str(r.get("ags", ""))),
+                str(r.get("year", "")), number(r.get("indicator"), r.get("old")),
+                number(r.get("indicator"), r.get("new")))
+               for r in revised_raw[:MAX_REVISED_SHOWN]]
+    total = changes.get("revised_total")
+    files = changes.get("files")
+    files = [(str(f.get("file", "")), str(f.get("replaces") or ""))
+             for f in files if isinstance(f, dict)] if isinstance(files, list) else []
+    return {
+        "built_at": built_at_text(changes.get("built_at")),
+        "previous": (built_at_text(changes["previous_built_at"])
+                     if changes.get("previous_built_at") else ""),
+        "first_build": bool(changes.get("first_build")),
+        "added": ids("indicators_added"),
+        "removed": ids("indicators_removed"),
+        "new_years": years("new_years"),
+        "dropped_years": years("dropped_years"),
+        "revised": revised,
+        "revised_total": total if isinstance(total, int) and not isinstance(total, bool)
+        else len(revised_raw),
+        "files": files,
+    }
 
 
 # --- JSON -----------------------------------------------------------------------------------------
