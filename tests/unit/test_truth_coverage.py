@@ -260,3 +260,77 @@ def test_api_with_raw_odd_query_strings(client, raw):
     response = client.get("/api/coverage?" + raw)
     assert response.status_code in (200, 400)
     assert response.get_json() is not None
+
+
+# --- the Datenstand table, the change report's texts, "Stand" in exports --------------------------
+
+
+def test_table_search_area_filters_and_orders(data):
+    from atlas.coverage import selected_entries, table_row
+
+    result = coverage(data)
+    found = selected_entries(result, text="ARBEITSLOS")
+    assert found and all("arbeitslos" in (e.title + e.short_title + e.id).casefold()
+                         or "arbeitslos" in (e.source_attribution + e.table).casefold()
+                         for e in found)
+    wohnen = selected_entries(result, area="wohnen")
+    assert {e.area for e in wohnen} == {"wohnen"}
+    assert len(selected_entries(result, area="alle")) == len(result.indicators)
+    stale = selected_entries(result, only=("veraltet",))
+    assert stale and all(e.stale for e in stale)
+    flagged = selected_entries(result, only=("auffaellig",))
+    assert {e.id for e in flagged} == {e.id for e in result.indicators if e.flags}
+    oldest = selected_entries(result, sort="aelteste")
+    lasts = [e.last_year for e in oldest if e.has_data]
+    assert lasts == sorted(lasts)
+    newest = selected_entries(result, sort="neueste")
+    assert newest[0].last_year == result.newest_year
+    row = table_row(result.of("arbeitslose"))
+    entry = result.of("arbeitslose")
+    assert row["mit Wert"] == f"{entry.areas_with_value} von {entry.areas_total}"
+    assert row["letztes Jahr"] == str(data.latest_year("arbeitslose"))
+    assert row["Referenz"] == data.reference("arbeitslose", entry.last_year).label
+
+
+def test_change_report_texts_tolerate_odd_parts(data):
+    from atlas.coverage import changes_summary
+
+    assert changes_summary(data, None) is None
+    odd = {"built_at": "gestern", "new_years": {"arbeitslose": [2025, "x"]}, "revised": [
+        {"indicator": "arbeitslose", "ags": "16051", "year": 2024, "old": None, "new": 3.0},
+        "kaputt"], "files": "nichts", "indicators_added": ["sgb2_quote", "unbekannt"]}
+    text = changes_summary(data, odd)
+    assert text["built_at"] == "gestern"
+    assert text["new_years"] == [(data.indicator("arbeitslose").title, "2025")]
+    assert text["revised"][0][:3] == (data.indicator("arbeitslose").title,
+                                      data.region_name("16051"), "2024")
+    assert text["revised"][0][3] == "fehlend"
+    assert text["revised_total"] == 1 and text["files"] == []
+    assert text["added"] == [data.indicator("sgb2_quote").title, "unbekannt"]
+    full = changes_summary(data, REPORT)
+    assert full["built_at"] == "07.12.2026, 08:00 UTC" and not full["first_build"]
+
+
+def _page_texts(fig) -> str:
+    return " ".join(str(a.text) for a in fig.layout.annotations or ()).replace("<br>", " ")
+
+
+def test_exports_name_the_stand_in_their_source_line(data):
+    from atlas import export
+
+    indicator = "sgb2_quote"
+    stand = f"Stand: {data.latest_year(indicator)}"
+    line = export.source_line(data, data.indicator(indicator))
+    assert line == f"{data.catalogue.source_line(data.indicator(indicator))} · {stand}"
+    older = data.years(indicator)[0]
+    for fig in (export.map_figure(data, indicator, older),
+                export.ranking_figure(data, indicator, older),
+                export.timeseries_figure(data, indicator)):
+        assert stand in " ".join(_page_texts(fig).split())
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(export.data_xlsx(data, indicator)))
+    info = {r[0]: r[1] for r in book["Hinweise"].iter_rows(values_only=True)}
+    assert info["Stand"] == str(data.latest_year(indicator))
