@@ -510,12 +510,13 @@ def _latest_year(data: AtlasData, indicator_id: str, year: int | None) -> int:
     return int(year)
 
 
-def source_line(data: AtlasData, ind) -> str:
-    """The source line of an export: the catalogue's attribution (source, table, licence) and
-    the indicator's "Stand: <Jahr>" (:func:`atlas.coverage.stand_text`, its newest year with
-    data), so a printed page says how current its numbers are."""
-    stand = stand_text(data, ind.id)
-    return f"{data.catalogue.source_line(ind)}{' · ' + stand if stand else ''}"
+def source_line(data: AtlasData, ind, *more: str) -> str:
+    """The source line of an export: the catalogue's attribution (source, table, licence),
+    ``more`` (a map: the boundaries of its level) and last the indicator's "Stand: <Jahr>"
+    (:func:`atlas.coverage.stand_text`, its newest year with data), so a printed page says how
+    current its numbers are."""
+    parts = [data.catalogue.source_line(ind), *more, stand_text(data, ind.id)]
+    return " · ".join(part for part in parts if part)
 
 
 def _author(data: AtlasData, *indicators, boundaries: str = "") -> str:
@@ -562,7 +563,7 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     frame = _Frame(fig, page)
     frame.header(view.title, shown,
                  f"Einheit: {ind.unit_label} · {short_definition(ind.definition)}")
-    frame.footer(note, [f"{source_line(data, ind)} · {level.attribution}"],
+    frame.footer(note, [source_line(data, ind, level.attribution)],
                  _created(today))
     f = frame.f
     gap = 18 * f
