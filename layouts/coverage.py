@@ -80,13 +80,18 @@ def tab_datenstand(data: AtlasData, labels: dict) -> dbc.Tab:
 
 def summary(result: Coverage) -> list:
     """One line: the newest year of all data and how many indicators are old."""
+    built = [e for e in result.indicators if not e.own]
+    own = [e for e in result.indicators if e.own and e.has_data]
     with_data = [e for e in result.indicators if e.has_data]
     stale = [e for e in with_data if e.stale]
     if result.newest_year is None:
         return [html.P("Es liegen keine Werte vor.")]
+    # the catalogue's count is the build summary's ("Indikatoren: 77 von 77 mit Werten")
+    counts = (f"{sum(e.has_data for e in built)} von {len(built)} Indikatoren des Katalogs "
+              "haben Werte" + (f", dazu {len(own)} eigene, summierte oder berechnete" if own
+                               else "") + "; ")
     return [html.P([
-        "Neuestes Jahr aller Daten: ", html.Strong(str(result.newest_year)), ". ",
-        f"{len(with_data)} von {len(result.indicators)} Indikatoren haben Werte; ",
+        "Neuestes Jahr aller Daten: ", html.Strong(str(result.newest_year)), ". ", counts,
         html.Span(f"{len(stale)} davon reichen nur bis {result.newest_year - STALE_AFTER} "
                   f"oder früher (gelb markiert: {STALE_AFTER} Jahre oder mehr zurück).",
                   className="coverage-stale-note"),

@@ -40,7 +40,8 @@ def _row_texts(page) -> dict[str, list[str]]:
         ROWS)
 
 
-def test_datenstand_lists_every_indicator_with_its_last_year(atlas_page, live_url, data):
+def test_datenstand_lists_every_indicator_with_its_last_year(atlas_page, live_url, data,
+                                                            built_dir):
     _open_datenstand(atlas_page, live_url + "/?ansicht=datenstand")
     page = atlas_page.page
     rows = _row_texts(page)
@@ -62,6 +63,11 @@ def test_datenstand_lists_every_indicator_with_its_last_year(atlas_page, live_ur
     assert rows[old.id][5] == f"{old.years_behind} Jahre zurück"
     summary = text_of(page, "#coverage-summary", "Neuestes Jahr")
     assert f"Neuestes Jahr aller Daten: {result.newest_year}" in summary
+    # the page agrees with the build summary (build_info.json of the served build)
+    info = json.loads((built_dir / "indicators/build_info.json").read_text(encoding="utf-8"))
+    assert f"{info['indicators_with_values']} von " in summary
+    assert f"{info['indicators_with_values']} von " + f"{len(data.catalogue.indicators)} " \
+        "Indikatoren des Katalogs haben Werte" in summary
     # per Lebenslagenbereich its newest year
     for area in result.areas:
         card = page.inner_text(f"[data-area='{area.id}']")
