@@ -19,6 +19,7 @@ from atlas.levels.derived import derived_id
 from atlas.levels.registry import UnknownLevel
 from atlas.levels.rollup import RollupError
 from atlas.memo import per_data
+from atlas.paths import data_dir
 from atlas.values import parse_int, rounded
 
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -139,6 +140,32 @@ def values():
         return jsonify(values_payload(data, indicator_id, year, level))
     except (UnknownLevel, RollupError) as exc:
         return _error(400, str(exc)[:400])
+
+
+@api.get("/coverage")
+def coverage():
+    """The Datenstand (:mod:`atlas.coverage`): per indicator first and last year, gaps, areas
+    with a value, reference basis, source and doubted values; per Lebenslagenbereich the
+    newest year; the last build's change report. ``?bereich=`` and ``?ebene=`` narrow the
+    indicators to a Lebenslagenbereich or a level."""
+    from atlas.coverage import coverage_payload, load_changes
+
+    data = get_data()
+    area = request.args.get("bereich", "").strip()
+    areas = [a.id for a in data.catalogue.areas]
+    if area and area != "alle" and area not in areas:
+        return _error(400, f"Lebenslagenbereich „{area[:30]}“ ist unbekannt; erlaubt: alle, "
+                           f"{', '.join(areas)}.")
+    level = request.args.get("ebene", "").strip()
+    if level and level not in data.levels:
+        return _error(400, f"Ebene „{level[:30]}“ ist unbekannt. Liste: /api/levels")
+    payload = coverage_payload(data, load_changes(data_dir()))
+    if area and area != "alle":
+        payload["indicators"] = [e for e in payload["indicators"] if e["area"] == area]
+        payload["areas"] = [a for a in payload["areas"] if a["id"] == area]
+    if level:
+        payload["indicators"] = [e for e in payload["indicators"] if e["level"] == level]
+    return jsonify(payload)
 
 
 @api.get("/index/<indicator_id>")

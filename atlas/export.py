@@ -42,6 +42,7 @@ import plotly.io as pio
 from atlas import analysis, charts, figures, labels
 from atlas.catalogue import LIFE_PHASES, POLARITIES, rank_note
 from atlas.composite import indexview
+from atlas.coverage import stand_text
 from atlas.data import AtlasData
 from atlas.errors import AtlasError
 from atlas.figures import FONT, SEPARATORS, Display
@@ -509,6 +510,15 @@ def _latest_year(data: AtlasData, indicator_id: str, year: int | None) -> int:
     return int(year)
 
 
+def source_line(data: AtlasData, ind, *more: str) -> str:
+    """The source line of an export: the catalogue's attribution (source, table, licence),
+    ``more`` (a map: the boundaries of its level) and last the indicator's "Stand: <Jahr>"
+    (:func:`atlas.coverage.stand_text`, its newest year with data), so a printed page says how
+    current its numbers are."""
+    parts = [data.catalogue.source_line(ind), *more, stand_text(data, ind.id)]
+    return " · ".join(part for part in parts if part)
+
+
 def _author(data: AtlasData, *indicators, boundaries: str = "") -> str:
     """The document author of an export: the sources of its values (and ``boundaries``, a
     level's attribution, for a map)."""
@@ -553,7 +563,7 @@ def map_figure(data: AtlasData, indicator_id: str, year: int | None = None, *,
     frame = _Frame(fig, page)
     frame.header(view.title, shown,
                  f"Einheit: {ind.unit_label} · {short_definition(ind.definition)}")
-    frame.footer(note, [f"{data.catalogue.source_line(ind)} · {level.attribution}"],
+    frame.footer(note, [source_line(data, ind, level.attribution)],
                  _created(today))
     f = frame.f
     gap = 18 * f
@@ -721,7 +731,7 @@ def timeseries_figure(data: AtlasData, indicator_id: str, selected=(), year: int
         sections.insert(0, f"Achtung: {caveat}")
     if year is not None:
         sections.append(f"Grau hinterlegt: {year} (Jahr der Karte).")
-    sections.append(data.catalogue.source_line(ind))
+    sections.append(source_line(data, ind))
     frame.footer(note, sections, _created(today))
     f = frame.f
     legend_rows = 1 + len(", ".join(t.name or "" for t in fig.data)) * frame.s(13) * 0.55 \
@@ -759,7 +769,7 @@ def ranking_figure(data: AtlasData, indicator_id: str, year: int | None = None, 
                  f"{ind.unit_label} · Rang: {rank_note(ind)} · Farben wie in der Karte "
                  f"({view.legend_title.split('<br>')[-1]})")
     frame.footer(note, [indexview.robustness_note(data, indicator_id, year),
-                        data.catalogue.source_line(ind)], _created(today))
+                        source_line(data, ind)], _created(today))
     f = frame.f
     box = (frame.margin + 175 * f, frame.top + 30 * f, frame.w - frame.margin - 95 * f,
            frame.bottom - 76 * f)
@@ -802,7 +812,7 @@ def scatter_figure(data: AtlasData, x_id: str, y_id: str, year: int | None = Non
     frame.header(f"{yi.short_title} und {xi.short_title} {years}",
                  f"Streudiagramm: {wording.areas_shown(data, data.level_of(result.level))}",
                  charts.scatter_summary(result), subtitle_lines=3)
-    sources = list(dict.fromkeys([data.catalogue.source_line(xi), data.catalogue.source_line(yi)]))
+    sources = list(dict.fromkeys([source_line(data, xi), source_line(data, yi)]))
     frame.footer(note, [result.caveat, *sources], _created(today))
     f = frame.f
     box = (frame.margin + 78 * f, frame.top + 26 * f, frame.w - frame.margin - 10 * f,
@@ -1379,6 +1389,7 @@ def data_xlsx(data: AtlasData, indicator_id: str, year: int | None = None, *,
         ("Lizenz-URL", src.licence_url),
         ("Quelle-URL", src.url),
         ("Quellenangabe", data.catalogue.source_line(ind)),
+        ("Stand", stand_text(data, ind.id).removeprefix("Stand: ")),
         ("Gebiete", f"{len(level)} {wording.areas_shown(data, level, gebietsstand=False)}"),
         ("Gebietsstand", level.gebietsstand or "–"),
         ("Grenzen", level.attribution.removeprefix("Grenzen: ")),

@@ -24,7 +24,8 @@ DEFAULT_INDICATOR = "sgb2_quote"
 MAX_SELECTED = 5
 
 #: Tabs of the page (``ansicht``), in page order; the first is the default.
-VIEW_TABS = ("map", "ranking", "scatter", "profile", "change", "clusters", "peers", "own")
+VIEW_TABS = ("map", "ranking", "scatter", "profile", "change", "clusters", "peers", "own",
+             "datenstand")
 DEFAULT_TAB = VIEW_TABS[0]
 #: ``modus`` of the page: presentation mode (large type, map only); normal mode is the default.
 PRESENTATION = "praesentation"

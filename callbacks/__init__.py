@@ -7,6 +7,7 @@ def register_callbacks() -> None:
     """Import the callback modules; their ``@dash.callback`` decorators register them."""
     from callbacks import (  # noqa: F401
         analysis,
+        coverage,
         exports,
         formulas,
         owndata,

@@ -178,7 +178,7 @@ def update_view_texts(indicator, year, zoom):
     data = get_data()
     view = figures.map_view(data, indicator, year)
     ind = data.indicator(indicator)
-    subtitle = ind.title if ind.title != ind.short_title else ""
+    subtitle = panels.present_subtitle(data, indicator)
     return (panels.heading(data, indicator, year), panels.values_table(data, view, zoom),
             [f"{ind.short_title} ", panels.shown_year(year)], subtitle)
 
@@ -187,6 +187,7 @@ def update_view_texts(indicator, year, zoom):
     Output(ids.ATTRIBUTION, "children"),
     Output(ids.MAP_SOURCE, "children"),
     Output(ids.PRESENT_SOURCE, "children"),
+    Output(ids.STAND, "children"),
     Input(ids.INDICATOR_SETTLED, "data"),
 )
 def update_indicator_texts(indicator):
@@ -194,7 +195,7 @@ def update_indicator_texts(indicator):
         raise PreventUpdate
     data = get_data()
     source = panels.attribution(data, indicator)
-    return source, source, source_text(data, indicator)
+    return source, source, source_text(data, indicator), panels.stand(data, indicator)
 
 
 @callback(

@@ -64,11 +64,25 @@ PEERS_SIMILAR = "peers-similar"  # the table of the selected area's most similar
 PEERS_MAP = "peers-map"  # the map of the types
 PEERS_TYPES = "peers-types"  # the table of the types
 PEERS_CAVEAT = "peers-caveat"
+# "Datenstand" (layouts/coverage.py): how old and complete the data are
+COVERAGE_SUMMARY = "coverage-summary"
+COVERAGE_AREAS = "coverage-areas"  # the newest year per Lebenslagenbereich
+COVERAGE_TEXT = "coverage-text"  # search in the table
+COVERAGE_AREA = "coverage-area"
+COVERAGE_SORT = "coverage-sort"
+COVERAGE_ONLY = "coverage-only"
+COVERAGE_COUNT = "coverage-count"
+COVERAGE_TABLE = "coverage-table"
+COVERAGE_CHANGES = "coverage-changes"  # the last build's change report
+#: "Stand: <year>" beside the indicator's title (layouts/panels.py stand; in presentation mode
+#: the same text is in the presentation's subtitle)
+STAND = "stand"
 #: Stores {"type": TAB_VIEW, "tab": …, "part": …}: a tab's inputs, passed on only while it is shown
 TAB_VIEW = "tab-view"
 TAB_VIEWS = (("ranking", ""), ("scatter", ""), ("scatter", "partner"), ("profile", ""),
              ("change", "years"),
-             ("change", ""), ("clusters", ""), ("peers", "choice"), ("peers", ""))
+             ("change", ""), ("clusters", ""), ("peers", "choice"), ("peers", ""),
+             ("datenstand", ""), ("datenstand", "table"))
 
 
 def tab_view(tab: str, part: str = "") -> dict:

@@ -10,7 +10,7 @@ from atlas.catalogue import LIFE_PHASES, Indicator
 from atlas.data import AtlasData
 from atlas.memo import per_data
 from atlas.urlstate import DEFAULT_INDICATOR
-from layouts import analysis, exports, ids, owndata, presentation
+from layouts import analysis, coverage, exports, ids, owndata, presentation
 
 TOPOJSON_URL = "/assets/topojson/"
 #: The one configuration of every graph of the page. The toolbar keeps only zoom in, zoom out
@@ -211,7 +211,12 @@ def layout(data: AtlasData) -> html.Div:
                                     className="d-print-none atlas-filters"),
                             dbc.Col(
                                 [
-                                    html.H2(id=ids.HEADING, className="h4"),
+                                    html.Div(
+                                        [html.H2(id=ids.HEADING, className="h4 mb-0"),
+                                         html.Div(id=ids.STAND,
+                                                  className="atlas-stand text-muted")],
+                                        className="atlas-heading mb-2",
+                                    ),
                                     presentation.view_toolbar(),
                                     html.Div(
                                         [
@@ -279,6 +284,7 @@ def layout(data: AtlasData) -> html.Div:
                                             analysis.tab_clusters(GRAPH_CONFIG),
                                             analysis.tab_peers(GRAPH_CONFIG, DROPDOWN_LABELS),
                                             owndata.tab_own_data(data, DROPDOWN_LABELS),
+                                            coverage.tab_datenstand(data, DROPDOWN_LABELS),
                                         ],
                                         id=ids.TABS, active_tab="map", className="mb-2",
                                     ),

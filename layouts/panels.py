@@ -10,6 +10,7 @@ from dash import html
 
 from atlas.catalogue import LIFE_PHASES, POLARITIES, rank_note
 from atlas.composite import indexview
+from atlas.coverage import coverage, stand_text
 from atlas.data import AtlasData
 from atlas.figures import MapView
 from atlas.levels import wording
@@ -171,6 +172,32 @@ SHOWN_YEAR = "shown-year"
 def shown_year(year: int) -> html.Span:
     """The year in a text about the map, kept equal to the year the map shows."""
     return html.Span(str(year), className=SHOWN_YEAR)
+
+
+#: Class of the "Stand: <Jahr>" beside the indicator's title (normal view and presentation).
+STAND = "indicator-stand"
+
+
+def stand(data: AtlasData, indicator_id: str) -> html.Span:
+    """"Stand: 2022": the newest year with data of the indicator
+    (:func:`atlas.coverage.stand_text`), beside its title in every view – whatever year the
+    map shows, a planner sees how current the indicator's numbers are."""
+    entry = coverage(data).of(indicator_id)
+    old = f" {STAND}-old" if entry.stale else ""
+    hint = (f"; {entry.years_behind} Jahre älter als die neuesten Daten des Atlas "
+            f"({coverage(data).newest_year})" if entry.stale else "")
+    return html.Span(stand_text(data, indicator_id), className=STAND + old,
+                     title=f"Neuestes Jahr mit Werten für diesen Indikator{hint} – Übersicht "
+                           "im Reiter „Datenstand“")
+
+
+def present_subtitle(data: AtlasData, indicator_id: str) -> list:
+    """The line under the presentation's title: the indicator's full title (where the title
+    shows the short one; small screens leave it out) and its "Stand"."""
+    ind = data.indicator(indicator_id)
+    title = ind.title if ind.title != ind.short_title else ""
+    return ([html.Span(f"{title} · ", className="present-subtitle-text")] if title else []) + \
+        [stand(data, indicator_id)]
 
 
 def heading(data: AtlasData, indicator_id: str, year: int) -> list:

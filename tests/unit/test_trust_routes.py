@@ -35,6 +35,9 @@ EXAMPLES: dict[str, list[tuple[str, str, object, int]]] = {
         ("GET", "/vendor/bootstrap/bootstrap.min.css", None, 200)],
     "/api/indicators": [("GET", "/api/indicators", None, 200)],
     "/api/levels": [("GET", "/api/levels", None, 200)],
+    "/api/coverage": [("GET", "/api/coverage", None, 200),
+                      ("GET", "/api/coverage?bereich=wohnen&ebene=kreis", None, 200),
+                      ("GET", "/api/coverage?bereich=nirgendwo", None, 400)],
     # a 200 needs a saved index: tests/unit/test_formula_cli_api.py
     "/api/index/<indicator_id>": [("GET", "/api/index/sgb2_quote", None, 404),
                                   ("GET", "/api/index/sgb2_quote?year=x", None, 400)],
