@@ -148,7 +148,8 @@ def coverage():
     with a value, reference basis, source and doubted values; per Lebenslagenbereich the
     newest year; the last build's change report. ``?bereich=`` and ``?ebene=`` narrow the
     indicators to a Lebenslagenbereich or a level."""
-    from atlas.coverage import coverage_payload, load_changes
+    from atlas.changes import load_changes
+    from atlas.coverage import coverage_payload
 
     data = get_data()
     area = request.args.get("bereich", "").strip()

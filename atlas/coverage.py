@@ -10,15 +10,13 @@ once per data object (:func:`atlas.memo.per_data`). The page's "Datenstand" view
 (``GET /api/coverage``) and the "Stand: <Jahr>" beside every indicator read it from here.
 
 The change report of the last build (``data/indicators/aenderungen.json``) is read by
-:func:`load_changes`.
+:func:`atlas.changes.load_changes`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from atlas.data import AtlasData
 from atlas.levels.derived import is_derived
@@ -30,8 +28,6 @@ from atlas.values import format_number
 #: An indicator whose newest year is this many years (or more) older than the newest year of
 #: all built data is marked as old ("veraltet") in the Datenstand view and the API.
 STALE_AFTER = 3
-#: The change report a build writes next to the built values (in the data folder).
-CHANGES_FILE = Path("indicators/aenderungen.json")
 #: What the Datenstand view and the API say about the basis of a reference.
 BASIS_LABELS = {"amtlich": "amtlich", "median": "Median", "summe": "Summe", "index": "Index",
                 "": "keine"}
@@ -75,6 +71,8 @@ class IndicatorCoverage:
     flags: tuple[Flag, ...]
     years_behind: int | None  # newest year of all data minus last_year
     stale: bool  # years_behind >= STALE_AFTER
+    #: why the reference of the newest year is missing ("nicht bildbar: 1 Kreis auffällig …")
+    reference_why: str = ""
 
     @property
     def has_data(self) -> bool:
@@ -168,13 +166,13 @@ def coverage(data: AtlasData) -> Coverage:
         rows = by_indicator.get(ind.id, values.iloc[0:0])
         last = years[-1] if years else None
         with_value = 0
-        ref_basis, ref_label = "", level.median_label
+        ref_basis, ref_label, ref_why = "", level.median_label, ""
         if last is not None:
             newest_rows = rows[(rows[Col.YEAR] == last) & rows[Col.AGS].isin(keys)
                                & rows[Col.VALUE].notna()]
             with_value = int(sum(not is_flagged(s) for s in newest_rows[Col.STATUS]))
             ref = data.reference(ind.id, last)
-            ref_basis, ref_label = ref.basis, ref.label
+            ref_basis, ref_label, ref_why = ref.basis, ref.label, ref.why
         flagged = rows[[is_flagged(s) for s in rows[Col.STATUS]]] if len(rows) else rows
         flags = tuple(Flag(str(r.ags), data.region_name(str(r.ags)), int(r.year), str(r.status))
                       for r in flagged.sort_values([Col.YEAR, Col.AGS]).itertuples(index=False))
@@ -186,7 +184,7 @@ def coverage(data: AtlasData) -> Coverage:
             level_title=level.title, own=not _is_built(ind), years=years,
             first_year=years[0] if years else None, last_year=last, gaps=gaps_of(years),
             areas_with_value=with_value, areas_total=len(keys), reference_basis=ref_basis,
-            reference_label=ref_label, source=src.id, source_title=src.title,
+            reference_label=ref_label, reference_why=ref_why, source=src.id, source_title=src.title,
             source_attribution=src.attribution, table=ind.table,
             series=tuple((s.source, s.code) for s in ind.series), flags=flags,
             years_behind=behind, stale=behind is not None and behind >= STALE_AFTER))
@@ -219,7 +217,10 @@ ONLY = {"veraltet": f"nur ältere Daten (≥ {STALE_AFTER} Jahre zurück)",
 
 def reference_text(entry: IndicatorCoverage) -> str:
     """The reference of the newest year as the Datenstand view names it."""
-    return entry.reference_label if entry.reference_basis else "keine"
+    if entry.reference_basis:
+        return entry.reference_label
+    return f"keine – {entry.reference_label}: {entry.reference_why}" if entry.reference_why \
+        else "keine"
 
 
 def behind_text(entry: IndicatorCoverage) -> str:
@@ -284,20 +285,6 @@ def table_row(entry: IndicatorCoverage) -> dict:
 
 
 # --- the change report of the last build# --- the change report of the last build ---------------------------------------------------------
-
-
-def load_changes(folder: Path) -> dict | None:
-    """The change report of the last build in the data folder ``folder``
-    (``indicators/aenderungen.json``), or ``None`` when it is absent or unreadable (a build
-    before change reports existed). Tolerant on purpose: the page shows the rest without it.
-
-    (Stands in for :func:`atlas.changes.load_changes` of the update workflow until both meet.)
-    """
-    try:
-        report = json.loads((Path(folder) / CHANGES_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    return report if isinstance(report, dict) else None
 
 
 #: Most revised values the Datenstand view lists (all are in /api/coverage, up to the report's cap).

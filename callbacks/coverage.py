@@ -6,7 +6,8 @@ from __future__ import annotations
 from dash import Input, Output, callback
 from dash.exceptions import PreventUpdate
 
-from atlas.coverage import changes_summary, coverage, load_changes, selected_entries
+from atlas.changes import load_changes
+from atlas.coverage import changes_summary, coverage, selected_entries
 from atlas.data import get_data
 from atlas.paths import data_dir
 from callbacks.analysis import shown_tab
