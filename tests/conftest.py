@@ -367,3 +367,14 @@ def xlsx_files():
     import types
 
     return types.SimpleNamespace(bomb=xlsx_bomb, with_sheet=workbook_with_sheet, sheet=XLSX_SHEET)
+
+
+def component_text(component) -> str:
+    """All visible text of a Dash component tree (attributes such as ``title`` excluded)."""
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(component_text(c) for c in component)
+    return component_text(getattr(component, "children", None))

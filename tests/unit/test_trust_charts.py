@@ -18,6 +18,7 @@ from atlas.catalogue import table_after_attribution
 from atlas.values import MINUS, format_number, format_signed, year_span
 from layouts import analysis as views
 from layouts import panels
+from tests.conftest import component_text
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -31,15 +32,7 @@ def client(downloads_client):
     return downloads_client
 
 
-def _texts(component) -> str:
-    """All visible text of a Dash component tree (attributes such as ``title`` excluded)."""
-    if component is None:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    if isinstance(component, (list, tuple)):
-        return " ".join(_texts(c) for c in component)
-    return _texts(getattr(component, "children", None))
+_texts = component_text
 
 
 def _indicator_with(data, predicate):

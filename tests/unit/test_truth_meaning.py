@@ -21,19 +21,12 @@ from atlas.composite.index import Part
 from atlas.errors import SourceError
 from atlas.schema import HISTORIC_KREISE, TERRITORIAL_CHANGES
 from layouts import analysis as views
+from tests.conftest import component_text
 
 GISD_NOTE = "Der GISD wird je Jahr neu skaliert; Werte verschiedener Jahre sind nicht vergleichbar."
 
 
-def _texts(component) -> str:
-    """All visible text of a Dash component tree."""
-    if component is None:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    if isinstance(component, (list, tuple)):
-        return " ".join(_texts(c) for c in component)
-    return _texts(getattr(component, "children", None))
+_texts = component_text
 
 
 def _source_rows(sources: Path, edition: str) -> dict[str, dict]:
