@@ -45,6 +45,7 @@ GEMEINDE_KEY_CHANGES = {"16063105": "16056000"}
 READER_FILES: dict[str, tuple[tuple[str, ...], Callable[[Path], pd.DataFrame]]] = {
     "inkar2024": (("indicators/inkar2024/*th_kreise_long.csv",), readers.read_inkar_long),
     "inkar2021": (("indicators/inkar2021/*th_kreise_long.csv",), readers.read_inkar_long),
+    "inkar2020": (("indicators/inkar_export_2020/*.csv",), readers.read_inkar_export),
     "tidy": (("indicators/tidy/*_long.csv",), readers.read_tidy),
     "gisd": (("indicators/gisd/GISD_Thueringen_Kreis.csv",), readers.read_gisd),
     "ba": (("indicators/ba/*.csv",), readers.read_ba),
@@ -52,7 +53,12 @@ READER_FILES: dict[str, tuple[tuple[str, ...], Callable[[Path], pd.DataFrame]]] 
         ("indicators/genesis_ffcsv/*.csv", "indicators/genesis_ffcsv_old/*.csv"),
         readers.read_genesis_flat,
     ),
+    # classic GENESIS tables (13211 unemployment, 82411 household income …) with the Land row
+    "genesis_table": (("indicators/genesis_table/*.csv",), readers.read_genesis_table),
 }
+#: Readers whose files are named by their GENESIS table code: only tables the catalogue asks
+#: for are read.
+GENESIS_READERS = ("genesis", "genesis_table")
 
 # built files, relative to the data folder
 GEO_OUT = Path("geo/kreise.geojson")
@@ -132,11 +138,12 @@ def _read_reader(sources: Path, reader: str, codes: set[str], known: set[str]) -
     _, read = READER_FILES[reader]
     parts = []
     for path in _files(sources, reader):
-        if reader == "genesis":  # only the tables the catalogue asks for
+        if reader in GENESIS_READERS:  # only the tables the catalogue asks for
             table = readers.genesis_table_code(path)
             if not any(code.split("/")[0] == table for code in codes):
                 continue
         frame = read(path)
+        frame.attrs = {}  # labels for an import preview: pandas deep-copies them at every step
         thuringian = frame[Col.AGS].str.startswith(LAND_AGS) & (frame[Col.AGS].str.len() <= 5)
         unknown = frame[thuringian & ~frame[Col.AGS].isin(known)]
         if not unknown.empty:
@@ -216,6 +223,8 @@ def collect_values(
         for rank, s in enumerate(ind.series):
             rows = raw[s.source]
             rows = rows[rows[Col.CODE] == s.code]
+            if s.divide_by != 1:  # the source's unit → the indicator's (a year → a month)
+                rows = rows.assign(**{Col.VALUE: rows[Col.VALUE] / s.divide_by})
             if ind.level == "gemeinde":
                 rows = _gemeinde_rows(rows, gemeinde_keys, key_map, report)
             else:

@@ -242,7 +242,11 @@ class AtlasData:
             return Reference(math.nan, median_label, "")
         if ind.kind == "count":
             if len(kreise) == len(regions):
-                return Reference(float(kreise.sum()), sum_label, "summe")
+                # a source on the territory before 01.07.2021 counts Eisenach apart from the
+                # Wartburgkreis: it belongs to the Land's total all the same
+                historic = (rows[rows[Col.AGS].isin(HISTORIC_KREISE)][Col.VALUE].dropna()
+                            if level.id == KREIS else kreise.iloc[0:0])
+                return Reference(float(kreise.sum() + historic.sum()), sum_label, "summe")
             return Reference(math.nan, sum_label, "")
         return Reference(float(kreise.median()), median_label, "median")
 
