@@ -287,3 +287,28 @@ def test_divide_by_is_read_and_must_be_a_positive_number(tmp_path):
     for bad in (0, -12, "zwölf", math.inf, True):
         with pytest.raises(SourceError, match="divide_by muss eine Zahl größer als 0 sein"):
             parse_catalogue(_entry(divide_by=bad), tmp_path / "k.toml")
+
+
+def test_official_and_median_years_of_one_series_look_different(data):
+    """Arbeitslosenquote: 2017 the median of the Kreise, 2023 and 2025 the official value –
+    the time series draws them as two named lines a reader can tell apart."""
+    from atlas import figures
+
+    fig = figures.timeseries(data, "arbeitslosenquote", ["16052"])
+    refs = {t.meta["reference"]: t for t in fig.data if t.meta and "reference" in t.meta}
+    official, median = refs["amtlich"], refs["median"]
+    assert list(official.x) == [2023, 2025] and list(median.x) == [2017]
+    assert official.name == OFFICIAL_LABEL and median.name == data.level_of("kreis").median_label
+    assert official.line.dash != median.line.dash
+    assert official.marker.symbol != median.marker.symbol
+
+
+def test_api_serves_the_official_reference(app_module, data):
+    client = app_module.server.test_client()
+    body = client.get("/api/values?indicator=arbeitslosenquote&year=2025").get_json()
+    ref = data.reference("arbeitslosenquote", 2025)
+    assert body["reference"] == {"label": OFFICIAL_LABEL, "basis": "amtlich",
+                                 "value": round(ref.value, 1)}
+    assert LAND_AGS not in {v["ags"] for v in body["values"]} and len(body["values"]) == 22
+    body = client.get("/api/values?indicator=lebenserwartung&year=2017").get_json()
+    assert body["reference"]["basis"] == "median"
