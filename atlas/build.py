@@ -80,6 +80,8 @@ class BuildReport:
     missing_values: int = 0
     outside_thuringia: int = 0
     historic: dict[str, int] = field(default_factory=dict)
+    #: indicator → years with an official Land value (a row ``16`` in a source)
+    official: dict[str, list[int]] = field(default_factory=dict)
     geo_bytes: int = 0
     gemeinden: int = 0
     gemeinde_geo_bytes: int = 0
@@ -107,6 +109,10 @@ class BuildReport:
         if self.gemeinden_unmatched:
             lines.append(f"Gemeindewerte ohne Gemeinde im Gebietsstand {GEMEINDE_GEBIETSSTAND} "
                          f"ignoriert: {self.gemeinden_unmatched}")
+        if self.official:
+            lines.append(f"Amtliche Landeswerte (Thüringen) für {len(self.official)} Indikatoren: "
+                         + ", ".join(f"{ind} ({', '.join(map(str, years))})"
+                                     for ind, years in self.official.items()))
         for ags, count in self.historic.items():
             lines.append(
                 f"Historischer Kreis {HISTORIC_KREISE[ags]} ({ags}): {count} Werte als historisch "
@@ -250,6 +256,14 @@ def collect_values(
     return values.sort_values([Col.INDICATOR, Col.AGS, Col.YEAR]).reset_index(drop=True)
 
 
+def official_years(values: pd.DataFrame) -> dict[str, list[int]]:
+    """Indicator → the years in which a source gives the Land's own value (key ``16``): the
+    years whose reference is "Thüringen (amtlich)"."""
+    land = values[(values[Col.AGS] == LAND_AGS) & values[Col.VALUE].notna()]
+    return {str(ind): sorted(int(y) for y in years)
+            for ind, years in land.groupby(Col.INDICATOR)[Col.YEAR]}
+
+
 def _atomic_write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -335,6 +349,7 @@ def build(
     if not with_values.empty:
         report.years = (int(with_values[Col.YEAR].min()), int(with_values[Col.YEAR].max()))
     report.values = len(values)
+    report.official = official_years(values)
     report.missing_values = int(values[Col.VALUE].isna().sum())
     for ags in HISTORIC_KREISE:
         count = int((values[Col.AGS] == ags).sum())

@@ -312,3 +312,18 @@ def test_api_serves_the_official_reference(app_module, data):
     assert LAND_AGS not in {v["ags"] for v in body["values"]} and len(body["values"]) == 22
     body = client.get("/api/values?indicator=lebenserwartung&year=2017").get_json()
     assert body["reference"]["basis"] == "median"
+
+
+def test_build_summary_names_the_official_land_values(data, sources):
+    """The build names every indicator and year with an official Land value – exactly the
+    years whose reference the atlas shows as "Thüringen (amtlich)"."""
+    from atlas.build import BuildReport, official_years
+
+    official = official_years(data.values)
+    shown = {ind.id: [y for y in data.years(ind.id) if data.reference(ind.id, y).basis == "amtlich"]
+             for ind in data.catalogue.indicators}
+    assert official == {ind: years for ind, years in shown.items() if years}
+    assert official["arbeitslosenquote"] == [2023, 2025]
+    summary = BuildReport(sources=sources, official=official).summary()
+    assert f"Amtliche Landeswerte (Thüringen) für {len(official)} Indikatoren" in summary
+    assert "arbeitslosenquote (2023, 2025)" in summary and "haushaltseinkommen (2021)" in summary
