@@ -223,9 +223,10 @@ class AtlasData:
         return table
 
     def reference(self, indicator_id: str, year: int) -> Reference:
-        """Official Land value where a source provides it; else the sum of all regions of the
-        indicator's level for counts (only when every region has a value); else their median
-        (labelled as such: "Median der Kreise" / "Median der Gemeinden")."""
+        """Official Land value where a source provides it (its row ``16``, basis "amtlich");
+        else the sum of all regions of the indicator's level for counts (only when every region
+        has a value; with the historic Eisenach where a source still counts it apart); else their
+        median (labelled as such: "Median der Kreise" / "Median der Gemeinden")."""
         ind = self.indicator(indicator_id)
         level = self.levels.get(ind.level)
         if z_index(self.catalogue, ind):
