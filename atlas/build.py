@@ -50,6 +50,7 @@ READER_FILES: dict[str, tuple[tuple[str, ...], Callable[[Path], pd.DataFrame]]] 
                    "indicators/inkar202[5-9]/*th_kreise_long.csv",
                    "indicators/inkar20[3-9][0-9]/*th_kreise_long.csv"), readers.read_inkar_long),
     "inkar2021": (("indicators/inkar2021/*th_kreise_long.csv",), readers.read_inkar_long),
+    "inkar2020": (("indicators/inkar_export_2020/*.csv",), readers.read_inkar_export),
     "tidy": (("indicators/tidy/*_long.csv",), readers.read_tidy),
     "gisd": (("indicators/gisd/GISD_Thueringen_Kreis.csv",), readers.read_gisd),
     "ba": (("indicators/ba/*.csv",), readers.read_ba),
@@ -57,7 +58,12 @@ READER_FILES: dict[str, tuple[tuple[str, ...], Callable[[Path], pd.DataFrame]]] 
         ("indicators/genesis_ffcsv/*.csv", "indicators/genesis_ffcsv_old/*.csv"),
         readers.read_genesis_flat,
     ),
+    # classic GENESIS tables (13211 unemployment, 82411 household income …) with the Land row
+    "genesis_table": (("indicators/genesis_table/*.csv",), readers.read_genesis_table),
 }
+#: Readers whose files are named by their GENESIS table code: only tables the catalogue asks
+#: for are read.
+GENESIS_READERS = ("genesis", "genesis_table")
 
 # built files, relative to the data folder
 GEO_OUT = Path("geo/kreise.geojson")
@@ -80,6 +86,8 @@ class BuildReport:
     missing_values: int = 0
     outside_thuringia: int = 0
     historic: dict[str, int] = field(default_factory=dict)
+    #: indicator → years with an official Land value (a row ``16`` in a source)
+    official: dict[str, list[int]] = field(default_factory=dict)
     geo_bytes: int = 0
     gemeinden: int = 0
     gemeinde_geo_bytes: int = 0
@@ -116,6 +124,10 @@ class BuildReport:
         if self.gemeinden_unmatched:
             lines.append(f"Gemeindewerte ohne Gemeinde im Gebietsstand {GEMEINDE_GEBIETSSTAND} "
                          f"ignoriert: {self.gemeinden_unmatched}")
+        if self.official:
+            lines.append(f"Amtliche Landeswerte (Thüringen) für {len(self.official)} Indikatoren: "
+                         + ", ".join(f"{ind} ({', '.join(map(str, years))})"
+                                     for ind, years in self.official.items()))
         for ags, count in self.historic.items():
             lines.append(
                 f"Historischer Kreis {HISTORIC_KREISE[ags]} ({ags}): {count} Werte als historisch "
@@ -180,7 +192,7 @@ def _files(sources: Path, reader: str) -> list[Path]:
 def _table_group(reader: str, path: Path) -> str:
     """The group of a source file among its reader's files (:mod:`atlas.editions`): the table
     code for the GENESIS readers, else "" (all files of the reader)."""
-    return readers.genesis_table_code(path) if reader.startswith("genesis") else ""
+    return readers.genesis_table_code(path) if reader in GENESIS_READERS else ""
 
 
 def _read_reader(sources: Path, reader: str, codes: set[str], known: set[str],
@@ -198,6 +210,7 @@ def _read_reader(sources: Path, reader: str, codes: set[str], known: set[str],
         if group and not any(code.split("/")[0] == group for code in codes):
             continue  # GENESIS: only the tables the catalogue asks for
         frame = read(path)
+        frame.attrs = {}  # labels for an import preview: pandas deep-copies them at every step
         thuringian = frame[Col.AGS].str.startswith(LAND_AGS) & (frame[Col.AGS].str.len() <= 5)
         unknown = frame[thuringian & ~frame[Col.AGS].isin(known)]
         if not unknown.empty:
@@ -282,6 +295,8 @@ def collect_values(
         for rank, s in enumerate(ind.series):
             rows = raw[s.source]
             rows = rows[rows[Col.CODE] == s.code]
+            if s.divide_by != 1:  # the source's unit → the indicator's (a year → a month)
+                rows = rows.assign(**{Col.VALUE: rows[Col.VALUE] / s.divide_by})
             if ind.level == "gemeinde":
                 rows = _gemeinde_rows(rows, gemeinde_keys, key_map, report)
             else:
@@ -308,6 +323,14 @@ def collect_values(
         )
     values = pd.concat(frames, ignore_index=True)
     return values.sort_values([Col.INDICATOR, Col.AGS, Col.YEAR]).reset_index(drop=True)
+
+
+def official_years(values: pd.DataFrame) -> dict[str, list[int]]:
+    """Indicator → the years in which a source gives the Land's own value (key ``16``): the
+    years whose reference is "Thüringen (amtlich)"."""
+    land = values[(values[Col.AGS] == LAND_AGS) & values[Col.VALUE].notna()]
+    return {str(ind): sorted(int(y) for y in years)
+            for ind, years in land.groupby(Col.INDICATOR)[Col.YEAR]}
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
@@ -382,6 +405,7 @@ def build(
     if not with_values.empty:
         report.years = (int(with_values[Col.YEAR].min()), int(with_values[Col.YEAR].max()))
     report.values = len(values)
+    report.official = official_years(values)
     report.missing_values = int(values[Col.VALUE].isna().sum())
     for ags in HISTORIC_KREISE:
         count = int((values[Col.AGS] == ags).sum())

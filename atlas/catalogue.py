@@ -6,6 +6,7 @@ and stable (API and export URLs use them).
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -33,7 +34,10 @@ POLARITIES: dict[str, str] = {
 KINDS = ("rate", "count")
 #: Region levels an indicator can be given for: the 22 Kreise or the Gemeinden (8-digit AGS).
 LEVELS: dict[str, str] = {"kreis": "Kreise", "gemeinde": "Gemeinden"}
-READERS = ("inkar2024", "inkar2021", "tidy", "gisd", "ba", "genesis")
+#: Readers of the build (:data:`atlas.build.READER_FILES`): INKAR long files of 2024/2021, the
+#: INKAR web export of edition 2020, the tidy panel, GISD, BA, GENESIS flat CSVs and classic
+#: GENESIS tables (both keep the Land row "16", the official Thüringen value).
+READERS = ("inkar2024", "inkar2021", "inkar2020", "tidy", "gisd", "ba", "genesis", "genesis_table")
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,9 @@ class Area:
 class Series:
     source: str  # reader key
     code: str
+    #: the source's values are divided by this to fit the indicator's unit (12: a yearly
+    #: amount per inhabitant as the monthly amount of a series in Euro je Monat)
+    divide_by: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -243,6 +250,8 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
             problems.append(f"unbekannte Quelle „{entry['source']}“")
         if bad := [s["source"] for s in entry["series"] if s.get("source") not in READERS]:
             problems.append(f"unbekannte(r) Leser {bad}, erlaubt: {list(READERS)}")
+        if bad := [s["code"] for s in entry["series"] if not _positive(s.get("divide_by", 1))]:
+            problems.append(f"divide_by muss eine Zahl größer als 0 sein (Reihe {bad})")
         if problems:
             raise SourceError(path, f"{what}: " + "; ".join(problems))
         indicators.append(
@@ -260,7 +269,8 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
                 polarity=entry["polarity"],
                 source=entry["source"],
                 table=entry["table"],
-                series=tuple(Series(s["source"], str(s["code"])) for s in entry["series"]),
+                series=tuple(Series(s["source"], str(s["code"]), float(s.get("divide_by", 1)))
+                             for s in entry["series"]),
                 breaks=tuple(Break(int(b["year"]), b["label"]) for b in entry.get("breaks", [])),
                 level=entry.get("level", "kreis"),
                 zero_is_missing=bool(entry.get("zero_is_missing", False)),
@@ -270,6 +280,11 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
             )
         )
     return Catalogue(tuple(areas), tuple(indicators), sources)
+
+
+def _positive(number: object) -> bool:
+    return (isinstance(number, (int, float)) and not isinstance(number, bool)
+            and math.isfinite(number) and number > 0)
 
 
 def load_catalogue(path: Path | None = None) -> Catalogue:

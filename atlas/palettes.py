@@ -162,8 +162,8 @@ REFERENCE_STYLES = {
                 "marker": {"symbol": "diamond", "size": 8, "color": REFERENCE_COLOUR}},
     "summe": {"line": {"color": "#7a7a7a", "width": 2, "dash": "dot"},
               "marker": {"symbol": "square-open", "size": 8, "color": "#7a7a7a"}},
-    "median": {"line": {"color": REFERENCE_COLOUR, "width": 2, "dash": "dash"},
-               "marker": {"symbol": "diamond", "size": 7, "color": REFERENCE_COLOUR}},
+    "median": {"line": {"color": REFERENCE_COLOUR, "width": 2, "dash": "longdash"},
+               "marker": {"symbol": "circle-open", "size": 8, "color": REFERENCE_COLOUR}},
 }
 
 #: Line colours of selected districts in charts (Okabe–Ito, colour-blind safe).

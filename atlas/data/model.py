@@ -239,9 +239,10 @@ class AtlasData:
         return table
 
     def reference(self, indicator_id: str, year: int) -> Reference:
-        """Official Land value where a source provides it; else the sum of all regions of the
-        indicator's level for counts (only when every region has a value); else their median
-        (labelled as such: "Median der Kreise" / "Median der Gemeinden")."""
+        """Official Land value where a source provides it (its row ``16``, basis "amtlich");
+        else the sum of all regions of the indicator's level for counts (only when every region
+        has a value; with the historic Eisenach where a source still counts it apart); else their
+        median (labelled as such: "Median der Kreise" / "Median der Gemeinden")."""
         ind = self.indicator(indicator_id)
         level = self.levels.get(ind.level)
         if z_index(self.catalogue, ind):
@@ -258,7 +259,11 @@ class AtlasData:
             return Reference(math.nan, median_label, "")
         if ind.kind == "count":
             if len(kreise) == len(regions):
-                return Reference(float(kreise.sum()), sum_label, "summe")
+                # a source on the territory before 01.07.2021 counts Eisenach apart from the
+                # Wartburgkreis: it belongs to the Land's total all the same
+                historic = (rows[rows[Col.AGS].isin(HISTORIC_KREISE)][Col.VALUE].dropna()
+                            if level.id == KREIS else kreise.iloc[0:0])
+                return Reference(float(kreise.sum() + historic.sum()), sum_label, "summe")
             return Reference(math.nan, sum_label, "", _no_sum(rows, regions[Col.AGS], level))
         return Reference(float(kreise.median()), median_label, "median")
 

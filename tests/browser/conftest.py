@@ -188,6 +188,14 @@ def text_of(page, selector: str, wanted: str, timeout: int = 30000) -> str:
     return page.inner_text(selector)
 
 
+def offered_labels(page, dropdown_id: str) -> list[str]:
+    """The labels a Dash dropdown offers (its ``options``, headers included). Read from the
+    component, not the open list: from 100 options on Dash renders only the visible ones."""
+    return page.evaluate(
+        "id => (window.dash_component_api.getLayout(id).props.options || [])"
+        ".map(o => String(o.label).trim())", dropdown_id)
+
+
 def choose_option(page, dropdown_id: str, text: str) -> None:
     """Open a Dash dropdown and click its first option containing ``text``."""
     page.click(f"#{dropdown_id}")

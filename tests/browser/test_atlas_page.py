@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.browser.conftest import offered_labels
+
 pytestmark = pytest.mark.browser
 
 
@@ -35,11 +37,8 @@ def test_atl002_life_phase_narrows_indicator_list(atlas_page, live_url):
     atlas_page.open(live_url)
     page = atlas_page.page
 
-    def options():
-        page.click("#indicator")
-        texts = page.locator(".dash-dropdown-options [role=option]").all_inner_texts()
-        page.keyboard.press("Escape")
-        return [t.strip() for t in texts if not t.strip().startswith("—")]
+    def options():  # without the headers of the Lebenslagenbereiche
+        return [t for t in offered_labels(page, "indicator") if not t.startswith("—")]
 
     everything = options()
     page.get_by_role("radio", name="Senioren").check()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from atlas.composite import forms
-from tests.browser.conftest import text_of
+from tests.browser.conftest import offered_labels, text_of
 
 pytestmark = pytest.mark.browser
 
@@ -55,10 +55,7 @@ def _part_id(field: str, index: int) -> str:
 
 
 def _indicator_options(page) -> list[str]:
-    page.click("#indicator")
-    texts = page.locator(".dash-dropdown-options [role=option]").all_inner_texts()
-    page.keyboard.press("Escape")
-    return [t.strip() for t in texts]
+    return offered_labels(page, "indicator")
 
 
 def _map_texts(page) -> dict[str, str]:

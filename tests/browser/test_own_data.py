@@ -4,6 +4,8 @@ import base64
 
 import pytest
 
+from tests.browser.conftest import offered_labels
+
 pytestmark = pytest.mark.browser
 
 PNG = base64.b64decode(
@@ -11,10 +13,7 @@ PNG = base64.b64decode(
 
 
 def _indicator_options(page):
-    page.click("#indicator")
-    texts = page.locator(".dash-dropdown-options [role=option]").all_inner_texts()
-    page.keyboard.press("Escape")
-    return [t.strip() for t in texts]
+    return offered_labels(page, "indicator")
 
 
 def _choose(page, dropdown_id, text):

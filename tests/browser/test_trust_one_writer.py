@@ -92,6 +92,7 @@ def test_only_the_renderer_writes_the_map(atlas_page, live_url, data):
     # another indicator
     other = "kinderarmut"
     page.click("#indicator")
+    page.keyboard.type(data.indicator(other).short_title.split()[0])  # a long list: search
     page.locator(".dash-dropdown-options [role=option]",
                  has_text=data.indicator(other).short_title).first.click()
     page.wait_for_function("t => document.querySelector('#map .js-plotly-plot')._fullData[0]"

@@ -155,7 +155,7 @@ def test_rates_of_small_denominators_are_not_shown(data):
     number of people are unemployed."""
     women = _long(data, "arbeitslose_frauen").set_index([Col.AGS, Col.YEAR])
     total = _long(data, "arbeitslose")
-    total = total[total[Col.AGS] != LAND_AGS]
+    total = total[total[Col.AGS] != LAND_AGS].reset_index(drop=True)
     keyed = total.set_index([Col.AGS, Col.YEAR])
     rates = keyed.assign(**{Col.VALUE: 100 * women[Col.VALUE].reindex(keyed.index)
                             / keyed[Col.VALUE], Col.STATUS: ""}).reset_index()
