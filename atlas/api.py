@@ -103,7 +103,8 @@ def values_payload(data: AtlasData, indicator_id: str, year: int,
         "rank_note": rank_note(ind),
         "values": values,
         "reference": {"label": ref.label, "basis": ref.basis,
-                      "value": None if ref.missing else rounded(ref.value, ind.decimals)},
+                      "value": None if ref.missing else rounded(ref.value, ind.decimals),
+                      "why": ref.why},
     }
 
 

@@ -390,6 +390,13 @@ def scatter_summary(result: ScatterResult) -> str:
     return text
 
 
+def join_notes(notes: list[str]) -> str:
+    """Notes under a chart as one text: each a sentence of its own ("Bruch 2022: … Zensus 2022.
+    Suhl 2016: …"), never run together."""
+    sentences = [n.strip() for n in notes if n and n.strip()]
+    return " ".join(n if n.endswith((".", "!", "?")) else f"{n}." for n in sentences)
+
+
 def sparkline(points: list[tuple[int, float]]) -> str:
     """A text sparkline (▁▂▃▄▅▆▇█) of a short series: printable and screen-reader friendly."""
     values = [v for _, v in points if v is not None and not math.isnan(v)]

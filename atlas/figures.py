@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import textwrap
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -128,13 +129,19 @@ def _colours(classes: Classes, polarity: str, display: Display, centre: float) -
     return tuple(palettes.class_colours(polarity, 3, palette)[-classes.k:])
 
 
+#: Characters per line of a long hover text (a doubted value's reason): the label stays narrower
+#: than the map.
+HOVER_WIDTH = 60
+
+
 def _hover_value(value: float, status: str, decimals: int, unit: str) -> str:
     """The value for a hover label (``unit`` already made literal by the caller)."""
     status = plotly_text(status)  # a flag of an own file may be any text
     if math.isnan(value):
         text = missing.hover_text(status)  # the status and why ("Schutz kleiner Fallzahlen")
         if missing.reason_of(status) is missing.DOUBTFUL:  # source value, why, what it means
-            text = text.replace(" – ", "<br>")
+            text = "<br>".join("<br>".join(textwrap.wrap(part, HOVER_WIDTH))
+                               for part in text.split(" – "))
         return text
     text = format_number(value, decimals, unit)
     return f"{text} ({status})" if status else text

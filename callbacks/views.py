@@ -141,7 +141,7 @@ def update_timeseries(indicator, selected, zoom, year):
     for text in (hint, choice, fig["layout"]["meta"].get("caveat")):
         if text:
             notes.insert(0, text)
-    return (fig, " ".join(notes), {"indicator": indicator, "selected": list(selected or [])},
+    return (fig, charts.join_notes(notes), {"indicator": indicator, "selected": list(selected or [])},
             title)
 
 

@@ -215,3 +215,27 @@ def test_a_doubted_value_in_ranking_profile_and_export(data):
     line = next(r for r in rows[1:] if r and r[0] == ags)
     assert line[header.index("Wert")] == ""
     assert line[header.index("Status/Hinweis")].startswith("auffällig: Quellwert")
+
+
+def test_notes_under_the_time_series_are_sentences_of_their_own(data):
+    """A series break and a doubted year of the selected area are two sentences, not one run."""
+    from atlas import charts
+
+    row = _doubted(data).iloc[0]
+    fig = figures.timeseries(data, row["indicator"], [row["ags"]])
+    notes = list(fig.layout.meta["notes"])
+    assert any("auffällig" in n for n in notes)
+    text = charts.join_notes(notes)
+    for note in notes:
+        assert note.rstrip(".") + "." in text
+
+
+def test_the_api_gives_a_doubted_value_with_its_status_and_a_missing_sum_with_why(data, app_module):
+    client = app_module.server.test_client()
+    row = _doubted(data).iloc[0]
+    body = client.get(f"/api/values?indicator={row['indicator']}&year={int(row['year'])}").get_json()
+    shown = next(v for v in body["values"] if v["ags"] == row["ags"])
+    assert shown["value"] is None and shown["rank"] is None
+    assert shown["status"] == row["status"]
+    ref = data.reference(row["indicator"], int(row["year"]))
+    assert body["reference"]["why"] == ref.why
