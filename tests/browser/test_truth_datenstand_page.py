@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas.coverage import CHANGES_FILE, coverage, selected_entries
+from atlas.changes import CHANGES_OUT
+from atlas.coverage import coverage, selected_entries
 from atlas.values import format_number
 from tests.browser.conftest import choose_option, text_of
 
@@ -165,7 +166,7 @@ def change_report(built_dir, data):
               "revised_total": 1, "files": [{"reader": "ba", "file": f"ba_{year}.csv",
                                              "table": "ba", "edition": "", "years": [year],
                                              "replaces": "ba.csv"}]}
-    path = built_dir / CHANGES_FILE
+    path = built_dir / CHANGES_OUT
     path.write_text(json.dumps(report), encoding="utf-8")
     yield report, row
     path.unlink()

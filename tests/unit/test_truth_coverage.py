@@ -11,8 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atlas.changes import CHANGES_OUT as CHANGES_FILE
-from atlas.changes import load_changes
+from atlas.changes import CHANGES_OUT, load_changes
 from atlas.coverage import (
     STALE_AFTER,
     coverage,
@@ -161,7 +160,7 @@ REPORT = {"built_at": "2026-12-07T08:00:00+00:00", "previous_built_at": None,
 
 def test_change_report_is_read_tolerantly(tmp_path):
     assert load_changes(tmp_path) is None  # no report (a build before reports existed)
-    path = tmp_path / CHANGES_FILE
+    path = tmp_path / CHANGES_OUT
     path.parent.mkdir(parents=True)
     path.write_text("{kaputt", encoding="utf-8")
     assert load_changes(tmp_path) is None
@@ -206,8 +205,8 @@ def test_api_agrees_with_the_coverage_and_the_build_summary(client, data, built)
 def test_api_serves_the_change_report_of_the_data_folder(client, tmp_path, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
     assert client.get("/api/coverage").get_json()["changes"] is None
-    (tmp_path / CHANGES_FILE).parent.mkdir(parents=True)
-    (tmp_path / CHANGES_FILE).write_text(json.dumps(REPORT), encoding="utf-8")
+    (tmp_path / CHANGES_OUT).parent.mkdir(parents=True)
+    (tmp_path / CHANGES_OUT).write_text(json.dumps(REPORT), encoding="utf-8")
     assert client.get("/api/coverage").get_json()["changes"] == REPORT
 
 
