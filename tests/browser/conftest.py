@@ -197,8 +197,12 @@ def offered_labels(page, dropdown_id: str) -> list[str]:
 
 
 def choose_option(page, dropdown_id: str, text: str) -> None:
-    """Open a Dash dropdown and click its first option containing ``text``."""
+    """Open a Dash dropdown and click its first option containing ``text`` (typed into its
+    search first where it has one: from 100 options on Dash renders only the visible ones)."""
     page.click(f"#{dropdown_id}")
+    search = page.locator(".dash-dropdown-content input.dash-dropdown-search:visible")
+    if search.count():
+        search.first.fill(text)
     page.locator(".dash-dropdown-options [role=option]", has_text=text).first.click()
 
 

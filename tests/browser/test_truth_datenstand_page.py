@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from atlas.build import INFO_OUT, file_record
 from atlas.changes import CHANGES_OUT
 from atlas.coverage import coverage, selected_entries
 from atlas.values import format_number
@@ -166,10 +167,23 @@ def change_report(built_dir, data):
               "revised_total": 1, "files": [{"reader": "ba", "file": f"ba_{year}.csv",
                                              "table": "ba", "edition": "", "years": [year],
                                              "replaces": "ba.csv"}]}
-    path = built_dir / CHANGES_OUT
-    path.write_text(json.dumps(report), encoding="utf-8")
-    yield report, row
-    path.unlink()
+    # the build vouches for its report by its checksum (build_info.json): write both, and give
+    # the folder back exactly as it was
+    path, info = built_dir / CHANGES_OUT, built_dir / INFO_OUT
+    before = {p: p.read_bytes() if p.exists() else None for p in (path, info)}
+    payload = json.dumps(report).encode("utf-8")
+    record = json.loads(before[info])
+    record["files"][CHANGES_OUT.as_posix()] = file_record(payload, 0)
+    path.write_bytes(payload)
+    info.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    try:
+        yield report, row
+    finally:
+        for p, content in before.items():
+            if content is None:
+                p.unlink(missing_ok=True)
+            else:
+                p.write_bytes(content)
 
 
 def test_the_last_builds_changes_are_on_the_page(atlas_page, live_url, data, change_report):

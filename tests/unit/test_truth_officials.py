@@ -308,7 +308,7 @@ def test_api_serves_the_official_reference(app_module, data):
     body = client.get("/api/values?indicator=arbeitslosenquote&year=2025").get_json()
     ref = data.reference("arbeitslosenquote", 2025)
     assert body["reference"] == {"label": OFFICIAL_LABEL, "basis": "amtlich",
-                                 "value": round(ref.value, 1)}
+                                 "value": round(ref.value, 1), "why": ""}
     assert LAND_AGS not in {v["ags"] for v in body["values"]} and len(body["values"]) == 22
     body = client.get("/api/values?indicator=lebenserwartung&year=2017").get_json()
     assert body["reference"]["basis"] == "median"
