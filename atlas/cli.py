@@ -41,7 +41,7 @@ def _import(args: argparse.Namespace) -> int:
 
     from atlas import importing
     from atlas.audit import cli_actor
-    from atlas.data import get_data, own_store
+    from atlas.data import data_changed, get_data, own_store
 
     try:
         data = get_data()
@@ -71,7 +71,9 @@ def _import(args: argparse.Namespace) -> int:
                                       replace_existing=args.ersetzen)
     except AtlasError as exc:
         return report_error(exc, "Es wurde nichts gespeichert.")
-    print(f"Importiert: {importing.describe(own)}")
+    data_changed()
+    print(("Ersetzt (die bisherige Fassung liegt im Papierkorb): " if args.ersetzen else
+           "Importiert: ") + importing.describe(own))
     return 0
 
 

@@ -1360,7 +1360,8 @@ def _refuse_cycle(conn: Connection, formula) -> None:
 def _duplicate_id(indicator_id: str) -> StoreError:
     return StoreError(
         f"Ein eigener Indikator mit der Kennung „{indicator_id}“ existiert bereits – bitte eine "
-        "andere Kennung wählen oder den vorhandenen zuerst löschen."
+        "andere Kennung wählen, den vorhandenen zuerst löschen oder ihn ersetzen („atlas "
+        "import … --ersetzen“; die bisherige Fassung bleibt im Papierkorb)."
     )
 
 
