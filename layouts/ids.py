@@ -166,7 +166,7 @@ FORMULA_ACTION = "formula-action"
 #: {"type": FORMULA_DELETE, "id": definition}: the list's "Löschen" (with a confirmation)
 FORMULA_DELETE = "formula-delete"
 #: Pattern types only in content callbacks make (not in the initial layout).
-GENERATED_TYPES = (FORMULA_ACTION, FORMULA_DELETE)
+GENERATED_TYPES = (FORMULA_ACTION, FORMULA_DELETE, TRASH_RESTORE)
 # "Eigene Gebiete" (own levels) in the "Eigene Daten" tab
 LEVEL_UPLOAD = "level-upload"
 LEVEL_COLUMNS = "level-columns"  # the key/name choice (boundary files only)
