@@ -121,10 +121,11 @@ def trash_list(entries: list[TrashEntry]):
         return html.P("Der Papierkorb ist leer.", className="text-muted")
     return html.Ul([html.Li([
         html.Span(trash_label(e)), " ",
-        dbc.Button("Wiederherstellen", size="sm", color="secondary", outline=True,
-                   className="ms-1 py-0",
-                   id={"type": ids.TRASH_RESTORE, "entry": e.id, "id": e.object_id},
-                   title=f"„{e.title}“ ({e.object_id}) wiederherstellen"),
+        html.Button("Wiederherstellen", type="button",
+                    className="btn btn-sm btn-outline-secondary ms-1 py-0",
+                    id={"type": ids.TRASH_RESTORE, "entry": e.id, "id": e.object_id},
+                    title=f"„{e.title}“ ({e.object_id}) wiederherstellen",
+                    **{"aria-label": f"„{e.title}“ ({e.object_id}) wiederherstellen"}),
     ], className="mb-1") for e in entries], className="ps-3 trash-list")
 
 
