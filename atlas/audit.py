@@ -87,6 +87,6 @@ def trash_table(entries: list[TrashEntry]) -> str:
 def trash_label(entry: TrashEntry) -> str:
     """One line of the page's Papierkorb list."""
     return (f"{entry.title} ({_object(entry.object_kind, entry.object_id)}) – "
-            f"{TRASH_REASONS.get(entry.reason, entry.reason)} am {german_time(entry.trashed_at)} "
+            f"{TRASH_REASONS.get(entry.reason, entry.reason)} am {german_time(entry.trashed_at)} UTC "
             f"von {entry.actor}; {entry.summary}; endgültig gelöscht am "
             f"{german_time(entry.expires_at)[:10]}")
