@@ -191,6 +191,7 @@ audit_table = Table(
     Column("detail", Text, nullable=False),  # JSON object
     Column("filename", Text, nullable=False),  # of the imported file, "" for none
     Column("sha256", String(64), nullable=False),  # of the imported file's bytes, "" for none
+    sqlite_autoincrement=True,  # numbers are never reused (also after the newest row went)
 )
 
 #: The Papierkorb (:class:`TrashEntry`): deleted and replaced own data, complete (values,
@@ -207,6 +208,7 @@ trash_table = Table(
     Column("trashed_at", String(40), nullable=False),  # ISO timestamp (UTC)
     Column("actor", Text, nullable=False),
     Column("payload", Text, nullable=False),  # JSON: everything needed to restore it
+    sqlite_autoincrement=True,  # an entry's number is never given to another one
 )
 
 meta_table = Table(

@@ -103,6 +103,8 @@ def test_a_replaced_indicator_keeps_its_old_version_restorable(url, data):
         assert (now_old.title, now_old.reason) == ("Zweite Fassung", "replace")
         store.restore("halbe", now_old.id, replace_current=True)
         pd.testing.assert_frame_equal(own_values(store, "halbe"), second)
+        (last,) = store.trash()  # numbers are never given twice (audit rows refer to them)
+        assert last.id > now_old.id > old.id
     finally:
         store.dispose()
 
