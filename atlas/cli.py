@@ -90,9 +90,12 @@ def _delete(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from atlas.audit import audit_table, parse_since
+    from atlas.audit import AuditInputError, audit_table, parse_since
     from atlas.data import own_store
 
+    if args.anzahl is not None and args.anzahl < 1:
+        return report_error(AuditInputError(f"--anzahl muss eine ganze Zahl ab 1 sein, nicht "
+                                            f"{args.anzahl}."))
     since = parse_since(args.seit) if args.seit else None
     print(audit_table(own_store().audit(since=since, limit=args.anzahl)))
     return 0

@@ -507,9 +507,11 @@ class Store:
                         f"Es gibt keinen eigenen Indikator mit der Kennung „{indicator_id}“ – "
                         "vielleicht wurde er inzwischen gelöscht. Bitte die Seite neu laden."
                     )
+                title = conn.execute(select(indicator_table.c.title).where(
+                    indicator_table.c.id == indicator_id)).scalar_one()
                 entry = _trash_indicators(conn, [indicator_id], "delete", now, actor)[0]
                 _audit(conn, now, actor, "delete", "indicator", indicator_id,
-                       {"papierkorb": entry})
+                       {"papierkorb": entry, "titel": title})
                 return entry
         except StoreError:
             raise

@@ -191,6 +191,8 @@ def test_atlas_audit_lists_the_changes_newest_first(cli_env, genesis_12411, caps
     assert code == 0 and "Keine Einträge im Protokoll." in out
     code, out, err = run(capsys, "audit", "--seit", "gestern")
     assert code == 2 and "TT.MM.JJJJ" in err and "Traceback" not in err
+    code, out, err = run(capsys, "audit", "--anzahl", "-1")
+    assert code == 2 and "ab 1" in err and "Traceback" not in err
 
 
 def test_a_schema_3_store_upgrades_to_4_and_keeps_all_data(url, data):
