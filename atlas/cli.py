@@ -40,7 +40,8 @@ def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from atlas import importing
-    from atlas.data import get_data, own_store
+    from atlas.audit import cli_actor
+    from atlas.data import data_changed, get_data, own_store
 
     try:
         data = get_data()
@@ -66,19 +67,65 @@ def _import(args: argparse.Namespace) -> int:
                  "life_phases": args.lebensphasen.split(",") if args.lebensphasen else None}
         meta.update({k: v for k, v in given.items() if v is not None})
         own = importing.import_series(summary, code, meta, data, own_store(),
-                                      args.level if own_level else None)
+                                      args.level if own_level else None, actor=cli_actor(),
+                                      replace_existing=args.ersetzen)
     except AtlasError as exc:
         return report_error(exc, "Es wurde nichts gespeichert.")
-    print(f"Importiert: {importing.describe(own)}")
+    data_changed()
+    print(("Ersetzt (die bisherige Fassung liegt im Papierkorb): " if args.ersetzen else
+           "Importiert: ") + importing.describe(own))
     return 0
 
 
 def _delete(args: argparse.Namespace) -> int:
+    from atlas.audit import cli_actor
     from atlas.data import data_changed, own_store
+    from atlas.store import TRASH_DAYS
 
-    own_store().delete(args.id)  # an AtlasError is reported by main()
+    entry = own_store().delete(args.id, actor=cli_actor())  # an AtlasError: reported by main()
     data_changed()
-    print(f"Gelöscht: {args.id}")
+    print(f"Gelöscht: {args.id} – im Papierkorb (Nr. {entry}) {TRASH_DAYS} Tage "
+          f"wiederherstellbar: atlas restore {args.id}")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from atlas.audit import AuditInputError, audit_table, parse_since
+    from atlas.data import own_store
+
+    if args.anzahl is not None and args.anzahl < 1:
+        return report_error(AuditInputError(f"--anzahl muss eine ganze Zahl ab 1 sein, nicht "
+                                            f"{args.anzahl}."))
+    since = parse_since(args.seit) if args.seit else None
+    print(audit_table(own_store().audit(since=since, limit=args.anzahl)))
+    return 0
+
+
+def _trash(args: argparse.Namespace) -> int:
+    from atlas.audit import trash_table
+    from atlas.data import own_store
+
+    print(trash_table(own_store().trash()))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from atlas.audit import cli_actor
+    from atlas.data import data_changed, own_store
+    from atlas.store import OBJECT_KINDS
+
+    if args.liste:
+        return _trash(args)
+    if not args.id:
+        from atlas.store import StoreError
+
+        return report_error(StoreError("Bitte die Kennung angeben: atlas restore KENNUNG "
+                                       "(den Papierkorb zeigt „atlas papierkorb“)."))
+    entry = own_store().restore(args.id, args.version, actor=cli_actor(),
+                                replace_current=args.ersetzen or args.version is not None)
+    data_changed()
+    print(f"Wiederhergestellt: {OBJECT_KINDS.get(entry.object_kind, entry.object_kind)} "
+          f"{entry.title} ({entry.object_id}), Papierkorb-Nr. {entry.id}")
     return 0
 
 
@@ -103,11 +150,13 @@ def _formula_common(args: argparse.Namespace) -> dict:
 
 
 def _save_formula(formula, replace_existing: bool) -> int:
+    from atlas.audit import cli_actor
     from atlas.composite import define
     from atlas.data import data_changed, get_data, own_store
 
     try:
-        stored = define.save(formula, get_data(), own_store(), replace_existing)
+        stored = define.save(formula, get_data(), own_store(), replace_existing,
+                             actor=cli_actor())
     except AtlasError as exc:
         return report_error(exc, "Es wurde nichts gespeichert.")
     data_changed()
@@ -205,13 +254,15 @@ def _level_meta(args: argparse.Namespace, origin: str, filename: str, key: str =
                     name_column=name, min_count=args.min_anzahl, min_denominator=args.min_nenner)
 
 
-def _store_areas(areas, level) -> int:
+def _store_areas(areas, level, path) -> int:
+    from atlas.audit import cli_actor
     from atlas.data import data_changed, own_store
+    from atlas.importing import file_sha256
     from atlas.levels.own import findings_lines, store_level
 
     print(f"{areas.filename}: {len(areas.areas)} Gebiete")
     print("\n".join(f"  {line}" for line in findings_lines(areas)))
-    stored = store_level(areas, level, own_store())
+    stored = store_level(areas, level, own_store(), actor=cli_actor(), sha256=file_sha256(path))
     data_changed()
     print(f"Ebene angelegt: {stored.title} ({stored.id}), {len(areas.areas)} Gebiete")
     return 0
@@ -229,7 +280,8 @@ def _level_add(args: argparse.Namespace) -> int:
         path = Path(args.file)
         areas = read_boundaries(path, args.key, args.name, filename=path.name, kreise=kreise,
                                 gemeinden=gemeinden)
-        return _store_areas(areas, _level_meta(args, "datei", path.name, args.key, args.name))
+        return _store_areas(areas, _level_meta(args, "datei", path.name, args.key, args.name),
+                            path)
     except AtlasError as exc:
         return report_error(exc, "Es wurde nichts gespeichert.")
 
@@ -245,7 +297,7 @@ def _level_group(args: argparse.Namespace) -> int:
         kreise, gemeinden = reference_boundaries(get_data())
         path = Path(args.table)
         areas = read_groups(path, gemeinden, filename=path.name, kreise=kreise)
-        return _store_areas(areas, _level_meta(args, "gruppen", path.name, "ags", "name"))
+        return _store_areas(areas, _level_meta(args, "gruppen", path.name, "ags", "name"), path)
     except AtlasError as exc:
         return report_error(exc, "Es wurde nichts gespeichert.")
 
@@ -263,12 +315,15 @@ def _level_list(args: argparse.Namespace) -> int:
 
 
 def _level_delete(args: argparse.Namespace) -> int:
+    from atlas.audit import cli_actor
     from atlas.data import data_changed, own_store
+    from atlas.store import TRASH_DAYS
 
-    gone = own_store().delete_level(args.id, with_data=args.mit_daten)
+    gone = own_store().delete_level(args.id, with_data=args.mit_daten, actor=cli_actor())
     data_changed()
     print(f"Ebene gelöscht: {args.id}" + (f" (mit {len(gone)} Indikator(en): {', '.join(gone)})"
-                                          if gone else ""))
+                                          if gone else "")
+          + f" – im Papierkorb {TRASH_DAYS} Tage wiederherstellbar: atlas restore {args.id}")
     return 0
 
 
@@ -365,12 +420,33 @@ def main(argv: list[str] | None = None) -> int:
                                           "Kreise/Gemeinden nach ihren Schlüsseln)")
     p_import.add_argument("--key", help="Spalte mit dem Gebietsschlüssel (breite Tabellen)")
     p_import.add_argument("--name-column", help="Spalte mit dem Gebietsnamen (breite Tabellen)")
+    p_import.add_argument("--ersetzen", action="store_true",
+                          help="einen eigenen Indikator dieser Kennung ersetzen (die bisherige "
+                               "Fassung bleibt im Papierkorb wiederherstellbar)")
     p_import.set_defaults(func=_import)
     p_delete = sub.add_parser("delete", help="Eigenen oder berechneten Indikator löschen")
     p_delete.add_argument("id")
     p_delete.set_defaults(func=_delete)
     p_list = sub.add_parser("list", help="Eigene Indikatoren auflisten")
     p_list.set_defaults(func=_list)
+    p_audit = sub.add_parser("audit", help="Protokoll: wer wann was geändert hat (neueste zuerst)")
+    p_audit.add_argument("--seit", help="nur Einträge ab diesem Tag (TT.MM.JJJJ, UTC)")
+    p_audit.add_argument("--anzahl", type=int, help="höchstens so viele Einträge")
+    p_audit.set_defaults(func=_audit)
+    p_trash = sub.add_parser("papierkorb", help="Papierkorb: gelöschte und ersetzte eigene Daten "
+                                                "(30 Tage wiederherstellbar)")
+    p_trash.set_defaults(func=_trash)
+    p_restore = sub.add_parser("restore", help="Aus dem Papierkorb wiederherstellen")
+    p_restore.add_argument("id", nargs="?", help="Kennung des Indikators, der Berechnung oder "
+                                                 "der Ebene")
+    p_restore.add_argument("--version", type=int,
+                           help="Nr. des Eintrags im Papierkorb (atlas papierkorb), z. B. eine "
+                                "ersetzte Fassung; die jetzige kommt dann in den Papierkorb")
+    p_restore.add_argument("--ersetzen", action="store_true",
+                           help="ist die Kennung wieder vergeben, die jetzige Fassung ersetzen "
+                                "(sie kommt in den Papierkorb)")
+    p_restore.add_argument("--liste", action="store_true", help="den Papierkorb zeigen")
+    p_restore.set_defaults(func=_restore)
     _add_level_parsers(sub)
     _add_formula_parsers(sub)
     args = parser.parse_args(argv)

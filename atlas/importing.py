@@ -9,6 +9,7 @@ planner confirms, and a failed import stores nothing.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -87,6 +88,8 @@ class FileSummary:
     unassigned: pd.DataFrame = field(repr=False, default_factory=lambda: _special(()))
     #: headers of a wide table's columns after the years that name no year (not read)
     ignored_columns: tuple[str, ...] = ()
+    #: SHA-256 of the file's bytes (hex), kept in the audit trail with the file name
+    sha256: str = ""
 
     def info(self, code: str) -> SeriesInfo:
         for item in self.series:
@@ -232,7 +235,19 @@ def inspect(path: Path, filename: str | None = None, *, verbatim_keys: bool = Fa
     return FileSummary(filename or path.name, frame.attrs.get("format", "unbekannt"), frame,
                        tuple(series), _special(frame.attrs.get("totals")),
                        _special(frame.attrs.get("unassigned")),
-                       tuple(frame.attrs.get("ignored_columns", ())))
+                       tuple(frame.attrs.get("ignored_columns", ())), file_sha256(path))
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 (hex) of a file's bytes, for the audit trail; "" for a folder."""
+    path = Path(path)
+    if not path.is_file():
+        return ""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def check_level_areas(summary: FileSummary, code: str, level: Level) -> RegionCheck:
@@ -430,14 +445,17 @@ def suggest_id(label: str) -> str:
     return ("eigen_" + slug if not slug.startswith("eigen") else slug)[:40].strip("_")
 
 
-def validate_meta(data: AtlasData, meta: dict) -> list[str]:
-    """German problems with what the planner typed; empty when everything is fine."""
+def validate_meta(data: AtlasData, meta: dict, replace_existing: bool = False) -> list[str]:
+    """German problems with what the planner typed; empty when everything is fine. With
+    ``replace_existing`` the id of an own imported indicator may be given again (replaced)."""
     problems = []
     ident = (meta.get("id") or "").strip()
+    replaceable = {i.id for i in data.catalogue.indicators
+                   if i.own and i.id not in data.catalogue.formulas} if replace_existing else set()
     if not ID_PATTERN.match(ident):
         problems.append("Kennung: 2–40 Zeichen, nur Kleinbuchstaben, Ziffern und _, beginnend mit "
                         "einem Buchstaben (z. B. „kita_plaetze“).")
-    elif ident in {i.id for i in data.catalogue.indicators}:
+    elif ident in {i.id for i in data.catalogue.indicators} - replaceable:
         problems.append(f"Kennung „{ident}“ ist schon vergeben – bitte eine andere wählen.")
     for key, (label, limit) in TEXT_LIMITS.items():
         text = meta.get(key)
@@ -481,8 +499,11 @@ def _decimals(meta: dict) -> int | None:
 
 
 def import_series(summary: FileSummary, code: str, meta: dict, data: AtlasData,
-                  store: Store, level: str | None = None) -> OwnIndicator:
-    """Validate the form and store one series as an own indicator (all or nothing).
+                  store: Store, level: str | None = None, *, actor: str = "",
+                  replace_existing: bool = False) -> OwnIndicator:
+    """Validate the form and store one series as an own indicator (all or nothing), audited
+    with ``actor``, the file's name and SHA-256. With ``replace_existing`` an own indicator of
+    the same id is replaced (its previous version stays restorable in the Papierkorb).
 
     Raises
     ------
@@ -493,7 +514,7 @@ def import_series(summary: FileSummary, code: str, meta: dict, data: AtlasData,
     atlas.store.StoreError
         If the store refuses (e.g. the id exists already); nothing is stored then.
     """
-    problems = validate_meta(data, meta)
+    problems = validate_meta(data, meta, replace_existing)
     if problems:
         raise ImportInputError(" ".join(problems))
     check = check_regions(summary, code, data, level)
@@ -514,7 +535,8 @@ def import_series(summary: FileSummary, code: str, meta: dict, data: AtlasData,
         licence=(meta.get("licence") or "").strip(), filename=summary.filename,
         file_format=summary.format, code=code, level=check.level,
     )
-    return store.add(own, values)
+    return store.add(own, values, actor=actor, sha256=summary.sha256,
+                     replace_existing=replace_existing)
 
 
 def describe(own: OwnIndicator) -> str:

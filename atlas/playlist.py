@@ -178,7 +178,8 @@ def _comparable(formula) -> dict:
     return out
 
 
-def adopt_definitions(raw: object, data: AtlasData, store, reload) -> tuple[AtlasData, list[str]]:
+def adopt_definitions(raw: object, data: AtlasData, store, reload, *,
+                      actor: str = "") -> tuple[AtlasData, list[str]]:
     """Create the definitions of a Sitzungsfolge file this atlas lacks, in their order, through
     :func:`atlas.composite.define.save` (checked against the data, then stored); ``reload()``
     gives the data after a definition was stored (:func:`atlas.data.data_changed`), so that the
@@ -212,7 +213,7 @@ def adopt_definitions(raw: object, data: AtlasData, store, reload) -> tuple[Atla
                                 "Berechnung – die hiesige bleibt, die Ansichten zeigen sie.")
             continue
         try:
-            define.save(formula, data, store)
+            define.save(formula, data, store, actor=actor)
         except AtlasError as problem:
             messages.append(f"{label}: {problem} – nicht übernommen.")
             continue
@@ -221,7 +222,7 @@ def adopt_definitions(raw: object, data: AtlasData, store, reload) -> tuple[Atla
     return data, messages
 
 
-def read_file(content: bytes | str, data: AtlasData, store=None, reload=None
+def read_file(content: bytes | str, data: AtlasData, store=None, reload=None, *, actor: str = ""
               ) -> tuple[list[View], list[str]]:
     """A Sitzungsfolge file: its usable views and a German message per view left out.
 
@@ -239,7 +240,7 @@ def read_file(content: bytes | str, data: AtlasData, store=None, reload=None
     messages: list[str] = []
     if store is not None and "definitions" in document:
         data, messages = adopt_definitions(document["definitions"], data, store,
-                                           reload or _reloaded)
+                                           reload or _reloaded, actor=actor)
     views, skipped = check_views(document["views"], data)
     return views, messages + skipped
 

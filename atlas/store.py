@@ -18,6 +18,7 @@ updates the revision row, which serialises writers the same way.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -25,9 +26,9 @@ import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -62,8 +63,8 @@ SQLITE_FILENAME = "eigene_daten.sqlite"
 DATABASE_URL_ENV = "ATLAS_DATABASE_URL"
 #: Version of the table layout below; stored in ``atlas_meta``. Versions 1 (own indicators of
 #: Kreise and Gemeinden only) and 2 (without defined indicators) are upgraded in place
-#: (:func:`_upgrade`).
-SCHEMA_VERSION = 3
+#: (:func:`_upgrade`); 3 → 4 adds the audit trail and the Papierkorb (:func:`_upgrade_audit`).
+SCHEMA_VERSION = 4
 #: Seconds a writer waits for another writer's lock (SQLite busy timeout).
 BUSY_TIMEOUT_S = 30
 
@@ -176,6 +177,40 @@ formula_table = Table(
     Column("updated_at", String(40), nullable=False),
 )
 
+#: The audit trail (:class:`AuditEntry`): one row per change, written in the transaction of the
+#: change itself by the Store method that makes it, so no write path can skip it.
+audit_table = Table(
+    "atlas_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("time", String(40), nullable=False),  # ISO timestamp (UTC)
+    Column("actor", Text, nullable=False),  # user name, "cli:<OS user>", "seite", "system"
+    Column("action", String(20), nullable=False),  # a key of ACTION_LABELS
+    Column("object_kind", String(20), nullable=False),  # a key of OBJECT_KINDS
+    Column("object_id", String(40), nullable=False),
+    Column("detail", Text, nullable=False),  # JSON object
+    Column("filename", Text, nullable=False),  # of the imported file, "" for none
+    Column("sha256", String(64), nullable=False),  # of the imported file's bytes, "" for none
+    sqlite_autoincrement=True,  # numbers are never reused (also after the newest row went)
+)
+
+#: The Papierkorb (:class:`TrashEntry`): deleted and replaced own data, complete (values,
+#: description, areas, the indicators deleted with a level) as JSON, kept :data:`TRASH_DAYS` days.
+trash_table = Table(
+    "atlas_trash",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # "Nr." of the entry
+    Column("object_kind", String(20), nullable=False),  # "indicator", "formula" or "level"
+    Column("object_id", String(40), nullable=False),
+    Column("reason", String(10), nullable=False),  # "delete" or "replace"
+    Column("title", Text, nullable=False),
+    Column("summary", Text, nullable=False),  # German, e.g. "120 Werte, Ebene kreis"
+    Column("trashed_at", String(40), nullable=False),  # ISO timestamp (UTC)
+    Column("actor", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # JSON: everything needed to restore it
+    sqlite_autoincrement=True,  # an entry's number is never given to another one
+)
+
 meta_table = Table(
     "atlas_meta",
     metadata,
@@ -184,6 +219,77 @@ meta_table = Table(
 )
 
 VALUE_COLUMNS = ["indicator", "ags", "year", "value", "status"]
+
+#: Days a deleted or replaced object stays in the Papierkorb; then the next write (or the next
+#: start) purges it, and the purge is audited.
+TRASH_DAYS = 30
+#: Actor of what the store does by itself (the purge of old Papierkorb entries).
+SYSTEM_ACTOR = "system"
+
+#: Audit actions: stable key in the table → German label for display.
+ACTION_LABELS = {
+    "import": "Import",
+    "replace": "Ersetzt (alte Fassung im Papierkorb)",
+    "delete": "Gelöscht (in den Papierkorb)",
+    "restore": "Wiederhergestellt",
+    "level_add": "Ebene angelegt",
+    "level_delete": "Ebene gelöscht (in den Papierkorb)",
+    "formula_save": "Berechnung gespeichert",
+    "formula_replace": "Berechnung ersetzt (alte Fassung im Papierkorb)",
+    "formula_delete": "Berechnung gelöscht (in den Papierkorb)",
+    "purge": "Endgültig gelöscht (Papierkorb nach 30 Tagen)",
+}
+#: Kinds of objects in the audit trail and the Papierkorb → German label.
+OBJECT_KINDS = {"indicator": "Indikator", "formula": "Berechnung", "level": "Ebene"}
+#: Why an object is in the Papierkorb → German label.
+TRASH_REASONS = {"delete": "gelöscht", "replace": "ersetzt"}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One row of the audit trail: who changed what when (see :data:`ACTION_LABELS`)."""
+
+    id: int
+    time: str  # ISO timestamp (UTC)
+    actor: str
+    action: str
+    object_kind: str
+    object_id: str
+    detail: dict
+    filename: str = ""
+    sha256: str = ""
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+@dataclass(frozen=True)
+class TrashEntry:
+    """One object in the Papierkorb (without its payload)."""
+
+    id: int  # the number to restore exactly this one (``atlas restore ID --version N``)
+    object_kind: str
+    object_id: str
+    reason: str  # "delete" or "replace"
+    title: str
+    summary: str
+    trashed_at: str  # ISO timestamp (UTC)
+    actor: str
+
+    @property
+    def expires_at(self) -> str:
+        """When it will be purged (ISO, UTC)."""
+        return (datetime.fromisoformat(self.trashed_at) + timedelta(days=TRASH_DAYS)).isoformat(
+            timespec="seconds")
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -290,14 +396,19 @@ class Store:
     safe to share between threads.
     """
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        """``clock``: the current time (UTC) for audit rows and the Papierkorb; tests pass a
+        fixed one instead of waiting 30 days."""
         self._url = _parse_url(url) if url else default_url()
         self._is_sqlite = self._url.get_backend_name() == "sqlite"
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._pid = os.getpid()
         self._schema_ready = False
+        self._clock = clock or _utc_now
         self._engine_()  # creates the tables if missing
+        self.purge_trash()  # entries older than TRASH_DAYS go on start, too
 
     # ------------------------------------------------------------------ public API
 
@@ -314,34 +425,42 @@ class Store:
             ).scalar_one_or_none()
         return int(value or 0)
 
-    def add(self, indicator: OwnIndicator, values: pd.DataFrame) -> OwnIndicator:
-        """Store an indicator and its values in one transaction (all or nothing); return the
-        stored indicator (with its import time).
+    def add(self, indicator: OwnIndicator, values: pd.DataFrame, *, actor: str = "",
+            sha256: str = "", replace_existing: bool = False) -> OwnIndicator:
+        """Store an indicator and its values in one transaction (all or nothing) with its audit
+        row (``actor``; the file's name from ``indicator.filename`` and ``sha256`` of its
+        bytes); return the stored indicator (with its import time).
 
         ``values`` has the columns ``ags`` (str), ``year`` (int), ``value`` (float, NaN when
-        missing) and ``status`` (str).
+        missing) and ``status`` (str). With ``replace_existing`` an own indicator of the same id
+        is replaced; its previous version goes to the Papierkorb (restorable, see
+        :meth:`restore`).
 
         Raises
         ------
         StoreError
-            The id is taken, the indicator description is incomplete, the values are empty, have
-            duplicate (ags, year) pairs or cannot be stored.
+            The id is taken (and not ``replace_existing``, or by a defined indicator), the
+            indicator description is incomplete, the values are empty, have duplicate
+            (ags, year) pairs or cannot be stored.
         """
         _check_indicator(indicator)
         rows = _value_rows(indicator.id, values)
-        imported_at = indicator.imported_at or datetime.now(timezone.utc).isoformat(
-            timespec="seconds"
-        )
+        imported_at = indicator.imported_at or _iso(self._clock())
         record = _indicator_record(indicator, imported_at)
         try:
             with self._write() as conn:
-                _bump_revision(conn)
-                taken = conn.execute(
-                    select(indicator_table.c.id).where(indicator_table.c.id == indicator.id)
-                ).first() or conn.execute(
-                    select(formula_table.c.id).where(formula_table.c.id == indicator.id)).first()
-                if taken is not None:
+                now = self._start(conn)
+                action, detail = "import", {}
+                if conn.execute(select(formula_table.c.id)
+                                .where(formula_table.c.id == indicator.id)).first() is not None:
                     raise _duplicate_id(indicator.id)
+                if _indicator_exists(conn, indicator.id):
+                    if not replace_existing:
+                        raise _duplicate_id(indicator.id)
+                    # replaced: the old version is restorable (values, description)
+                    detail["papierkorb"] = _trash_indicators(
+                        conn, [indicator.id], "replace", now, actor)[0]
+                    action = "replace"
                 if indicator.level not in BUILT_LEVELS and not _level_exists(conn, indicator.level):
                     raise StoreError(
                         f"Die Ebene „{indicator.level}“ gibt es nicht (mehr) – bitte zuerst die "
@@ -355,14 +474,19 @@ class Store:
                     conn.execute(insert(value_table), rows)
                 except exc.IntegrityError as error:
                     raise _bad_values(indicator.id, values, error) from None
+                _audit(conn, now, actor, action, "indicator", indicator.id,
+                       {"titel": indicator.title, "ebene": indicator.level, "werte": len(rows),
+                        "reihe": indicator.code, **detail},
+                       filename=indicator.filename, sha256=sha256)
         except StoreError:
             raise
         except exc.DBAPIError as error:
             raise self._db_error("Der Indikator konnte nicht gespeichert werden", error) from None
         return replace(indicator, imported_at=imported_at)
 
-    def delete(self, indicator_id: str) -> None:
-        """Delete an own indicator with all its values, or a defined one (one transaction).
+    def delete(self, indicator_id: str, *, actor: str = "") -> int:
+        """Move an own indicator with all its values, or a defined one, to the Papierkorb
+        (one transaction, audited); return the number of its Papierkorb entry.
 
         Raises
         ------
@@ -371,20 +495,24 @@ class Store:
         """
         try:
             with self._write() as conn:
-                _bump_revision(conn)
+                now = self._start(conn)
                 _refuse_if_used(conn, [indicator_id])
-                if conn.execute(delete(formula_table).where(formula_table.c.id == indicator_id)
-                                ).rowcount:
-                    return
-                conn.execute(delete(value_table).where(value_table.c.indicator_id == indicator_id))
-                gone = conn.execute(
-                    delete(indicator_table).where(indicator_table.c.id == indicator_id)
-                ).rowcount
-                if gone != 1:
+                if _formula_exists(conn, indicator_id):
+                    entry = _trash_formula(conn, indicator_id, "delete", now, actor)
+                    _audit(conn, now, actor, "formula_delete", "formula", indicator_id,
+                           {"papierkorb": entry})
+                    return entry
+                if not _indicator_exists(conn, indicator_id):
                     raise StoreError(
                         f"Es gibt keinen eigenen Indikator mit der Kennung „{indicator_id}“ – "
                         "vielleicht wurde er inzwischen gelöscht. Bitte die Seite neu laden."
                     )
+                title = conn.execute(select(indicator_table.c.title).where(
+                    indicator_table.c.id == indicator_id)).scalar_one()
+                entry = _trash_indicators(conn, [indicator_id], "delete", now, actor)[0]
+                _audit(conn, now, actor, "delete", "indicator", indicator_id,
+                       {"papierkorb": entry, "titel": title})
+                return entry
         except StoreError:
             raise
         except exc.DBAPIError as error:
@@ -435,10 +563,11 @@ class Store:
 
     # ------------------------------------------------------------------ defined indicators
 
-    def save_formula(self, formula, replace_existing: bool = False):
+    def save_formula(self, formula, replace_existing: bool = False, *, actor: str = ""):
         """Store a defined indicator (:class:`atlas.composite.formulas.Formula`, completed);
         with ``replace_existing`` an existing definition of the same id is replaced (its creation
-        time kept). Return the stored formula (with its times).
+        time kept, the previous definition restorable from the Papierkorb). Audited. Return the
+        stored formula (with its times).
 
         Raises
         ------
@@ -448,12 +577,11 @@ class Store:
         """
         from atlas.composite.formulas import to_json
 
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         try:
             with self._write() as conn:
-                _bump_revision(conn)
-                if conn.execute(select(indicator_table.c.id)
-                                .where(indicator_table.c.id == formula.id)).first() is not None:
+                now = self._start(conn)
+                stamp = _iso(now)
+                if _indicator_exists(conn, formula.id):
                     raise _duplicate_id(formula.id)
                 old = conn.execute(select(formula_table.c.created_at)
                                    .where(formula_table.c.id == formula.id)).first()
@@ -462,17 +590,23 @@ class Store:
                         f"Ein berechneter Indikator mit der Kennung „{formula.id}“ existiert "
                         "bereits – bitte eine andere Kennung wählen oder ihn ersetzen "
                         "(„--ersetzen“ bzw. „Bearbeiten“). Es wurde nichts gespeichert.")
-                stored = replace(formula, created_at=old[0] if old else now, updated_at=now)
+                stored = replace(formula, created_at=old[0] if old else stamp, updated_at=stamp)
                 _refuse_cycle(conn, stored)
                 record = {"id": stored.id, "kind": stored.kind, "title": stored.title,
                           "level": stored.level, "parts": ",".join(stored.parts),
                           "definition": to_json(stored), "created_at": stored.created_at,
                           "updated_at": stored.updated_at}
+                detail = {"titel": stored.title, "art": stored.kind, "ebene": stored.level,
+                          "teile": list(stored.parts)}
                 if old is not None:
+                    detail["papierkorb"] = _trash_formula(conn, stored.id, "replace", now, actor,
+                                                          remove=False)
                     conn.execute(update(formula_table).where(formula_table.c.id == stored.id)
                                  .values(**record))
                 else:
                     conn.execute(insert(formula_table), [record])
+                _audit(conn, now, actor, "formula_replace" if old is not None else "formula_save",
+                       "formula", stored.id, detail)
         except StoreError:
             raise
         except exc.DBAPIError as error:
@@ -502,9 +636,11 @@ class Store:
 
     # ------------------------------------------------------------------ own levels
 
-    def add_level(self, level: OwnLevel, areas: pd.DataFrame, links: pd.DataFrame) -> OwnLevel:
-        """Store an own level with its areas and links in one transaction (all or nothing);
-        return the stored level (with its creation time).
+    def add_level(self, level: OwnLevel, areas: pd.DataFrame, links: pd.DataFrame, *,
+                  actor: str = "", sha256: str = "") -> OwnLevel:
+        """Store an own level with its areas and links in one transaction (all or nothing) with
+        its audit row (``actor``, the file name of ``level.filename`` and ``sha256`` of its
+        bytes); return the stored level (with its creation time).
 
         ``areas``: ``key, name, geometry`` (geometry as GeoJSON text or a shapely geometry in
         EPSG:4326); ``links``: ``key, level, parent, share, parent_share`` and optionally
@@ -519,11 +655,11 @@ class Store:
         _check_level(level)
         area_rows = _area_rows(level.id, areas)
         link_rows = _link_rows(level.id, links)
-        created_at = level.created_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+        created_at = level.created_at or _iso(self._clock())
         record = {**level.__dict__, "created_at": created_at}
         try:
             with self._write() as conn:
-                _bump_revision(conn)
+                now = self._start(conn)
                 if _level_exists(conn, level.id):
                     raise _duplicate_level(level.id)
                 try:
@@ -533,6 +669,9 @@ class Store:
                 conn.execute(insert(area_table), area_rows)
                 if link_rows:
                     conn.execute(insert(link_table), link_rows)
+                _audit(conn, now, actor, "level_add", "level", level.id,
+                       {"titel": level.title, "herkunft": level.origin,
+                        "gebiete": len(area_rows)}, filename=level.filename, sha256=sha256)
         except StoreError:
             raise
         except exc.IntegrityError:
@@ -565,9 +704,11 @@ class Store:
                                                        t.parent),
                            [c.name for c in link_table.columns], "Gebietszuordnungen")
 
-    def delete_level(self, level_id: str, with_data: bool = False) -> list[str]:
-        """Delete an own level with its areas; return the ids of the own indicators deleted
-        with it (only with ``with_data``; without it a level that indicators use is refused).
+    def delete_level(self, level_id: str, with_data: bool = False, *,
+                     actor: str = "") -> list[str]:
+        """Move an own level with its areas to the Papierkorb (audited); return the ids of the
+        own indicators moved with it (only with ``with_data``; without it a level that
+        indicators use is refused). Restoring the level brings its indicators back, too.
 
         Raises
         ------
@@ -576,7 +717,7 @@ class Store:
         """
         try:
             with self._write() as conn:
-                _bump_revision(conn)
+                now = self._start(conn)
                 if not _level_exists(conn, level_id):
                     raise StoreError(
                         f"Es gibt keine eigene Ebene mit der Kennung „{level_id}“ – vielleicht "
@@ -591,16 +732,140 @@ class Store:
                         "Ebene mit ihren Daten löschen („--mit-daten“). Es wurde nichts gelöscht.")
                 if users:
                     _refuse_if_used(conn, users)
-                    conn.execute(delete(value_table).where(value_table.c.indicator_id.in_(users)))
-                    conn.execute(delete(indicator_table).where(indicator_table.c.id.in_(users)))
-                conn.execute(delete(link_table).where(link_table.c.level_id == level_id))
-                conn.execute(delete(area_table).where(area_table.c.level_id == level_id))
-                conn.execute(delete(level_table).where(level_table.c.id == level_id))
+                entry = _trash_level(conn, level_id, users, now, actor)
+                _audit(conn, now, actor, "level_delete", "level", level_id,
+                       {"papierkorb": entry, "indikatoren": users})
         except StoreError:
             raise
         except exc.DBAPIError as error:
             raise self._db_error("Die Ebene konnte nicht gelöscht werden", error) from None
         return users
+
+    # ------------------------------------------------------------------ audit trail and Papierkorb
+
+    def audit(self, since: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+        """The audit trail, newest first; ``since``: ISO date or time (UTC), entries from then
+        on; ``limit``: at most this many."""
+        a = audit_table.c
+        query = select(audit_table).order_by(a.id.desc())
+        if since:
+            query = query.where(a.time >= since)
+        if limit is not None:
+            query = query.limit(int(limit))
+        try:
+            with self._read() as conn:
+                rows = conn.execute(query).mappings().all()
+        except exc.DBAPIError as error:
+            raise self._db_error("Das Protokoll konnte nicht gelesen werden", error) from None
+        return [AuditEntry(**{**dict(row), "detail": json.loads(row["detail"] or "{}")})
+                for row in rows]
+
+    def trash(self) -> list[TrashEntry]:
+        """The Papierkorb, newest first (without the stored contents)."""
+        t = trash_table.c
+        try:
+            with self._read() as conn:
+                rows = conn.execute(select(t.id, t.object_kind, t.object_id, t.reason, t.title,
+                                           t.summary, t.trashed_at, t.actor)
+                                    .order_by(t.id.desc())).mappings().all()
+        except exc.DBAPIError as error:
+            raise self._db_error("Der Papierkorb konnte nicht gelesen werden", error) from None
+        return [TrashEntry(**dict(row)) for row in rows]
+
+    def purge_trash(self, now: datetime | None = None) -> int:
+        """Delete Papierkorb entries older than :data:`TRASH_DAYS` days (at ``now``, default the
+        store's clock) for good, each with an audit row; return how many. Every write does this
+        too, in its own transaction."""
+        now = now or self._clock()
+        limit = _iso(now - timedelta(days=TRASH_DAYS))
+        try:
+            with self._read() as conn:
+                due = conn.execute(select(trash_table.c.id)
+                                   .where(trash_table.c.trashed_at < limit)).first()
+            if due is None:
+                return 0
+            with self._write() as conn:
+                _bump_revision(conn)
+                return _purge(conn, now)
+        except exc.DBAPIError as error:
+            raise self._db_error("Der Papierkorb konnte nicht geleert werden", error) from None
+
+    def restore(self, object_id: str, entry: int | None = None, *, actor: str = "",
+                replace_current: bool = False) -> TrashEntry:
+        """Bring ``object_id`` back from the Papierkorb complete (the newest entry of it, or the
+        entry numbered ``entry``), in one transaction with its audit row; return the entry.
+
+        An indicator or definition whose id is in use again is refused, unless
+        ``replace_current`` (then the current one goes to the Papierkorb in its place: an old
+        version of a replaced indicator comes back this way). A level's indicators come back
+        with it.
+
+        Raises
+        ------
+        StoreError
+            Nothing of that id (or number) is in the Papierkorb, the id (or an id of a level's
+            indicator) is taken again, or the level an indicator needs is gone; the message says
+            what to do. Nothing is changed then.
+        """
+        try:
+            with self._write() as conn:
+                now = self._start(conn)
+                t = trash_table.c
+                query = select(trash_table).where(t.object_id == object_id)
+                if entry is not None:
+                    query = query.where(t.id == int(entry))
+                row = conn.execute(query.order_by(t.id.desc())).mappings().first()
+                if row is None:
+                    raise _not_in_trash(object_id, entry)
+                payload = json.loads(row["payload"])
+                kind = row["object_kind"]
+                detail: dict = {"papierkorb": row["id"]}
+                if kind == "indicator":
+                    replaced = self._restore_indicator(conn, payload, replace_current, now, actor)
+                elif kind == "formula":
+                    replaced = self._restore_formula(conn, payload, replace_current, now, actor)
+                else:
+                    replaced = _restore_level(conn, payload)
+                if replaced is not None:
+                    detail["ersetzt_papierkorb"] = replaced
+                conn.execute(delete(trash_table).where(t.id == row["id"]))
+                _audit(conn, now, actor, "restore", kind, object_id, detail)
+                return TrashEntry(**{k: row[k] for k in TrashEntry.__dataclass_fields__})
+        except StoreError:
+            raise
+        except exc.DBAPIError as error:
+            raise self._db_error("Die Wiederherstellung ist fehlgeschlagen", error) from None
+
+    def _restore_indicator(self, conn: Connection, payload: dict, replace_current: bool,
+                           now: datetime, actor: str) -> int | None:
+        record = payload["indicator"]
+        ident, replaced = record["id"], None
+        if _formula_exists(conn, ident):
+            raise _taken_again(ident, "ein berechneter Indikator")
+        if _indicator_exists(conn, ident):
+            if not replace_current:
+                raise _taken_again(ident, "ein eigener Indikator")
+            replaced = _trash_indicators(conn, [ident], "replace", now, actor)[0]
+        if record["level"] not in BUILT_LEVELS and not _level_exists(conn, record["level"]):
+            raise _level_gone(ident, record["level"])
+        _insert_indicator(conn, payload)
+        return replaced
+
+    def _restore_formula(self, conn: Connection, payload: dict, replace_current: bool,
+                         now: datetime, actor: str) -> int | None:
+        from atlas.composite.formulas import from_json
+
+        record, replaced = payload["formula"], None
+        ident = record["id"]
+        if _indicator_exists(conn, ident):
+            raise _taken_again(ident, "ein eigener Indikator")
+        if _formula_exists(conn, ident):
+            if not replace_current:
+                raise _taken_again(ident, "ein berechneter Indikator")
+            replaced = _trash_formula(conn, ident, "replace", now, actor)
+        _refuse_cycle(conn, from_json(record["definition"]))
+        conn.execute(insert(formula_table), [record])
+        return replaced
 
     def _frame(self, query, columns: list[str], what: str) -> pd.DataFrame:
         try:
@@ -610,6 +875,14 @@ class Store:
             raise self._db_error(f"Die {what} der eigenen Ebenen konnten nicht gelesen werden",
                                  error)
         return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+    def _start(self, conn: Connection) -> datetime:
+        """First step of every write transaction: bump the revision (serialising writers),
+        purge the Papierkorb's expired entries; return the time of the change."""
+        _bump_revision(conn)
+        now = self._clock()
+        _purge(conn, now)
+        return now
 
     def dispose(self) -> None:
         """Close all pooled connections (the Store can still be used; it reconnects)."""
@@ -794,8 +1067,17 @@ def _upgrade(conn: Connection, version: int) -> None:
         conn.exec_driver_sql("ALTER TABLE atlas_own_indicator ALTER COLUMN level TYPE VARCHAR(40)")
         conn.exec_driver_sql(f"ALTER TABLE atlas_own_value ALTER COLUMN ags TYPE "
                              f"VARCHAR({KEY_LENGTH})")
+    if version < 4:
+        _upgrade_audit(conn)
     conn.execute(update(meta_table).where(meta_table.c.key == _SCHEMA_VERSION_KEY)
                  .values(value=SCHEMA_VERSION))
+
+
+def _upgrade_audit(conn: Connection) -> None:
+    """3 → 4 (audit trail and Papierkorb): only new tables (created by :meth:`Store._ensure_schema`
+    before; here again so that this step stands on its own). All stored data is kept as it is."""
+    for table in (audit_table, trash_table):
+        conn.execute(CreateTable(table, if_not_exists=True))
 
 
 def _check_version(version: int) -> None:
@@ -811,6 +1093,173 @@ def _bump_revision(conn: Connection) -> None:
     conn.execute(
         update(meta_table).where(meta_table.c.key == _REVISION).values(value=meta_table.c.value + 1)
     )
+
+
+def _indicator_exists(conn: Connection, indicator_id: str) -> bool:
+    return conn.execute(select(indicator_table.c.id)
+                        .where(indicator_table.c.id == indicator_id)).first() is not None
+
+
+def _formula_exists(conn: Connection, formula_id: str) -> bool:
+    return conn.execute(select(formula_table.c.id)
+                        .where(formula_table.c.id == formula_id)).first() is not None
+
+
+def _audit(conn: Connection, now: datetime, actor: str, action: str, kind: str, object_id: str,
+           detail: dict | None = None, filename: str = "", sha256: str = "") -> None:
+    """One audit row, in the caller's transaction (see :data:`audit_table`)."""
+    conn.execute(insert(audit_table), [{
+        "time": _iso(now), "actor": str(actor or "unbekannt")[:200], "action": action,
+        "object_kind": kind, "object_id": object_id,
+        "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+        "filename": filename or "", "sha256": sha256 or ""}])
+
+
+def _put_in_trash(conn: Connection, kind: str, object_id: str, reason: str, title: str,
+                  summary: str, payload: dict, now: datetime, actor: str) -> int:
+    result = conn.execute(insert(trash_table).values(
+        object_kind=kind, object_id=object_id, reason=reason, title=title, summary=summary,
+        trashed_at=_iso(now), actor=str(actor or "unbekannt")[:200],
+        payload=json.dumps(payload, ensure_ascii=False)))
+    return int(result.inserted_primary_key[0])
+
+
+def _indicator_payload(conn: Connection, indicator_id: str) -> dict:
+    """An own indicator complete: its row and all its values (missing ones as null)."""
+    record = dict(conn.execute(select(indicator_table).where(
+        indicator_table.c.id == indicator_id)).mappings().one())
+    v = value_table.c
+    values = [list(row) for row in conn.execute(
+        select(v.ags, v.year, v.value, v.status).where(v.indicator_id == indicator_id)
+        .order_by(v.ags, v.year))]
+    return {"indicator": record, "values": values}
+
+
+def _insert_indicator(conn: Connection, payload: dict) -> None:
+    record = payload["indicator"]
+    conn.execute(insert(indicator_table), [record])
+    if payload["values"]:
+        conn.execute(insert(value_table), [
+            {"indicator_id": record["id"], "ags": a, "year": y, "value": x, "status": st}
+            for a, y, x, st in payload["values"]])
+
+
+def _remove_indicators(conn: Connection, ids: list[str]) -> None:
+    conn.execute(delete(value_table).where(value_table.c.indicator_id.in_(ids)))
+    conn.execute(delete(indicator_table).where(indicator_table.c.id.in_(ids)))
+
+
+def _trash_indicators(conn: Connection, ids: list[str], reason: str, now: datetime,
+                      actor: str) -> list[int]:
+    """Move own indicators (values and description) to the Papierkorb; their entry numbers."""
+    entries = []
+    for ident in ids:
+        payload = _indicator_payload(conn, ident)
+        record = payload["indicator"]
+        entries.append(_put_in_trash(
+            conn, "indicator", ident, reason, record["title"],
+            f"{len(payload['values'])} Werte, Ebene {record['level']}, aus {record['filename']}",
+            payload, now, actor))
+    _remove_indicators(conn, ids)
+    return entries
+
+
+def _trash_formula(conn: Connection, formula_id: str, reason: str, now: datetime, actor: str,
+                   remove: bool = True) -> int:
+    """Put a definition in the Papierkorb (and, with ``remove``, delete it); its entry number."""
+    record = dict(conn.execute(select(formula_table).where(
+        formula_table.c.id == formula_id)).mappings().one())
+    entry = _put_in_trash(conn, "formula", formula_id, reason, record["title"],
+                          f"Berechnung aus {record['parts'].replace(',', ', ')}",
+                          {"formula": record}, now, actor)
+    if remove:
+        conn.execute(delete(formula_table).where(formula_table.c.id == formula_id))
+    return entry
+
+
+def _trash_level(conn: Connection, level_id: str, indicator_ids: list[str], now: datetime,
+                 actor: str) -> int:
+    """Move an own level (description, areas, links) and the own indicators on it to the
+    Papierkorb as one entry; its number."""
+    record = dict(conn.execute(select(level_table).where(
+        level_table.c.id == level_id)).mappings().one())
+    areas = [dict(r) for r in conn.execute(select(area_table).where(
+        area_table.c.level_id == level_id).order_by(area_table.c.key)).mappings()]
+    links = [dict(r) for r in conn.execute(select(link_table).where(
+        link_table.c.level_id == level_id)).mappings()]
+    indicators = [_indicator_payload(conn, ident) for ident in indicator_ids]
+    summary = f"{len(areas)} Gebiete" + (
+        f", mit {len(indicators)} Indikator(en): {', '.join(indicator_ids)}" if indicators else "")
+    entry = _put_in_trash(conn, "level", level_id, "delete", record["title"], summary,
+                          {"level": record, "areas": areas, "links": links,
+                           "indicators": indicators}, now, actor)
+    if indicator_ids:
+        _remove_indicators(conn, indicator_ids)
+    conn.execute(delete(link_table).where(link_table.c.level_id == level_id))
+    conn.execute(delete(area_table).where(area_table.c.level_id == level_id))
+    conn.execute(delete(level_table).where(level_table.c.id == level_id))
+    return entry
+
+
+def _restore_level(conn: Connection, payload: dict) -> None:
+    record = payload["level"]
+    if _level_exists(conn, record["id"]):
+        raise StoreError(
+            f"Die Ebene „{record['id']}“ kann nicht wiederhergestellt werden: eine eigene Ebene "
+            "dieser Kennung gibt es inzwischen wieder. Bitte diese zuerst löschen („atlas level "
+            "delete“ bzw. „Eigene Gebiete“) und dann erneut wiederherstellen. Es wurde nichts "
+            "geändert.")
+    taken = [p["indicator"]["id"] for p in payload["indicators"]
+             if _indicator_exists(conn, p["indicator"]["id"])
+             or _formula_exists(conn, p["indicator"]["id"])]
+    if taken:
+        raise StoreError(
+            f"Die Ebene „{record['id']}“ kann nicht wiederhergestellt werden: die Kennung(en) "
+            f"{', '.join(taken)} ihrer Indikatoren sind inzwischen wieder vergeben. Bitte diese "
+            "zuerst löschen und dann erneut wiederherstellen. Es wurde nichts geändert.")
+    conn.execute(insert(level_table), [record])
+    conn.execute(insert(area_table), payload["areas"])
+    if payload["links"]:
+        conn.execute(insert(link_table), payload["links"])
+    for indicator in payload["indicators"]:
+        _insert_indicator(conn, indicator)
+    return None
+
+
+def _purge(conn: Connection, now: datetime) -> int:
+    """Delete Papierkorb entries older than TRASH_DAYS for good, each audited (``system``)."""
+    limit = _iso(now - timedelta(days=TRASH_DAYS))
+    t = trash_table.c
+    due = conn.execute(select(t.id, t.object_kind, t.object_id, t.title, t.trashed_at)
+                       .where(t.trashed_at < limit).order_by(t.id)).all()
+    for entry, kind, object_id, title, trashed_at in due:
+        conn.execute(delete(trash_table).where(t.id == entry))
+        _audit(conn, now, SYSTEM_ACTOR, "purge", kind, object_id,
+               {"papierkorb": entry, "titel": title, "geloescht_am": trashed_at})
+    return len(due)
+
+
+def _not_in_trash(object_id: str, entry: int | None) -> StoreError:
+    which = f" mit der Nummer {entry}" if entry is not None else ""
+    return StoreError(
+        f"Im Papierkorb liegt nichts mit der Kennung „{object_id}“{which} – vielleicht schon "
+        f"wiederhergestellt oder nach {TRASH_DAYS} Tagen endgültig gelöscht. Den Inhalt zeigt "
+        "„atlas papierkorb“.")
+
+
+def _taken_again(object_id: str, what: str) -> StoreError:
+    return StoreError(
+        f"„{object_id}“ kann nicht wiederhergestellt werden: die Kennung trägt inzwischen "
+        f"{what}. Bitte diesen zuerst löschen („atlas delete {object_id}“) oder die jetzige "
+        f"Fassung ersetzen („atlas restore {object_id} --ersetzen“; sie kommt dann in den "
+        "Papierkorb). Es wurde nichts geändert.")
+
+
+def _level_gone(object_id: str, level_id: str) -> StoreError:
+    return StoreError(
+        f"„{object_id}“ kann nicht wiederhergestellt werden: die eigene Ebene „{level_id}“, auf "
+        f"der er liegt, gibt es nicht mehr. Bitte zuerst die Ebene wiederherstellen („atlas "
+        f"restore {level_id}“) oder neu anlegen. Es wurde nichts geändert.")
 
 
 def _level_exists(conn: Connection, level_id: str) -> bool:
@@ -915,7 +1364,8 @@ def _refuse_cycle(conn: Connection, formula) -> None:
 def _duplicate_id(indicator_id: str) -> StoreError:
     return StoreError(
         f"Ein eigener Indikator mit der Kennung „{indicator_id}“ existiert bereits – bitte eine "
-        "andere Kennung wählen oder den vorhandenen zuerst löschen."
+        "andere Kennung wählen, den vorhandenen zuerst löschen oder ihn ersetzen („atlas "
+        "import … --ersetzen“; die bisherige Fassung bleibt im Papierkorb)."
     )
 
 

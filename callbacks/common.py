@@ -13,6 +13,25 @@ DISPLAY_INPUTS = [Input(ids.SCHEME, "value"), Input(ids.CLASSES, "value"),
                   Input(ids.PALETTE, "value"), Input(ids.MANUAL_BREAKS, "value")]
 
 
+def page_actor() -> str:
+    """Who changes data through the page, for the audit trail (:mod:`atlas.store`): the one
+    place where the logged-in user's name will be filled in; until then ``"seite"``."""
+    return "seite"
+
+
+def upload_sha256(contents: str | None) -> str:
+    """SHA-256 (hex) of an upload's bytes (a ``data:…;base64,`` string), "" when unreadable."""
+    import base64
+    import binascii
+    import hashlib
+
+    try:
+        raw = base64.b64decode(str(contents or "").split(",", 1)[-1], validate=True)
+    except (binascii.Error, ValueError):
+        return ""
+    return hashlib.sha256(raw).hexdigest()
+
+
 def require_view(indicator, year) -> None:
     """Stop the update while indicator and year do not yet fit together (e.g. mid-switch)."""
     if not indicator or year is None or year not in get_data().years(indicator):

@@ -13,6 +13,7 @@ from atlas.composite import define, forms
 from atlas.composite.index import MAX_PARTS, MIN_PARTS
 from atlas.data import data_changed, get_data, own_store
 from atlas.errors import AtlasError
+from callbacks.common import page_actor
 from callbacks.owndata import _alert
 from layouts import formulas as layout
 from layouts import ids
@@ -69,7 +70,8 @@ def save(make, form: dict, editing: str | None):
     try:
         formula = make(forms.with_id(form, _taken()))
         stored = define.save(formula, get_data(), own_store(),
-                             replace_existing=bool(editing) and editing == formula.id)
+                             replace_existing=bool(editing) and editing == formula.id,
+                             actor=page_actor())
     except AtlasError as exc:
         return _alert(f"Nicht gespeichert – es wurde nichts geändert. {exc}"), None
     data_changed()
@@ -376,7 +378,7 @@ def delete_formula(_clicks, revision):
         raise PreventUpdate
     formula_id = str(clicked.get("id"))
     try:
-        own_store().delete(formula_id)
+        own_store().delete(formula_id, actor=page_actor())
     except AtlasError as exc:
         return _alert(str(exc)), no_update
     data_changed()

@@ -12,12 +12,14 @@ from pathlib import Path
 
 import dash_bootstrap_components as dbc
 from dash import (
+    ALL,
     ClientsideFunction,
     Input,
     Output,
     State,
     callback,
     clientside_callback,
+    ctx,
     html,
     no_update,
 )
@@ -27,8 +29,10 @@ from atlas import importing
 from atlas.data import data_changed, get_data, own_store
 from atlas.errors import AtlasError
 from atlas.formats import max_upload_bytes
+from atlas.store import TRASH_DAYS
+from callbacks.common import page_actor
 from layouts import ids
-from layouts.owndata import AUTO_LEVEL, level_choices
+from layouts.owndata import AUTO_LEVEL, level_choices, trash_list
 
 FORM_FIELDS = [ids.OWN_ID, ids.OWN_TITLE, ids.OWN_UNIT, ids.OWN_DECIMALS, ids.OWN_KIND,
                ids.OWN_AREA, ids.OWN_PHASES, ids.OWN_POLARITY, ids.OWN_SOURCE, ids.OWN_LICENCE,
@@ -175,7 +179,8 @@ def confirm_import(clicks, contents, filename, code, level, *args):
     level = own_level(level)
     try:
         summary = summary_of(contents, filename, level)
-        own = importing.import_series(summary, code, meta, get_data(), own_store(), level)
+        own = importing.import_series(summary, code, meta, get_data(), own_store(), level,
+                                      actor=page_actor())
     except AtlasError as exc:
         return (_alert(f"Nicht importiert – es wurde nichts gespeichert. {exc}"),
                 *[no_update] * 9)
@@ -213,11 +218,12 @@ def delete_own(clicks, indicator_id, revision):
     if not clicks or not indicator_id:
         raise PreventUpdate
     try:
-        own_store().delete(indicator_id)
+        own_store().delete(indicator_id, actor=page_actor())
     except AtlasError as exc:
         return _alert(str(exc)), no_update, no_update
     data_changed()
-    return _alert(f"Eigener Indikator „{indicator_id}“ gelöscht.", "secondary"), \
+    return _alert(f"Eigener Indikator „{indicator_id}“ gelöscht – er liegt {TRASH_DAYS} Tage im "
+                  "Papierkorb und lässt sich dort wiederherstellen.", "secondary"), \
         (revision or 0) + 1, None
 
 
@@ -244,6 +250,38 @@ def list_own(_revision):
                       f"{o.file_format}, {o.filename}, importiert am {o.imported_at[:10]}"])
              for o in own]
     return html.Ul(items, className="ps-3"), [{"label": o.title, "value": o.id} for o in own]
+
+
+@callback(
+    Output(ids.TRASH_LIST, "children"),
+    Input(ids.OWN_REVISION, "data"),
+)
+def list_trash(_revision):
+    """The Papierkorb follows every change of the own data."""
+    return trash_list(own_store().trash())
+
+
+@callback(
+    Output(ids.TRASH_STATUS, "children"),
+    Output(ids.OWN_REVISION, "data", allow_duplicate=True),
+    Input({"type": ids.TRASH_RESTORE, "entry": ALL, "id": ALL}, "n_clicks"),
+    State(ids.OWN_REVISION, "data"),
+    prevent_initial_call=True,
+)
+def restore_from_trash(_clicks, revision):
+    """State-changing: "Wiederherstellen" of one Papierkorb entry (refused in German, nothing
+    changed, when its id is taken again or its level is gone)."""
+    clicked = ctx.triggered_id
+    if not isinstance(clicked, dict) or not (ctx.triggered and ctx.triggered[0].get("value")):
+        raise PreventUpdate  # the list was (re)drawn, nobody clicked
+    try:
+        entry = own_store().restore(str(clicked.get("id")), int(clicked.get("entry")),
+                                    actor=page_actor())
+    except (AtlasError, TypeError, ValueError) as exc:
+        return _alert(f"Nicht wiederhergestellt – es wurde nichts geändert. {exc}"), no_update
+    data_changed()
+    return _alert(f"„{entry.title}“ ({entry.object_id}) wiederhergestellt.", "success"), \
+        (revision or 0) + 1
 
 
 # the views of the indicator shown follow a change of the own data (assets/owndata.js)

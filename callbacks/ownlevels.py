@@ -18,6 +18,7 @@ from atlas.levels import own
 from atlas.levels.boundaries import inspect_file, read_boundaries
 from atlas.levels.groups import read_groups
 from atlas.store import OwnLevel
+from callbacks.common import page_actor, upload_sha256
 from callbacks.owndata import _alert, _decode, _safe_name
 from layouts import ids
 
@@ -181,7 +182,8 @@ def confirm_level(clicks, contents, filename, key, name, level_id, title, singul
             source=str(source or "").strip(), licence=str(licence or "").strip(),
             filename=Path(filename).name, key_column="ags" if table else str(key),
             name_column="name" if table else str(name))
-        stored = own.store_level(areas, level, own_store())
+        stored = own.store_level(areas, level, own_store(), actor=page_actor(),
+                                 sha256=upload_sha256(contents))
     except AtlasError as exc:
         return (_alert(f"Nicht angelegt – es wurde nichts gespeichert. {exc}"),
                 *[no_update] * 4)
@@ -219,7 +221,7 @@ def delete_level(clicks, level_id, revision):
     if not clicks or not level_id:
         raise PreventUpdate
     try:
-        own_store().delete_level(level_id)
+        own_store().delete_level(level_id, actor=page_actor())
     except AtlasError as exc:
         return _alert(str(exc)), no_update, no_update
     data_changed()

@@ -34,7 +34,7 @@ from atlas.data import get_data, own_store
 from atlas.figures import display_from_inputs
 from atlas.urlstate import NORMAL, PRESENTATION, ViewState, parse_state, state_query
 from atlas.values import ValueParseError
-from callbacks.common import DISPLAY_INPUTS, require_view, views_js
+from callbacks.common import DISPLAY_INPUTS, page_actor, require_view, views_js
 from layouts import ids
 from layouts import presentation as layout
 
@@ -259,7 +259,7 @@ def _import(views, contents: str, filename: str | None, data) -> tuple:
     try:
         _, encoded = contents.split(",", 1)
         raw = base64.b64decode(encoded, validate=False)
-        imported, messages = playlist.read_file(raw, data, own_store())
+        imported, messages = playlist.read_file(raw, data, own_store(), actor=page_actor())
     except (ValueError, binascii.Error) as exc:
         text = str(exc) if isinstance(exc, playlist.PlaylistError) else \
             "Die Datei konnte nicht gelesen werden."

@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from atlas.composite import forms
 from atlas.composite.formulas import TITLE_MAX
+from atlas.store import TRASH_DAYS
 from layouts import ids
 
 KREIS = "kreis"
@@ -224,8 +225,8 @@ def entry_item(entry: forms.Entry) -> html.Li:
                dcc.ConfirmDialogProvider(
                    _button("Löschen", None, f"„{entry.title}“ löschen", "btn-outline-danger"),
                    id={"type": ids.FORMULA_DELETE, "id": entry.id},
-                   message=f"Den berechneten Indikator „{entry.title}“ löschen? Das lässt sich "
-                           "nicht rückgängig machen.")]
+                   message=f"Den berechneten Indikator „{entry.title}“ löschen? Er kommt für "
+                           f"{TRASH_DAYS} Tage in den Papierkorb.")]
     if entry.shown:
         buttons.append(_button("Anzeigen", action("show"), f"„{entry.title}“ auf der Karte "
                                "anzeigen", "btn-outline-primary"))

@@ -113,6 +113,9 @@ OWN_STATUS = "own-status"
 OWN_LIST = "own-list"
 OWN_DELETE_CHOICE = "own-delete-choice"
 OWN_DELETE = "own-delete"
+TRASH_LIST = "trash-list"  # the Papierkorb of own data (deleted and replaced versions)
+TRASH_RESTORE = "trash-restore"  # pattern type of a "Wiederherstellen" button: {type, entry, id}
+TRASH_STATUS = "trash-status"
 OWN_REVISION = "own-revision"  # bumped after an import or deletion: refreshes indicator lists
 # computed indicators and the Sozialindex in the "Eigene Daten" tab (layouts/formulas.py)
 OWN_SECTIONS = "own-sections"  # the sub-tabs: tables and areas, "Indikator berechnen", "Sozialindex"
@@ -163,7 +166,7 @@ FORMULA_ACTION = "formula-action"
 #: {"type": FORMULA_DELETE, "id": definition}: the list's "Löschen" (with a confirmation)
 FORMULA_DELETE = "formula-delete"
 #: Pattern types only in content callbacks make (not in the initial layout).
-GENERATED_TYPES = (FORMULA_ACTION, FORMULA_DELETE)
+GENERATED_TYPES = (FORMULA_ACTION, FORMULA_DELETE, TRASH_RESTORE)
 # "Eigene Gebiete" (own levels) in the "Eigene Daten" tab
 LEVEL_UPLOAD = "level-upload"
 LEVEL_COLUMNS = "level-columns"  # the key/name choice (boundary files only)

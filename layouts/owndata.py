@@ -7,7 +7,9 @@ from dash import dcc, html
 
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData
+from atlas.audit import trash_label
 from atlas.importing import KINDS, TEXT_LIMITS
+from atlas.store import TRASH_DAYS, TrashEntry
 from layouts import formulas, ids, ownlevels
 
 TEMPLATE_CSV = "/vorlage/eigene-daten.csv"
@@ -101,6 +103,32 @@ def _form(data: AtlasData, labels: dict) -> html.Div:
     )
 
 
+def trash_section() -> html.Div:
+    """The Papierkorb: deleted and replaced own data, each with "Wiederherstellen"."""
+    return html.Div([
+        html.H3("Papierkorb", className="h6 mt-4"),
+        html.P(f"Gelöschte und ersetzte eigene Daten bleiben {TRASH_DAYS} Tage hier und lassen "
+               "sich vollständig wiederherstellen; danach werden sie endgültig gelöscht.",
+               className="small text-muted mb-1"),
+        html.Div(id=ids.TRASH_LIST, className="small"),
+        html.Div(id=ids.TRASH_STATUS, className="mt-2", role="status"),
+    ])
+
+
+def trash_list(entries: list[TrashEntry]):
+    """The Papierkorb's entries, newest first, each with its "Wiederherstellen" button."""
+    if not entries:
+        return html.P("Der Papierkorb ist leer.", className="text-muted")
+    return html.Ul([html.Li([
+        html.Span(trash_label(e)), " ",
+        html.Button("Wiederherstellen", type="button",
+                    className="btn btn-sm btn-outline-secondary ms-1 py-0",
+                    id={"type": ids.TRASH_RESTORE, "entry": e.id, "id": e.object_id},
+                    title=f"„{e.title}“ ({e.object_id}) wiederherstellen",
+                    **{"aria-label": f"„{e.title}“ ({e.object_id}) wiederherstellen"}),
+    ], className="mb-1") for e in entries], className="ps-3 trash-list")
+
+
 def tab_own_data(data: AtlasData, labels: dict) -> dbc.Tab:
     return dbc.Tab(
         dbc.Row(
@@ -152,12 +180,14 @@ def tab_own_data(data: AtlasData, labels: dict) -> dbc.Tab:
                                                className="mt-2"),
                                     id=ids.OWN_DELETE,
                                     message="Den gewählten eigenen Indikator mit allen Werten "
-                                            "löschen? Das lässt sich nicht rückgängig machen.",
+                                            f"löschen? Er kommt für {TRASH_DAYS} Tage in den "
+                                            "Papierkorb.",
                                 ),
                             ]
                         ),
                         formulas.listing(),
                         ownlevels.listing(labels),
+                        trash_section(),
                         html.P("Eigene Daten liegen getrennt von den mitgelieferten Daten in einer "
                                "Datenbank im Datenordner; ein Neubau der Daten ändert sie nicht.",
                                className="small text-muted mt-3"),

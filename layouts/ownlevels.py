@@ -103,7 +103,8 @@ def listing(labels: dict) -> html.Div:
                            className="mt-2"),
                 id=ids.LEVEL_DELETE,
                 message="Die gewählte eigene Ebene löschen? Eine Ebene, die eigene Indikatoren "
-                        "verwenden, wird nicht gelöscht – zuerst die Indikatoren löschen.",
+                        "verwenden, wird nicht gelöscht – zuerst die Indikatoren löschen. Die Ebene "
+                        "kommt für 30 Tage in den Papierkorb.",
             ),
         ]
     )

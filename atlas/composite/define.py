@@ -46,10 +46,12 @@ def check(formula: fm.Formula, data, replace_existing: bool = False) -> fm.Formu
     return complete
 
 
-def save(formula: fm.Formula, data, store, replace_existing: bool = False) -> fm.Formula:
-    """Check (:func:`check`) and store the definition; the caller renews the data
-    (:func:`atlas.data.data_changed`)."""
-    return store.save_formula(check(formula, data, replace_existing), replace_existing)
+def save(formula: fm.Formula, data, store, replace_existing: bool = False, *,
+         actor: str = "") -> fm.Formula:
+    """Check (:func:`check`) and store the definition (audited with ``actor``); the caller
+    renews the data (:func:`atlas.data.data_changed`)."""
+    return store.save_formula(check(formula, data, replace_existing), replace_existing,
+                              actor=actor)
 
 
 def describe(formula: fm.Formula) -> str:

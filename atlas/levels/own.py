@@ -116,7 +116,7 @@ def findings_lines(areas: AreaSet) -> list[str]:
     return [f"{SEVERITY_LABELS[f.severity]}: {f.text}" for f in ordered]
 
 
-def store_level(areas: AreaSet, level, store):
+def store_level(areas: AreaSet, level, store, *, actor: str = "", sha256: str = ""):
     """Store a checked area set as the own level ``level`` (:class:`atlas.store.OwnLevel`), all
     or nothing; :class:`~atlas.levels.types.LevelError` listing the errors when it has any."""
     from atlas.levels.types import LevelError
@@ -124,7 +124,7 @@ def store_level(areas: AreaSet, level, store):
     if not areas.ok:
         raise LevelError(" ".join(f.text for f in areas.errors) + " Es wurde nichts gespeichert.")
     frame, links = area_rows(areas)
-    return store.add_level(level, frame, links)
+    return store.add_level(level, frame, links, actor=actor, sha256=sha256)
 
 
 def protected_values(values: pd.DataFrame, indicators, levels) -> pd.DataFrame:

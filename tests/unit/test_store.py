@@ -180,7 +180,8 @@ def test_duplicate_id_is_refused_and_first_import_unchanged(store):
 
     assert str(info.value) == (
         "Ein eigener Indikator mit der Kennung „kita_quote“ existiert bereits – bitte eine "
-        "andere Kennung wählen oder den vorhandenen zuerst löschen."
+        "andere Kennung wählen, den vorhandenen zuerst löschen oder ihn ersetzen („atlas "
+        "import … --ersetzen“; die bisherige Fassung bleibt im Papierkorb)."
     )
     [kept] = store.indicators()
     assert kept.title == make_indicator().title
