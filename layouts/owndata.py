@@ -5,9 +5,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from atlas.audit import trash_label
 from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData
-from atlas.audit import trash_label
 from atlas.importing import KINDS, TEXT_LIMITS
 from atlas.store import TRASH_DAYS, TrashEntry
 from layouts import formulas, ids, ownlevels

@@ -252,8 +252,8 @@ def test_atlas_restore_brings_a_deleted_import_back_and_the_trash_stays_out_of_t
     assert code == 2 and "Im Papierkorb liegt nichts" in err and "Traceback" not in err
 
 
-def test_import_ersetzen_and_restore_version_bring_the_old_values_back(cli_app, genesis_12411,
-                                                                      capsys):  # noqa: F811
+def test_import_ersetzen_and_restore_version_bring_the_old_values_back(
+        cli_app, genesis_12411, capsys):  # noqa: F811
     from atlas.data import get_data
 
     argv = ["import", str(genesis_12411), "--code", CODE, "--id", "bev_cli", "--bereich",
