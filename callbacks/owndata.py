@@ -23,6 +23,7 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
+from atlas.auth.web import changes_data
 from atlas import importing
 from atlas.data import data_changed, get_data, own_store
 from atlas.errors import AtlasError
@@ -167,6 +168,7 @@ def preview_series(code, contents, filename, level):
     State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
+@changes_data
 def confirm_import(clicks, contents, filename, code, level, *args):
     """Store the series as an own indicator and show it: all or nothing."""
     if not clicks or not contents:
@@ -209,6 +211,7 @@ def cancel_import(clicks):
     State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
+@changes_data
 def delete_own(clicks, indicator_id, revision):
     if not clicks or not indicator_id:
         raise PreventUpdate
