@@ -164,7 +164,7 @@ def account_bar(account: dict | None) -> html.Div:
         return html.Div(html.A("Anmelden", href="/anmelden", className="link-light"),
                         id=ids.ACCOUNT, className="ms-auto")
     return html.Div(html.Form([
-        html.Input(type="hidden", name="csrf_token", value=account.get("csrf", "")),
+        dcc.Input(type="hidden", name="csrf_token", value=account.get("csrf", "")),
         html.Button(f"Abmelden ({account['name']})", type="submit",
                     className="btn btn-sm btn-outline-light"),
     ], action="/abmelden", method="post"), id=ids.ACCOUNT, className="ms-auto")

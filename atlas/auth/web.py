@@ -24,7 +24,7 @@ import secrets
 import time
 from html import escape
 
-from flask import Blueprint, Flask, g, jsonify, redirect, request, session
+from flask import Blueprint, Flask, current_app, g, jsonify, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 
 from atlas import auth, store as store_module
@@ -40,6 +40,7 @@ DEFAULT_SESSION_MINUTES = 60
 CSRF_COOKIE, CSRF_HEADER, CSRF_FIELD = "_csrf_token", "X-CSRFToken", "csrf_token"
 _SESSION_CSRF, _SESSION_SEEN = "csrf", "seen"
 SECRET_SETTING = "session_secret"
+_STORE_KEY = "atlas_store"
 #: The attribute :func:`changes_data` sets on a callback function.
 CHANGES_DATA = "atlas_changes_data"
 LOGIN_PATH, LOGOUT_PATH = "/anmelden", "/abmelden"
@@ -109,10 +110,13 @@ def effective_role() -> str:
     name = current_user_name()
     if not name:
         return auth.VISITOR
-    from atlas.data import own_store
-
-    user = own_store().user(name)
+    user = _store().user(name)
     return user["role"] if user else auth.VISITOR
+
+
+def _store():
+    """The store of the app serving the request (:func:`install`)."""
+    return current_app.extensions[_STORE_KEY]
 
 
 def refusal(callback: str):
@@ -144,6 +148,7 @@ def write_guard() -> None:
 
 def install(server: Flask, store) -> None:
     """Sessions, login and logout, idle timeout, CSRF cookie and the store's write guard."""
+    server.extensions[_STORE_KEY] = store
     server.secret_key = store.shared_setting(SECRET_SETTING, lambda: secrets.token_hex(32))
     server.session_interface = _SessionInterface()
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
@@ -229,8 +234,6 @@ def login_form():
 
 @auth_pages.post(LOGIN_PATH)
 def login():
-    from atlas.data import own_store
-
     name = request.form.get("name", "").strip().lower()[:80]
     password = request.form.get("passwort", "")
     if not csrf_ok(request.form.get(CSRF_FIELD)):
@@ -240,7 +243,7 @@ def login():
     if limiter.blocked(key):
         _log_refusal("zu viele Fehlversuche")
         return _login_page(TOO_MANY, name, 429)
-    user = accounts.authenticate(own_store(), name, password)
+    user = accounts.authenticate(_store(), name, password)
     if user is None:
         limiter.fail(key)
         log.warning("Anmeldung fehlgeschlagen: Name=%r Adresse=%s", name, request.remote_addr)
