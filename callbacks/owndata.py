@@ -23,8 +23,8 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
-from atlas.auth.web import changes_data
 from atlas import importing
+from atlas.auth.web import changes_data
 from atlas.data import data_changed, get_data, own_store
 from atlas.errors import AtlasError
 from atlas.formats import max_upload_bytes

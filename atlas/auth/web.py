@@ -27,9 +27,17 @@ from html import escape
 from flask import Blueprint, Flask, current_app, g, jsonify, redirect, request, session
 from flask.sessions import SecureCookieSessionInterface
 
-from atlas import auth, store as store_module
-from atlas.auth import SESSION_ROLE, SESSION_USER, Refused, accounts, current_role, \
-    current_user_name, may
+from atlas import auth
+from atlas import store as store_module
+from atlas.auth import (
+    SESSION_ROLE,
+    SESSION_USER,
+    Refused,
+    accounts,
+    current_role,
+    current_user_name,
+    may,
+)
 from atlas.auth.ratelimit import WINDOW_S, RateLimiter
 
 log = logging.getLogger("atlas.auth")
