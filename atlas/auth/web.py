@@ -166,7 +166,9 @@ def install(server: Flask, store) -> None:
 
     @server.before_request
     def idle_timeout():
-        if current_user_name():
+        # only a request with a session cookie touches the session (else Flask adds
+        # "Vary: Cookie" to every file and API answer)
+        if server.config["SESSION_COOKIE_NAME"] in request.cookies and current_user_name():
             now = time.time()
             seen = session.get(_SESSION_SEEN, 0)
             if not isinstance(seen, (int, float)) or now - seen > session_minutes() * 60:
@@ -179,6 +181,9 @@ def install(server: Flask, store) -> None:
 
     @server.after_request
     def csrf_cookie(response):
+        """The page (and the login page) hands out the token; Dash sends it back."""
+        if response.mimetype != "text/html":
+            return response
         token = csrf_token()
         if request.cookies.get(CSRF_COOKIE) != token:
             response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="Lax",
