@@ -145,3 +145,23 @@ def test_rl004_a_wrong_password_gets_the_generic_message(atlas_page, live_url):
     page.screenshot(path="/tmp/rights_wrong_password.png")
 
 
+
+
+def test_rl005_login_and_logout_work_under_the_apps_csp(browser, live_url, watch_console,
+                                                        test_accounts):
+    """The login form is plain HTML of our own: it works with the Content-Security-Policy on
+    (no inline script), and so does the logout form in the page header."""
+    context = browser.new_context(locale="de-DE")  # CSP enforced
+    try:
+        page = watch_console(context.new_page()).page
+        response = page.goto(f"{live_url}/anmelden")
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        login(page, live_url, EDITOR)
+        page.wait_for_selector("#konto button")
+        assert page.inner_text("#konto") == f"Abmelden ({EDITOR})"
+        with page.expect_navigation():
+            page.get_by_role("button", name=f"Abmelden ({EDITOR})").click()
+        page.wait_for_selector("#konto a")
+        assert page.inner_text("#konto") == "Anmelden"
+    finally:
+        context.close()
