@@ -222,7 +222,7 @@ def create_app() -> dash.Dash:
     server.register_blueprint(api)
     server.register_blueprint(files)
     server.register_blueprint(downloads)
-    auth_web.install(server, own_store())  # sessions, login, CSRF, the store's write guard
+    auth_web.install(server, own_store)  # sessions, login, CSRF, the store's write guard
     # a function: every page load lists the current own indicators (imported since start) and
     # shows the login state
     application.layout = lambda: layout(get_data(), account=page_account())

@@ -122,9 +122,13 @@ def effective_role() -> str:
     return user["role"] if user else auth.VISITOR
 
 
+def _store_of(store):
+    return store() if callable(store) else store
+
+
 def _store():
     """The store of the app serving the request (:func:`install`)."""
-    return current_app.extensions[_STORE_KEY]
+    return _store_of(current_app.extensions[_STORE_KEY])
 
 
 def refusal(callback: str):
@@ -155,9 +159,11 @@ def write_guard() -> None:
 
 
 def install(server: Flask, store) -> None:
-    """Sessions, login and logout, idle timeout, CSRF cookie and the store's write guard."""
+    """Sessions, login and logout, idle timeout, CSRF cookie and the store's write guard.
+    ``store``: the Store of the accounts, or a function returning it (the process's store)."""
     server.extensions[_STORE_KEY] = store
-    server.secret_key = store.shared_setting(SECRET_SETTING, lambda: secrets.token_hex(32))
+    server.secret_key = _store_of(store).shared_setting(SECRET_SETTING,
+                                                        lambda: secrets.token_hex(32))
     server.session_interface = _SessionInterface()
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                          SESSION_COOKIE_NAME="atlas_session")
