@@ -433,4 +433,4 @@ def test_a_database_of_schema_2_is_upgraded_and_keeps_its_own_data(url, data):
     finally:
         store.dispose()
     version = schema_version(url)
-    assert version == SCHEMA_VERSION == 3
+    assert version == SCHEMA_VERSION == 4
