@@ -8,13 +8,16 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401 - registers the component library
+import flask
 import flask_bootstrap
 import plotly.io as pio
 from flask import request, send_from_directory
 from werkzeug.exceptions import BadRequest
 
 from atlas.api import api, files
-from atlas.data import get_data
+from atlas.auth import current_user_name, may_change_data
+from atlas.auth import web as auth_web
+from atlas.data import get_data, own_store
 from atlas.downloads import downloads
 from atlas.errors import EXIT_START_ERROR, UnknownIndicator, exit_on_error
 from atlas.formats import max_upload_bytes
@@ -60,6 +63,16 @@ def gone_hint(err: UnknownIndicator) -> str:
     name = err.indicator_id[:60] or "?"
     return (f"Den Indikator „{name}“ gibt es nicht mehr – vermutlich wurden diese eigenen Daten "
             f"gelöscht. Gezeigt wird „{fallback}“.")
+
+
+def page_account() -> dict:
+    """What the page header and the own-data forms need of the login: the name (""), whether
+    the forms work, and the CSRF token for the logout form (outside a request, when Dash
+    checks the layout: a visitor's)."""
+    if not flask.has_request_context():
+        return {"name": "", "may_change": False, "csrf": ""}
+    return {"name": current_user_name(), "may_change": may_change_data(),
+            "csrf": auth_web.csrf_token()}
 
 
 def not_found(_error=None):
@@ -110,9 +123,19 @@ def callback_body_problem(body: object, callback_map: dict) -> str | None:
     return None
 
 
+def state_changing_outputs(callback_map: dict) -> set[str]:
+    """The callbacks (by their output key) that change stored data: those whose function is
+    marked with :func:`atlas.auth.web.changes_data`."""
+    return {key for key, spec in callback_map.items()
+            if getattr(spec.get("callback"), auth_web.CHANGES_DATA, False)}
+
+
 def check_callback_requests(application: dash.Dash) -> None:
-    """A callback request Dash cannot read is a 400 with a German message, not a 500."""
+    """A callback request Dash cannot read is a 400 with a German message, not a 500; a
+    state-changing one without the right or the CSRF token is a German 403 (logged), before
+    the callback runs."""
     path = application.config.routes_pathname_prefix + "_dash-update-component"
+    guarded: list[set[str]] = []
 
     @application.server.before_request
     def check():
@@ -121,6 +144,11 @@ def check_callback_requests(application: dash.Dash) -> None:
         problem = callback_body_problem(request.get_json(), application.callback_map)
         if problem:
             raise BadRequest(problem)
+        if not guarded:
+            guarded.append(state_changing_outputs(application.callback_map))
+        output = request.get_json()["output"]
+        if output in guarded[0]:
+            return auth_web.refusal(output)
         return None
 
 
@@ -194,8 +222,10 @@ def create_app() -> dash.Dash:
     server.register_blueprint(api)
     server.register_blueprint(files)
     server.register_blueprint(downloads)
-    # a function: every page load lists the current own indicators (imported since start)
-    application.layout = lambda: layout(get_data())
+    auth_web.install(server, own_store)  # sessions, login, CSRF, the store's write guard
+    # a function: every page load lists the current own indicators (imported since start) and
+    # shows the login state
+    application.layout = lambda: layout(get_data(), account=page_account())
     application.validation_layout = layout(data)
     register_callbacks()
     check_callback_requests(application)

@@ -21,3 +21,12 @@ keepalive = 5  # browsers and the load test reuse connections between user actio
 limit_request_line = 8190  # long shareable view URLs
 limit_request_field_size = 8190
 accesslog = "-"
+
+
+def when_ready(server):
+    """A fresh store gets its first account „admin“ here too, as with `atlas serve`
+    (ATLAS_ADMIN_PASSWORD or a one-time password printed once; never a prompt)."""
+    from atlas.auth.accounts import ensure_first_admin
+    from atlas.data import own_store
+
+    ensure_first_admin(own_store(), say=server.log.info)

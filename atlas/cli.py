@@ -30,7 +30,10 @@ def _serve(args: argparse.Namespace) -> int:
         if _build(args) != 0:
             return 2
     from app import app  # unusable data or database: app.py exits with the German message
+    from atlas.auth.accounts import ensure_first_admin
+    from atlas.data import own_store
 
+    ensure_first_admin(own_store())  # a fresh store: the account „admin“ (never a prompt)
     print(f"Sozialstrukturatlas Thüringen läuft auf http://{args.host}:{args.port}/")
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
@@ -387,6 +390,70 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"Fehler: {message}. Hilfe: {self.prog} --help\n")
 
 
+def _read_password(prompt: str = "Passwort: ") -> str:
+    """The new password: from a prompt (twice, not echoed) on a terminal, else the first line
+    of stdin (for scripts). Never a command-line argument (visible in the process list)."""
+    import getpass
+
+    from atlas.auth.accounts import AccountError
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(prompt)
+        if getpass.getpass("Passwort wiederholen: ") != password:
+            raise AccountError("Die beiden Passwörter stimmen nicht überein; nichts geändert.")
+        return password
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    from atlas.auth.accounts import add_user
+    from atlas.data import own_store
+
+    add_user(own_store(), args.name, args.role, _read_password(), replace_existing=args.ersetzen)
+    print(f"Konto „{args.name}“ ({args.role}) {'geändert' if args.ersetzen else 'angelegt'}.")
+    return 0
+
+
+def _user_list(args: argparse.Namespace) -> int:
+    from atlas.data import own_store
+
+    users = own_store().users()
+    if not users:
+        print("Noch keine Konten. „atlas serve“ legt beim ersten Start „admin“ an; weitere mit "
+              "„atlas user add NAME --role redaktion“.")
+    for user in users:
+        last = user["last_login"][:16].replace("T", " ") or "nie"
+        print(f"{user['name']}\t{user['role']}\tangelegt {user['created_at'][:10]}\t"
+              f"zuletzt angemeldet: {last}")
+    return 0
+
+
+def _user_remove(args: argparse.Namespace) -> int:
+    from atlas.data import own_store
+
+    own_store().remove_user(args.name)
+    print(f"Konto „{args.name}“ gelöscht.")
+    return 0
+
+
+def _add_user_parsers(sub) -> None:
+    from atlas.auth import ACCOUNT_ROLES
+
+    p_user = sub.add_parser("user", help="Konten der Seite verwalten (Rollen redaktion, admin)")
+    user_sub = p_user.add_subparsers(dest="user_command", required=True)
+    p_add = user_sub.add_parser("add", help="Konto anlegen (Passwort per Eingabe oder stdin)")
+    p_add.add_argument("name", help="Kontoname, z. B. mueller")
+    p_add.add_argument("--role", required=True, choices=ACCOUNT_ROLES, help="Rolle")
+    p_add.add_argument("--ersetzen", action="store_true",
+                       help="ein bestehendes Konto ändern (neue Rolle und neues Passwort)")
+    p_add.set_defaults(func=_user_add)
+    p_list = user_sub.add_parser("list", help="Konten auflisten")
+    p_list.set_defaults(func=_user_list)
+    p_remove = user_sub.add_parser("remove", help="Konto löschen")
+    p_remove.add_argument("name")
+    p_remove.set_defaults(func=_user_remove)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     parser = _Parser(prog="atlas", description="Sozialstrukturatlas Thüringen")
@@ -449,6 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     p_restore.set_defaults(func=_restore)
     _add_level_parsers(sub)
     _add_formula_parsers(sub)
+    _add_user_parsers(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

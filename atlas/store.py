@@ -63,7 +63,8 @@ SQLITE_FILENAME = "eigene_daten.sqlite"
 DATABASE_URL_ENV = "ATLAS_DATABASE_URL"
 #: Version of the table layout below; stored in ``atlas_meta``. Versions 1 (own indicators of
 #: Kreise and Gemeinden only) and 2 (without defined indicators) are upgraded in place
-#: (:func:`_upgrade`); 3 → 4 adds the audit trail and the Papierkorb (:func:`_upgrade_audit`).
+#: (:func:`_upgrade`); 3 → 4 adds the audit trail and the Papierkorb (:func:`_upgrade_audit`)
+#: and the accounts (:func:`_upgrade_users`).
 SCHEMA_VERSION = 4
 #: Seconds a writer waits for another writer's lock (SQLite busy timeout).
 BUSY_TIMEOUT_S = 30
@@ -218,6 +219,27 @@ meta_table = Table(
     Column("value", Integer, nullable=False),
 )
 
+#: Accounts of the page (:mod:`atlas.auth`): who may change own data ("redaktion") and who may
+#: also manage accounts ("admin"). Only an argon2 hash of the password is kept.
+user_table = Table(
+    "atlas_user",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("last_login", String(40), nullable=False),  # "" = never
+)
+
+#: Settings shared by every worker and host on this store, e.g. the secret that signs the
+#: session cookies (so a cookie from one worker is accepted by all).
+setting_table = Table(
+    "atlas_setting",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 VALUE_COLUMNS = ["indicator", "ags", "year", "value", "status"]
 
 #: Days a deleted or replaced object stays in the Papierkorb; then the next write (or the next
@@ -290,6 +312,11 @@ def _utc_now() -> datetime:
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+#: Called before every write transaction (:meth:`Store._write`); the web app installs a check of
+#: the logged-in role here (:func:`atlas.auth.web.install`), so a write the request may not make
+#: fails before anything changed, whichever callback or route reaches it. The CLI installs none.
+write_guard = None
 
 
 @dataclass(frozen=True)
@@ -884,6 +911,91 @@ class Store:
         _purge(conn, now)
         return now
 
+    # ------------------------------------------------------------------ accounts and settings
+
+    def users(self) -> list[dict]:
+        """All accounts (name, role, password_hash, created_at, last_login), by name."""
+        with self._read() as conn:
+            rows = conn.execute(select(user_table).order_by(user_table.c.name)).mappings().all()
+        return [dict(r) for r in rows]
+
+    def user(self, name: str) -> dict | None:
+        """The account ``name``, or None."""
+        with self._read() as conn:
+            row = conn.execute(select(user_table).where(user_table.c.name == name)
+                               ).mappings().first()
+        return dict(row) if row else None
+
+    def add_user(self, name: str, role: str, password_hash: str,
+                 replace_existing: bool = False) -> None:
+        """Store an account (a new one, or a new role and password for ``name``)."""
+        now = _now()
+        try:
+            with self._write_accounts() as conn:
+                exists = conn.execute(select(user_table.c.name)
+                                      .where(user_table.c.name == name)).first()
+                if exists and not replace_existing:
+                    raise StoreError(f"Das Konto „{name}“ gibt es schon.")
+                if exists:
+                    conn.execute(update(user_table).where(user_table.c.name == name)
+                                 .values(role=role, password_hash=password_hash))
+                else:
+                    conn.execute(insert(user_table).values(
+                        name=name, role=role, password_hash=password_hash, created_at=now,
+                        last_login=""))
+        except exc.DBAPIError as error:
+            raise self._db_error("Das Konto konnte nicht gespeichert werden", error) from None
+
+    def remove_user(self, name: str) -> None:
+        """Delete the account ``name``; refuse removing the last admin."""
+        with self._write_accounts() as conn:
+            row = conn.execute(select(user_table.c.role).where(user_table.c.name == name)).first()
+            if row is None:
+                raise StoreError(f"Es gibt kein Konto „{name}“.")
+            admins = conn.execute(select(user_table.c.name)
+                                  .where(user_table.c.role == "admin")).all()
+            if row[0] == "admin" and len(admins) == 1:
+                raise StoreError(f"„{name}“ ist das letzte Admin-Konto und bleibt; zuerst ein "
+                                 "anderes mit „atlas user add NAME --role admin“ anlegen.")
+            conn.execute(delete(user_table).where(user_table.c.name == name))
+
+    def record_login(self, name: str, password_hash: str | None = None) -> None:
+        """Note a successful login (and a rehashed password, when argon2's parameters grew)."""
+        values = {"last_login": _now()}
+        if password_hash:
+            values["password_hash"] = password_hash
+        with self._write_accounts() as conn:
+            conn.execute(update(user_table).where(user_table.c.name == name).values(**values))
+
+    def shared_setting(self, key: str, make) -> str:
+        """The setting ``key``; created once with ``make()`` when missing (the first of several
+        processes wins, the others read its value)."""
+        with self._read() as conn:
+            value = conn.execute(select(setting_table.c.value)
+                                 .where(setting_table.c.key == key)).scalar_one_or_none()
+        if value is not None:
+            return value
+        with self._write_accounts() as conn:
+            value = conn.execute(select(setting_table.c.value)
+                                 .where(setting_table.c.key == key)).scalar_one_or_none()
+            if value is None:
+                value = make()
+                conn.execute(insert(setting_table).values(key=key, value=value))
+        return value
+
+    @contextmanager
+    def _write_accounts(self) -> Iterator[Connection]:
+        """A write transaction for accounts and settings: not own data, so no write guard (a
+        login by a visitor records the login) and no new revision; PostgreSQL serialises it on
+        the setting table's lock."""
+        engine = self._engine_()
+        with engine.connect() as conn:
+            conn.execution_options(atlas_write=True)
+            with conn.begin():
+                if engine.dialect.name == "postgresql":
+                    conn.exec_driver_sql("LOCK TABLE atlas_setting IN SHARE ROW EXCLUSIVE MODE")
+                yield conn
+
     def dispose(self) -> None:
         """Close all pooled connections (the Store can still be used; it reconnects)."""
         with self._lock:
@@ -949,6 +1061,8 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """A write transaction; on SQLite it holds the write lock from its first statement."""
+        if write_guard is not None:
+            write_guard()  # raises (German) when the current request may not change data
         engine = self._engine_()
         with engine.connect() as conn:
             conn.execution_options(atlas_write=True)
@@ -1069,6 +1183,7 @@ def _upgrade(conn: Connection, version: int) -> None:
                              f"VARCHAR({KEY_LENGTH})")
     if version < 4:
         _upgrade_audit(conn)
+        _upgrade_users(conn)
     conn.execute(update(meta_table).where(meta_table.c.key == _SCHEMA_VERSION_KEY)
                  .values(value=SCHEMA_VERSION))
 
@@ -1078,6 +1193,18 @@ def _upgrade_audit(conn: Connection) -> None:
     before; here again so that this step stands on its own). All stored data is kept as it is."""
     for table in (audit_table, trash_table):
         conn.execute(CreateTable(table, if_not_exists=True))
+
+
+def _upgrade_users(conn: Connection) -> None:
+    """3 → 4: the accounts. Their tables (``atlas_user``, ``atlas_setting``) are new and were
+    created empty with the others; the first admin is made by ``atlas serve``
+    (:func:`atlas.auth.accounts.ensure_first_admin`). Nothing else changes."""
+    for table in (user_table, setting_table):
+        conn.execute(CreateTable(table, if_not_exists=True))
+
+
+def _now() -> str:
+    return _iso(_utc_now())
 
 
 def _check_version(version: int) -> None:

@@ -14,9 +14,11 @@ DISPLAY_INPUTS = [Input(ids.SCHEME, "value"), Input(ids.CLASSES, "value"),
 
 
 def page_actor() -> str:
-    """Who changes data through the page, for the audit trail (:mod:`atlas.store`): the one
-    place where the logged-in user's name will be filled in; until then ``"seite"``."""
-    return "seite"
+    """Who changes data through the page, for the audit trail (:mod:`atlas.store`): the
+    logged-in user's name (the write guard refuses a change without one)."""
+    from atlas.auth import current_user_name
+
+    return current_user_name() or "seite"
 
 
 def upload_sha256(contents: str | None) -> str:

@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
+from atlas.auth.web import changes_data
 from atlas.composite import define, forms
 from atlas.composite.index import MAX_PARTS, MIN_PARTS
 from atlas.data import data_changed, get_data, own_store
@@ -231,6 +232,7 @@ def index_years(indicators, current):
     State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
+@changes_data
 def save_derived(clicks, *args):
     if not clicks:
         raise PreventUpdate
@@ -255,6 +257,7 @@ def save_derived(clicks, *args):
     State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
+@changes_data
 def save_index(clicks, *args):
     if not clicks:
         raise PreventUpdate
@@ -370,6 +373,7 @@ def edit_formula(_clicks):
     State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
+@changes_data
 def delete_formula(_clicks, revision):
     """"Löschen" (confirmed): refused with the store's reason while another definition uses
     it."""

@@ -26,6 +26,8 @@ from dash import (
 from dash.exceptions import PreventUpdate
 
 from atlas import importing
+from atlas.auth import may_change_data
+from atlas.auth.web import changes_data
 from atlas.data import data_changed, get_data, own_store
 from atlas.errors import AtlasError
 from atlas.formats import max_upload_bytes
@@ -171,6 +173,7 @@ def preview_series(code, contents, filename, level):
     State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
+@changes_data
 def confirm_import(clicks, contents, filename, code, level, *args):
     """Store the series as an own indicator and show it: all or nothing."""
     if not clicks or not contents:
@@ -214,6 +217,7 @@ def cancel_import(clicks):
     State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
+@changes_data
 def delete_own(clicks, indicator_id, revision):
     if not clicks or not indicator_id:
         raise PreventUpdate
@@ -257,7 +261,9 @@ def list_own(_revision):
     Input(ids.OWN_REVISION, "data"),
 )
 def list_trash(_revision):
-    """The Papierkorb follows every change of the own data."""
+    """The Papierkorb follows every change of the own data; visitors see none of it."""
+    if not may_change_data():
+        return trash_list([])
     return trash_list(own_store().trash())
 
 
@@ -268,6 +274,7 @@ def list_trash(_revision):
     State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
+@changes_data
 def restore_from_trash(_clicks, revision):
     """State-changing: "Wiederherstellen" of one Papierkorb entry (refused in German, nothing
     changed, when its id is taken again or its level is gone)."""

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html, no_update
 from dash.exceptions import PreventUpdate
 
+from atlas.auth.web import changes_data
 from atlas.data import data_changed, get_data, own_store
 from atlas.errors import AtlasError
 from atlas.levels import own
@@ -167,6 +168,7 @@ def check_level(key, name, hidden, contents, filename):
     State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
+@changes_data
 def confirm_level(clicks, contents, filename, key, name, level_id, title, singular, stand,
                   source, licence, revision):
     """Store the checked areas as an own level: all or nothing."""
@@ -217,6 +219,7 @@ def cancel_level(clicks):
     State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
+@changes_data
 def delete_level(clicks, level_id, revision):
     if not clicks or not level_id:
         raise PreventUpdate

@@ -244,3 +244,7 @@ ZOOM_BOX = "zoom-kreis-box"
 ZOOM_NOTE = "zoom-note"  # which areas the zoom shows, with their Gebietsstand
 MAP_DRAWN = "map-drawn"  # which geometry the browser holds (level, zoomed Kreis)
 TIMESERIES_DRAWN = "timeseries-drawn"  # indicator and Kreise the time series figure was drawn for
+
+# accounts (atlas.auth): the login state in the header, the hint for visitors in „Eigene Daten“
+ACCOUNT = "konto"
+OWN_LOGIN_HINT = "own-login-hint"

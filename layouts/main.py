@@ -157,9 +157,24 @@ def _filters(data: AtlasData) -> dbc.Card:
     )
 
 
-def layout(data: AtlasData) -> html.Div:
-    """The whole page. Initial values are applied by the URL callback."""
+def account_bar(account: dict | None) -> html.Div:
+    """The login state in the header: a link „Anmelden“, or a form (POST with the CSRF token)
+    with the button „Abmelden (NAME)“."""
+    if not account or not account.get("name"):
+        return html.Div(html.A("Anmelden", href="/anmelden", className="link-light"),
+                        id=ids.ACCOUNT, className="ms-auto")
+    return html.Div(html.Form([
+        dcc.Input(type="hidden", name="csrf_token", value=account.get("csrf", "")),
+        html.Button(f"Abmelden ({account['name']})", type="submit",
+                    className="btn btn-sm btn-outline-light"),
+    ], action="/abmelden", method="post"), id=ids.ACCOUNT, className="ms-auto")
+
+
+def layout(data: AtlasData, account: dict | None = None) -> html.Div:
+    """The whole page. Initial values are applied by the URL callback. ``account``: the login
+    (``name``, ``may_change``, ``csrf``); None for the validation layout (every component)."""
     description = initial_map(data)
+    may_change = account is None or bool(account.get("may_change"))
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -191,7 +206,8 @@ def layout(data: AtlasData) -> html.Div:
                                     className="small text-white",
                                 ),
                             ]
-                        )
+                        ),
+                        account_bar(account),
                     ],
                     fluid=True,
                 ),
@@ -283,7 +299,7 @@ def layout(data: AtlasData) -> html.Div:
                                             analysis.tab_change(GRAPH_CONFIG, DROPDOWN_LABELS),
                                             analysis.tab_clusters(GRAPH_CONFIG),
                                             analysis.tab_peers(GRAPH_CONFIG, DROPDOWN_LABELS),
-                                            owndata.tab_own_data(data, DROPDOWN_LABELS),
+                                            owndata.tab_own_data(data, DROPDOWN_LABELS, may_change),
                                             coverage.tab_datenstand(data, DROPDOWN_LABELS),
                                         ],
                                         id=ids.TABS, active_tab="map", className="mb-2",

@@ -103,9 +103,10 @@ def _form(data: AtlasData, labels: dict) -> html.Div:
     )
 
 
-def trash_section() -> html.Div:
-    """The Papierkorb: deleted and replaced own data, each with "Wiederherstellen"."""
-    return html.Div([
+def trash_section(may_change: bool = True) -> html.Div:
+    """The Papierkorb: deleted and replaced own data, each with "Wiederherstellen" (hidden for
+    visitors; its list stays empty for them, :func:`callbacks.owndata`)."""
+    return html.Div(className="" if may_change else "d-none own-change", children=[
         html.H3("Papierkorb", className="h6 mt-4"),
         html.P(f"Gelöschte und ersetzte eigene Daten bleiben {TRASH_DAYS} Tage hier und lassen "
                "sich vollständig wiederherstellen; danach werden sie endgültig gelöscht.",
@@ -129,10 +130,20 @@ def trash_list(entries: list[TrashEntry]):
     ], className="mb-1") for e in entries], className="ps-3 trash-list")
 
 
-def tab_own_data(data: AtlasData, labels: dict) -> dbc.Tab:
+#: The hint visitors see instead of the forms that change own data.
+LOGIN_HINT = "Zum Ändern bitte anmelden"
+
+
+def tab_own_data(data: AtlasData, labels: dict, may_change: bool = True) -> dbc.Tab:
+    """The tab „Eigene Daten“. For visitors (``may_change`` False) the forms that change data
+    are hidden behind the hint :data:`LOGIN_HINT` (a courtesy: the server refuses the changes)."""
+    hint = dbc.Alert([f"{LOGIN_HINT}: ", html.A("Anmelden", href="/anmelden"),
+                      " – ansehen lässt sich alles auch ohne Anmeldung."],
+                     color="info", className="small own-login-hint", id=ids.OWN_LOGIN_HINT)
     return dbc.Tab(
         dbc.Row(
             [
+                dbc.Col([] if may_change else [hint], width=12),
                 dbc.Col(dbc.Tabs([dbc.Tab(
                     [
                         html.H3("1. Datei hochladen", className="h6 mt-3"),
@@ -164,7 +175,8 @@ def tab_own_data(data: AtlasData, labels: dict) -> dbc.Tab:
                             tab_id="derive"),
                     dbc.Tab(formulas.index_section(labels), label="Sozialindex bilden",
                             tab_id="index"),
-                ], id=ids.OWN_SECTIONS, active_tab="import"), lg=7),
+                ], id=ids.OWN_SECTIONS, active_tab="import"), lg=7,
+                    className="" if may_change else "d-none own-change"),
                 dbc.Col(
                     [
                         html.H3("Eigene Indikatoren", className="h6"),
@@ -183,11 +195,11 @@ def tab_own_data(data: AtlasData, labels: dict) -> dbc.Tab:
                                             f"löschen? Er kommt für {TRASH_DAYS} Tage in den "
                                             "Papierkorb.",
                                 ),
-                            ]
+                            ], className="" if may_change else "d-none own-change",
                         ),
                         formulas.listing(),
-                        ownlevels.listing(labels),
-                        trash_section(),
+                        ownlevels.listing(labels, may_change),
+                        trash_section(may_change),
                         html.P("Eigene Daten liegen getrennt von den mitgelieferten Daten in einer "
                                "Datenbank im Datenordner; ein Neubau der Daten ändert sie nicht.",
                                className="small text-muted mt-3"),

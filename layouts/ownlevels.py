@@ -90,12 +90,13 @@ def section(labels: dict) -> html.Div:
     )
 
 
-def listing(labels: dict) -> html.Div:
+def listing(labels: dict, may_change: bool = True) -> html.Div:
+    """The own levels and the form to delete one (hidden for visitors)."""
     return html.Div(
         [
             html.H3("Eigene Gebiete", className="h6 mt-4"),
             html.Div(id=ids.LEVEL_LIST, className="small"),
-            html.Label("Eigene Ebene löschen", htmlFor=ids.LEVEL_DELETE_CHOICE,
+            html.Div([html.Label("Eigene Ebene löschen", htmlFor=ids.LEVEL_DELETE_CHOICE,
                        className="form-label small fw-semibold mb-0 mt-2"),
             dcc.Dropdown(id=ids.LEVEL_DELETE_CHOICE, labels=labels, placeholder="Ebene wählen …"),
             dcc.ConfirmDialogProvider(
@@ -105,6 +106,6 @@ def listing(labels: dict) -> html.Div:
                 message="Die gewählte eigene Ebene löschen? Eine Ebene, die eigene Indikatoren "
                         "verwenden, wird nicht gelöscht – zuerst die Indikatoren löschen. Die Ebene "
                         "kommt für 30 Tage in den Papierkorb.",
-            ),
+            )], className="" if may_change else "d-none own-change"),
         ]
     )

@@ -93,6 +93,11 @@ class Page:
         )
         self.page.wait_for_load_state("networkidle")
 
+    def login(self, live_url: str, name: str = "") -> None:
+        """Log in through the page's form (:data:`EDITOR` unless ``name`` is given); the browser
+        then holds the session cookie (see :func:`login`)."""
+        login(self.page, live_url, name or EDITOR)
+
     def settle(self) -> None:
         """Wait until the page rests: no callback in flight, the address bar written."""
         self.page.wait_for_function(SETTLED_JS, polling=250, timeout=20000)
@@ -139,9 +144,45 @@ class Page:
 NOISY = "console_noise_expected"
 
 
+#: Marks a test (or, as ``pytestmark``, a module) whose page changes own data: ``atlas_page`` is
+#: logged in as :data:`EDITOR` (role redaktion) before the test starts.
+LOGIN = "logged_in"
+#: The test accounts, made once per session with ``atlas user add`` (password from stdin).
+EDITOR, ADMIN = "test_redaktion", "test_admin"
+TEST_PASSWORD = "browser-test-passwort"
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", f"{NOISY}: the test provokes console errors or failed "
                                        "requests on purpose (no clean-console check)")
+    config.addinivalue_line("markers", f"{LOGIN}: atlas_page logs in as {EDITOR} first")
+
+
+@pytest.fixture(scope="session")
+def test_accounts(app_module):
+    """The accounts :data:`EDITOR` (redaktion) and :data:`ADMIN` (admin) in the live server's
+    store, made as the planner's administrator does: ``atlas user add`` with the password on
+    stdin."""
+    import io
+
+    from atlas.cli import main
+    from atlas.data import own_store
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, role in ((EDITOR, "redaktion"), (ADMIN, "admin")):
+            patch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
+            args = ["user", "add", name, "--role", role]
+            assert main(args + (["--ersetzen"] if own_store().user(name) else [])) == 0
+    return {EDITOR: "redaktion", ADMIN: "admin"}
+
+
+def login(page, live_url: str, name: str, password: str = TEST_PASSWORD) -> None:
+    """Log a Playwright page in through the form at /anmelden (it lands on the atlas)."""
+    page.goto(f"{live_url}/anmelden")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Passwort").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Anmelden").click()
 
 
 def assert_clean(page: Page, request) -> None:
@@ -154,12 +195,14 @@ def assert_clean(page: Page, request) -> None:
 
 
 @pytest.fixture
-def atlas_page(browser, live_url, request):
+def atlas_page(browser, live_url, request, test_accounts):
     # Playwright's string predicates are evaluated with eval(), which our CSP forbids; the app
     # itself is checked under its CSP in test_security_headers.py
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="de-DE",
                                   bypass_csp=True)
     page = Page(context.new_page())
+    if request.node.get_closest_marker(LOGIN):
+        page.login(live_url)
     yield page
     context.close()
     assert_clean(page, request)

@@ -13,7 +13,7 @@ import pytest
 from atlas.composite import forms
 from tests.browser.conftest import offered_labels, text_of
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.logged_in]  # the page changes own data
 
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts"  # git-ignored
 RATE_ID, INDEX_ID = "test_fm_frauenanteil", "test_fm_index"

@@ -14,7 +14,7 @@ import pytest
 from atlas.composite import formulas as fm
 from atlas.composite.index import Part
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.logged_in]  # the page changes own data
 
 RATE = fm.Formula("tiv_alo_je_1000", "Arbeitslose je 1.000 Einwohner (Seitentest)", "rate",
                   fm.RateParams("arbeitslose", "bevoelkerung", 1000.0))

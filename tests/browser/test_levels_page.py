@@ -9,7 +9,7 @@ import pytest
 from tests.browser.conftest import choose_option, create_vg_level, text_of
 from tests.conftest import LEVEL_FILES, vg_population_table
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.logged_in]  # the page changes own data
 
 LEVEL_ID = "vg_test"
 LEVEL_TITLE = "VG Altenburger Land (Test)"

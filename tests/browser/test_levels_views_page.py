@@ -17,7 +17,7 @@ from atlas.values import format_number
 from tests.browser.conftest import create_vg_level, text_of
 from tests.conftest import LEVEL_FILES, vg_population_table
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.logged_in]  # the page changes own data
 
 LEVEL_ID = "vg_shp"
 LEVEL_TITLE = "VG Altenburger Land (Shapefile)"

@@ -14,7 +14,7 @@ import pytest
 
 from atlas.importing import OFFICIAL_LICENCE, catalogue_match
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.logged_in]  # the page changes own data
 
 TIDY = "indicators/tidy/th_kreise_indicator_panel_long.csv"
 NO_LICENCE = "arbeitslose_anzahl"  # its quelle names no licence

@@ -7,7 +7,7 @@ import pytest
 
 from atlas import playlist
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.logged_in]  # the page changes own data
 
 POSITION = "p => document.querySelector('#present-view-pos').innerText === p"
 

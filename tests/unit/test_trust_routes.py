@@ -58,6 +58,9 @@ EXAMPLES: dict[str, list[tuple[str, str, object, int]]] = {
     "/export/data.<ext>": [("GET", "/export/data.csv?indicator=sgb2_quote", None, 200),
                            ("GET", "/export/data.xlsx?indicator=sgb2_quote&year={latest}",
                             None, 200)],
+    # without the form's CSRF token: the login form again (400), the logout refused (403)
+    "/anmelden": [("GET", "/anmelden", None, 200), ("POST", "/anmelden", None, 400)],
+    "/abmelden": [("POST", "/abmelden", None, 403)],
     "/export/handout.pdf": [
         ("POST", "/export/handout.pdf",
          {"views": [{"name": "Ansicht", "query": "indicator=sgb2_quote&year={latest}"}]}, 200)],
