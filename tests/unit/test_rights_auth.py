@@ -380,7 +380,7 @@ def test_an_anonymous_replay_of_every_state_changing_callback_changes_nothing(
     client = app_module.server.test_client()
     client.get("/")
     bodies = state_changing_bodies(client, own_data)
-    assert len(bodies) == 7
+    assert len(bodies) == len(app_module.state_changing_outputs(app_module.app.callback_map)) >= 8
     before = snapshot()
     for output, body in bodies:
         with caplog.at_level(logging.WARNING, logger="atlas.auth"):
