@@ -8,7 +8,7 @@ import pytest
 
 from tests.browser.conftest import text_of
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.logged_in]  # the page changes own data
 
 TITLE = "Halbe Arbeitslose (Papierkorb-Test)"
 
