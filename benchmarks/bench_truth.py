@@ -15,10 +15,8 @@ Usage: ``python benchmarks/bench_truth.py`` (needs the sources folder and built 
 from __future__ import annotations
 
 import math
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -30,15 +28,7 @@ from atlas import geo  # noqa: E402
 from atlas.catalogue import load_catalogue  # noqa: E402
 from atlas.paths import find_sources  # noqa: E402
 from atlas.validation import check_values, flag_outliers  # noqa: E402
-
-
-def timed(fn, repeat=5):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), min(times), max(times)
+from benchmarks.bench_index import timed  # noqa: E402
 
 
 def naive_outliers(values: pd.DataFrame, indicators: set[str], factor: float = 5.0) -> list:
