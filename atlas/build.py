@@ -25,6 +25,7 @@ from atlas.errors import SourceError
 from atlas.paths import data_dir, find_sources
 from atlas.schema import HISTORIC_KREISE, LAND_AGS, Col
 from atlas.validation import check_values
+from atlas.values import year_ranges
 
 BOUNDARY_FILE = "geo/th_kreise_vg5000_2023.geojson"
 GEBIETSSTAND = "31.12.2023"
@@ -156,7 +157,7 @@ class BuildReport:
                 partly = [n for n in filter(None, r["replaces"].split(", ")) if n not in gone]
                 if r["years"]:
                     over = f"; überschreibt {', '.join(partly)}" if partly else ""
-                    shown.append(f"{r['file']} ({_years_text(r['years'])}{over})")
+                    shown.append(f"{r['file']} ({year_ranges(r['years']) or '-'}{over})")
             line = f"Quelldateien {reader}: {', '.join(shown) or 'keine Werte'}"
             if replaced := [f"{name} (durch {by})" for name, by in gone.items() if by]:
                 line += "; ersetzt: " + ", ".join(replaced)
@@ -164,18 +165,6 @@ class BuildReport:
                 line += "; ohne Werte für den Katalog: " + ", ".join(unused)
             lines.append(line)
         return lines
-
-
-def _years_text(years: list[int]) -> str:
-    """"2024", "2012–2025", "1990–2021, 2023, 2025": the years a file supplies, runs joined."""
-    runs: list[list[int]] = []
-    for year in years:
-        if runs and year == runs[-1][-1] + 1:
-            runs[-1].append(year)
-        else:
-            runs.append([year])
-    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r))
-                     for r in runs) or "-"
 
 
 def _files(sources: Path, reader: str) -> list[Path]:

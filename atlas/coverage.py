@@ -23,7 +23,7 @@ from atlas.levels.derived import is_derived
 from atlas.memo import per_data
 from atlas.schema import Col
 from atlas.validation import is_flagged
-from atlas.values import format_number
+from atlas.values import format_number, year_ranges
 
 #: An indicator whose newest year is this many years (or more) older than the newest year of
 #: all built data is marked as old ("veraltet") in the Datenstand view and the API.
@@ -111,21 +111,6 @@ def gaps_of(years) -> tuple[int, ...]:
     if len(have) < 2:
         return ()
     return tuple(y for y in range(have[0], have[-1] + 1) if y not in set(have))
-
-
-def year_ranges(years) -> str:
-    """Years as German ranges: ``2012–2014, 2019``; ``""`` for none."""
-    have = sorted(set(int(y) for y in years))
-    parts: list[str] = []
-    start = prev = None
-    for year in have + [None]:
-        if start is not None and (year is None or year != prev + 1):
-            parts.append(str(start) if start == prev else f"{start}–{prev}")
-            start = None
-        if year is not None and start is None:
-            start = year
-        prev = year
-    return ", ".join(parts)
 
 
 def stand_year(data: AtlasData, indicator_id: str) -> int | None:

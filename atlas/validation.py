@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from atlas.schema import LAND_AGS, Col
-from atlas.values import format_number
+from atlas.values import format_number, year_ranges
 
 #: Every status of a value the plausibility rules doubt starts with this word.
 DOUBTFUL_PREFIX = "auffällig"
@@ -92,10 +92,6 @@ def _off(ratio: float, factor: float) -> int:
     return 1 if ratio > factor else -1 if ratio < 1 / factor else 0
 
 
-def _years_text(years: list[int]) -> str:
-    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-
-
 def _series_jumps(years: list[int], vals: list[float], factor: float, calm: float,
                   longest: int) -> dict[int, str]:
     """Positions of one series (sorted by year) that leap away and come back: a run of one to
@@ -116,7 +112,7 @@ def _series_jumps(years: list[int], vals: list[float], factor: float, calm: floa
             sides = {_off(v / before, factor) for v in run} | {_off(v / after, factor) for v in run}
             if len(sides) == 1 and 0 not in sides:
                 run_years = years[start:end]
-                why = (f"{_years_text(run_years)} sprunghaft anders als {years[start - 1]} und "
+                why = (f"{year_ranges(run_years)} sprunghaft anders als {years[start - 1]} und "
                        f"{years[end]} ({_number(before)}; {_number(after)})")
                 for pos in range(start, end):
                     found.setdefault(pos, why)

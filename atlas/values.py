@@ -239,3 +239,18 @@ def parse_breaks(text: str | None) -> tuple[float, ...]:
             raise ValueParseError(f"Grenze Nr. {position} („{token.strip()}“) ist keine Zahl")
         out.append(parsed.value)
     return tuple(out)
+
+
+def year_ranges(years) -> str:
+    """Years as German ranges: ``2012–2014, 2019``; ``""`` for none."""
+    have = sorted(set(int(y) for y in years))
+    parts: list[str] = []
+    start = prev = None
+    for year in have + [None]:
+        if start is not None and (year is None or year != prev + 1):
+            parts.append(str(start) if start == prev else f"{start}–{prev}")
+            start = None
+        if year is not None and start is None:
+            start = year
+        prev = year
+    return ", ".join(parts)

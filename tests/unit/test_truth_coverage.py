@@ -18,9 +18,9 @@ from atlas.coverage import (
     coverage_payload,
     gaps_of,
     stand_text,
-    year_ranges,
 )
 from atlas.validation import is_flagged
+from atlas.values import year_ranges
 from tests.conftest import OWN_COUNT, OWN_LEVEL, serving
 
 
