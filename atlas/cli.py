@@ -67,7 +67,8 @@ def _import(args: argparse.Namespace) -> int:
         given = {"id": args.id, "title": args.title, "unit": args.unit, "kind": args.kind,
                  "decimals": args.decimals, "area": args.bereich, "polarity": args.lesart,
                  "source": args.quelle, "licence": args.lizenz, "definition": args.definition,
-                 "life_phases": args.lebensphasen.split(",") if args.lebensphasen else None}
+                 "life_phases": args.lebensphasen.split(",") if args.lebensphasen else None,
+                 "visibility": args.sichtbarkeit}
         meta.update({k: v for k, v in given.items() if v is not None})
         own = importing.import_series(summary, code, meta, data, own_store(),
                                       args.level if own_level else None, actor=cli_actor(),
@@ -89,6 +90,19 @@ def _delete(args: argparse.Namespace) -> int:
     data_changed()
     print(f"Gelöscht: {args.id} – im Papierkorb (Nr. {entry}) {TRASH_DAYS} Tage "
           f"wiederherstellbar: atlas restore {args.id}")
+    return 0
+
+
+def _visibility(args: argparse.Namespace) -> int:
+    from atlas.audit import cli_actor
+    from atlas.data import data_changed, own_store
+    from atlas.visibility import label, parse_visibility
+
+    key = parse_visibility(args.sichtbarkeit)  # an AtlasError: reported by main()
+    kind = own_store().set_visibility(args.id, key, level=args.ebene, actor=cli_actor())
+    data_changed()
+    what = {"indicator": "Indikator", "formula": "Berechneter Indikator", "level": "Ebene"}[kind]
+    print(f"{what} „{args.id}“ ist jetzt {label(key)}.")
     return 0
 
 
@@ -149,7 +163,7 @@ def _formula_common(args: argparse.Namespace) -> dict:
             "decimals": -1 if args.decimals is None else args.decimals,
             "polarity": args.lesart or "", "area": args.bereich or "",
             "life_phases": tuple(p for p in (args.lebensphasen or "").split(",") if p),
-            "note": args.definition or ""}
+            "note": args.definition or "", "visibility": args.sichtbarkeit}
 
 
 def _save_formula(formula, replace_existing: bool) -> int:
@@ -167,6 +181,9 @@ def _save_formula(formula, replace_existing: bool) -> int:
     entry = data.indicator(stored.id)
     years = data.years(stored.id)
     print(f"Gespeichert: {define.describe(stored)}")
+    if formula.visibility and stored.visibility != formula.visibility:
+        print(f"  Sichtbarkeit: intern, weil ein Teil intern ist "
+              f"({', '.join(define.internal_parts_of(stored, own_store()))})")
     print(f"  Einheit: {entry.unit_label}; Jahre: {years[0]}–{years[-1]}" if years else "")
     others = [i.id for i in data.catalogue.indicators if i.id.startswith(stored.id + "@")]
     if others:
@@ -208,8 +225,29 @@ def _index(args: argparse.Namespace) -> int:
                          args.ersetzen)
 
 
+def add_visibility_argument(parser) -> None:
+    """``--sichtbarkeit intern|oeffentlich`` (default intern) of every command that stores own
+    data."""
+    from atlas.visibility import VisibilityProblem, parse_visibility
+
+    def visibility(text: str) -> str:
+        if not text:  # the default: not given
+            return ""
+        try:
+            return parse_visibility(text)
+        except VisibilityProblem as problem:
+            raise argparse.ArgumentTypeError(str(problem)) from None
+
+    parser.add_argument("--sichtbarkeit", type=visibility, default="",
+                        metavar="intern|oeffentlich",
+                        help="wer die Daten sieht: intern (nur Redaktion und Admin; Standard "
+                             "für Neues) oder oeffentlich (alle); beim Ersetzen bleibt sie, "
+                             "wie sie war")
+
+
 def _add_formula_parsers(sub) -> None:
     def common(parser) -> None:
+        add_visibility_argument(parser)
         parser.add_argument("--id", required=True, help="Kennung, z. B. sozialindex")
         parser.add_argument("--title", required=True, help="Titel")
         parser.add_argument("--unit", help="Einheit (sonst aus den Teilen)")
@@ -254,7 +292,8 @@ def _level_meta(args: argparse.Namespace, origin: str, filename: str, key: str =
     return OwnLevel(id=args.id, title=args.title, singular=args.einzahl, origin=origin,
                     gebietsstand=args.gebietsstand or "", source=args.quelle or "",
                     licence=args.lizenz or "", filename=filename, key_column=key,
-                    name_column=name, min_count=args.min_anzahl, min_denominator=args.min_nenner)
+                    name_column=name, min_count=args.min_anzahl, min_denominator=args.min_nenner,
+                    visibility=args.sichtbarkeit)
 
 
 def _store_areas(areas, level, path) -> int:
@@ -306,12 +345,14 @@ def _level_group(args: argparse.Namespace) -> int:
 
 
 def _level_list(args: argparse.Namespace) -> int:
-    from atlas.data import get_data
+    from atlas.data import get_data, own_store
+    from atlas.visibility import label
 
+    seen_by = {r.id: label(r.visibility) for r in own_store().levels()}
     for level in get_data().levels:
         if len(level):
             parent = f", liegt in: {level.parent}" if level.parent else ""
-            kind = "eigene Ebene" if level.own else "eingebaut"
+            kind = f"eigene Ebene, {seen_by.get(level.id, 'intern')}" if level.own else "eingebaut"
             print(f"{level.id}: {level.title} – {len(level)} Gebiete, Gebietsstand "
                   f"{level.gebietsstand or '–'}, Quelle: {level.source} ({kind}{parent})")
     return 0
@@ -335,6 +376,7 @@ def _add_level_parsers(sub) -> None:
     levels = p_level.add_subparsers(dest="level_command", required=True)
 
     def common(parser) -> None:
+        add_visibility_argument(parser)
         parser.add_argument("--id", required=True, help="Kennung, z. B. sozialraeume_jena")
         parser.add_argument("--title", required=True, help="Titel, z. B. „Sozialräume Jena“")
         parser.add_argument("--einzahl", default="Gebiet", help="ein Gebiet, z. B. Sozialraum")
@@ -491,6 +533,14 @@ def main(argv: list[str] | None = None) -> int:
                           help="einen eigenen Indikator dieser Kennung ersetzen (die bisherige "
                                "Fassung bleibt im Papierkorb wiederherstellbar)")
     p_import.set_defaults(func=_import)
+    add_visibility_argument(p_import)
+    p_vis = sub.add_parser("sichtbarkeit", help="Eigene Daten intern (nur Redaktion, Admin) oder "
+                                                "öffentlich (alle) stellen")
+    p_vis.add_argument("id", help="Kennung eines eigenen oder berechneten Indikators (mit "
+                                  "--ebene: einer eigenen Ebene)")
+    p_vis.add_argument("sichtbarkeit", help="intern oder oeffentlich")
+    p_vis.add_argument("--ebene", action="store_true", help="die Kennung ist die einer Ebene")
+    p_vis.set_defaults(func=_visibility)
     p_delete = sub.add_parser("delete", help="Eigenen oder berechneten Indikator löschen")
     p_delete.add_argument("id")
     p_delete.set_defaults(func=_delete)

@@ -26,6 +26,8 @@ from atlas.levels.registry import BUILT, Level
 from atlas.schema import GERMANY_AGS, HISTORIC_KREISE, LAND_AGS, Col
 from atlas.store import OwnIndicator, Store
 from atlas.values import QUALITY_FLAGS, is_digits, parse_int
+from atlas.visibility import label as visibility_label
+from atlas.visibility import parse_visibility
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 KINDS = {"rate": "Anteil, Quote oder Durchschnitt", "count": "Anzahl (summierbar)"}
@@ -534,6 +536,8 @@ def import_series(summary: FileSummary, code: str, meta: dict, data: AtlasData,
         polarity=meta["polarity"], source=meta["source"].strip(),
         licence=(meta.get("licence") or "").strip(), filename=summary.filename,
         file_format=summary.format, code=code, level=check.level,
+        # "" (not given): internal, or the replaced indicator's
+        visibility=parse_visibility(meta["visibility"]) if meta.get("visibility") else "",
     )
     return store.add(own, values, actor=actor, sha256=summary.sha256,
                      replace_existing=replace_existing)
@@ -542,5 +546,5 @@ def import_series(summary: FileSummary, code: str, meta: dict, data: AtlasData,
 def describe(own: OwnIndicator) -> str:
     """One line for lists of own indicators."""
     return f"{own.title} ({own.id}) – {own.source}; importiert {own.imported_at[:16]} aus " \
-           f"{own.filename}"
+           f"{own.filename}; {visibility_label(own.visibility)}"
 

@@ -56,6 +56,8 @@ from sqlalchemy.schema import CreateTable
 from atlas.catalogue import KINDS, LIFE_PHASES, POLARITIES
 from atlas.errors import AtlasError
 from atlas.paths import data_dir
+from atlas.visibility import INTERNAL, parse_visibility
+from atlas.visibility import LABELS as VISIBILITY_LABELS
 
 #: File name of the embedded SQLite database in the data folder.
 SQLITE_FILENAME = "eigene_daten.sqlite"
@@ -64,8 +66,9 @@ DATABASE_URL_ENV = "ATLAS_DATABASE_URL"
 #: Version of the table layout below; stored in ``atlas_meta``. Versions 1 (own indicators of
 #: Kreise and Gemeinden only) and 2 (without defined indicators) are upgraded in place
 #: (:func:`_upgrade`); 3 → 4 adds the audit trail and the Papierkorb (:func:`_upgrade_audit`)
-#: and the accounts (:func:`_upgrade_users`).
-SCHEMA_VERSION = 4
+#: and the accounts (:func:`_upgrade_users`); 4 → 5 the visibility of own data
+#: (:func:`_upgrade_visibility`).
+SCHEMA_VERSION = 5
 #: Seconds a writer waits for another writer's lock (SQLite busy timeout).
 BUSY_TIMEOUT_S = 30
 
@@ -102,6 +105,8 @@ indicator_table = Table(
     Column("code", Text, nullable=False),
     Column("level", String(40), nullable=False),  # "kreis", "gemeinde" or an own level's id
     Column("imported_at", String(40), nullable=False),
+    # who may see it (atlas.visibility): "intern" (redaktion, admin) or "oeffentlich"
+    Column("visibility", String(12), nullable=False, server_default=INTERNAL),
 )
 
 #: Own levels (:class:`OwnLevel`): a planner's areas, from a boundary file or groups of Gemeinden.
@@ -121,6 +126,8 @@ level_table = Table(
     Column("min_count", Integer, nullable=False),
     Column("min_denominator", Integer, nullable=False),
     Column("created_at", String(40), nullable=False),
+    # who may see it (atlas.visibility): "intern" (redaktion, admin) or "oeffentlich"
+    Column("visibility", String(12), nullable=False, server_default=INTERNAL),
 )
 
 area_table = Table(
@@ -176,6 +183,8 @@ formula_table = Table(
     Column("definition", Text, nullable=False),  # JSON (atlas.composite.formulas.to_json)
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
+    # who may see it (atlas.visibility): "intern" (redaktion, admin) or "oeffentlich"
+    Column("visibility", String(12), nullable=False, server_default=INTERNAL),
 )
 
 #: The audit trail (:class:`AuditEntry`): one row per change, written in the transaction of the
@@ -260,6 +269,7 @@ ACTION_LABELS = {
     "formula_replace": "Berechnung ersetzt (alte Fassung im Papierkorb)",
     "formula_delete": "Berechnung gelöscht (in den Papierkorb)",
     "purge": "Endgültig gelöscht (Papierkorb nach 30 Tagen)",
+    "visibility": "Sichtbarkeit geändert",
 }
 #: Kinds of objects in the audit trail and the Papierkorb → German label.
 OBJECT_KINDS = {"indicator": "Indikator", "formula": "Berechnung", "level": "Ebene"}
@@ -339,6 +349,7 @@ class OwnIndicator:
     code: str  # series code in the file
     level: str = "kreis"  # "kreis", "gemeinde" or the id of an own level
     imported_at: str = ""  # ISO timestamp (UTC), set by the store when empty
+    visibility: str = INTERNAL  # atlas.visibility: "intern" or "oeffentlich"
 
 
 #: How an own level was made: from a boundary file or as groups of Gemeinden.
@@ -362,6 +373,7 @@ class OwnLevel:
     min_count: int = 3  # counts below are protected
     min_denominator: int = 50  # rates with a smaller denominator are not shown
     created_at: str = ""  # ISO timestamp (UTC), set by the store when empty
+    visibility: str = INTERNAL  # atlas.visibility: "intern" or "oeffentlich"
 
 
 class StoreError(AtlasError):
@@ -484,6 +496,10 @@ class Store:
                 if _indicator_exists(conn, indicator.id):
                     if not replace_existing:
                         raise _duplicate_id(indicator.id)
+                    if not indicator.visibility:  # not given: the replaced one's
+                        record["visibility"] = conn.execute(
+                            select(indicator_table.c.visibility)
+                            .where(indicator_table.c.id == indicator.id)).scalar_one()
                     # replaced: the old version is restorable (values, description)
                     detail["papierkorb"] = _trash_indicators(
                         conn, [indicator.id], "replace", now, actor)[0]
@@ -503,7 +519,7 @@ class Store:
                     raise _bad_values(indicator.id, values, error) from None
                 _audit(conn, now, actor, action, "indicator", indicator.id,
                        {"titel": indicator.title, "ebene": indicator.level, "werte": len(rows),
-                        "reihe": indicator.code, **detail},
+                        "reihe": indicator.code, "sichtbarkeit": record["visibility"], **detail},
                        filename=indicator.filename, sha256=sha256)
         except StoreError:
             raise
@@ -610,21 +626,24 @@ class Store:
                 stamp = _iso(now)
                 if _indicator_exists(conn, formula.id):
                     raise _duplicate_id(formula.id)
-                old = conn.execute(select(formula_table.c.created_at)
+                old = conn.execute(select(formula_table.c.created_at, formula_table.c.visibility)
                                    .where(formula_table.c.id == formula.id)).first()
                 if old is not None and not replace_existing:
                     raise StoreError(
                         f"Ein berechneter Indikator mit der Kennung „{formula.id}“ existiert "
                         "bereits – bitte eine andere Kennung wählen oder ihn ersetzen "
                         "(„--ersetzen“ bzw. „Bearbeiten“). Es wurde nichts gespeichert.")
-                stored = replace(formula, created_at=old[0] if old else stamp, updated_at=stamp)
+                # visibility "" (not given): internal, or the replaced definition's
+                stored = replace(formula, created_at=old[0] if old else stamp, updated_at=stamp,
+                                 visibility=formula.visibility or (old[1] if old else INTERNAL))
                 _refuse_cycle(conn, stored)
                 record = {"id": stored.id, "kind": stored.kind, "title": stored.title,
                           "level": stored.level, "parts": ",".join(stored.parts),
                           "definition": to_json(stored), "created_at": stored.created_at,
-                          "updated_at": stored.updated_at}
+                          "updated_at": stored.updated_at,
+                          "visibility": parse_visibility(stored.visibility)}
                 detail = {"titel": stored.title, "art": stored.kind, "ebene": stored.level,
-                          "teile": list(stored.parts)}
+                          "teile": list(stored.parts), "sichtbarkeit": record["visibility"]}
                 if old is not None:
                     detail["papierkorb"] = _trash_formula(conn, stored.id, "replace", now, actor,
                                                           remove=False)
@@ -647,16 +666,17 @@ class Store:
 
         try:
             with self._read() as conn:
-                rows = conn.execute(select(formula_table.c.id, formula_table.c.definition)
+                rows = conn.execute(select(formula_table.c.id, formula_table.c.definition,
+                                           formula_table.c.visibility)
                                     .order_by(formula_table.c.created_at, formula_table.c.id)
                                     ).all()
         except exc.DBAPIError as error:
             raise self._db_error("Die berechneten Indikatoren konnten nicht gelesen werden",
                                  error) from None
         out = []
-        for formula_id, text in rows:
+        for formula_id, text, visibility in rows:
             try:
-                out.append(from_json(text))
+                out.append(replace(from_json(text), visibility=visibility))
             except FormulaProblem as problem:
                 _log.warning("Berechnung %s nicht lesbar: %s", formula_id, problem)
         return out
@@ -683,7 +703,8 @@ class Store:
         area_rows = _area_rows(level.id, areas)
         link_rows = _link_rows(level.id, links)
         created_at = level.created_at or _iso(self._clock())
-        record = {**level.__dict__, "created_at": created_at}
+        record = {**level.__dict__, "created_at": created_at,
+                  "visibility": parse_visibility(level.visibility or INTERNAL)}
         try:
             with self._write() as conn:
                 now = self._start(conn)
@@ -698,7 +719,8 @@ class Store:
                     conn.execute(insert(link_table), link_rows)
                 _audit(conn, now, actor, "level_add", "level", level.id,
                        {"titel": level.title, "herkunft": level.origin,
-                        "gebiete": len(area_rows)}, filename=level.filename, sha256=sha256)
+                        "gebiete": len(area_rows), "sichtbarkeit": record["visibility"]},
+                       filename=level.filename, sha256=sha256)
         except StoreError:
             raise
         except exc.IntegrityError:
@@ -767,6 +789,46 @@ class Store:
         except exc.DBAPIError as error:
             raise self._db_error("Die Ebene konnte nicht gelöscht werden", error) from None
         return users
+
+    # ------------------------------------------------------------------ visibility
+
+    def set_visibility(self, object_id: str, visibility: str, *, level: bool = False,
+                       actor: str = "") -> str:
+        """Make an own indicator or definition (``level``: an own level) internal or public
+        (:mod:`atlas.visibility`), audited; return its kind ("indicator", "formula", "level").
+
+        Whether a visitor then sees it also depends on its parts and level
+        (:func:`atlas.visibility.public_part`).
+
+        Raises
+        ------
+        StoreError
+            Nothing own has this id.
+        """
+        key = parse_visibility(visibility)
+        tables = (("level", level_table),) if level else (("indicator", indicator_table),
+                                                           ("formula", formula_table))
+        try:
+            with self._write() as conn:
+                now = self._start(conn)
+                for kind, table in tables:
+                    old = conn.execute(select(table.c.visibility, table.c.title)
+                                       .where(table.c.id == object_id)).first()
+                    if old is None:
+                        continue
+                    conn.execute(update(table).where(table.c.id == object_id)
+                                 .values(visibility=key))
+                    _audit(conn, now, actor, "visibility", kind, object_id,
+                           {"titel": old[1], "vorher": VISIBILITY_LABELS.get(old[0], old[0]),
+                            "nachher": VISIBILITY_LABELS[key]})
+                    return kind
+                what = "keine eigene Ebene" if level else "keinen eigenen Indikator"
+                raise StoreError(f"Es gibt {what} mit der Kennung „{str(object_id)[:40]}“. "
+                                 "Es wurde nichts geändert.")
+        except StoreError:
+            raise
+        except exc.DBAPIError as error:
+            raise self._db_error("Die Sichtbarkeit konnte nicht geändert werden", error) from None
 
     # ------------------------------------------------------------------ audit trail and Papierkorb
 
@@ -1184,6 +1246,8 @@ def _upgrade(conn: Connection, version: int) -> None:
     if version < 4:
         _upgrade_audit(conn)
         _upgrade_users(conn)
+    if version < 5:
+        _upgrade_visibility(conn)
     conn.execute(update(meta_table).where(meta_table.c.key == _SCHEMA_VERSION_KEY)
                  .values(value=SCHEMA_VERSION))
 
@@ -1201,6 +1265,18 @@ def _upgrade_users(conn: Connection) -> None:
     (:func:`atlas.auth.accounts.ensure_first_admin`). Nothing else changes."""
     for table in (user_table, setting_table):
         conn.execute(CreateTable(table, if_not_exists=True))
+
+
+def _upgrade_visibility(conn: Connection) -> None:
+    """4 → 5: who may see own data (:mod:`atlas.visibility`). Indicators, levels and
+    definitions stored before are *internal* (seen only by redaktion and admin) until someone
+    makes them public (``atlas sichtbarkeit ID oeffentlich`` or „Eigene Daten“): nothing becomes
+    public by an upgrade."""
+    for table in (indicator_table, level_table, formula_table):
+        columns = {c["name"] for c in inspect(conn).get_columns(table.name)}
+        if "visibility" not in columns:
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN visibility VARCHAR(12) "
+                                 f"NOT NULL DEFAULT '{INTERNAL}'")
 
 
 def _now() -> str:
@@ -1592,6 +1668,8 @@ def _indicator_record(ind: OwnIndicator, imported_at: str) -> dict:
         "code": ind.code,
         "level": ind.level,
         "imported_at": imported_at,
+        # "" (not given): internal, or the replaced indicator's (Store.add)
+        "visibility": parse_visibility(ind.visibility) if ind.visibility else INTERNAL,
     }
 
 
@@ -1613,6 +1691,7 @@ def _indicator_from_row(row) -> OwnIndicator:
         code=row["code"],
         level=row["level"],
         imported_at=row["imported_at"],
+        visibility=row["visibility"],
     )
 
 

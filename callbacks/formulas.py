@@ -12,7 +12,7 @@ from dash.exceptions import PreventUpdate
 from atlas.auth.web import changes_data
 from atlas.composite import define, forms
 from atlas.composite.index import MAX_PARTS, MIN_PARTS
-from atlas.data import data_changed, get_data, own_store
+from atlas.data import data_changed, get_data, own_part, own_store
 from atlas.errors import AtlasError
 from callbacks.common import page_actor
 from callbacks.owndata import _alert
@@ -315,7 +315,7 @@ def new_index(clicks):
     Input(ids.OWN_REVISION, "data"),
 )
 def list_formulas(_revision):
-    return layout.entry_list(forms.entries(get_data(), own_store().formulas()))
+    return layout.entry_list(forms.entries(get_data(), own_part().formulas))
 
 
 def _clicked() -> dict | None:
@@ -327,7 +327,7 @@ def _clicked() -> dict | None:
 
 
 def _stored(formula_id):
-    return next((f for f in own_store().formulas() if f.id == formula_id), None)
+    return next((f for f in own_part().formulas if f.id == formula_id), None)
 
 
 @callback(

@@ -28,19 +28,20 @@ from dash.exceptions import PreventUpdate
 from atlas import importing
 from atlas.auth import may_change_data
 from atlas.auth.web import changes_data
-from atlas.data import data_changed, get_data, own_store
+from atlas.data import data_changed, get_data, own_part, own_store
 from atlas.errors import AtlasError
 from atlas.formats import max_upload_bytes
 from atlas.store import TRASH_DAYS
+from atlas.visibility import label as visibility_label
 from callbacks.common import page_actor
 from layouts import ids
-from layouts.owndata import AUTO_LEVEL, level_choices, trash_list
+from layouts.owndata import AUTO_LEVEL, level_choices, trash_list, visibility_choices
 
 FORM_FIELDS = [ids.OWN_ID, ids.OWN_TITLE, ids.OWN_UNIT, ids.OWN_DECIMALS, ids.OWN_KIND,
                ids.OWN_AREA, ids.OWN_PHASES, ids.OWN_POLARITY, ids.OWN_SOURCE, ids.OWN_LICENCE,
-               ids.OWN_DEFINITION]
+               ids.OWN_DEFINITION, ids.OWN_VISIBILITY]
 META_KEYS = ["id", "title", "unit", "decimals", "kind", "area", "life_phases", "polarity", "source",
-             "licence", "definition"]
+             "licence", "definition", "visibility"]
 
 
 def _safe_name(filename: str | None) -> str:
@@ -247,11 +248,12 @@ def update_level_choices(_revision):
     Input(ids.OWN_REVISION, "data"),
 )
 def list_own(_revision):
-    own = own_store().indicators()
+    own = own_part().indicators  # visitors: only the public ones
     if not own:
         return html.P("Noch keine eigenen Daten importiert.", className="text-muted"), []
     items = [html.Li([html.Strong(o.title), f" ({o.id}) – Quelle: {o.source}; "
-                      f"{o.file_format}, {o.filename}, importiert am {o.imported_at[:10]}"])
+                      f"{o.file_format}, {o.filename}, importiert am {o.imported_at[:10]}; "
+                      f"{visibility_label(o.visibility)}"])
              for o in own]
     return html.Ul(items, className="ps-3"), [{"label": o.title, "value": o.id} for o in own]
 
@@ -301,3 +303,39 @@ clientside_callback(
     State(ids.INDICATOR_SETTLED, "data"),
     prevent_initial_call=True,
 )
+
+
+@callback(
+    Output(ids.VISIBILITY_CHOICE, "options"),
+    Input(ids.OWN_REVISION, "data"),
+)
+def list_visibility(_revision):
+    """„Sichtbarkeit“ offers every own indicator, definition and level (visitors: none)."""
+    return visibility_choices(own_part()) if may_change_data() else []
+
+
+@callback(
+    Output(ids.VISIBILITY_STATUS, "children"),
+    Output(ids.OWN_REVISION, "data", allow_duplicate=True),
+    Input(ids.VISIBILITY_SET, "n_clicks"),
+    State(ids.VISIBILITY_CHOICE, "value"),
+    State(ids.VISIBILITY_VALUE, "value"),
+    State(ids.OWN_REVISION, "data"),
+    prevent_initial_call=True,
+)
+@changes_data
+def set_visibility(clicks, choice, visibility, revision):
+    """State-changing: make the chosen own data internal or public (audited)."""
+    if not clicks:
+        raise PreventUpdate
+    kind, _, object_id = str(choice or "").partition(":")
+    if not object_id:
+        return _alert("Bitte zuerst einen Eintrag wählen."), no_update
+    try:
+        own_store().set_visibility(object_id, visibility, level=kind == "level",
+                                   actor=page_actor())
+    except AtlasError as exc:
+        return _alert(f"Nicht geändert. {exc}"), no_update
+    data_changed()
+    return _alert(f"„{object_id}“ ist jetzt {visibility_label(visibility)}.", "success"), \
+        (revision or 0) + 1

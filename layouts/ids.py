@@ -116,6 +116,11 @@ OWN_DELETE = "own-delete"
 TRASH_LIST = "trash-list"  # the Papierkorb of own data (deleted and replaced versions)
 TRASH_RESTORE = "trash-restore"  # pattern type of a "Wiederherstellen" button: {type, entry, id}
 TRASH_STATUS = "trash-status"
+OWN_VISIBILITY = "own-visibility"  # intern/öffentlich of a new import
+VISIBILITY_CHOICE = "visibility-choice"  # "Sichtbarkeit": which own indicator, definition, level
+VISIBILITY_VALUE = "visibility-value"
+VISIBILITY_SET = "visibility-set"
+VISIBILITY_STATUS = "visibility-status"
 OWN_REVISION = "own-revision"  # bumped after an import or deletion: refreshes indicator lists
 # computed indicators and the Sozialindex in the "Eigene Daten" tab (layouts/formulas.py)
 OWN_SECTIONS = "own-sections"  # the sub-tabs: tables and areas, "Indikator berechnen", "Sozialindex"

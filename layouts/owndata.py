@@ -10,6 +10,7 @@ from atlas.catalogue import LIFE_PHASES, POLARITIES
 from atlas.data import AtlasData
 from atlas.importing import KINDS, TEXT_LIMITS
 from atlas.store import TRASH_DAYS, TrashEntry
+from atlas.visibility import INTERNAL, PUBLIC, label
 from layouts import formulas, ids, ownlevels
 
 TEMPLATE_CSV = "/vorlage/eigene-daten.csv"
@@ -92,6 +93,9 @@ def _form(data: AtlasData, labels: dict) -> html.Div:
             _field("Definition (optional)", dbc.Textarea(id=ids.OWN_DEFINITION,
                                                          maxLength=_limit("definition"),
                                                          rows=2), ids.OWN_DEFINITION),
+            _field("Sichtbarkeit", dbc.RadioItems(id=ids.OWN_VISIBILITY, value=INTERNAL,
+                                                  options=VISIBILITY_OPTIONS),
+                   ids.OWN_VISIBILITY),
             html.Div(
                 [dbc.Button("Importieren", id=ids.OWN_CONFIRM, color="primary", className="me-2"),
                  dbc.Button("Abbrechen", id=ids.OWN_CANCEL, color="secondary", outline=True)],
@@ -101,6 +105,42 @@ def _form(data: AtlasData, labels: dict) -> html.Div:
         id=ids.OWN_FORM,
         hidden=True,
     )
+
+
+#: The two visibilities of own data (atlas.visibility), explained.
+VISIBILITY_OPTIONS = [
+    {"label": "intern – nur für angemeldete Redaktion und Admin", "value": INTERNAL},
+    {"label": "öffentlich – für alle, auch ohne Anmeldung", "value": PUBLIC},
+]
+
+
+def visibility_section(labels: dict, may_change: bool = True) -> html.Div:
+    """„Sichtbarkeit“: make an own indicator, definition or level internal or public (hidden for
+    visitors; the server refuses their changes)."""
+    return html.Div(className="" if may_change else "d-none own-change", children=[
+        html.H3("Sichtbarkeit", className="h6 mt-4"),
+        html.P("Interne Daten sehen nur angemeldete Redaktion und Admin – in Karte, Tabellen, "
+               "Schnittstelle und Exporten. Ein berechneter Indikator oder Index ist intern, "
+               "sobald einer seiner Teile intern ist; ein Indikator einer internen Ebene auch.",
+               className="small text-muted mb-1"),
+        html.Label("Eigene Daten", htmlFor=ids.VISIBILITY_CHOICE,
+                   className="form-label small fw-semibold mb-0"),
+        dcc.Dropdown(id=ids.VISIBILITY_CHOICE, labels=labels, placeholder="Eintrag wählen …"),
+        dbc.RadioItems(id=ids.VISIBILITY_VALUE, value=PUBLIC, options=VISIBILITY_OPTIONS,
+                       className="small mt-1"),
+        dbc.Button("Sichtbarkeit setzen", id=ids.VISIBILITY_SET, color="secondary",
+                   outline=True, size="sm", className="mt-1"),
+        html.Div(id=ids.VISIBILITY_STATUS, className="mt-2", role="status"),
+    ])
+
+
+def visibility_choices(own) -> list[dict]:
+    """The entries of „Sichtbarkeit“ for the own data ``own`` (:class:`atlas.visibility.Part`):
+    label with the current visibility (text, never HTML), value ``kind:id``."""
+    groups = (("indicator", "Indikator", own.indicators), ("indicator", "berechnet", own.formulas),
+              ("level", "Ebene", own.levels))
+    return [{"label": f"{what}: {o.title} ({o.id}) – {label(o.visibility)}",
+             "value": f"{kind}:{o.id}"} for kind, what, items in groups for o in items]
 
 
 def trash_section(may_change: bool = True) -> html.Div:
@@ -199,6 +239,7 @@ def tab_own_data(data: AtlasData, labels: dict, may_change: bool = True) -> dbc.
                         ),
                         formulas.listing(),
                         ownlevels.listing(labels, may_change),
+                        visibility_section(labels, may_change),
                         trash_section(may_change),
                         html.P("Eigene Daten liegen getrennt von den mitgelieferten Daten in einer "
                                "Datenbank im Datenordner; ein Neubau der Daten ändert sie nicht.",

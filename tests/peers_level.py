@@ -35,7 +35,7 @@ def add_peer_level(store, data) -> list:
     store.add_level(OwnLevel(id=PEER_LEVEL, title="Orte zum Vergleich", singular="Ort",
                              gebietsstand=data.level_of("gemeinde").gebietsstand,
                              source="BKG VG5000 (Gemeinden als eigene Gebiete)",
-                             licence="dl-de/by-2-0"), areas, links)
+                             licence="dl-de/by-2-0", visibility="oeffentlich"), areas, links)
 
     def own(indicator_id, title, unit, decimals, kind, source, values):
         return store.add(OwnIndicator(
@@ -43,7 +43,7 @@ def add_peer_level(store, data) -> list:
             definition="", area=data.indicator(source).area, life_phases=("kindheit",),
             polarity="neutral", source="Statistische Ämter des Bundes und der Länder",
             licence="dl-de/by-2-0", filename="orte.csv", file_format="CSV", code=indicator_id,
-            level=PEER_LEVEL), values)
+            level=PEER_LEVEL, visibility="oeffentlich"), values)  # published: seen by visitors
 
     added = [own(PEER_COUNT, "Einwohner je Ort", "Anzahl", 0, "count",
                  "gemeinde_bevoelkerung_zensus", population)]

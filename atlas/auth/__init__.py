@@ -18,8 +18,8 @@ ACCOUNT_ROLES = (EDITOR, ADMIN)
 #: What a role may do beyond reading public data.
 RIGHTS = {
     VISITOR: frozenset(),
-    EDITOR: frozenset({"change_data"}),
-    ADMIN: frozenset({"change_data", "manage_users"}),
+    EDITOR: frozenset({"change_data", "see_internal"}),
+    ADMIN: frozenset({"change_data", "see_internal", "manage_users"}),
 }
 #: The session keys (Flask's signed cookie) of the logged-in user.
 SESSION_USER, SESSION_ROLE = "user", "role"
@@ -58,3 +58,11 @@ def current_role() -> str:
 def may_change_data() -> bool:
     """Whether the current request may change own data."""
     return may(current_role(), "change_data")
+
+
+def may_see_internal() -> bool:
+    """Whether the current request may see internal own data (:mod:`atlas.visibility`):
+    redaktion and admin; outside a web request (the CLI, the machine's administrator) always."""
+    from flask import has_request_context
+
+    return not has_request_context() or may(current_role(), "see_internal")

@@ -10,6 +10,7 @@ from dataclasses import replace
 from atlas.composite import formulas as fm
 from atlas.composite.compute import with_computed
 from atlas.levels.derived import split_id
+from atlas.visibility import INTERNAL, Part, internal_parts
 
 
 def _without(catalogue, formula_id: str):
@@ -49,9 +50,19 @@ def check(formula: fm.Formula, data, replace_existing: bool = False) -> fm.Formu
 def save(formula: fm.Formula, data, store, replace_existing: bool = False, *,
          actor: str = "") -> fm.Formula:
     """Check (:func:`check`) and store the definition (audited with ``actor``); the caller
-    renews the data (:func:`atlas.data.data_changed`)."""
-    return store.save_formula(check(formula, data, replace_existing), replace_existing,
-                              actor=actor)
+    renews the data (:func:`atlas.data.data_changed`). A definition made of an internal part
+    is stored as internal, whatever it asked for (:mod:`atlas.visibility`)."""
+    complete = check(formula, data, replace_existing)
+    if internal_parts_of(complete, store):
+        complete = replace(complete, visibility=INTERNAL)
+    return store.save_formula(complete, replace_existing, actor=actor)
+
+
+def internal_parts_of(formula: fm.Formula, store) -> list[str]:
+    """The parts of ``formula`` that are internal own data of ``store``."""
+    own = Part(tuple(store.indicators()), tuple(store.levels()),
+               tuple(f for f in store.formulas() if f.id != formula.id))
+    return internal_parts(formula, own)
 
 
 def describe(formula: fm.Formula) -> str:

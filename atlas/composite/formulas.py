@@ -95,6 +95,8 @@ class Formula:
     note: str = ""  # the planner's own remark, shown under the generated definition
     created_at: str = ""
     updated_at: str = ""
+    #: who may see it (:mod:`atlas.visibility`); kept by the store beside the definition
+    visibility: str = "intern"
 
     @property
     def parts(self) -> tuple[str, ...]:

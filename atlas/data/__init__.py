@@ -10,7 +10,7 @@
 
 from atlas.data.loading import DataCorrupt, DataNotBuilt, load
 from atlas.data.model import AtlasData, Reference
-from atlas.data.process import data_changed, get_data, own_store, reset_data
+from atlas.data.process import data_changed, get_data, own_part, own_store, reset_data
 
 __all__ = ["AtlasData", "DataCorrupt", "DataNotBuilt", "Reference", "data_changed", "get_data",
-           "load", "own_store", "reset_data"]
+           "load", "own_part", "own_store", "reset_data"]

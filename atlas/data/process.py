@@ -1,5 +1,9 @@
 """The data of this process: the built data, loaded once, plus the planners' own indicators and
-levels, renewed when the store changes (on any worker or host)."""
+levels, renewed when the store changes (on any worker or host).
+
+Two data objects live side by side: everything (for redaktion, admin and the CLI) and the
+visitors' data, made from the public part of the own data alone (:mod:`atlas.visibility`);
+:func:`get_data` gives the one the current request may see."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from atlas.data.model import AtlasData
 from atlas.data.own import with_own
 from atlas.levels.registry import KREIS, Level
 from atlas.schema import Col
+from atlas.visibility import Part, public_part
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +41,8 @@ class _OwnDataCache:
         self._revision: int | None = None
         self._checked = 0.0
         self._data: AtlasData | None = None
+        self._public: AtlasData | None = None
+        self._own = self._own_public = Part()
         self._data_base: AtlasData | None = None
         self._store = None
 
@@ -46,21 +53,36 @@ class _OwnDataCache:
             self._store = Store()
         return self._store
 
-    def get(self) -> AtlasData:
+    def get(self, internal: bool) -> AtlasData:
+        """Everything (``internal``) or the visitors' data."""
+        self._renew()
+        return self._data if internal else self._public
+
+    def own(self, internal: bool) -> Part:
+        """The own data (``internal``: all of it, else the public part) of :meth:`get`."""
+        self._renew()
+        return self._own if internal else self._own_public
+
+    def _renew(self) -> None:
         base = base_data()
         now = time.monotonic()
         if self._data is not None and now - self._checked < self.interval:
-            return self._data
+            return
         with self._lock:
             store = self.store()
             revision = store.revision()
             if self._data is None or revision != self._revision or self._data_base is not base:
-                self._data = with_own(base, store.indicators(), _own_values(store),
-                                      _own_levels(store, base), store.formulas())
+                own = Part(tuple(store.indicators()), tuple(store.levels()),
+                           tuple(store.formulas()))
+                values, levels = _own_values(store), _own_levels(store, base, own.levels)
+                self._data = _merged(base, own, values, levels)
+                public = public_part(own)
+                self._public = self._data if public == own else _merged(base, public, values,
+                                                                         levels)
+                self._own, self._own_public = own, public
                 self._data_base = base
                 self._revision = revision
             self._checked = now
-            return self._data
 
     def invalidate(self) -> None:
         with self._lock:
@@ -72,16 +94,28 @@ class _OwnDataCache:
         with self._lock:
             if self._store is not None:
                 self._store.dispose()
-            self._store, self._data, self._revision, self._checked = None, None, None, 0.0
+            self._store, self._data, self._public = None, None, None
+            self._revision, self._checked = None, 0.0
 
 
-def _own_levels(store, base: AtlasData) -> tuple[Level, ...]:
+def _merged(base: AtlasData, own: Part, values: pd.DataFrame,
+            levels: tuple[Level, ...]) -> AtlasData:
+    """``base`` with the own data of ``own``: its indicators (only their values), its
+    definitions and those of ``levels`` (built once for all) that are ``own``'s."""
+    ids = {i.id for i in own.indicators}
+    kept = {r.id for r in own.levels}
+    return with_own(base, list(own.indicators), values[values[Col.INDICATOR].isin(ids)],
+                    tuple(lv for lv in levels if lv.id in kept), list(own.formulas))
+
+
+def _own_levels(store, base: AtlasData, records=None) -> tuple[Level, ...]:
+    """The own levels of ``records`` (default: all of the store) as Level objects."""
     from atlas.levels.own import build_levels  # late import: geopandas only where levels exist
 
-    records = store.levels()
+    records = store.levels() if records is None else records
     if not records:
         return ()
-    return build_levels(records, store.level_areas(), store.level_links(),
+    return build_levels(list(records), store.level_areas(), store.level_links(),
                         base.level_of(KREIS))
 
 
@@ -94,8 +128,20 @@ _own_cache = _OwnDataCache()
 
 
 def get_data() -> AtlasData:
-    """The process-wide data: the built data plus the planners' own indicators."""
-    return _own_cache.get()
+    """The process-wide data the current request may see: the built data plus the planners' own
+    indicators and levels, for visitors only the public ones (:mod:`atlas.visibility`);
+    outside a web request (CLI, start-up) everything."""
+    from atlas.auth import may_see_internal  # late import: Flask only where it is used
+
+    return _own_cache.get(internal=may_see_internal())
+
+
+def own_part() -> Part:
+    """The planners' own indicators, levels and definitions the current request may see (see
+    :func:`get_data`), as stored (with their visibility)."""
+    from atlas.auth import may_see_internal
+
+    return _own_cache.own(internal=may_see_internal())
 
 
 def own_store():

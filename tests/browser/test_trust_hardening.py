@@ -40,7 +40,7 @@ def own_indicator(tmp_path, data):
     meta = {"id": "eigen_geht_gleich", "title": "Wird gleich gelöscht", "unit": "%",
             "decimals": 1, "kind": "rate", "area": data.indicator("kinderarmut").area,
             "life_phases": ["kindheit"], "polarity": "risk", "source": "Test", "licence": "",
-            "definition": ""}
+            "definition": "", "visibility": "oeffentlich"}
     importing.import_series(importing.inspect(path), "geht", meta, get_data(), own_store())
     data_changed()
     try:

@@ -29,7 +29,8 @@ def markup_indicator(tmp_path, data):
     meta = {"id": ID, "title": TITLE, "unit": UNIT, "decimals": 1, "kind": "rate",
             "area": data.indicator("kinderarmut").area, "life_phases": ["kindheit"],
             "polarity": "risk", "source": "<b>Amt</b> [Quelle](//evil.example/s)",
-            "licence": "", "definition": "<img src=/b.png> Test"}
+            "licence": "", "definition": "<img src=/b.png> Test",
+            "visibility": "oeffentlich"}  # published: a visitor's page must show it as text
     importing.import_series(summary, "markup", meta, get_data(), own_store())
     data_changed()
     try:

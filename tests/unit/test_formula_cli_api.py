@@ -30,12 +30,15 @@ def _run(capsys, *argv) -> tuple[int, str, str]:
 
 def test_derive_and_index_from_the_command_line_serve_the_api(cli_store, capsys):
     client = cli_store
-    code, out, err = _run(capsys, "derive", "--id", "alo_je_1000", "--title",
+    # published with --sichtbarkeit: the API answers visitors
+    code, out, err = _run(capsys, "derive", "--sichtbarkeit", "oeffentlich", "--id", "alo_je_1000",
+                          "--title",
                           "Arbeitslose je 1.000 Einwohner", "--numerator", "arbeitslose",
                           "--denominator", "bevoelkerung", "--factor", "1000")
     assert code == 0, err
     assert "Gespeichert: alo_je_1000" in out and "je 1.000" in out
-    code, out, err = _run(capsys, "index", "--id", "sozialindex", "--title", "Sozialindex",
+    code, out, err = _run(capsys, "index", "--sichtbarkeit", "oeffentlich", "--id",
+                          "sozialindex", "--title", "Sozialindex",
                           "--parts", "sgb2_quote:1,kinderarmut:1,alo_je_1000:0.5")
     assert code == 0, err
     catalogue = {i["id"]: i for i in client.get("/api/indicators").get_json()["indicators"]}

@@ -32,7 +32,7 @@ def _store_groups(store, data, level_id: str, min_count: int):
     frame, links = area_rows(areas)
     store.add_level(OwnLevel(id=level_id, title=f"Gruppen {level_id}", singular="Gruppe",
                              origin="gruppen", gebietsstand="01.01.2021", source="Test",
-                             min_count=min_count), frame, links)
+                             min_count=min_count, visibility="oeffentlich"), frame, links)
     return areas.members
 
 

@@ -34,7 +34,7 @@ def add_vg_level(data, store, folder) -> dict[str, float]:
     frame, links = area_rows(areas)
     store.add_level(OwnLevel(id=VG_LEVEL, title=VG_TITLE, singular="Verwaltungsgemeinschaft",
                              gebietsstand="01.01.2021", source="BKG VG5000, zusammengefasst",
-                             licence="dl-de/by-2-0"), frame, links)
+                             licence="dl-de/by-2-0", visibility="oeffentlich"), frame, links)
     population = vg_population_table(data, folder / "vg.csv")
     year = data.latest_year("gemeinde_bevoelkerung_zensus")
     values = pd.DataFrame({"ags": list(population), "year": year,
@@ -43,8 +43,8 @@ def add_vg_level(data, store, folder) -> dict[str, float]:
         id=VG_COUNT, title="Einwohner je VG (Präsentation)", unit="Anzahl", decimals=0,
         kind="count", definition="", area=data.indicator("gemeinde_bevoelkerung_zensus").area,
         life_phases=("senioren",), polarity="neutral", source="Zensus 2022, Summe der Gemeinden",
-        licence="dl-de/by-2-0", filename="vg.csv", file_format="CSV", code="EW", level=VG_LEVEL),
-        values)
+        licence="dl-de/by-2-0", filename="vg.csv", file_format="CSV", code="EW", level=VG_LEVEL,
+        visibility="oeffentlich"), values)  # published: the browser tests look as visitors
     return population
 
 

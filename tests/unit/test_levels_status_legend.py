@@ -40,14 +40,15 @@ def add_protected_level(data, store, level_id=OWN_LEVEL, indicator=OWN_COUNT) ->
     store.add_level(OwnLevel(id=level_id, title="Orte im Kreis", singular="Ort",
                              gebietsstand=data.level_of("gemeinde").gebietsstand,
                              source="BKG VG5000 (Gemeinden als eigene Gebiete)",
-                             licence="dl-de/by-2-0", min_count=threshold), areas, links)
+                             licence="dl-de/by-2-0", min_count=threshold,
+                             visibility="oeffentlich"), areas, links)
     store.add(OwnIndicator(
         id=indicator, title="Einwohner (Zensus) je Ort", unit="Anzahl", decimals=0,
         kind="count", definition="", area=data.indicator(OWN_COUNT_SOURCE).area,
         life_phases=("kindheit",), polarity="neutral",
         source="Statistische Ämter des Bundes und der Länder, Zensus",
         licence="dl-de/by-2-0", filename="orte.csv", file_format="CSV", code="EW",
-        level=level_id), values)
+        level=level_id, visibility="oeffentlich"), values)  # published: seen by visitors
     return threshold
 
 

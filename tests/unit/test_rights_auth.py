@@ -269,7 +269,7 @@ def test_a_schema_3_store_is_upgraded_to_4_in_place(url):
         assert store.shared_setting("x", lambda: "zwei") == "eins"
     finally:
         store.dispose()
-    assert schema_version(url) == SCHEMA_VERSION == 4
+    assert schema_version(url) == SCHEMA_VERSION >= 4
 
 
 # ---------------------------------------------------------------------- enforcement
@@ -306,9 +306,9 @@ def snapshot() -> tuple:
     from atlas.data import own_store
 
     store = own_store()
-    return (store.revision(), [i.id for i in store.indicators()],
-            [lv.id for lv in store.levels()], [f.id for f in store.formulas()],
-            len(store.values()))
+    return (store.revision(), [(i.id, i.visibility) for i in store.indicators()],
+            [(lv.id, lv.visibility) for lv in store.levels()],
+            [(f.id, f.visibility) for f in store.formulas()], len(store.values()))
 
 
 def state_changing_bodies(client, own: dict):
@@ -317,7 +317,9 @@ def state_changing_bodies(client, own: dict):
     import app
 
     guarded = app.state_changing_outputs(app.app.callback_map)
-    values = {"own-delete-choice": own["indicator"], "level-delete-choice": own["level"]}
+    values = {"own-delete-choice": own["indicator"], "level-delete-choice": own["level"],
+              "visibility-choice": f"indicator:{own['indicator']}",
+              "visibility-value": "oeffentlich"}
     found = []
     for callback in client.get("/_dash-dependencies").get_json():
         if callback["output"] not in guarded:
@@ -372,7 +374,8 @@ def test_every_state_changing_callback_is_known(app_module):
              for key, spec in app_module.app.callback_map.items()
              if key in app_module.state_changing_outputs(app_module.app.callback_map)}
     assert names == {"confirm_import", "delete_own", "confirm_level", "delete_level",
-                     "save_derived", "save_index", "delete_formula", "restore_from_trash"}
+                     "save_derived", "save_index", "delete_formula", "restore_from_trash",
+                     "set_visibility"}
 
 
 def test_an_anonymous_replay_of_every_state_changing_callback_changes_nothing(
