@@ -96,7 +96,9 @@ def trash_label(entry: TrashEntry) -> str:
     return (f"{entry.title} ({_object(entry.object_kind, entry.object_id)}) – "
             f"{TRASH_REASONS.get(entry.reason, entry.reason)} am {german_time(entry.trashed_at)} UTC "
             f"von {entry.actor}; {entry.summary}; endgültig gelöscht am "
-            f"{german_time(entry.expires_at)[:10]}")
+            f"{german_time(entry.expires_at)[:10]}"
+            + ("; „Wiederherstellen“ holt diese Fassung zurück, die jetzige kommt dann in den "
+               "Papierkorb" if entry.reason == "replace" else ""))
 
 
 # ---------------------------------------------------------------------- the page /protokoll
@@ -109,13 +111,17 @@ PAGE_SIZE = 100
 ACTOR_LIMIT = 200
 #: Digits of a SHA-256 shown in the table (the whole one is in its title and in the CSV file).
 SHA_SHORT = 12
-#: Keys of an audit row's details → German label (``titel`` is shown with the object).
+#: Keys of an audit row's details → German label, in the order shown (``titel`` is shown with
+#: the object; ``papierkorb`` depends on the action, :func:`detail_text`).
 DETAIL_LABELS = {
-    "ebene": "Ebene", "werte": "Werte", "reihe": "Reihe", "art": "Art",
-    "papierkorb": "Papierkorb-Nr.", "ersetzt_papierkorb": "ersetzte Fassung: Papierkorb-Nr.",
-    "indikatoren": "mit Indikatoren", "herkunft": "Herkunft", "gebiete": "Gebiete",
-    "geloescht_am": "gelöscht am", "rolle": "Rolle", "vorher": "vorher",
+    "ebene": "Ebene", "art": "Art", "reihe": "Reihe", "werte": "Werte", "gebiete": "Gebiete",
+    "herkunft": "Herkunft", "indikatoren": "mit Indikatoren", "rolle": "Rolle",
+    "vorher": "vorher", "papierkorb": "in den Papierkorb: Nr.",
+    "ersetzt_papierkorb": "die ersetzte Fassung in den Papierkorb: Nr.",
+    "geloescht_am": "gelöscht am",
 }
+#: The Papierkorb entry of an audit row, by action (default: where the old version went).
+_TRASH_LABELS = {"restore": "aus dem Papierkorb: Nr.", "purge": "Papierkorb-Nr."}
 
 
 @dataclass(frozen=True)
@@ -259,11 +265,19 @@ def _detail_value(key: str, value) -> str:
     return str(value)
 
 
-def detail_text(detail: dict) -> str:
-    """An audit row's details in German, e.g. ``Ebene: kreis; Werte: 22; Papierkorb-Nr.: 3``
-    (never a password: the store writes none)."""
-    return "; ".join(f"{DETAIL_LABELS.get(key, key)}: {_detail_value(key, value)}"
-                     for key, value in sorted(detail.items()) if key != "titel")
+def detail_text(detail: dict, action: str = "") -> str:
+    """An audit row's details in German, e.g. ``Ebene: kreis; Werte: 22; in den Papierkorb:
+    Nr. 3`` (never a password: the store writes none)."""
+    order = list(DETAIL_LABELS)
+    keys = sorted((k for k in detail if k != "titel"),
+                  key=lambda k: (order.index(k) if k in order else len(order), k))
+    parts = []
+    for key in keys:
+        label = (_TRASH_LABELS.get(action, DETAIL_LABELS[key]) if key == "papierkorb"
+                 else DETAIL_LABELS.get(key, key))
+        separator = " " if label.endswith("Nr.") else ": "
+        parts.append(f"{label}{separator}{_detail_value(key, detail[key])}")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -293,7 +307,8 @@ def audit_row(entry: AuditEntry) -> AuditRow:
     return AuditRow(entry.id, local_time(entry.time), entry.time, entry.actor,
                     entry.action_label, OBJECT_KINDS.get(entry.object_kind, entry.object_kind),
                     entry.object_id, str(title), entry.filename, entry.sha256,
-                    detail_text(entry.detail if isinstance(entry.detail, dict) else {}))
+                    detail_text(entry.detail if isinstance(entry.detail, dict) else {},
+                                entry.action))
 
 
 CSV_HEADER = ["Nr.", "Zeitpunkt (Europe/Berlin)", "Wer", "Aktion", "Objektart", "Kennung",

@@ -851,7 +851,7 @@ class Store:
                     raise _not_in_trash(object_id, entry)
                 payload = json.loads(row["payload"])
                 kind = row["object_kind"]
-                detail: dict = {"papierkorb": row["id"]}
+                detail: dict = {"papierkorb": row["id"], "titel": row["title"]}
                 if kind == "indicator":
                     replaced = self._restore_indicator(conn, payload, replace_current, now, actor)
                 elif kind == "formula":

@@ -177,7 +177,7 @@ def protocol():
         span = f"Einträge {first}–{first + len(shown.entries) - 1} von {shown.total}"
         rows = "".join(_row_html(audit.audit_row(e)) for e in shown.entries)
         table = f"""<div class="table-responsive">
-<table class="table table-sm table-striped align-top small" id="protokoll">
+<table class="table table-sm table-striped align-top small caption-top" id="protokoll">
 <caption>Änderungsprotokoll, neueste zuerst: {span} (Zeit: Europe/Berlin)</caption>
 <thead><tr><th scope="col">Nr.</th><th scope="col">Zeitpunkt</th><th scope="col">Wer</th>
 <th scope="col">Aktion</th><th scope="col">Objekt</th><th scope="col">Datei</th>
@@ -251,7 +251,7 @@ def _users_page(message: str = "", form: dict | None = None, status: int = 200):
     alerts += _alert(message) if message else ""
     rows = "".join(_user_row(u, me, n) for n, u in enumerate(store.users()))
     body = f"""{alerts}
-<div class="table-responsive"><table class="table table-sm align-middle" id="konten">
+<div class="table-responsive"><table class="table table-sm align-middle caption-top" id="konten">
 <caption>Konten der Seite (Zeit: Europe/Berlin)</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Rolle</th><th scope="col">Angelegt</th>
 <th scope="col">Zuletzt angemeldet</th><th scope="col">Ändern</th></tr></thead>

@@ -219,7 +219,9 @@ def test_rows_are_german_in_berlin_time():
                                 "replace", titel=TITLE, ebene="kreis", werte=22, papierkorb=3))
     assert (row.time, row.action, row.kind, row.title) == (
         "07.12.2026 10:03:05", ACTION_LABELS["replace"], "Indikator", TITLE)
-    assert row.details == "Ebene: kreis; Papierkorb-Nr.: 3; Werte: 22"
+    assert row.details == "Ebene: kreis; Werte: 22; in den Papierkorb: Nr. 3"
+    assert audit.detail_text({"papierkorb": 3, "ersetzt_papierkorb": 4}, "restore") == \
+        "aus dem Papierkorb: Nr. 3; die ersetzte Fassung in den Papierkorb: Nr. 4"
     assert row.sha_short == "ab" * 6 + "…" and row.sha256 == "ab" * 32
 
 
