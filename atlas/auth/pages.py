@@ -20,8 +20,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, flash, get_flashed_messages, redirect, request
 
 from atlas import audit
-from atlas.auth import ACCOUNT_ROLES, ADMIN, EDITOR, current_user_name, may
-from atlas.auth import accounts, web
+from atlas.auth import ACCOUNT_ROLES, ADMIN, EDITOR, accounts, current_user_name, may, web
 from atlas.auth.passwords import MIN_LENGTH
 from atlas.errors import AtlasError
 from atlas.store import ACTION_LABELS

@@ -394,3 +394,14 @@ def test_admin_cannot_change_or_remove_the_own_account(filled):
                                              "csrf_token": token})
     assert unknown.status_code == 400 and "kein Konto" in unknown.text
     assert store.audit() == before and store.user("chefin")["role"] == "admin"
+
+
+def test_the_pages_are_served_by_the_app_under_its_csp(app_module):
+    client = app_module.server.test_client()
+    for path in ("/protokoll", "/benutzer", "/protokoll.csv"):
+        response = client.get(path)
+        assert response.status_code == 403
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "default-src 'self'" in policy
+        assert "<script" not in response.get_data(as_text=True)
+        assert "style=" not in response.get_data(as_text=True)
