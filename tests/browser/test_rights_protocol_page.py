@@ -109,6 +109,8 @@ def test_rp001_replace_an_import_then_restore_the_previous_version(atlas_page, l
     assert "schon vergeben" in refused and "Vorhandene Daten ersetzen" in refused
     assert own_store().audit(limit=1)[0].action == "import"  # nothing changed
     page.get_by_label("Vorhandene Daten ersetzen").check()
+    page.locator("#own-status").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "ersetzen.png"))
     page.get_by_role("button", name="Importieren").click()
     done = text_of(page, "#own-status", "ersetzt")
     assert "Papierkorb" in done and "30 Tage" in done
