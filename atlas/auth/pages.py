@@ -136,7 +136,7 @@ def _row_html(row: audit.AuditRow) -> str:
     sha = (f'<code title="{escape(row.sha256)}" class="protokoll-sha">'
            f'{escape(row.sha_short)}</code>' if row.sha256 else "")
     return (f'<tr><th scope="row">{row.number}</th>'
-            f'<td><time datetime="{escape(row.time_iso)}">{escape(row.time)}</time></td>'
+            f'<td class="text-nowrap"><time datetime="{escape(row.time_iso)}">{escape(row.time)}</time></td>'
             f'<td>{escape(row.actor)}</td><td>{escape(row.action)}</td>'
             f'<td>{escape(row.kind)} <code>{escape(row.object_id)}</code>{title}</td>'
             f'<td>{escape(row.filename)}</td><td>{sha}</td><td>{escape(row.details)}</td></tr>')
