@@ -15,7 +15,7 @@ from flask import request, send_from_directory
 from werkzeug.exceptions import BadRequest
 
 from atlas.api import api, files
-from atlas.auth import current_user_name, may_change_data
+from atlas.auth import current_role, current_user_name, may_change_data
 from atlas.auth import web as auth_web
 from atlas.data import get_data, own_store
 from atlas.downloads import downloads
@@ -67,12 +67,12 @@ def gone_hint(err: UnknownIndicator) -> str:
 
 def page_account() -> dict:
     """What the page header and the own-data forms need of the login: the name (""), whether
-    the forms work, and the CSRF token for the logout form (outside a request, when Dash
+    the forms work, the role (links to /protokoll and /benutzer), and the CSRF token for the logout form (outside a request, when Dash
     checks the layout: a visitor's)."""
     if not flask.has_request_context():
-        return {"name": "", "may_change": False, "csrf": ""}
+        return {"name": "", "may_change": False, "csrf": "", "role": ""}
     return {"name": current_user_name(), "may_change": may_change_data(),
-            "csrf": auth_web.csrf_token()}
+            "csrf": auth_web.csrf_token(), "role": current_role()}
 
 
 def not_found(_error=None):

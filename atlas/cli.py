@@ -448,10 +448,12 @@ def _read_password(prompt: str = "Passwort: ") -> str:
 
 
 def _user_add(args: argparse.Namespace) -> int:
+    from atlas.audit import cli_actor
     from atlas.auth.accounts import add_user
     from atlas.data import own_store
 
-    add_user(own_store(), args.name, args.role, _read_password(), replace_existing=args.ersetzen)
+    add_user(own_store(), args.name, args.role, _read_password(), replace_existing=args.ersetzen,
+             actor=cli_actor())
     print(f"Konto „{args.name}“ ({args.role}) {'geändert' if args.ersetzen else 'angelegt'}.")
     return 0
 
@@ -471,9 +473,10 @@ def _user_list(args: argparse.Namespace) -> int:
 
 
 def _user_remove(args: argparse.Namespace) -> int:
+    from atlas.audit import cli_actor
     from atlas.data import own_store
 
-    own_store().remove_user(args.name)
+    own_store().remove_user(args.name, actor=cli_actor())
     print(f"Konto „{args.name}“ gelöscht.")
     return 0
 

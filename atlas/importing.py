@@ -458,7 +458,12 @@ def validate_meta(data: AtlasData, meta: dict, replace_existing: bool = False) -
         problems.append("Kennung: 2–40 Zeichen, nur Kleinbuchstaben, Ziffern und _, beginnend mit "
                         "einem Buchstaben (z. B. „kita_plaetze“).")
     elif ident in {i.id for i in data.catalogue.indicators} - replaceable:
-        problems.append(f"Kennung „{ident}“ ist schon vergeben – bitte eine andere wählen.")
+        own = {i.id for i in data.catalogue.indicators
+               if i.own and i.id not in data.catalogue.formulas}
+        hint = (" oder „Vorhandene Daten ersetzen“ ankreuzen (die bisherige Fassung kommt in "
+                "den Papierkorb)" if ident in own and not replace_existing else "")
+        problems.append(f"Kennung „{ident}“ ist schon vergeben – bitte eine andere wählen"
+                        f"{hint}.")
     for key, (label, limit) in TEXT_LIMITS.items():
         text = meta.get(key)
         if text is not None and not isinstance(text, str):

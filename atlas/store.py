@@ -270,9 +270,14 @@ ACTION_LABELS = {
     "formula_delete": "Berechnung gelöscht (in den Papierkorb)",
     "purge": "Endgültig gelöscht (Papierkorb nach 30 Tagen)",
     "visibility": "Sichtbarkeit geändert",
+    "user_add": "Konto angelegt",
+    "user_change": "Konto geändert (Rolle und Passwort neu)",
+    "user_role": "Rolle geändert",
+    "user_remove": "Konto gelöscht",
 }
 #: Kinds of objects in the audit trail and the Papierkorb → German label.
-OBJECT_KINDS = {"indicator": "Indikator", "formula": "Berechnung", "level": "Ebene"}
+OBJECT_KINDS = {"indicator": "Indikator", "formula": "Berechnung", "level": "Ebene",
+                "user": "Konto"}
 #: Why an object is in the Papierkorb → German label.
 TRASH_REASONS = {"delete": "gelöscht", "replace": "ersetzt"}
 
@@ -908,7 +913,7 @@ class Store:
                     raise _not_in_trash(object_id, entry)
                 payload = json.loads(row["payload"])
                 kind = row["object_kind"]
-                detail: dict = {"papierkorb": row["id"]}
+                detail: dict = {"papierkorb": row["id"], "titel": row["title"]}
                 if kind == "indicator":
                     replaced = self._restore_indicator(conn, payload, replace_current, now, actor)
                 elif kind == "formula":
@@ -989,37 +994,67 @@ class Store:
         return dict(row) if row else None
 
     def add_user(self, name: str, role: str, password_hash: str,
-                 replace_existing: bool = False) -> None:
-        """Store an account (a new one, or a new role and password for ``name``)."""
-        now = _now()
+                 replace_existing: bool = False, *, actor: str = "") -> None:
+        """Store an account (a new one, or a new role and password for ``name``), in one
+        transaction with its audit row (``actor``; the role, never the password or its hash)."""
+        now = self._clock()
         try:
             with self._write_accounts() as conn:
-                exists = conn.execute(select(user_table.c.name)
-                                      .where(user_table.c.name == name)).first()
-                if exists and not replace_existing:
+                old = conn.execute(select(user_table.c.role)
+                                   .where(user_table.c.name == name)).first()
+                if old and not replace_existing:
                     raise StoreError(f"Das Konto „{name}“ gibt es schon.")
-                if exists:
+                if old:
+                    if old[0] == "admin" and role != "admin":
+                        _refuse_last_admin(conn, name)
                     conn.execute(update(user_table).where(user_table.c.name == name)
                                  .values(role=role, password_hash=password_hash))
+                    _audit(conn, now, actor, "user_change", "user", name,
+                           {"rolle": role, "vorher": old[0]})
                 else:
                     conn.execute(insert(user_table).values(
-                        name=name, role=role, password_hash=password_hash, created_at=now,
-                        last_login=""))
+                        name=name, role=role, password_hash=password_hash,
+                        created_at=_iso(now), last_login=""))
+                    _audit(conn, now, actor, "user_add", "user", name, {"rolle": role})
         except exc.DBAPIError as error:
             raise self._db_error("Das Konto konnte nicht gespeichert werden", error) from None
 
-    def remove_user(self, name: str) -> None:
-        """Delete the account ``name``; refuse removing the last admin."""
-        with self._write_accounts() as conn:
-            row = conn.execute(select(user_table.c.role).where(user_table.c.name == name)).first()
-            if row is None:
-                raise StoreError(f"Es gibt kein Konto „{name}“.")
-            admins = conn.execute(select(user_table.c.name)
-                                  .where(user_table.c.role == "admin")).all()
-            if row[0] == "admin" and len(admins) == 1:
-                raise StoreError(f"„{name}“ ist das letzte Admin-Konto und bleibt; zuerst ein "
-                                 "anderes mit „atlas user add NAME --role admin“ anlegen.")
-            conn.execute(delete(user_table).where(user_table.c.name == name))
+    def set_role(self, name: str, role: str, *, actor: str = "") -> None:
+        """Give the account ``name`` the role ``role`` (audited); refuse taking the last admin's
+        role away."""
+        now = self._clock()
+        try:
+            with self._write_accounts() as conn:
+                old = conn.execute(select(user_table.c.role)
+                                   .where(user_table.c.name == name)).first()
+                if old is None:
+                    raise StoreError(f"Es gibt kein Konto „{name}“.")
+                if old[0] == role:
+                    return
+                if old[0] == "admin":
+                    _refuse_last_admin(conn, name)
+                conn.execute(update(user_table).where(user_table.c.name == name)
+                             .values(role=role))
+                _audit(conn, now, actor, "user_role", "user", name,
+                       {"rolle": role, "vorher": old[0]})
+        except exc.DBAPIError as error:
+            raise self._db_error("Die Rolle konnte nicht geändert werden", error) from None
+
+    def remove_user(self, name: str, *, actor: str = "") -> None:
+        """Delete the account ``name`` (audited); refuse removing the last admin."""
+        now = self._clock()
+        try:
+            with self._write_accounts() as conn:
+                row = conn.execute(select(user_table.c.role)
+                                   .where(user_table.c.name == name)).first()
+                if row is None:
+                    raise StoreError(f"Es gibt kein Konto „{name}“.")
+                if row[0] == "admin":
+                    _refuse_last_admin(conn, name)
+                conn.execute(delete(user_table).where(user_table.c.name == name))
+                _audit(conn, now, actor, "user_remove", "user", name, {"rolle": row[0]})
+        except exc.DBAPIError as error:
+            raise self._db_error("Das Konto konnte nicht gelöscht werden", error) from None
 
     def record_login(self, name: str, password_hash: str | None = None) -> None:
         """Note a successful login (and a rehashed password, when argon2's parameters grew)."""
@@ -1316,6 +1351,14 @@ def _audit(conn: Connection, now: datetime, actor: str, action: str, kind: str, 
         "object_kind": kind, "object_id": object_id,
         "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
         "filename": filename or "", "sha256": sha256 or ""}])
+
+
+def _refuse_last_admin(conn: Connection, name: str) -> None:
+    """Refuse a change that would leave the store without an admin (``name`` is one now)."""
+    admins = conn.execute(select(user_table.c.name).where(user_table.c.role == "admin")).all()
+    if len(admins) <= 1:
+        raise StoreError(f"„{name}“ ist das letzte Admin-Konto und bleibt Admin; zuerst ein "
+                         "anderes mit „atlas user add NAME --role admin“ anlegen.")
 
 
 def _put_in_trash(conn: Connection, kind: str, object_id: str, reason: str, title: str,

@@ -165,34 +165,49 @@ def preview_series(code, contents, filename, level):
     Output(ids.AREA, "value", allow_duplicate=True),
     Output(ids.TABS, "active_tab"),
     Output(ids.LEVEL, "value", allow_duplicate=True),
+    Output(ids.OWN_REPLACE, "value"),
     Input(ids.OWN_CONFIRM, "n_clicks"),
     State(ids.OWN_UPLOAD, "contents"),
     State(ids.OWN_UPLOAD, "filename"),
     State(ids.OWN_SERIES, "value"),
     State(ids.OWN_LEVEL, "value"),
     *[State(field, "value") for field in FORM_FIELDS],
+    State(ids.OWN_REPLACE, "value"),
     State(ids.OWN_REVISION, "data"),
     prevent_initial_call=True,
 )
 @changes_data
 def confirm_import(clicks, contents, filename, code, level, *args):
-    """Store the series as an own indicator and show it: all or nothing."""
+    """Store the series as an own indicator and show it: all or nothing. With „Vorhandene Daten
+    ersetzen“ an own indicator of the same id is replaced (the store keeps the previous version
+    in the Papierkorb, as ``atlas import --ersetzen`` does)."""
     if not clicks or not contents:
         raise PreventUpdate
-    meta, revision = dict(zip(META_KEYS, args[:-1])), args[-1] or 0
+    *form, replace_existing, revision = args
+    meta, revision = dict(zip(META_KEYS, form)), revision or 0
     level = own_level(level)
     try:
         summary = summary_of(contents, filename, level)
+        existed = str(meta.get("id") or "").strip() in {o.id for o in own_store().indicators()}
         own = importing.import_series(summary, code, meta, get_data(), own_store(), level,
-                                      actor=page_actor())
+                                      actor=page_actor(), replace_existing=bool(replace_existing))
     except AtlasError as exc:
         return (_alert(f"Nicht importiert – es wurde nichts gespeichert. {exc}"),
-                *[no_update] * 9)
+                *[no_update] * 10)
     data_changed()
-    message = _alert(f"„{own.title}“ importiert ({own.id}); er steht jetzt in der Indikatorliste "
-                     f"unter „{get_data().catalogue.area(own.area).title}“.", "success")
+    message = _alert(import_message(own, replaced=bool(replace_existing) and existed), "success")
     return (message, revision + 1, None, True, None, {"indicator": own.id, "year": None},
-            "alle", "alle", "map", own.level)  # the page shows the level of the new indicator
+            "alle", "alle", "map", own.level, False)  # the page shows the new indicator's level
+
+
+def import_message(own, replaced: bool) -> str:
+    """The German message after an import; after a replacement it says where the previous
+    version is."""
+    if replaced:
+        return (f"„{own.title}“ ({own.id}) ersetzt; die bisherige Fassung liegt {TRASH_DAYS} "
+                "Tage im Papierkorb (unten) und lässt sich dort wiederherstellen.")
+    return (f"„{own.title}“ importiert ({own.id}); er steht jetzt in der Indikatorliste unter "
+            f"„{get_data().catalogue.area(own.area).title}“.")
 
 
 @callback(
@@ -284,12 +299,18 @@ def restore_from_trash(_clicks, revision):
     if not isinstance(clicked, dict) or not (ctx.triggered and ctx.triggered[0].get("value")):
         raise PreventUpdate  # the list was (re)drawn, nobody clicked
     try:
-        entry = own_store().restore(str(clicked.get("id")), int(clicked.get("entry")),
-                                    actor=page_actor())
+        number = int(clicked.get("entry"))
+        # a replaced version comes back in place of the one that replaced it (which goes to
+        # the Papierkorb in turn); a deleted one never pushes aside what now has its id
+        replaced = any(e.id == number and e.reason == "replace" for e in own_store().trash())
+        entry = own_store().restore(str(clicked.get("id")), number, actor=page_actor(),
+                                    replace_current=replaced)
     except (AtlasError, TypeError, ValueError) as exc:
         return _alert(f"Nicht wiederhergestellt – es wurde nichts geändert. {exc}"), no_update
     data_changed()
-    return _alert(f"„{entry.title}“ ({entry.object_id}) wiederhergestellt.", "success"), \
+    after = (" Die Fassung, die sie ersetzt hatte, liegt jetzt im Papierkorb."
+             if replaced else "")
+    return _alert(f"„{entry.title}“ ({entry.object_id}) wiederhergestellt.{after}", "success"), \
         (revision or 0) + 1
 
 

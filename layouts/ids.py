@@ -109,6 +109,7 @@ OWN_LICENCE = "own-licence"
 OWN_DEFINITION = "own-definition"
 OWN_CONFIRM = "own-confirm"
 OWN_CANCEL = "own-cancel"
+OWN_REPLACE = "own-replace"  # checkbox „Vorhandene Daten ersetzen“ (previous version → Papierkorb)
 OWN_STATUS = "own-status"
 OWN_LIST = "own-list"
 OWN_DELETE_CHOICE = "own-delete-choice"

@@ -159,15 +159,24 @@ def _filters(data: AtlasData) -> dbc.Card:
 
 def account_bar(account: dict | None) -> html.Div:
     """The login state in the header: a link „Anmelden“, or a form (POST with the CSRF token)
-    with the button „Abmelden (NAME)“."""
+    with the button „Abmelden (NAME)“; before it, for redaktion and admin, the link to the
+    „Änderungsprotokoll“ (/protokoll) and for admin the one to the accounts (/benutzer)."""
     if not account or not account.get("name"):
         return html.Div(html.A("Anmelden", href="/anmelden", className="link-light"),
                         id=ids.ACCOUNT, className="ms-auto")
-    return html.Div(html.Form([
-        dcc.Input(type="hidden", name="csrf_token", value=account.get("csrf", "")),
-        html.Button(f"Abmelden ({account['name']})", type="submit",
-                    className="btn btn-sm btn-outline-light"),
-    ], action="/abmelden", method="post"), id=ids.ACCOUNT, className="ms-auto")
+    links = []
+    if account.get("may_change"):
+        links.append(html.A("Änderungsprotokoll", href="/protokoll", className="link-light"))
+    if account.get("role") == "admin":
+        links.append(html.A("Konten", href="/benutzer", className="link-light"))
+    return html.Div([
+        *links,
+        html.Div(html.Form([
+            dcc.Input(type="hidden", name="csrf_token", value=account.get("csrf", "")),
+            html.Button(f"Abmelden ({account['name']})", type="submit",
+                        className="btn btn-sm btn-outline-light"),
+        ], action="/abmelden", method="post"), id=ids.ACCOUNT),
+    ], className="ms-auto d-flex flex-wrap align-items-center gap-3")
 
 
 def layout(data: AtlasData, account: dict | None = None) -> html.Div:

@@ -96,6 +96,12 @@ def _form(data: AtlasData, labels: dict) -> html.Div:
             _field("Sichtbarkeit", dbc.RadioItems(id=ids.OWN_VISIBILITY, value=INTERNAL,
                                                   options=VISIBILITY_OPTIONS),
                    ids.OWN_VISIBILITY),
+            dbc.Checkbox(id=ids.OWN_REPLACE, value=False, label="Vorhandene Daten ersetzen",
+                         className="mt-2"),
+            html.Div(f"Gibt es schon einen eigenen Indikator mit dieser Kennung, wird er durch "
+                     f"die neue Datei ersetzt. Die bisherige Fassung liegt dann {TRASH_DAYS} Tage "
+                     "im Papierkorb und lässt sich dort wiederherstellen. Ohne Häkchen wird eine "
+                     "vergebene Kennung abgelehnt.", className="form-text mt-0"),
             html.Div(
                 [dbc.Button("Importieren", id=ids.OWN_CONFIRM, color="primary", className="me-2"),
                  dbc.Button("Abbrechen", id=ids.OWN_CANCEL, color="secondary", outline=True)],
@@ -153,6 +159,10 @@ def trash_section(may_change: bool = True) -> html.Div:
                className="small text-muted mb-1"),
         html.Div(id=ids.TRASH_LIST, className="small"),
         html.Div(id=ids.TRASH_STATUS, className="mt-2", role="status"),
+        html.P(["Wer wann was geändert hat: ",
+                html.A("Änderungsprotokoll", href="/protokoll", className="own-protocol-link"),
+                " (mit Datei und SHA-256-Prüfsumme jedes Imports)."],
+               className="small text-muted mt-2"),
     ])
 
 

@@ -34,16 +34,24 @@ def check_name(name: str) -> str:
     return name
 
 
-def add_user(store: Store, name: str, role: str, password: str,
-             replace_existing: bool = False) -> None:
-    """Create the account ``name`` (or give it a new role and password)."""
-    check_name(name)
+def check_role(role: str) -> str:
+    """``role`` as an account's role, or AccountError naming the possible ones."""
     if role not in ACCOUNT_ROLES:
-        raise AccountError(f"Unbekannte Rolle „{role}“; möglich: {', '.join(ACCOUNT_ROLES)}.")
+        raise AccountError(f"Unbekannte Rolle „{str(role)[:40]}“; möglich: "
+                           f"{', '.join(ACCOUNT_ROLES)}.")
+    return role
+
+
+def add_user(store: Store, name: str, role: str, password: str,
+             replace_existing: bool = False, *, actor: str = "") -> None:
+    """Create the account ``name`` (or give it a new role and password), audited with
+    ``actor`` (``cli:<OS user>`` on the command line, the admin's name in the page)."""
+    check_name(name)
+    check_role(role)
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
-    store.add_user(name, role, hash_password(password), replace_existing)
+    store.add_user(name, role, hash_password(password), replace_existing, actor=actor)
 
 
 def authenticate(store: Store, name: str, password: str) -> dict | None:
@@ -57,10 +65,12 @@ def authenticate(store: Store, name: str, password: str) -> dict | None:
     return user
 
 
-def ensure_first_admin(store: Store, environ=os.environ, say=print) -> str | None:
+def ensure_first_admin(store: Store, environ=os.environ, say=print,
+                       actor: str = "") -> str | None:
     """On a store without accounts, create ``admin``: with ``$ATLAS_ADMIN_PASSWORD`` when set,
     else with a random one-time password that ``say`` shows once. Returns the name created
-    (None when accounts exist). Never asks (a server must not block on a prompt)."""
+    (None when accounts exist). Never asks (a server must not block on a prompt). Audited with
+    ``actor`` (default: ``cli:<OS user>``, who started the server)."""
     if store.users():
         return None
     given = environ.get(ADMIN_PASSWORD_ENV, "")
@@ -68,7 +78,7 @@ def ensure_first_admin(store: Store, environ=os.environ, say=print) -> str | Non
     if given and password_problem(given):
         raise AccountError(f"{ADMIN_PASSWORD_ENV}: {password_problem(given)}")
     try:
-        add_user(store, FIRST_ADMIN, ADMIN, password)
+        add_user(store, FIRST_ADMIN, ADMIN, password, actor=actor or _server_actor())
     except AccountError:
         if store.user(FIRST_ADMIN):  # another worker was quicker
             return None
@@ -80,3 +90,9 @@ def ensure_first_admin(store: Store, environ=os.environ, say=print) -> str | Non
             "Es wird nur jetzt angezeigt. Bitte anmelden und mit "
             f"„atlas user add {FIRST_ADMIN} --role admin --ersetzen“ ein eigenes Passwort setzen.")
     return FIRST_ADMIN
+
+
+def _server_actor() -> str:
+    from atlas.audit import cli_actor
+
+    return cli_actor()

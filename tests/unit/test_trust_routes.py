@@ -61,6 +61,10 @@ EXAMPLES: dict[str, list[tuple[str, str, object, int]]] = {
     # without the form's CSRF token: the login form again (400), the logout refused (403)
     "/anmelden": [("GET", "/anmelden", None, 200), ("POST", "/anmelden", None, 400)],
     "/abmelden": [("POST", "/abmelden", None, 403)],
+    # the pages for redaktion and admin refuse a visitor (German 403)
+    "/protokoll": [("GET", "/protokoll?seit=2026-12-01", None, 403)],
+    "/protokoll.csv": [("GET", "/protokoll.csv", None, 403)],
+    "/benutzer": [("GET", "/benutzer", None, 403), ("POST", "/benutzer", None, 403)],
     "/export/handout.pdf": [
         ("POST", "/export/handout.pdf",
          {"views": [{"name": "Ansicht", "query": "indicator=sgb2_quote&year={latest}"}]}, 200)],
