@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from atlas.errors import AtlasError
 from atlas.store import ACTION_LABELS, OBJECT_KINDS, TRASH_REASONS, AuditEntry, TrashEntry
+from atlas.visibility import label as visibility_label
 
 
 class AuditInputError(AtlasError):
@@ -116,7 +117,8 @@ SHA_SHORT = 12
 DETAIL_LABELS = {
     "ebene": "Ebene", "art": "Art", "reihe": "Reihe", "werte": "Werte", "gebiete": "Gebiete",
     "herkunft": "Herkunft", "indikatoren": "mit Indikatoren", "rolle": "Rolle",
-    "vorher": "vorher", "papierkorb": "in den Papierkorb: Nr.",
+    "teile": "Teile", "sichtbarkeit": "Sichtbarkeit", "vorher": "vorher", "nachher": "nachher",
+    "papierkorb": "in den Papierkorb: Nr.",
     "ersetzt_papierkorb": "die ersetzte Fassung in den Papierkorb: Nr.",
     "geloescht_am": "gelöscht am",
 }
@@ -260,6 +262,8 @@ def local_time(iso: str) -> str:
 def _detail_value(key: str, value) -> str:
     if key == "geloescht_am" and isinstance(value, str):
         return local_time(value)
+    if key == "sichtbarkeit":
+        return visibility_label(str(value))
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) or "keine"
     return str(value)

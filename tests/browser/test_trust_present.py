@@ -149,7 +149,7 @@ def test_tp003_playback_shows_one_year_everywhere_and_esc_stops_it(atlas_page, l
     page.evaluate(SAMPLER_JS)
     page.keyboard.press("Space")  # at the last year: plays from the first
     page.wait_for_function("y => window.__years.some(s => s.slider === y)",
-                           arg=str(years[2]), timeout=10000)
+                           arg=str(years[2]), timeout=30000)
     page.keyboard.press("Escape")  # leaves the presentation: the animation ends too
     page.wait_for_function(f"!{PRESENTING}")
     page.wait_for_function("document.querySelector('#present-play')"
@@ -170,7 +170,8 @@ def test_tp003_playback_shows_one_year_everywhere_and_esc_stops_it(atlas_page, l
     # heading, slider, year box, map and its reference show one year, and the areas are
     # painted in that year's values
     playing = [s for s in samples if s["playing"] == "true"]
-    assert len(playing) > 30
+    # frames sampled in every year it played (a loaded machine paints fewer frames per second)
+    assert {str(y) for y in years[:3]} <= {s["slider"] for s in playing}
     wrong = [s for s in playing + samples[-1:] if len({s[p] for p in parts}) != 1
              or s["painted"] is not True]
     assert not wrong, (len(wrong), len(playing), wrong[:3])

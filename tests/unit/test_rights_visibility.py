@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import create_engine
 
+from atlas.audit import detail_text
 from atlas.composite import define
 from atlas.composite import formulas as fm
 from atlas.store import SCHEMA_VERSION, OwnIndicator, OwnLevel, Store
@@ -230,6 +231,7 @@ def test_making_data_public_is_audited_and_shows_it_to_visitors(app_module, own_
                                                                  "sicht_geheim")
         assert entry.detail["vorher"] == "intern" and entry.detail["nachher"] == "öffentlich"
         assert entry.action_label == "Sichtbarkeit geändert"
+        assert detail_text(entry.detail, entry.action) == "vorher: intern; nachher: öffentlich"
     finally:
         own_data.set_visibility("sicht_geheim", INTERNAL, actor="test_sicht")
         data_changed()
