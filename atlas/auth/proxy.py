@@ -14,6 +14,10 @@ Off unless configured, and built so that it cannot be spoofed by accident:
   name (a name without account is a visitor).
 
 The proxy must set (overwrite) both headers on every request and never pass on a client's.
+
+``ATLAS_TRUSTED_PROXIES`` also says whose ``X-Forwarded-For`` to believe
+(:func:`client_address`): behind the proxy, the client's address (for the login rate limit and
+the logs) is the last one the proxies added; from any other peer the header is ignored.
 """
 
 from __future__ import annotations
@@ -44,6 +48,51 @@ _HEADER_RE = re.compile(r"[A-Za-z0-9-]{1,60}")
 log = logging.getLogger("atlas.auth")
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(environ=os.environ) -> tuple[Network, ...]:
+    """The proxies' networks from ``ATLAS_TRUSTED_PROXIES`` (empty when not set)."""
+    return _networks(environ.get(PROXIES_ENV, ""))
+
+
+def _ip(address: str | None):
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip
+
+
+def trusts(networks: tuple[Network, ...], address: str | None) -> bool:
+    """Whether ``address`` is in one of ``networks``."""
+    ip = _ip(address)
+    return ip is not None and any(ip in network for network in networks)
+
+
+def peer_address(environ) -> str:
+    """The address of the connection's other end as the server saw it (before any ProxyFix
+    rewrote ``REMOTE_ADDR``)."""
+    original = environ.get("werkzeug.proxy_fix.orig") or {}
+    return original.get("REMOTE_ADDR") or environ.get("REMOTE_ADDR") or ""
+
+
+def client_address(environ, headers, networks: tuple[Network, ...]) -> str:
+    """The client's address: the peer, or, when the peer is a trusted proxy, the last address
+    in ``X-Forwarded-For`` that is not a trusted proxy itself (what a client wrote there
+    itself is left of it and never used)."""
+    peer = peer_address(environ)
+    if not networks or not trusts(networks, peer):
+        return peer
+    hops = [hop.strip() for hop in headers.get("X-Forwarded-For", "").split(",")]
+    for hop in reversed(hops):
+        ip = _ip(hop)
+        if ip is None:
+            return peer
+        if not trusts(networks, hop):
+            return str(ip)
+    return peer
 
 
 def _networks(text: str) -> tuple[Network, ...]:
@@ -101,13 +150,7 @@ class ProxyConfig:
 
     def trusts(self, address: str | None) -> bool:
         """Whether ``address`` (the connection's peer) is one of the proxy's."""
-        try:
-            ip = ipaddress.ip_address((address or "").strip())
-        except ValueError:
-            return False
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        return any(ip in network for network in self.networks)
+        return trusts(self.networks, address)
 
     def resolve(self, peer: str | None, headers, account_role_of: Callable[[str], str]
                 ) -> Identity | None:
@@ -134,7 +177,4 @@ class ProxyConfig:
     def identity(self, request, account_role_of: Callable[[str], str]) -> Identity | None:
         """:meth:`resolve` for a Flask request: the peer is the socket's address as the server
         saw it (before any ProxyFix rewrote ``REMOTE_ADDR``)."""
-        environ = request.environ
-        original = environ.get("werkzeug.proxy_fix.orig") or {}
-        peer = original.get("REMOTE_ADDR") or environ.get("REMOTE_ADDR")
-        return self.resolve(peer, request.headers, account_role_of)
+        return self.resolve(peer_address(request.environ), request.headers, account_role_of)

@@ -42,7 +42,8 @@ from atlas.auth import (
     may,
 )
 from atlas.auth.oidc import OidcConfig
-from atlas.auth.proxy import ProxyConfig
+from atlas.auth.proxy import ProxyConfig, trusted_networks
+from atlas.auth.proxy import client_address as _client_address
 from atlas.auth.ratelimit import WINDOW_S, RateLimiter
 
 log = logging.getLogger("atlas.auth")
@@ -54,7 +55,7 @@ CSRF_COOKIE, CSRF_HEADER, CSRF_FIELD = "_csrf_token", "X-CSRFToken", "csrf_token
 _SESSION_CSRF, _SESSION_SEEN = "csrf", "seen"
 SECRET_SETTING = "session_secret"
 _STORE_KEY = identity.STORE_KEY
-_LIMITER_KEY, _OIDC_KEY = "atlas_login_limiter", "atlas_oidc"
+_LIMITER_KEY, _OIDC_KEY, _NETWORKS_KEY = "atlas_login_limiter", "atlas_oidc", "atlas_proxies"
 #: The attribute :func:`changes_data` sets on a callback function.
 CHANGES_DATA = "atlas_changes_data"
 LOGIN_PATH, LOGOUT_PATH = "/anmelden", "/abmelden"
@@ -122,13 +123,20 @@ def _log_refusal(reason: str, callback: str = "") -> None:
     who = identity.current()
     log.warning("Abgewiesen (%s): Name=%r Rolle=%s Anmeldung=%s Pfad=%s Callback=%s Adresse=%s",
                 reason, who.name, who.role, who.via or "-", request.path, callback or "-",
-                request.remote_addr)
+                client_address())
 
 
 def effective_role() -> str:
     """The role of the current request as the store has it now (an account removed or changed
     since the login counts as such): :func:`atlas.auth.identity.current`."""
     return current_role()
+
+
+def client_address() -> str:
+    """The client's address of the current request: the peer, or behind a trusted proxy
+    (``ATLAS_TRUSTED_PROXIES``) the address it forwarded (:func:`atlas.auth.proxy.client_address`)."""
+    return _client_address(request.environ, request.headers,
+                           current_app.extensions.get(_NETWORKS_KEY, ()))
 
 
 def login_limiter() -> RateLimiter:
@@ -179,6 +187,7 @@ def install(server: Flask, store) -> None:
     server.secret_key = _store_of(store).shared_setting(SECRET_SETTING,
                                                         lambda: secrets.token_hex(32))
     server.extensions[_LIMITER_KEY] = RateLimiter(store, server.secret_key)
+    server.extensions[_NETWORKS_KEY] = trusted_networks()
     proxy = ProxyConfig.from_env()  # None unless configured: then proxy headers do nothing
     if proxy is not None:
         server.extensions[identity.PROXY_KEY] = proxy
@@ -288,7 +297,7 @@ def login():
     if not csrf_ok(request.form.get(CSRF_FIELD)):
         _log_refusal("Anmeldung ohne CSRF-Token")
         return _login_page("Das Formular war veraltet. Bitte erneut anmelden.", name, 400)
-    key = (name, request.remote_addr or "")
+    key = (name, client_address())
     limiter = login_limiter()
     if limiter.blocked(key):
         _log_refusal("zu viele Fehlversuche")
@@ -296,7 +305,7 @@ def login():
     user = accounts.authenticate(_store(), name, password)
     if user is None:
         limiter.fail(key)
-        log.warning("Anmeldung fehlgeschlagen: Name=%r Adresse=%s", name, request.remote_addr)
+        log.warning("Anmeldung fehlgeschlagen: Name=%r Adresse=%s", name, client_address())
         return _login_page(LOGIN_FAILED, name, 401)
     limiter.succeed(key)
     _start_session(identity.Identity(user["name"], user["role"], identity.VIA_PASSWORD))
@@ -312,7 +321,7 @@ def _start_session(who: identity.Identity) -> None:
     csrf_token()
     identity.forget()
     log.info("Angemeldet: Name=%r Rolle=%s Anmeldung=%s Adresse=%s", who.name, who.role, who.via,
-             request.remote_addr)
+             client_address())
 
 
 @auth_pages.post(LOGOUT_PATH)
@@ -386,7 +395,7 @@ def oidc_back():
         return _oidc_refused(OIDC_UNREACHABLE, 502)
     except (AuthlibBaseError, ValueError, KeyError, TypeError) as error:
         log.warning("Anmeldung mit Dienstkonto fehlgeschlagen: %s Adresse=%s", error,
-                    request.remote_addr)
+                    client_address())
         return _oidc_refused(OIDC_FAILED, 400)
     who = identity_of(config, claims, lambda n: identity.account_role(_store(), n))
     if who is None:

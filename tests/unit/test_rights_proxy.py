@@ -114,6 +114,36 @@ def test_a_half_or_wrong_setting_stops_the_start_with_a_german_message(env, mess
         ProxyConfig.from_env(env)
 
 
+def _login_from(app: Flask, peer: str, forwarded: str | None, password: str) -> int:
+    import re
+
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = peer
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    page = client.get("/anmelden", headers=headers).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return client.post("/anmelden", headers=headers, data={
+        "name": "mueller", "passwort": password, "csrf_token": token}).status_code
+
+
+def test_behind_the_proxy_the_rate_limit_counts_each_forwarded_client(store, monkeypatch):
+    """Every login arrives from the proxy's address: the limit counts the client the proxy
+    names in X-Forwarded-For (one client's failures do not lock out the others); the header is
+    believed only from the proxy, and only the address the proxy itself added."""
+    app = small_app(store, monkeypatch, {PROXIES_ENV: PROXY})
+    for _ in range(5):
+        assert _login_from(app, PROXY, "198.51.100.1", "falsch-falsch") == 401
+    assert _login_from(app, PROXY, "198.51.100.1", PASSWORD) == 429
+    assert _login_from(app, PROXY, "198.51.100.2", PASSWORD) == 303
+    # a client writing the blocked address itself: the proxy appends the real one
+    assert _login_from(app, PROXY, "198.51.100.1, 203.0.113.66", PASSWORD) == 303
+    # directly, past the proxy, X-Forwarded-For is ignored: the peer counts
+    for _ in range(5):
+        assert _login_from(app, "192.0.2.9", "198.51.100.3", "falsch-falsch") == 401
+    assert _login_from(app, PROXY, "198.51.100.3", PASSWORD) == 303
+    assert _login_from(app, "192.0.2.9", "198.51.100.4", PASSWORD) == 429
+
+
 def test_csrf_still_applies_to_a_header_user(app_module, monkeypatch):
     """A user the proxy vouches for needs the page's token for a change, like everyone."""
     from atlas.data import own_store
