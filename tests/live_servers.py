@@ -1,5 +1,6 @@
 """Real servers for the tests of deployment setups: the atlas under gunicorn (as the README
-starts it) and nginx as the reverse proxy in front, each its own process on a loopback port."""
+starts it), nginx as the reverse proxy in front, and a local OpenID Connect provider
+(``oidc-provider-mock`` from PyPI), each its own process on a loopback port."""
 
 from __future__ import annotations
 
@@ -127,3 +128,35 @@ http {{
         error_log = folder / "error.log"
         if "emerg" in log or (error_log.exists() and "[emerg]" in error_log.read_text()):
             print(log, error_log.read_text(), file=sys.stderr)
+
+
+@contextmanager
+def oidc_provider(redirect_uris: list[str]):
+    """A local OpenID Connect provider (its own process; client registration and nonces
+    required) with a client registered for ``redirect_uris``: yields issuer, client_id,
+    client_secret. Users: :func:`set_oidc_user`."""
+    pytest.importorskip("oidc_provider_mock",
+                        reason="oidc-provider-mock fehlt: pip install -e '.[test]'")
+    import requests
+
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("oidc-provider-mock")), "--port", str(port),
+               "--require-nonce", "true", "--require-registration", "true"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for_port(port, process, "oidc-provider-mock", timeout=60)
+        base = f"http://127.0.0.1:{port}"
+        registered = requests.post(base + "/oauth2/clients", timeout=30,
+                                   json={"redirect_uris": redirect_uris}).json()
+        yield {"issuer": base, "client_id": registered["client_id"],
+               "client_secret": registered["client_secret"]}
+    finally:
+        _stop(process)
+
+
+def set_oidc_user(provider: dict, sub: str, claims: dict) -> None:
+    """The claims the provider gives the user ``sub``."""
+    import requests
+
+    response = requests.put(f"{provider['issuer']}/users/{sub}", json=claims, timeout=30)
+    assert response.status_code == 204, response.text

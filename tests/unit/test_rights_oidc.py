@@ -8,9 +8,6 @@ Nothing leaves localhost."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -22,7 +19,7 @@ from atlas.auth import oidc as oidc_module
 from atlas.auth import web as auth_web
 from atlas.auth.identity import AuthConfigError
 from atlas.store import Store
-from tests.live_servers import free_port, wait_for_port
+from tests.live_servers import free_port, oidc_provider, set_oidc_user
 
 PASSWORD = "richtig-langes-passwort"
 #: Where the Flask test client's requests go (its default server name).
@@ -33,29 +30,10 @@ ENV_NAMES = (oidc_module.ISSUER_ENV, oidc_module.CLIENT_ID_ENV, oidc_module.CLIE
 
 
 @pytest.fixture(scope="module")
-def provider(tmp_path_factory):
+def provider():
     """The local OpenID provider (own process) and a client registered with it."""
-    pytest.importorskip("oidc_provider_mock",
-                        reason="oidc-provider-mock fehlt: pip install -e '.[test]'")
-    port = free_port()
-    command = [str(Path(sys.executable).with_name("oidc-provider-mock")), "--port", str(port),
-               "--require-nonce", "true", "--require-registration", "true"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_for_port(port, process, "oidc-provider-mock", timeout=60)
-        base = f"http://127.0.0.1:{port}"
-        registered = requests.post(base + "/oauth2/clients", timeout=30,
-                                   json={"redirect_uris": [CALLBACK]}).json()
-        yield {"issuer": base, "client_id": registered["client_id"],
-               "client_secret": registered["client_secret"]}
-    finally:
-        process.terminate()
-        process.communicate(timeout=30)
-
-
-def set_user(provider: dict, sub: str, claims: dict) -> None:
-    response = requests.put(f"{provider['issuer']}/users/{sub}", json=claims, timeout=30)
-    assert response.status_code == 204, response.text
+    with oidc_provider([CALLBACK]) as registered:
+        yield registered
 
 
 @pytest.fixture
@@ -137,7 +115,7 @@ def test_the_redirect_carries_state_nonce_and_a_pkce_challenge(provider, store, 
 
 def test_a_group_claim_makes_the_user_redaktion_with_the_same_session(
         provider, store, monkeypatch):
-    set_user(provider, "u-schulze", {"preferred_username": "Schulze",
+    set_oidc_user(provider, "u-schulze", {"preferred_username": "Schulze",
                                      "groups": ["atlas-redaktion", "andere"]})
     app = small_app(store, monkeypatch, settings(
         provider, **{oidc_module.ROLE_CLAIM_ENV: "groups",
@@ -154,7 +132,7 @@ def test_a_group_claim_makes_the_user_redaktion_with_the_same_session(
 
 
 def test_keycloak_realm_roles_in_a_nested_claim_make_an_admin(provider, store, monkeypatch):
-    set_user(provider, "u-amt", {"preferred_username": "amtsleitung",
+    set_oidc_user(provider, "u-amt", {"preferred_username": "amtsleitung",
                                  "realm_access": {"roles": ["offline_access", "atlas-admin"]}})
     app = small_app(store, monkeypatch, settings(
         provider, **{oidc_module.ROLE_CLAIM_ENV: "realm_access.roles",
@@ -165,8 +143,8 @@ def test_keycloak_realm_roles_in_a_nested_claim_make_an_admin(provider, store, m
 
 
 def test_without_a_role_claim_the_atlas_account_gives_the_role(provider, store, monkeypatch):
-    set_user(provider, "u-mueller", {"preferred_username": "mueller"})
-    set_user(provider, "u-gast", {"preferred_username": "gast"})
+    set_oidc_user(provider, "u-mueller", {"preferred_username": "mueller"})
+    set_oidc_user(provider, "u-gast", {"preferred_username": "gast"})
     app = small_app(store, monkeypatch, settings(provider))
     known = app.test_client()
     assert log_in(known, "u-mueller").status_code == 303
@@ -177,7 +155,7 @@ def test_without_a_role_claim_the_atlas_account_gives_the_role(provider, store, 
 
 
 def test_a_tampered_or_replayed_callback_logs_nobody_in(provider, store, monkeypatch):
-    set_user(provider, "u-schulze", {"preferred_username": "schulze", "groups": ["redaktion"]})
+    set_oidc_user(provider, "u-schulze", {"preferred_username": "schulze", "groups": ["redaktion"]})
     app = small_app(store, monkeypatch, settings(
         provider, **{oidc_module.ROLE_CLAIM_ENV: "groups"}))
     client = app.test_client()
@@ -199,7 +177,7 @@ def test_a_tampered_or_replayed_callback_logs_nobody_in(provider, store, monkeyp
 
 
 def test_a_wrong_client_secret_fails_the_token_exchange(provider, store, monkeypatch):
-    set_user(provider, "u-schulze", {"preferred_username": "schulze"})
+    set_oidc_user(provider, "u-schulze", {"preferred_username": "schulze"})
     app = small_app(store, monkeypatch, {**settings(provider),
                                          oidc_module.CLIENT_SECRET_ENV: "falsches-geheimnis"})
     client = app.test_client()
