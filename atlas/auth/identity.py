@@ -19,8 +19,10 @@ from typing import Callable, Iterable
 from atlas.auth import ACCOUNT_ROLES, ROLES, SESSION_ROLE, SESSION_USER, VISITOR
 from atlas.errors import AtlasError
 
-#: How the user of a session logged in (session key :data:`SESSION_VIA`).
-VIA_PASSWORD, VIA_OIDC, VIA_PROXY = "passwort", "oidc", "proxy"
+#: How the user of a session logged in (session key :data:`SESSION_VIA`): with a password, with
+#: OpenID Connect and the role from the provider's claim, with OpenID Connect and the role from
+#: the atlas account of the same name, or (no session) by the proxy's header.
+VIA_PASSWORD, VIA_OIDC, VIA_OIDC_ACCOUNT, VIA_PROXY = "passwort", "oidc", "oidc-konto", "proxy"
 SESSION_VIA = "via"
 #: Where :func:`atlas.auth.web.install` keeps the store and the proxy settings of an app.
 STORE_KEY, PROXY_KEY = "atlas_store", "atlas_proxy"
@@ -111,11 +113,11 @@ def from_session(session, account_role_of: Callable[[str], str] | None) -> Ident
     if not isinstance(name, str) or not name:
         return ANONYMOUS
     via = session.get(SESSION_VIA, VIA_PASSWORD)
+    via = via if via in (VIA_PASSWORD, VIA_OIDC, VIA_OIDC_ACCOUNT) else VIA_PASSWORD
     if via == VIA_OIDC or account_role_of is None:
         role = session.get(SESSION_ROLE)
-        return Identity(name, role if role in ACCOUNT_ROLES else VISITOR,
-                        via if isinstance(via, str) else VIA_PASSWORD)
-    return Identity(name, account_role_of(name), VIA_PASSWORD)
+        return Identity(name, role if role in ACCOUNT_ROLES else VISITOR, via)
+    return Identity(name, account_role_of(name), via)  # the account as it is now
 
 
 def installed_store():

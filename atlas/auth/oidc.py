@@ -7,7 +7,8 @@ Configured by the environment (off without ``ATLAS_OIDC_ISSUER``):
 * ``ATLAS_OIDC_ROLE_CLAIM``: the claim with the user's groups or roles (a dotted path reaches
   into objects, e.g. Keycloak's ``realm_access.roles``), mapped by ``ATLAS_OIDC_ROLES``
   (``atlas-redaktion:redaktion,atlas-admin:admin``; default: the role names themselves).
-  Without a role claim the role is that of the atlas account of the same name;
+  Without a role claim the role is that of the atlas account of the same name (looked up on
+  every request, as for a password login);
 * ``ATLAS_OIDC_NAME_CLAIM`` (``preferred_username``, else ``sub``): the user's name;
 * ``ATLAS_OIDC_REDIRECT_URI``: the callback URL when the atlas cannot see its public address
   (default: ``/anmelden/oidc/zurueck`` on the address of the request).
@@ -27,6 +28,7 @@ from typing import Callable
 
 from atlas.auth.identity import (
     VIA_OIDC,
+    VIA_OIDC_ACCOUNT,
     AuthConfigError,
     Identity,
     clean_name,
@@ -105,9 +107,8 @@ def identity_of(config: OidcConfig, claims: dict, account_role_of: Callable[[str
         return None
     if config.role_claim:
         role = role_of_groups(split_groups(claim(claims, config.role_claim)), config.roles)
-    else:
-        role = account_role_of(name)
-    return Identity(name, role, VIA_OIDC)
+        return Identity(name, role, VIA_OIDC)
+    return Identity(name, account_role_of(name), VIA_OIDC_ACCOUNT)
 
 
 def register(server, config: OidcConfig):

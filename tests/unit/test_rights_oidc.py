@@ -152,6 +152,8 @@ def test_without_a_role_claim_the_atlas_account_gives_the_role(provider, store, 
     stranger = app.test_client()
     assert log_in(stranger, "u-gast").status_code == 303
     assert stranger.get("/wer").text == "gast|besucher|False"
+    store.remove_user("mueller")  # the account goes: the login no longer may change anything
+    assert known.get("/wer").text == "mueller|besucher|False"
 
 
 def test_a_tampered_or_replayed_callback_logs_nobody_in(provider, store, monkeypatch):
