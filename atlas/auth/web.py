@@ -372,6 +372,7 @@ def oidc_back():
     log the user in. Every failure: the login page with a German message, nothing logged in."""
     import requests
     from authlib.common.errors import AuthlibBaseError
+    from joserfc.errors import JoseError
 
     from atlas.auth.oidc import identity_of
 
@@ -393,7 +394,9 @@ def oidc_back():
     except requests.RequestException as error:
         log.error("Anmeldedienst %s nicht erreichbar: %s", config.issuer, error)
         return _oidc_refused(OIDC_UNREACHABLE, 502)
-    except (AuthlibBaseError, ValueError, KeyError, TypeError) as error:
+    except (AuthlibBaseError, JoseError, RuntimeError, ValueError, KeyError, TypeError) as error:
+        # a wrong state, a refused code, an ID token with a bad signature, issuer, audience,
+        # expiry or nonce
         log.warning("Anmeldung mit Dienstkonto fehlgeschlagen: %s Adresse=%s", error,
                     client_address())
         return _oidc_refused(OIDC_FAILED, 400)
