@@ -61,6 +61,9 @@ EXAMPLES: dict[str, list[tuple[str, str, object, int]]] = {
     # without the form's CSRF token: the login form again (400), the logout refused (403)
     "/anmelden": [("GET", "/anmelden", None, 200), ("POST", "/anmelden", None, 400)],
     "/abmelden": [("POST", "/abmelden", None, 403)],
+    # OpenID Connect not configured here: a German 404 (tests/unit/test_rights_oidc.py: with it)
+    "/anmelden/oidc": [("GET", "/anmelden/oidc", None, 404)],
+    "/anmelden/oidc/zurueck": [("GET", "/anmelden/oidc/zurueck?code=x&state=y", None, 404)],
     "/export/handout.pdf": [
         ("POST", "/export/handout.pdf",
          {"views": [{"name": "Ansicht", "query": "indicator=sgb2_quote&year={latest}"}]}, 200)],
