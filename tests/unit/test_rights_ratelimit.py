@@ -86,10 +86,10 @@ def test_a_successful_login_forgets_the_earlier_failures(two_hosts):
 
 
 def test_the_window_slides_and_old_rows_are_purged_addresses_kept_hashed(url):
-    store = Store(url)
+    store, worker = Store(url), Store(url)
     now = [1_000_000.0]
     limiter = RateLimiter(store, "geheim", clock=lambda: now[0])
-    other = RateLimiter(Store(url), "geheim", clock=lambda: now[0])  # another worker
+    other = RateLimiter(worker, "geheim", clock=lambda: now[0])  # another worker
     try:
         for _ in range(MAX_FAILURES):
             limiter.fail(("mueller", "203.0.113.5"))
@@ -105,6 +105,7 @@ def test_the_window_slides_and_old_rows_are_purged_addresses_kept_hashed(url):
         assert "203.0.113.5" not in str(rows) and len(rows[0][1]) == 64  # an HMAC, not the IP
     finally:
         store.dispose()
+        worker.dispose()
 
 
 def test_a_schema_4_store_is_upgraded_with_the_failure_table(url):
