@@ -45,6 +45,7 @@ from sqlalchemy import (
     delete,
     event,
     exc,
+    func,
     insert,
     inspect,
     select,
@@ -67,7 +68,8 @@ DATABASE_URL_ENV = "ATLAS_DATABASE_URL"
 #: Kreise and Gemeinden only) and 2 (without defined indicators) are upgraded in place
 #: (:func:`_upgrade`); 3 → 4 adds the audit trail and the Papierkorb (:func:`_upgrade_audit`)
 #: and the accounts (:func:`_upgrade_users`); 4 → 5 the visibility of own data
-#: (:func:`_upgrade_visibility`).
+#: (:func:`_upgrade_visibility`) and the shared count of failed logins
+#: (:func:`_upgrade_login_failures`).
 SCHEMA_VERSION = 5
 #: Seconds a writer waits for another writer's lock (SQLite busy timeout).
 BUSY_TIMEOUT_S = 30
@@ -247,6 +249,18 @@ setting_table = Table(
     metadata,
     Column("key", String(40), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+#: Failed logins (:mod:`atlas.auth.ratelimit`), shared by every worker and host on this store:
+#: the name tried, a keyed hash of the client address (never the address itself) and the time
+#: (seconds since the epoch). Rows older than the limit's window are purged by the next failure.
+login_failure_table = Table(
+    "atlas_login_failure",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(80), nullable=False),
+    Column("address", String(64), nullable=False),  # HMAC-SHA-256 of the client address
+    Column("time", Double, nullable=False),
 )
 
 VALUE_COLUMNS = ["indicator", "ags", "year", "value", "status"]
@@ -1080,8 +1094,35 @@ class Store:
                 conn.execute(insert(setting_table).values(key=key, value=value))
         return value
 
+    def login_failures(self, name: str, address: str, since: float) -> int:
+        """How many failed logins of ``name`` from ``address`` (its hash) happened after
+        ``since`` (seconds since the epoch), counted over every worker and host."""
+        t = login_failure_table
+        with self._read() as conn:
+            return conn.execute(select(func.count()).select_from(t).where(
+                t.c.name == name, t.c.address == address, t.c.time > since)).scalar_one()
+
+    def record_login_failure(self, name: str, address: str, now: float, purge_before: float
+                             ) -> None:
+        """Note a failed login; failures before ``purge_before`` are deleted in the same
+        transaction (the table holds only the current window)."""
+        t = login_failure_table
+        with self._write_accounts(lock=False) as conn:
+            conn.execute(delete(t).where(t.c.time < purge_before))
+            conn.execute(insert(t).values(name=name[:80], address=address, time=now))
+
+    def forget_login_failures(self, name: str, address: str | None = None) -> None:
+        """Forget the failed logins of ``name`` (from ``address``; from everywhere when None):
+        after a successful login."""
+        t = login_failure_table
+        condition = t.c.name == name
+        if address is not None:
+            condition = condition & (t.c.address == address)
+        with self._write_accounts(lock=False) as conn:
+            conn.execute(delete(t).where(condition))
+
     @contextmanager
-    def _write_accounts(self) -> Iterator[Connection]:
+    def _write_accounts(self, lock: bool = True) -> Iterator[Connection]:
         """A write transaction for accounts and settings: not own data, so no write guard (a
         login by a visitor records the login) and no new revision; PostgreSQL serialises it on
         the setting table's lock."""
@@ -1089,7 +1130,7 @@ class Store:
         with engine.connect() as conn:
             conn.execution_options(atlas_write=True)
             with conn.begin():
-                if engine.dialect.name == "postgresql":
+                if lock and engine.dialect.name == "postgresql":
                     conn.exec_driver_sql("LOCK TABLE atlas_setting IN SHARE ROW EXCLUSIVE MODE")
                 yield conn
 
@@ -1283,6 +1324,7 @@ def _upgrade(conn: Connection, version: int) -> None:
         _upgrade_users(conn)
     if version < 5:
         _upgrade_visibility(conn)
+        _upgrade_login_failures(conn)
     conn.execute(update(meta_table).where(meta_table.c.key == _SCHEMA_VERSION_KEY)
                  .values(value=SCHEMA_VERSION))
 
@@ -1312,6 +1354,12 @@ def _upgrade_visibility(conn: Connection) -> None:
         if "visibility" not in columns:
             conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN visibility VARCHAR(12) "
                                  f"NOT NULL DEFAULT '{INTERNAL}'")
+
+
+def _upgrade_login_failures(conn: Connection) -> None:
+    """4 → 5: the failed logins shared by all workers and hosts (``atlas_login_failure``, new
+    and empty; created with the others, here again so that this step stands on its own)."""
+    conn.execute(CreateTable(login_failure_table, if_not_exists=True))
 
 
 def _now() -> str:

@@ -3,7 +3,9 @@
 Roles (:data:`ROLES`): ``besucher`` (anonymous: reads public data), ``redaktion`` (changes own
 data: import, delete, own levels, derived indicators, indices) and ``admin`` (everything, and the
 accounts). The web part (login page, session cookie, CSRF, the check of every state-changing
-request) is :mod:`atlas.auth.web`; accounts are kept in the store (:mod:`atlas.auth.accounts`).
+request) is :mod:`atlas.auth.web`; accounts are kept in the store (:mod:`atlas.auth.accounts`). Who a request is, is answered in
+one place (:mod:`atlas.auth.identity`) for the three ways in: password, OpenID Connect
+(:mod:`atlas.auth.oidc`) and a trusted reverse proxy's header (:mod:`atlas.auth.proxy`).
 """
 
 from __future__ import annotations
@@ -36,23 +38,18 @@ def may(role: str, right: str) -> bool:
 
 def current_user_name() -> str:
     """The logged-in user's name in the current web request; "" when nobody is logged in or
-    outside a request (the CLI)."""
-    from flask import has_request_context, session
+    outside a request (the CLI). Resolved in one place for password, OIDC and proxy logins:
+    :func:`atlas.auth.identity.current`."""
+    from atlas.auth import identity
 
-    if not has_request_context():
-        return ""
-    name = session.get(SESSION_USER, "")
-    return name if isinstance(name, str) else ""
+    return identity.current().name
 
 
 def current_role() -> str:
     """The role of the current web request: "besucher", "redaktion" or "admin"."""
-    from flask import has_request_context, session
+    from atlas.auth import identity
 
-    if not has_request_context() or not current_user_name():
-        return VISITOR
-    role = session.get(SESSION_ROLE)
-    return role if role in ACCOUNT_ROLES else VISITOR
+    return identity.current().role
 
 
 def may_change_data() -> bool:

@@ -1,53 +1,53 @@
 """Failed logins per name and address: after :data:`MAX_FAILURES` in :data:`WINDOW_S` seconds,
 further attempts are refused until the window has passed.
 
-Counted in the memory of each process: a login is a few requests, no store round trip, and the
-counter cannot be filled by an attacker into the database. With several workers each counts on
-its own, so the limit is at most workers × 5 attempts per 5 minutes, still far too slow to guess
-a password of 10 or more characters (argon2 makes each try cost as well).
+Counted in the store (table ``atlas_login_failure``), so every gunicorn worker and every host on
+one PostgreSQL store shares the count: the limit is 5 tries per name and address in 5 minutes
+however many processes answer. The address is kept only as a keyed hash (HMAC-SHA-256 with the
+store's session secret), the rows only for the window: each failure purges the older ones, so
+an attacker cannot fill the table for longer than 5 minutes.
 """
 
 from __future__ import annotations
 
-import threading
+import hashlib
+import hmac
 import time
 
 MAX_FAILURES = 5
 WINDOW_S = 300
-#: Most (name, address) pairs kept; the oldest are dropped beyond (memory stays bounded).
-MAX_KEYS = 10_000
 
 
 class RateLimiter:
-    """Failures per key within a sliding window (thread-safe)."""
+    """Failures per (name, address) within a sliding window, kept in ``store`` (a Store or a
+    function returning it). ``secret`` keys the hash of the addresses."""
 
-    def __init__(self, max_failures: int = MAX_FAILURES, window_s: float = WINDOW_S,
-                 clock=time.monotonic) -> None:
+    def __init__(self, store, secret: str, max_failures: int = MAX_FAILURES,
+                 window_s: float = WINDOW_S, clock=time.time) -> None:
+        self._store_of, self._secret = store, secret.encode()
         self.max_failures, self.window_s, self._clock = max_failures, window_s, clock
-        self._failures: dict[tuple, list[float]] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, key: tuple) -> list[float]:
+    def _store(self):
+        return self._store_of() if callable(self._store_of) else self._store_of
+
+    def _key(self, key: tuple[str, str]) -> tuple[str, str]:
+        name, address = key
+        digest = hmac.new(self._secret, address.encode(), hashlib.sha256).hexdigest()
+        return name[:80], digest
+
+    def blocked(self, key: tuple[str, str]) -> bool:
+        """Whether ``key`` (name, address) has used up its attempts."""
+        name, address = self._key(key)
+        since = self._clock() - self.window_s
+        return self._store().login_failures(name, address, since) >= self.max_failures
+
+    def fail(self, key: tuple[str, str]) -> None:
+        """Count one failure of ``key``."""
+        name, address = self._key(key)
         now = self._clock()
-        times = [t for t in self._failures.get(key, []) if now - t < self.window_s]
-        if times:
-            self._failures[key] = times
-        else:
-            self._failures.pop(key, None)
-        return times
+        self._store().record_login_failure(name, address, now, now - self.window_s)
 
-    def blocked(self, key: tuple) -> bool:
-        """Whether ``key`` has used up its attempts."""
-        with self._lock:
-            return len(self._recent(key)) >= self.max_failures
-
-    def fail(self, key: tuple) -> None:
-        with self._lock:
-            times = self._recent(key)
-            if len(self._failures) >= MAX_KEYS and key not in self._failures:
-                self._failures.pop(next(iter(self._failures)))
-            self._failures[key] = [*times, self._clock()]
-
-    def succeed(self, key: tuple) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+    def succeed(self, key: tuple[str, str]) -> None:
+        """A successful login: the failures of ``key`` are forgotten."""
+        name, address = self._key(key)
+        self._store().forget_login_failures(name, address)

@@ -13,6 +13,9 @@ cookie, the idle timeout, the CSRF token and the one check of every state-changi
   :func:`changes_data`) when the role may not change data or the token is missing or wrong;
   :func:`write_guard` (installed as :data:`atlas.store.write_guard`) refuses every store write
   the request may not make, whichever code reaches it. Both log the refusal.
+* Who the request is: :mod:`atlas.auth.identity` (session, OpenID Connect, trusted proxy
+  header); failed logins are counted in the store (:mod:`atlas.auth.ratelimit`), shared by
+  every worker and host.
 """
 
 from __future__ import annotations
@@ -24,10 +27,9 @@ import secrets
 import time
 from html import escape
 
-from flask import Blueprint, Flask, current_app, g, jsonify, redirect, request, session
+from flask import Blueprint, Flask, current_app, g, jsonify, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from atlas import auth
 from atlas import store as store_module
 from atlas.auth import (
     SESSION_ROLE,
@@ -36,8 +38,12 @@ from atlas.auth import (
     accounts,
     current_role,
     current_user_name,
+    identity,
     may,
 )
+from atlas.auth.oidc import OidcConfig
+from atlas.auth.proxy import ProxyConfig, trusted_networks
+from atlas.auth.proxy import client_address as _client_address
 from atlas.auth.ratelimit import WINDOW_S, RateLimiter
 
 log = logging.getLogger("atlas.auth")
@@ -48,10 +54,18 @@ DEFAULT_SESSION_MINUTES = 60
 CSRF_COOKIE, CSRF_HEADER, CSRF_FIELD = "_csrf_token", "X-CSRFToken", "csrf_token"
 _SESSION_CSRF, _SESSION_SEEN = "csrf", "seen"
 SECRET_SETTING = "session_secret"
-_STORE_KEY = "atlas_store"
+_STORE_KEY = identity.STORE_KEY
+_LIMITER_KEY, _OIDC_KEY, _NETWORKS_KEY = "atlas_login_limiter", "atlas_oidc", "atlas_proxies"
 #: The attribute :func:`changes_data` sets on a callback function.
 CHANGES_DATA = "atlas_changes_data"
 LOGIN_PATH, LOGOUT_PATH = "/anmelden", "/abmelden"
+OIDC_PATH, OIDC_BACK_PATH = "/anmelden/oidc", "/anmelden/oidc/zurueck"
+OIDC_BUTTON = "Mit Dienstkonto anmelden"
+OIDC_FAILED = ("Die Anmeldung mit dem Dienstkonto ist nicht gelungen oder wurde abgebrochen. "
+               "Bitte erneut versuchen.")
+OIDC_UNREACHABLE = ("Der Anmeldedienst ist gerade nicht erreichbar. Bitte später erneut "
+                    "versuchen; bleibt der Fehler, die Verwaltung des Atlas informieren.")
+OIDC_NO_NAME = "Das Dienstkonto nennt keinen Benutzernamen; die Anmeldung ist nicht möglich."
 REFUSED_TEXT = ("Keine Berechtigung: Eigene Daten ändern darf nur, wer als Redaktion oder Admin "
                 "angemeldet ist. Zum Ändern bitte anmelden.")
 CSRF_TEXT = ("Die Anfrage trägt kein gültiges Sicherheitsmerkmal (CSRF-Token). Bitte die Seite "
@@ -61,7 +75,6 @@ TOO_MANY = ("Zu viele Fehlversuche für diesen Namen von dieser Adresse. Bitte i
             f"{WINDOW_S // 60} Minuten erneut versuchen.")
 
 auth_pages = Blueprint("auth_pages", __name__)
-limiter = RateLimiter()
 
 
 def changes_data(function):
@@ -107,19 +120,28 @@ def _request_token() -> str | None:
 
 
 def _log_refusal(reason: str, callback: str = "") -> None:
-    log.warning("Abgewiesen (%s): Name=%r Rolle=%s Pfad=%s Callback=%s Adresse=%s", reason,
-                current_user_name(), current_role(), request.path, callback or "-",
-                request.remote_addr)
+    who = identity.current()
+    log.warning("Abgewiesen (%s): Name=%r Rolle=%s Anmeldung=%s Pfad=%s Callback=%s Adresse=%s",
+                reason, who.name, who.role, who.via or "-", request.path, callback or "-",
+                client_address())
 
 
 def effective_role() -> str:
     """The role of the current request as the store has it now (an account removed or changed
-    since the login counts as such)."""
-    name = current_user_name()
-    if not name:
-        return auth.VISITOR
-    user = _store().user(name)
-    return user["role"] if user else auth.VISITOR
+    since the login counts as such): :func:`atlas.auth.identity.current`."""
+    return current_role()
+
+
+def client_address() -> str:
+    """The client's address of the current request: the peer, or behind a trusted proxy
+    (``ATLAS_TRUSTED_PROXIES``) the address it forwarded (:func:`atlas.auth.proxy.client_address`)."""
+    return _client_address(request.environ, request.headers,
+                           current_app.extensions.get(_NETWORKS_KEY, ()))
+
+
+def login_limiter() -> RateLimiter:
+    """The failed-login counter of the app serving the request (kept in its store)."""
+    return current_app.extensions[_LIMITER_KEY]
 
 
 def _store_of(store):
@@ -164,6 +186,18 @@ def install(server: Flask, store) -> None:
     server.extensions[_STORE_KEY] = store
     server.secret_key = _store_of(store).shared_setting(SECRET_SETTING,
                                                         lambda: secrets.token_hex(32))
+    server.extensions[_LIMITER_KEY] = RateLimiter(store, server.secret_key)
+    server.extensions[_NETWORKS_KEY] = trusted_networks()
+    proxy = ProxyConfig.from_env()  # None unless configured: then proxy headers do nothing
+    if proxy is not None:
+        server.extensions[identity.PROXY_KEY] = proxy
+        log.info("Anmeldung über Reverse-Proxy: Kopfzeile %s von %s", proxy.header,
+                 ", ".join(str(n) for n in proxy.networks))
+    oidc = OidcConfig.from_env()
+    if oidc is not None:
+        from atlas.auth.oidc import register
+
+        server.extensions[_OIDC_KEY] = (oidc, register(server, oidc))
     server.session_interface = _SessionInterface()
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                          SESSION_COOKIE_NAME="atlas_session")
@@ -177,12 +211,13 @@ def install(server: Flask, store) -> None:
     def idle_timeout():
         # only a request with a session cookie touches the session (else Flask adds
         # "Vary: Cookie" to every file and API answer)
-        if server.config["SESSION_COOKIE_NAME"] in request.cookies and current_user_name():
+        if server.config["SESSION_COOKIE_NAME"] in request.cookies and session.get(SESSION_USER):
             now = time.time()
             seen = session.get(_SESSION_SEEN, 0)
             if not isinstance(seen, (int, float)) or now - seen > session_minutes() * 60:
-                log.info("Sitzung von %r nach Leerlauf beendet", current_user_name())
+                log.info("Sitzung von %r nach Leerlauf beendet", session.get(SESSION_USER))
                 session.clear()
+                identity.forget()
                 g.session_expired = True
             elif now - seen > 30:  # the cookie is rewritten at most twice a minute
                 session[_SESSION_SEEN] = now
@@ -224,6 +259,10 @@ _PAGE = """<!DOCTYPE html>
 
 
 def _login_page(message: str = "", name: str = "", status: int = 200):
+    oidc = ""
+    if _OIDC_KEY in current_app.extensions:
+        oidc = (f'\n<p class="mt-3"><a class="btn btn-outline-primary" id="anmelden-oidc" '
+                f'href="{OIDC_PATH}">{OIDC_BUTTON}</a></p>')
     alert = (f'<div class="alert alert-danger" role="alert" id="anmelden-fehler">'
              f'{escape(message)}</div>' if message else "")
     note = ""
@@ -241,7 +280,7 @@ def _login_page(message: str = "", name: str = "", status: int = 200):
  autocomplete="current-password" required></div>
 <button class="btn btn-primary" type="submit">Anmelden</button>
 <a class="btn btn-link" href="/">Zurück zum Atlas</a>
-</form>
+</form>{oidc}
 <p class="small text-muted mt-4">Ohne Anmeldung lässt sich der Atlas ansehen; eigene Daten
 ändern dürfen Konten der Rollen „redaktion“ und „admin“. Konten legt die Verwaltung mit
 „atlas user add“ an.</p>"""
@@ -261,23 +300,31 @@ def login():
     if not csrf_ok(request.form.get(CSRF_FIELD)):
         _log_refusal("Anmeldung ohne CSRF-Token")
         return _login_page("Das Formular war veraltet. Bitte erneut anmelden.", name, 400)
-    key = (name, request.remote_addr or "")
+    key = (name, client_address())
+    limiter = login_limiter()
     if limiter.blocked(key):
         _log_refusal("zu viele Fehlversuche")
         return _login_page(TOO_MANY, name, 429)
     user = accounts.authenticate(_store(), name, password)
     if user is None:
         limiter.fail(key)
-        log.warning("Anmeldung fehlgeschlagen: Name=%r Adresse=%s", name, request.remote_addr)
+        log.warning("Anmeldung fehlgeschlagen: Name=%r Adresse=%s", name, client_address())
         return _login_page(LOGIN_FAILED, name, 401)
     limiter.succeed(key)
+    _start_session(identity.Identity(user["name"], user["role"], identity.VIA_PASSWORD))
+    return redirect("/", code=303)
+
+
+def _start_session(who: identity.Identity) -> None:
+    """The session of a user who just logged in (password or OpenID Connect)."""
     session.clear()  # a new session (and CSRF token) after login: no session fixation
-    session[SESSION_USER], session[SESSION_ROLE] = user["name"], user["role"]
+    session[SESSION_USER], session[SESSION_ROLE] = who.name, who.role
+    session[identity.SESSION_VIA] = who.via
     session[_SESSION_SEEN] = time.time()
     csrf_token()
-    log.info("Angemeldet: Name=%r Rolle=%s Adresse=%s", user["name"], user["role"],
-             request.remote_addr)
-    return redirect("/", code=303)
+    identity.forget()
+    log.info("Angemeldet: Name=%r Rolle=%s Anmeldung=%s Adresse=%s", who.name, who.role, who.via,
+             client_address())
 
 
 @auth_pages.post(LOGOUT_PATH)
@@ -288,4 +335,77 @@ def logout():
                 403, {"Content-Type": "text/html; charset=utf-8"})
     log.info("Abgemeldet: Name=%r", current_user_name())
     session.clear()
+    identity.forget()
+    return redirect("/", code=303)
+
+
+# ---------------------------------------------------------------------- OpenID Connect
+
+
+def _oidc():
+    """(settings, Authlib client) of the app, or None when OIDC is not configured."""
+    return current_app.extensions.get(_OIDC_KEY)
+
+
+def _oidc_refused(message: str, status: int):
+    return _login_page(message, "", status)
+
+
+@auth_pages.get(OIDC_PATH)
+def oidc_start():
+    """To the identity provider, with state, nonce and a PKCE challenge in the session."""
+    import requests
+
+    configured = _oidc()
+    if configured is None:
+        return ("Die Anmeldung mit Dienstkonto ist hier nicht eingerichtet.\n", 404,
+                {"Content-Type": "text/plain; charset=utf-8"})
+    config, client = configured
+    redirect_uri = config.redirect_uri or url_for("auth_pages.oidc_back", _external=True)
+    try:
+        return client.authorize_redirect(redirect_uri)
+    except (requests.RequestException, ValueError, KeyError) as error:
+        log.error("Anmeldedienst %s nicht erreichbar oder fehlerhaft: %s", config.issuer, error)
+        return _oidc_refused(OIDC_UNREACHABLE, 502)
+
+
+@auth_pages.get(OIDC_BACK_PATH)
+def oidc_back():
+    """Back from the provider: check the state, exchange the code, validate the ID token and
+    log the user in. Every failure: the login page with a German message, nothing logged in."""
+    import requests
+    from authlib.common.errors import AuthlibBaseError
+    from joserfc.errors import JoseError
+
+    from atlas.auth.oidc import identity_of
+
+    configured = _oidc()
+    if configured is None:
+        return ("Die Anmeldung mit Dienstkonto ist hier nicht eingerichtet.\n", 404,
+                {"Content-Type": "text/plain; charset=utf-8"})
+    config, client = configured
+    if request.args.get("error"):
+        log.warning("Anmeldung mit Dienstkonto abgelehnt: %s", request.args.get("error")[:80])
+        return _oidc_refused(OIDC_FAILED, 401)
+    try:
+        token = client.authorize_access_token()
+        claims = dict(token.get("userinfo") or {})
+        if not claims:
+            raise ValueError("Antwort ohne ID-Token")
+        if config.role_claim and config.role_claim.split(".")[0] not in claims:
+            claims = {**client.userinfo(token=token), **claims}  # roles only in the user info
+    except requests.RequestException as error:
+        log.error("Anmeldedienst %s nicht erreichbar: %s", config.issuer, error)
+        return _oidc_refused(OIDC_UNREACHABLE, 502)
+    except (AuthlibBaseError, JoseError, RuntimeError, ValueError, KeyError, TypeError) as error:
+        # a wrong state, a refused code, an ID token with a bad signature, issuer, audience,
+        # expiry or nonce
+        log.warning("Anmeldung mit Dienstkonto fehlgeschlagen: %s Adresse=%s", error,
+                    client_address())
+        return _oidc_refused(OIDC_FAILED, 400)
+    who = identity_of(config, claims, lambda n: identity.account_role(_store(), n))
+    if who is None:
+        log.warning("Anmeldung mit Dienstkonto ohne Namen (sub=%r)", claims.get("sub"))
+        return _oidc_refused(OIDC_NO_NAME, 400)
+    _start_session(who)
     return redirect("/", code=303)

@@ -65,6 +65,9 @@ EXAMPLES: dict[str, list[tuple[str, str, object, int]]] = {
     "/protokoll": [("GET", "/protokoll?seit=2026-12-01", None, 403)],
     "/protokoll.csv": [("GET", "/protokoll.csv", None, 403)],
     "/benutzer": [("GET", "/benutzer", None, 403), ("POST", "/benutzer", None, 403)],
+    # OpenID Connect not configured here: a German 404 (tests/unit/test_rights_oidc.py: with it)
+    "/anmelden/oidc": [("GET", "/anmelden/oidc", None, 404)],
+    "/anmelden/oidc/zurueck": [("GET", "/anmelden/oidc/zurueck?code=x&state=y", None, 404)],
     "/export/handout.pdf": [
         ("POST", "/export/handout.pdf",
          {"views": [{"name": "Ansicht", "query": "indicator=sgb2_quote&year={latest}"}]}, 200)],
