@@ -88,7 +88,8 @@ def stored_level(app_module):
     data = get_data()
     _, areas, links, _ = own_level_parts(data)
     own_store().add_level(OwnLevel(id=OWN_LEVEL, title="Orte im Kreis", singular="Ort",
-                                   gebietsstand="01.01.2021", source="BKG VG5000"),
+                                   gebietsstand="01.01.2021", source="BKG VG5000",
+                                   visibility="oeffentlich"),  # published: the API lists it
                           areas, links)
     data_changed()
     yield len(areas)
