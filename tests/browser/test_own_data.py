@@ -56,6 +56,8 @@ def test_upload_preview_confirm_and_the_indicator_is_on_the_map(atlas_page, live
     _choose(page, "own-area", "Familie")
     page.get_by_role("checkbox", name="Kindheit").check()
     page.fill("#own-source", "Jugendämter der Kreise, eigene Erhebung")
+    # published: the fresh visit below comes without login
+    page.locator("#own-visibility").get_by_label("öffentlich", exact=False).check()
     page.get_by_role("button", name="Importieren").click()
     try:
         page.wait_for_function(

@@ -298,7 +298,8 @@ def test_behind_nginx_the_header_user_imports_and_a_forged_header_is_refused(
     store = Store(url)
     try:
         assert [i.id for i in store.indicators()] == ["proxy_kita"]
-        assert [e.action for e in store.audit()] == ["import"]
+        # the accounts made for the test aside: one import, nothing from the forged requests
+        assert [e.action for e in store.audit() if e.object_kind != "user"] == ["import"]
     finally:
         store.dispose()
 

@@ -230,7 +230,7 @@ def test_atlas_restore_brings_a_deleted_import_back_and_the_trash_stays_out_of_t
 
     argv = ["import", str(genesis_12411), "--code", CODE, "--id", "bev_cli", "--title",
             "Bevölkerung", "--bereich", "demografie", "--lebensphasen", "kindheit", "--lesart",
-            "neutral", "--quelle", "Regionalstatistik"]
+            "neutral", "--quelle", "Regionalstatistik", "--sichtbarkeit", "oeffentlich"]
     assert run(capsys, *argv)[0] == 0
     before = get_data().table("bev_cli", 2024)
     assert "bev_cli" in api_ids(cli_app)
