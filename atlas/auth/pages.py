@@ -35,29 +35,6 @@ _TEXT = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store
 
 admin_pages = Blueprint("admin_pages", __name__)
 
-_PAGE = """<!DOCTYPE html>
-<html lang="de">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} – Sozialstrukturatlas Thüringen</title>
-<link rel="stylesheet" href="/vendor/bootstrap/bootstrap.min.css">
-</head>
-<body>
-<header class="bg-primary text-white py-2 mb-4"><div class="container d-flex flex-wrap
- align-items-center gap-3">
-<a class="h4 text-white text-decoration-none mb-0 me-auto" href="/">Sozialstrukturatlas
- Thüringen</a>
-{nav}
-</div></header>
-<main class="container-fluid px-4" id="inhalt">
-<h1 class="h3">{title}</h1>
-{body}
-</main>
-</body>
-</html>
-"""
-
 
 def _nav(role: str) -> str:
     """The header's links for a logged-in account, and its logout form."""
@@ -78,7 +55,7 @@ def _nav(role: str) -> str:
 
 
 def _page(title: str, body: str, status: int = 200, role: str = ""):
-    html = _PAGE.format(title=escape(title), body=body, nav=_nav(role))
+    html = web.page_html(title, body, nav=_nav(role), wide=True)
     return html, status, _HTML
 
 

@@ -246,16 +246,27 @@ _PAGE = """<!DOCTYPE html>
 <link rel="stylesheet" href="/vendor/bootstrap/bootstrap.min.css">
 </head>
 <body>
-<header class="bg-primary text-white py-2 mb-4"><div class="container">
-<a class="h4 text-white text-decoration-none" href="/">Sozialstrukturatlas Thüringen</a>
+<header class="bg-primary text-white py-2 mb-4"><div class="container d-flex flex-wrap
+ align-items-center gap-3">
+<a class="h4 text-white text-decoration-none mb-0 me-auto" href="/">Sozialstrukturatlas
+ Thüringen</a>
+{nav}
 </div></header>
-<main class="container" id="inhalt">
+<main class="{main_class}" id="inhalt">
 <h1 class="h3">{title}</h1>
 {body}
 </main>
 </body>
 </html>
 """
+
+
+def page_html(title: str, body: str, nav: str = "", wide: bool = False) -> str:
+    """The shell of the server-rendered pages (login, audit trail, accounts): German, our
+    stylesheet only, no script (the app's CSP). ``title`` is text (escaped here); ``body`` and
+    ``nav`` are HTML the caller made, with every user text escaped."""
+    return _PAGE.format(title=escape(title), body=body, nav=nav,
+                        main_class="container-fluid px-4" if wide else "container")
 
 
 def _login_page(message: str = "", name: str = "", status: int = 200):
@@ -284,7 +295,7 @@ def _login_page(message: str = "", name: str = "", status: int = 200):
 <p class="small text-muted mt-4">Ohne Anmeldung lässt sich der Atlas ansehen; eigene Daten
 ändern dürfen Konten der Rollen „redaktion“ und „admin“. Konten legt die Verwaltung mit
 „atlas user add“ an.</p>"""
-    html = _PAGE.format(title="Anmelden", body=body)
+    html = page_html("Anmelden", body)
     return html, status, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
 
 
@@ -331,7 +342,7 @@ def _start_session(who: identity.Identity) -> None:
 def logout():
     if not csrf_ok(request.form.get(CSRF_FIELD)):
         _log_refusal("Abmeldung ohne CSRF-Token")
-        return (_PAGE.format(title="Abmelden", body=f'<p role="alert">{escape(CSRF_TEXT)}</p>'),
+        return (page_html("Abmelden", f'<p role="alert">{escape(CSRF_TEXT)}</p>'),
                 403, {"Content-Type": "text/html; charset=utf-8"})
     log.info("Abgemeldet: Name=%r", current_user_name())
     session.clear()
