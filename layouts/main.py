@@ -9,8 +9,9 @@ from atlas import figures
 from atlas.catalogue import LIFE_PHASES, Indicator
 from atlas.data import AtlasData
 from atlas.memo import per_data
-from atlas.urlstate import DEFAULT_INDICATOR
+from atlas.urlstate import DEFAULT_INDICATOR, DEFAULT_TAB
 from layouts import analysis, coverage, exports, ids, owndata, presentation
+from layouts.tabs import Tab, tabs
 
 TOPOJSON_URL = "/assets/topojson/"
 #: The one configuration of every graph of the page. The toolbar keeps only zoom in, zoom out
@@ -213,7 +214,7 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                 ),
                 color="primary",
                 dark=True,
-                className="mb-3",
+                className="mb-3 atlas-navbar",
             ),
             dbc.Container(
                 [
@@ -245,9 +246,10 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                                         ],
                                         className="mb-2 atlas-year",
                                     ),
-                                    dbc.Tabs(
+                                    tabs(
+                                        ids.TABS,
                                         [
-                                            dbc.Tab(
+                                            Tab(
                                                 [
                                             dbc.Row(
                                                 [
@@ -302,7 +304,7 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                                             owndata.tab_own_data(data, DROPDOWN_LABELS, may_change),
                                             coverage.tab_datenstand(data, DROPDOWN_LABELS),
                                         ],
-                                        id=ids.TABS, active_tab="map", className="mb-2",
+                                        DEFAULT_TAB, "Ansichten", className="mb-2",
                                     ),
                                 ],
                                 lg=9, md=8, className="atlas-main",

@@ -1,0 +1,120 @@
+/*
+ * Sozialstrukturatlas Thüringen – names and Tab stops of the inner controls of Dash's own
+ * components (issue #18), in one place. Dash 4 draws them without a way to pass ARIA attributes:
+ * - dcc.Dropdown: its button is named by its value only (aria-labelledby = the value) – the
+ *   visible label (label[for=id]) goes first; the button itself is the Tab stop, not the
+ *   hidden, aria-hidden focus catcher before it;
+ * - dcc.Slider / RangeSlider: the handle and the number boxes get the label's name, the handle
+ *   an aria-valuetext such as „Jahr 2021“;
+ * - dcc.Upload: its file input (Chrome says „Choose File“) is named by the upload's own text.
+ * Dash redraws these parts at will, so they are named as they appear and when their value changes.
+ */
+(function () {
+    'use strict';
+
+    function labelFor(id) {
+        if (!id) {
+            return null;
+        }
+        var labels = document.querySelectorAll('label[for]');
+        for (var i = 0; i < labels.length; i += 1) {
+            if (labels[i].htmlFor === id) {
+                return labels[i];
+            }
+        }
+        return null;
+    }
+
+    function text(element) {
+        return (element.innerText || element.textContent || '').replace(/\s+/g, ' ').trim();
+    }
+
+    function set(element, name, value) {
+        if (value !== null && element.getAttribute(name) !== value) {
+            element.setAttribute(name, value);
+        }
+    }
+
+    function dropdown(button) {
+        var label = labelFor(button.id);
+        var wrapper = button.parentElement;
+        var catcher = wrapper && wrapper.querySelector(':scope > .dash-dropdown-focus-target');
+        if (catcher) {
+            set(catcher, 'tabindex', '-1');
+        }
+        if (!button.disabled) {
+            set(button, 'tabindex', '0');
+        }
+        if (!label) {
+            return;
+        }
+        if (!label.id) {
+            label.id = button.id + '-label';
+        }
+        var parts = (button.getAttribute('aria-labelledby') || '').split(/\s+/)
+            .filter(function (part) { return part && part !== label.id; });
+        set(button, 'aria-labelledby', [label.id].concat(parts).join(' '));
+    }
+
+    function slider(container) {
+        var label = labelFor(container.id);
+        var name = label ? text(label) : null;
+        if (!name) {
+            return;
+        }
+        container.querySelectorAll('[role="slider"]').forEach(function (thumb, index, all) {
+            var suffix = all.length > 1 ? (index === 0 ? ' (von)' : ' (bis)') : '';
+            set(thumb, 'aria-label', name + suffix);
+            var now = thumb.getAttribute('aria-valuenow');
+            set(thumb, 'aria-valuetext', now === null ? null : name + ' ' + now);
+        });
+        var boxes = container.querySelectorAll('input.dash-range-slider-input');
+        boxes.forEach(function (box) {
+            var suffix = boxes.length > 1 ?
+                (box.classList.contains('dash-range-slider-min-input') ? ' (von)' : ' (bis)') : '';
+            set(box, 'aria-label', name + suffix + ' eingeben');
+        });
+    }
+
+    function upload(input) {
+        var zone = input.parentElement;
+        var name = zone ? text(zone) : '';
+        set(input, 'aria-label', name || 'Datei auswählen');
+    }
+
+    function name(root) {
+        root.querySelectorAll('button.dash-dropdown[id]').forEach(dropdown);
+        root.querySelectorAll('.dash-slider-container[id]').forEach(slider);
+        root.querySelectorAll('input[type="file"]').forEach(upload);
+    }
+
+    var pending = false;
+
+    function later() {
+        if (pending) {
+            return;
+        }
+        pending = true;
+        window.requestAnimationFrame(function () {
+            pending = false;
+            name(document);
+        });
+    }
+
+    function start() {
+        name(document);
+        if (!window.MutationObserver) {
+            return;
+        }
+        new window.MutationObserver(later).observe(document.body, {
+            childList: true, subtree: true, attributes: true,
+            attributeFilter: ['aria-valuenow', 'aria-labelledby', 'tabindex', 'disabled']
+        });
+    }
+
+    if (document.readyState === 'loading') {
+        document.addEventListener('DOMContentLoaded', start);
+    } else {
+        start();
+    }
+}());
