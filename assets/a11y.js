@@ -8,6 +8,10 @@
  *   an aria-valuetext such as „Jahr 2021“;
  * - dcc.Upload: its file input (Chrome says „Choose File“) is named by the upload's own text.
  * Dash redraws these parts at will, so they are named as they appear and when their value changes.
+ *
+ * And the page's own: the document title names the view (indicator, year, tab) and changes
+ * with it; a polite live region (#announce) says the new view after each change; the map's
+ * text alternative (#map-figure, role img) says what it shows; the skip links move the focus.
  */
 (function () {
     'use strict';
@@ -82,7 +86,69 @@
         set(input, 'aria-label', name || 'Datei auswählen');
     }
 
+    var SITE = 'Sozialstrukturatlas Thüringen';
+    var lastView = null;
+
+    function view() {
+        var heading = document.getElementById('heading');
+        var title = heading ? text(heading) : '';
+        if (!title) {
+            return null;
+        }
+        var presenting = document.documentElement.classList.contains('presenting');
+        var tab = document.querySelector('#main [role="tablist"] [role="tab"][aria-selected="true"]');
+        var level = document.querySelector('#level input:checked');
+        var levelLabel = level && level.labels && level.labels[0] ? text(level.labels[0]) : '';
+        return {title: title, tab: presenting ? 'Präsentation' : (tab ? text(tab) : ''),
+                level: levelLabel};
+    }
+
+    function describe() {
+        var shown = view();
+        if (!shown) {
+            return;
+        }
+        var figure = document.getElementById('map-figure');
+        if (figure) {
+            set(figure, 'aria-label', 'Karte: ' + shown.title +
+                (shown.level ? ' (Ebene: ' + shown.level + ')' : '') +
+                '. Die Werte stehen in der Tabelle der Kartenwerte.');
+        }
+        var said = shown.tab ? shown.tab + ': ' + shown.title : shown.title;
+        if (document.title !== said + ' – ' + SITE) {
+            document.title = said + ' – ' + SITE;
+        }
+        if (lastView !== null && lastView !== said) {
+            var live = document.getElementById('announce');
+            if (live) {
+                live.textContent = 'Angezeigt: ' + said;
+            }
+        }
+        lastView = said;
+    }
+
+    document.addEventListener('click', function (event) {
+        var link = event.target.closest && event.target.closest('a[href^="#"]');
+        var target = link && document.getElementById(link.getAttribute('href').slice(1));
+        if (!target) {
+            return;
+        }
+        event.preventDefault();  // no #hash in the address (it holds the view)
+        var panel = target.closest('[role="tabpanel"][hidden]');
+        if (panel) {  // the map's tab is not shown: show it first
+            var tab = document.getElementById(panel.getAttribute('aria-labelledby'));
+            if (tab) {
+                tab.click();
+            }
+        }
+        window.requestAnimationFrame(function () {
+            target.focus({preventScroll: false});
+            target.scrollIntoView({block: 'start'});
+        });
+    });
+
     function name(root) {
+        describe();
         root.querySelectorAll('button.dash-dropdown[id]').forEach(dropdown);
         root.querySelectorAll('.dash-slider-container[id]').forEach(slider);
         root.querySelectorAll('input[type="file"]').forEach(upload);
@@ -108,8 +174,12 @@
         }
         new window.MutationObserver(later).observe(document.body, {
             childList: true, subtree: true, attributes: true,
-            attributeFilter: ['aria-valuenow', 'aria-labelledby', 'tabindex', 'disabled']
+            characterData: true,
+            attributeFilter: ['aria-valuenow', 'aria-labelledby', 'tabindex', 'disabled',
+                'aria-selected', 'checked']
         });
+        new window.MutationObserver(later).observe(document.documentElement,
+            {attributes: true, attributeFilter: ['class']});
     }
 
     if (document.readyState === 'loading') {

@@ -28,7 +28,7 @@ def display_options(graph_config: dict, labels: dict) -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H2("Kartendarstellung", className="h6"),
+                html.H3("Kartendarstellung", className="h6"),
                 html.Label("Klassifikation", htmlFor=ids.SCHEME, className="form-label small"),
                 dcc.Dropdown(id=ids.SCHEME, value=AUTO_SCHEME, clearable=False, labels=labels,
                              options=[{"label": AUTO_SCHEME_LABEL, "value": AUTO_SCHEME}]
