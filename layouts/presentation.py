@@ -64,7 +64,8 @@ SCRIPT_IDS = {"year": ids.YEAR, "years": ids.YEARS, "indicator": ids.INDICATOR,
               "play": ids.PRESENT_PLAY, "fullscreen": ids.PRESENT_FULLSCREEN, "url": ids.URL,
               "echo": ids.URL_ECHO, "map": ids.MAP, "description": ids.MAP_DESCRIPTION,
               "mode": ids.MODE, "labels": ids.LABELS,
-              "settled": ids.YEAR_SETTLED, "heading": ids.HEADING, "title": ids.PRESENT_TITLE}
+              "settled": ids.YEAR_SETTLED, "heading": ids.HEADING, "title": ids.PRESENT_TITLE,
+              "present": ids.PRESENT}
 #: Time per year when the years are played as an animation.
 PLAY_MS = 1000
 
@@ -91,7 +92,7 @@ def presentation_bar() -> html.Div:
     Hidden in normal mode, where the year, indicator and play buttons still take their keys."""
     return html.Div(
         [
-            html.H1(id=ids.PRESENT_TITLE, className="present-title"),
+            html.H1(id=ids.PRESENT_TITLE, className="present-title", tabIndex="-1"),
             html.Div(
                 [
                     html.Div(

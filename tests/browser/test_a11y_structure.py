@@ -27,6 +27,14 @@ def _tab_state(page) -> list[dict]:
         })""")
 
 
+def _rest(page) -> None:
+    """Wait until no answer is outstanding (the Datenstand tab's table takes long on a busy
+    machine; the test's next key must not race the address the page writes)."""
+    page.wait_for_function("() => (window.__atlasInFlight || 0) === 0", timeout=120000)
+    page.wait_for_function("() => { const f = document.querySelector('.share-link');"
+                           " return !f || !f.value || f.value === location.href; }", timeout=30000)
+
+
 def test_a11y101_tabs_are_a_tablist_operated_with_arrows_home_and_end(atlas_page, live_url):
     atlas_page.open(live_url + "/?indicator=kinderarmut")
     page = atlas_page.page
@@ -45,23 +53,26 @@ def test_a11y101_tabs_are_a_tablist_operated_with_arrows_home_and_end(atlas_page
     assert state[1]["tabindex"] == "0" and state[0]["tabindex"] == "-1"
     assert state[1]["panelHidden"] is False and state[0]["panelHidden"] is True
     page.wait_for_function("() => location.search.includes('ansicht=ranking')")
+    atlas_page.settle()
     page.keyboard.press("End")
     page.wait_for_function("n => document.activeElement.innerText.trim() === n"
                            " && document.activeElement.getAttribute('aria-selected') === 'true'",
                            arg=tabs[-1]["name"])
+    _rest(page)
     page.keyboard.press("Home")
     page.wait_for_function("n => document.activeElement.innerText.trim() === n"
                            " && document.activeElement.getAttribute('aria-selected') === 'true'",
                            arg=tabs[0]["name"])
+    _rest(page)
     page.keyboard.press("ArrowLeft")  # wraps round to the last …
     page.wait_for_function("n => document.activeElement.innerText.trim() === n", arg=tabs[-1]["name"])
+    _rest(page)
     page.keyboard.press("ArrowRight")  # … and back to the first
     page.wait_for_function("n => document.activeElement.innerText.trim() === n"
                            " && document.activeElement.getAttribute('aria-selected') === 'true'",
                            arg=tabs[0]["name"])
     assert _tab_state(page)[0]["panelHidden"] is False
-    # the Datenstand tab's table takes long on a busy machine: wait for its answers
-    page.wait_for_function("() => (window.__atlasInFlight || 0) === 0", timeout=120000)
+    _rest(page)
     atlas_page.settle()
 
 
