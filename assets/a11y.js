@@ -147,8 +147,24 @@
         });
     });
 
+    /* every other graph (ranking, time series, scatter, …): an image named by its tab and its
+       own title, its drawing hidden from screen readers (the tables and texts say the same) */
+    function graph(container) {
+        if (container.closest('[role="img"]') !== container && container.closest('[role="img"]')) {
+            return;  // inside a named figure (the map)
+        }
+        set(container, 'role', 'img');
+        var title = container.querySelector('.gtitle');
+        var panel = container.closest('[role="tabpanel"]');
+        var tab = panel ? document.getElementById(panel.getAttribute('aria-labelledby')) : null;
+        var heading = container.id === 'timeseries' ? 'Zeitreihe' : (tab ? text(tab) : 'Diagramm');
+        var own = title ? text(title) : '';
+        set(container, 'aria-label', 'Diagramm „' + heading + '“' + (own ? ': ' + own : ''));
+    }
+
     function name(root) {
         describe();
+        root.querySelectorAll('.dash-graph[id]').forEach(graph);
         root.querySelectorAll('button.dash-dropdown[id]').forEach(dropdown);
         root.querySelectorAll('.dash-slider-container[id]').forEach(slider);
         root.querySelectorAll('input[type="file"]').forEach(upload);

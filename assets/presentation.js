@@ -26,6 +26,7 @@
 
     var PRESENTATION = 'praesentation';
     var SETTLE_MS = 300;
+    var presenting = false;  // the mode applyMode last applied
     var dc = window.dash_clientside = window.dash_clientside || {};
 
     function noUpdate() {
@@ -491,13 +492,16 @@
             return [noUpdate(), noUpdate()];
         },
 
-        /* mode → page class (and <html> class for the type scale), map fills its box */
+        /* mode → page class (and <html> class for the type scale), map fills its box; the focus
+           goes into the bar on entry and back to the button on exit (never on a page load) */
         applyMode: function (mode) {
             var on = mode === PRESENTATION;
             var root = document.documentElement;
             root.classList.toggle('presenting', on);
             var ids = scriptIds();
             var active = document.activeElement;
+            var wasPresenting = presenting;
+            presenting = on;
             if (on) {
                 observeLayout();
                 measure();
@@ -513,7 +517,8 @@
                 }
             } else {
                 stopPlaying(ids);  // leaving the presentation ends the animation
-                if (!active || active === document.body || active.closest('.present-bar')) {
+                if (wasPresenting &&
+                        (!active || active === document.body || active.closest('.present-bar'))) {
                     // back to the button that started it, once the page shows it again (the
                     // root's class returned below is applied after this function)
                     var tries = 0;

@@ -138,6 +138,9 @@ def test_a11y104_map_text_alternative_and_skip_links(atlas_page, live_url, data)
     page = atlas_page.page
     figure = page.get_by_role("img", name=re.compile("^Karte: " + re.escape(title)))
     assert figure.count() == 1
+    page.wait_for_function("() => document.querySelector('#timeseries').getAttribute('role')"
+                           " === 'img'")
+    assert page.get_attribute("#timeseries", "aria-label").startswith("Diagramm „Zeitreihe“")
     # from the top of the page, the first Tab stop is the skip link to the map
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.innerText") == "Zur Karte"
