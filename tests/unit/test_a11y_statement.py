@@ -33,13 +33,12 @@ def test_the_configured_contact_is_shown_as_text(client, monkeypatch):
     assert a11y_page.CONTACT_PLACEHOLDER not in page
 
 
-def test_the_atlas_links_the_statement_from_its_one_footer(client):
+def test_the_atlas_links_the_statement_from_its_one_footer(client, data):
     from layouts.main import A11Y_PAGE, layout
     from tests.conftest import component_text
 
     assert A11Y_PAGE == a11y_page.PATH
-    from atlas.data import get_data
-    tree = layout(get_data())
+    tree = layout(data)
     footers, stack = [], [tree]
     while stack:
         node = stack.pop()
