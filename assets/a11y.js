@@ -11,7 +11,11 @@
  *
  * And the page's own: the document title names the view (indicator, year, tab) and changes
  * with it; a polite live region (#announce) says the new view after each change; the map's
- * text alternative (#map-figure, role img) says what it shows; the skip links move the focus.
+ * text alternative (#map-figure, a named figure) says what it shows; the skip links move the focus.
+ *
+ * Graphs are figures (role figure) named by what they show, their plotly drawing hidden from
+ * screen readers (aria-hidden; the tables and texts say the same). Not role img: the toolbar's
+ * buttons inside would be interactive controls nested in an image (axe: nested-interactive).
  */
 (function () {
     'use strict';
@@ -147,13 +151,17 @@
         });
     });
 
-    /* every other graph (ranking, time series, scatter, …): an image named by its tab and its
-       own title, its drawing hidden from screen readers (the tables and texts say the same) */
+    /* every graph: its drawing hidden; the graphs but the map (inside its own named figure) are
+       figures named by their tab and their own title */
     function graph(container) {
-        if (container.closest('[role="img"]') !== container && container.closest('[role="img"]')) {
+        container.querySelectorAll('svg.main-svg').forEach(function (svg) {
+            set(svg, 'aria-hidden', 'true');
+        });
+        var figure = container.closest('[role="figure"]');
+        if (figure && figure !== container) {
             return;  // inside a named figure (the map)
         }
-        set(container, 'role', 'img');
+        set(container, 'role', 'figure');
         var title = container.querySelector('.gtitle');
         var panel = container.closest('[role="tabpanel"]');
         var tab = panel ? document.getElementById(panel.getAttribute('aria-labelledby')) : null;

@@ -36,7 +36,7 @@ ATTRIBUTION = "attribution"
 TABS = "tabs"
 MAIN = "main"  # the page's <main>
 ANNOUNCE = "announce"  # aria-live: the view shown, said politely after each change (assets/a11y.js)
-MAP_FIGURE = "map-figure"  # the map's text alternative (role img) and the skip link's target
+MAP_FIGURE = "map-figure"  # the map as a named figure (its text alternative), the skip link's target
 TABLE_REGION = "values-table-region"  # the values table's frame, target of „Zur Tabelle“
 # map display (classification)
 SCHEME = "class-scheme"

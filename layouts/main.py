@@ -281,7 +281,7 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                                                                 dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG,
                                                                           clear_on_unhover=True,
                                                                           figure=EMPTY_MAP),
-                                                                id=ids.MAP_FIGURE, role="img",
+                                                                id=ids.MAP_FIGURE, role="figure",
                                                                 tabIndex="-1",
                                                                 **{"aria-label": "Karte"}),
                                                             html.A("Zur Tabelle",

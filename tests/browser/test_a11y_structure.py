@@ -1,7 +1,7 @@
 """Issue #18 in the browser, as a screen-reader or keyboard user meets the page: the tabs are a
 real tablist, the controls carry the names of their visible labels, the page has one main and
 one footer with headings in order, its title names the view and changes with it (said politely),
-the map has a text alternative and skip links lead past the filters."""
+the map is a figure named by what it shows and skip links lead past the filters."""
 
 from __future__ import annotations
 
@@ -136,10 +136,12 @@ def test_a11y104_map_text_alternative_and_skip_links(atlas_page, live_url, data)
     title = data.indicator("kinderarmut").title
     atlas_page.open(live_url + "/?indicator=kinderarmut")
     page = atlas_page.page
-    figure = page.get_by_role("img", name=re.compile("^Karte: " + re.escape(title)))
+    figure = page.get_by_role("figure", name=re.compile("^Karte: " + re.escape(title)))
     assert figure.count() == 1
     page.wait_for_function("() => document.querySelector('#timeseries').getAttribute('role')"
-                           " === 'img'")
+                           " === 'figure'")
+    assert page.evaluate("() => Array.from(document.querySelectorAll('#map svg.main-svg'))"
+                         ".every(s => s.getAttribute('aria-hidden') === 'true')")
     assert page.get_attribute("#timeseries", "aria-label").startswith("Diagramm „Zeitreihe“")
     # from the top of the page, the first Tab stop is the skip link to the map
     page.keyboard.press("Tab")
