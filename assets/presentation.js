@@ -26,7 +26,7 @@
 
     var PRESENTATION = 'praesentation';
     var SETTLE_MS = 300;
-    var presenting = false;  // the mode applyMode last applied
+    var modeApplied = false;  // the mode applyMode last applied (true: presenting)
     var dc = window.dash_clientside = window.dash_clientside || {};
 
     function noUpdate() {
@@ -500,8 +500,8 @@
             root.classList.toggle('presenting', on);
             var ids = scriptIds();
             var active = document.activeElement;
-            var wasPresenting = presenting;
-            presenting = on;
+            var wasPresenting = modeApplied;
+            modeApplied = on;
             if (on) {
                 observeLayout();
                 measure();
