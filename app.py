@@ -14,6 +14,7 @@ import plotly.io as pio
 from flask import request, send_from_directory
 from werkzeug.exceptions import BadRequest
 
+from atlas.a11y_page import a11y_pages
 from atlas.api import api, files
 from atlas.auth import current_role, current_user_name, may_change_data
 from atlas.auth import web as auth_web
@@ -32,6 +33,10 @@ log = logging.getLogger("atlas")
 BOOTSTRAP_DIR = Path(flask_bootstrap.__file__).parent / "static" / "bootstrap5" / "css"
 BOOTSTRAP_URL = "/vendor/bootstrap/bootstrap.min.css"
 ASSETS = Path(__file__).resolve().parent / "assets"
+#: The page's meta description (search engines, link previews; Lighthouse asks for one).
+META_DESCRIPTION = ("Sozialstrukturatlas Thüringen: Indikatoren zur Armutsprävention für die "
+                    "Landkreise, kreisfreien Städte und Gemeinden als Karte, Zeitreihe und "
+                    "Tabelle – mit eigenen Daten der Sozialplanung.")
 
 
 def on_error(err: Exception) -> None:
@@ -207,9 +212,12 @@ def create_app() -> dash.Dash:
         serve_locally=True,
         on_error=on_error,
         update_title=None,
+        meta_tags=[{"name": "description", "content": META_DESCRIPTION}],
         compress=True,  # gzip/brotli for plotly.js, layout and every callback response
     )
-    application.index_string = application.index_string.replace("<html>", '<html lang="de">')
+    # lang for screen readers; Dash's scripts in a plain <div>, not a second <footer> landmark
+    application.index_string = (application.index_string.replace("<html>", '<html lang="de">')
+                                .replace("<footer>", "<div>").replace("</footer>", "</div>"))
     server = application.server
     install_json_body(server)  # every JSON body: too deep or malformed → German 400
     # uploads arrive base64-encoded (4/3); up to twice the file limit still gets a German message
@@ -222,6 +230,7 @@ def create_app() -> dash.Dash:
     server.register_blueprint(api)
     server.register_blueprint(files)
     server.register_blueprint(downloads)
+    server.register_blueprint(a11y_pages)  # Erklärung zur Barrierefreiheit
     auth_web.install(server, own_store)  # sessions, login, CSRF, the store's write guard
     # a function: every page load lists the current own indicators (imported since start) and
     # shows the login state

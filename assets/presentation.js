@@ -26,6 +26,7 @@
 
     var PRESENTATION = 'praesentation';
     var SETTLE_MS = 300;
+    var modeApplied = false;  // the mode applyMode last applied (true: presenting)
     var dc = window.dash_clientside = window.dash_clientside || {};
 
     function noUpdate() {
@@ -491,20 +492,47 @@
             return [noUpdate(), noUpdate()];
         },
 
-        /* mode → page class (and <html> class for the type scale), map fills its box */
+        /* mode → page class (and <html> class for the type scale), map fills its box; the focus
+           goes into the bar on entry and back to the button on exit (never on a page load) */
         applyMode: function (mode) {
             var on = mode === PRESENTATION;
             var root = document.documentElement;
             root.classList.toggle('presenting', on);
+            var ids = scriptIds();
+            var active = document.activeElement;
+            var wasPresenting = modeApplied;
+            modeApplied = on;
             if (on) {
                 observeLayout();
                 measure();
-                if (document.activeElement && document.activeElement !== document.body &&
-                        !document.activeElement.closest('.present-bar')) {
-                    document.activeElement.blur();  // keys go to the page, not to a hidden button
+                if (!active || !active.closest('.present-bar')) {
+                    // the focus goes into the bar (its title; keys still go to the page), not
+                    // left on a hidden button
+                    var title = document.getElementById(ids.title);
+                    if (title) {
+                        title.focus({preventScroll: true});
+                    } else if (active && active !== document.body) {
+                        active.blur();
+                    }
                 }
             } else {
-                stopPlaying(scriptIds());  // leaving the presentation ends the animation
+                stopPlaying(ids);  // leaving the presentation ends the animation
+                if (wasPresenting &&
+                        (!active || active === document.body || active.closest('.present-bar'))) {
+                    // back to the button that started it, once the page shows it again (the
+                    // root's class returned below is applied after this function)
+                    var tries = 0;
+                    var back = function () {
+                        var button = document.getElementById(ids.present);
+                        if (button && button.offsetParent !== null) {
+                            button.focus({preventScroll: true});
+                        } else if (tries < 30) {
+                            tries += 1;
+                            window.requestAnimationFrame(back);
+                        }
+                    };
+                    window.requestAnimationFrame(back);
+                }
                 if (fullscreenElement()) {
                     (document.exitFullscreen || document.webkitExitFullscreen).call(document);
                 }

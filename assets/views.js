@@ -520,7 +520,7 @@
                 .build();
         },
 
-        /* TABS.active_tab, then the tab's inputs → the tab's view store {type, tab}, only while
+        /* TABS.data (the shown tab), then the tab's inputs → the tab's view store {type, tab}, only while
            that tab is shown */
         tabGate: function (tab) {
             var context = dc.callback_context || {};

@@ -137,8 +137,12 @@ POLARITY_PALETTE = {"risk": "OrRd", "protective": "OrRd", "neutral": "PuBu"}
 #: Diverging palette used by :func:`diverging_centre_classes` unless another is given.
 DEFAULT_DIVERGING = "RdBu"
 
-#: Fill of regions without a value: a mid grey, distinct from every class colour.
-MISSING_COLOUR = "#a6a6a6"
+#: Fill of regions without a value („keine Daten“): a warm light grey, chosen so that it differs
+#: from every class colour of every palette by a CIEDE2000 ΔE of at least
+#: :data:`MIN_MISSING_DELTA_E`, also as seen with protanopia, deuteranopia and tritanopia
+#: (atlas.colourvision; the former #a6a6a6 had ΔE 1.7 to BrBG's #5ab4ac under protanopia).
+MISSING_COLOUR = "#b8a898"
+MIN_MISSING_DELTA_E = 8.0
 #: Areas without a value for another reason (atlas.missing): protected small numbers (light, with
 #: a dark outline), a sum with a missing part, a value the source withheld.
 PROTECTED_COLOUR = "#e4e4e4"
@@ -147,7 +151,9 @@ INCOMPLETE_COLOUR = "#7a7a7a"
 SECRET_COLOUR = "#525252"
 #: A value the build's plausibility rules doubted: a taupe, no grey and in no class palette.
 DOUBTFUL_COLOUR = "#9c8468"
-OUTLINE_COLOUR = "#ffffff"
+#: The areas' borders: a mid grey with a contrast of at least 3:1 to the white page and to the
+#: palest class of every palette (WCAG 1.4.11; white borders left pale areas without an edge).
+OUTLINE_COLOUR = "#767676"
 SELECTED_OUTLINE = "#111111"
 REFERENCE_COLOUR = "#333333"
 #: The rank ranges of a Sozialindex's robustness check (ranking): a stable area's range, and

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from libpysal.weights import W, w_subset
 
+from atlas import palettes
 from atlas.errors import AtlasError
 
 # --- labels, colours, caveat -------------------------------------------------------------------
@@ -47,7 +48,7 @@ CLUSTER_COLOURS: dict[str, str] = {
     HIGH_LOW: "#ef8a62",
     LOW_HIGH: "#67a9cf",
     NOT_SIGNIFICANT: "#e0e0e0",
-    NO_DATA: "#a6a6a6",
+    NO_DATA: palettes.MISSING_COLOUR,
 }
 
 SMALL_SAMPLE_CAVEAT = (

@@ -14,5 +14,6 @@ def register_callbacks() -> None:
         ownlevels,
         presentation,
         selection,
+        tabs,
         views,
     )

@@ -22,7 +22,7 @@ def shown_tab(tab: str, *inputs: Input, part: str = "") -> Input:
     (``assets/views.js``: ``tabGate``), so hidden tabs cost no request; the returned Input gives
     the server callback the list of their values."""
     store = ids.tab_view(tab, part)
-    clientside_callback(views_js("tabGate"), Output(store, "data"), Input(ids.TABS, "active_tab"),
+    clientside_callback(views_js("tabGate"), Output(store, "data"), Input(ids.TABS, "data"),
                         *inputs)
     return Input(store, "data")
 

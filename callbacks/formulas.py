@@ -331,7 +331,7 @@ def _stored(formula_id):
 
 
 @callback(
-    Output(ids.OWN_SECTIONS, "active_tab"),
+    Output(ids.OWN_SECTIONS, "data"),
     *[Output(i, "value", allow_duplicate=True) for i in DERIVE_IDS],
     Output(ids.DERIVE_EDITING, "data", allow_duplicate=True),
     Output(ids.DERIVE_HEAD, "children", allow_duplicate=True),
@@ -394,7 +394,7 @@ def delete_formula(_clicks, revision):
     Output(ids.REQUEST, "data", allow_duplicate=True),
     Output(ids.LIFE_PHASE, "value", allow_duplicate=True),
     Output(ids.AREA, "value", allow_duplicate=True),
-    Output(ids.TABS, "active_tab", allow_duplicate=True),
+    Output(ids.TABS, "data", allow_duplicate=True),
     Output(ids.LEVEL, "value", allow_duplicate=True),
     Output(ids.FORMULA_STATUS, "children", allow_duplicate=True),
     Input({"type": ids.FORMULA_ACTION, "action": "show", "id": ALL}, "n_clicks"),

@@ -163,7 +163,7 @@ def preview_series(code, contents, filename, level):
     Output(ids.REQUEST, "data", allow_duplicate=True),
     Output(ids.LIFE_PHASE, "value", allow_duplicate=True),
     Output(ids.AREA, "value", allow_duplicate=True),
-    Output(ids.TABS, "active_tab"),
+    Output(ids.TABS, "data"),
     Output(ids.LEVEL, "value", allow_duplicate=True),
     Output(ids.OWN_REPLACE, "value"),
     Input(ids.OWN_CONFIRM, "n_clicks"),

@@ -50,7 +50,7 @@ def _js(name: str) -> ClientsideFunction:
 
 @callback(
     Output(ids.VIEW_QUERY, "data"),
-    Input(ids.TABS, "active_tab"),
+    Input(ids.TABS, "data"),
     Input(ids.INDICATOR_SETTLED, "data"),
     Input(ids.YEAR_SETTLED, "data"),
     Input(ids.LIFE_PHASE, "value"),
@@ -96,7 +96,7 @@ clientside_callback(
 clientside_callback(
     _js("toggleMode"),
     Output(ids.MODE, "data", allow_duplicate=True),
-    Output(ids.TABS, "active_tab", allow_duplicate=True),
+    Output(ids.TABS, "data", allow_duplicate=True),
     Input(ids.PRESENT, "n_clicks"),
     Input(ids.PRESENT_EXIT, "n_clicks"),
     State(ids.MODE, "data"),

@@ -14,6 +14,7 @@ from atlas.charts import sparkline
 from atlas.classify import AUTO_SCHEME, AUTO_SCHEME_LABEL, CLASS_COUNTS, SCHEMES
 from atlas.composite import peers
 from layouts import ids
+from layouts.tabs import Tab
 
 AUTO_PALETTE = "auto"
 MAX_COMPARE = 5
@@ -27,7 +28,7 @@ def display_options(graph_config: dict, labels: dict) -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H2("Kartendarstellung", className="h6"),
+                html.H3("Kartendarstellung", className="h6"),
                 html.Label("Klassifikation", htmlFor=ids.SCHEME, className="form-label small"),
                 dcc.Dropdown(id=ids.SCHEME, value=AUTO_SCHEME, clearable=False, labels=labels,
                              options=[{"label": AUTO_SCHEME_LABEL, "value": AUTO_SCHEME}]
@@ -56,8 +57,8 @@ def display_options(graph_config: dict, labels: dict) -> dbc.Card:
     )
 
 
-def tab_ranking(graph_config: dict) -> dbc.Tab:
-    return dbc.Tab(
+def tab_ranking(graph_config: dict) -> Tab:
+    return Tab(
         [html.P("Balken anklicken wählt den Kreis überall aus.", id=ids.RANKING_NOTE,
                 className="small text-muted"),
          dcc.Graph(id=ids.RANKING, config=graph_config)],
@@ -65,8 +66,8 @@ def tab_ranking(graph_config: dict) -> dbc.Tab:
     )
 
 
-def tab_scatter(graph_config: dict, indicator_options: list, labels: dict) -> dbc.Tab:
-    return dbc.Tab(
+def tab_scatter(graph_config: dict, indicator_options: list, labels: dict) -> Tab:
+    return Tab(
         [
             dbc.Row(
                 [
@@ -91,8 +92,8 @@ def tab_scatter(graph_config: dict, indicator_options: list, labels: dict) -> db
     )
 
 
-def tab_profile() -> dbc.Tab:
-    return dbc.Tab(
+def tab_profile() -> Tab:
+    return Tab(
         [
             html.Div(
                 [
@@ -111,8 +112,8 @@ def tab_profile() -> dbc.Tab:
     )
 
 
-def tab_change(graph_config: dict, labels: dict) -> dbc.Tab:
-    return dbc.Tab(
+def tab_change(graph_config: dict, labels: dict) -> Tab:
+    return Tab(
         [
             dbc.Row(
                 [
@@ -130,8 +131,8 @@ def tab_change(graph_config: dict, labels: dict) -> dbc.Tab:
     )
 
 
-def tab_clusters(graph_config: dict) -> dbc.Tab:
-    return dbc.Tab(
+def tab_clusters(graph_config: dict) -> Tab:
+    return Tab(
         [
             dcc.Graph(id=ids.CLUSTER_MAP, config=graph_config),
             html.P(id=ids.CLUSTER_STATS, className="fw-semibold"),
@@ -141,10 +142,10 @@ def tab_clusters(graph_config: dict) -> dbc.Tab:
     )
 
 
-def tab_peers(graph_config: dict, labels: dict) -> dbc.Tab:
+def tab_peers(graph_config: dict, labels: dict) -> Tab:
     """Similar areas of the selected area and types of the level's areas on a chosen set of
     indicators (:mod:`atlas.composite.peers`)."""
-    return dbc.Tab(
+    return Tab(
         [
             dbc.Row(
                 [

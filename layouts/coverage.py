@@ -17,6 +17,7 @@ from atlas.coverage import (
 )
 from atlas.data import AtlasData
 from layouts import ids
+from layouts.tabs import Tab
 
 #: Columns of the Datenstand table: heading and the key of :func:`atlas.coverage.table_row`.
 COLUMNS = (("Bereich", "Bereich"), ("Indikator", "Indikator"), ("Ebene", "Ebene"),
@@ -28,11 +29,11 @@ COLUMNS = (("Bereich", "Bereich"), ("Indikator", "Indikator"), ("Ebene", "Ebene"
 STALE_ROW = "coverage-stale"
 
 
-def tab_datenstand(data: AtlasData, labels: dict) -> dbc.Tab:
+def tab_datenstand(data: AtlasData, labels: dict) -> Tab:
     """The view's frame; its contents come from callbacks/coverage.py while it is shown."""
     areas = [{"label": "Alle Lebenslagenbereiche", "value": "alle"}] + [
         {"label": a.title, "value": a.id} for a in data.catalogue.areas]
-    return dbc.Tab(
+    return Tab(
         [
             html.P(
                 "Wie aktuell und wie vollständig sind die Zahlen? Je Indikator das erste und "

@@ -34,6 +34,10 @@ TABLE_DATA = "values-table-data"  # the table's texts (layouts.panels.values_tab
 ATTRIBUTION = "attribution"
 
 TABS = "tabs"
+MAIN = "main"  # the page's <main>
+ANNOUNCE = "announce"  # aria-live: the view shown, said politely after each change (assets/a11y.js)
+MAP_FIGURE = "map-figure"  # the map as a named figure (its text alternative), the skip link's target
+TABLE_REGION = "values-table-region"  # the values table's frame, target of „Zur Tabelle“
 # map display (classification)
 SCHEME = "class-scheme"
 CLASSES = "class-k"

@@ -9,8 +9,9 @@ from atlas import figures
 from atlas.catalogue import LIFE_PHASES, Indicator
 from atlas.data import AtlasData
 from atlas.memo import per_data
-from atlas.urlstate import DEFAULT_INDICATOR
+from atlas.urlstate import DEFAULT_INDICATOR, DEFAULT_TAB
 from layouts import analysis, coverage, exports, ids, owndata, presentation
+from layouts.tabs import Tab, tabs
 
 TOPOJSON_URL = "/assets/topojson/"
 #: The one configuration of every graph of the page. The toolbar keeps only zoom in, zoom out
@@ -119,20 +120,26 @@ EMPTY_MAP = {"data": [], "layout": {"height": 560, "template": "none",
                                     "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
+def radio_group(legend: str, radios) -> html.Fieldset:
+    """Radio buttons as a group named by its visible ``legend`` (screen readers announce the
+    group's name with each choice)."""
+    return html.Fieldset([html.Legend(legend, className="form-label fw-semibold fs-6 mb-2"),
+                          radios], className="atlas-radio-group")
+
+
 def _filters(data: AtlasData) -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
-                html.Label("Lebensphase", htmlFor=ids.LIFE_PHASE, className="form-label fw-semibold"),
-                dbc.RadioItems(id=ids.LIFE_PHASE, options=life_phase_options(), value=ALL,
-                               className="mb-3"),
+                html.H2("Auswahl", className="visually-hidden"),
+                radio_group("Lebensphase", dbc.RadioItems(
+                    id=ids.LIFE_PHASE, options=life_phase_options(), value=ALL, className="mb-3")),
                 html.Label("Lebenslagenbereich", htmlFor=ids.AREA,
                            className="form-label fw-semibold"),
                 dcc.Dropdown(id=ids.AREA, labels=DROPDOWN_LABELS, options=area_options(data), value=ALL, clearable=False,
                              className="mb-3"),
-                html.Label("Ebene", htmlFor=ids.LEVEL, className="form-label fw-semibold"),
-                dbc.RadioItems(id=ids.LEVEL, value="kreis", inline=True, className="mb-1",
-                               options=level_options(data)),
+                radio_group("Ebene", dbc.RadioItems(id=ids.LEVEL, value="kreis", inline=True,
+                                                    className="mb-1", options=level_options(data))),
                 html.Div(
                     [
                         html.Label("Kreis heranzoomen", htmlFor=ids.ZOOM_KREIS,
@@ -155,6 +162,18 @@ def _filters(data: AtlasData) -> dbc.Card:
         ),
         className="mb-3",
     )
+
+
+#: The page „Erklärung zur Barrierefreiheit“ (atlas/a11y_page.py), linked from every footer.
+A11Y_PAGE = "/barrierefreiheit"
+
+
+def skip_links() -> html.Nav:
+    """Links to jump over the filters, shown when they get the keyboard focus
+    (``assets/a11y.js`` moves the focus to their targets)."""
+    return html.Nav([html.A("Zur Karte", href=f"#{ids.MAP_FIGURE}", className="atlas-skip"),
+                     html.A("Zur Tabelle", href=f"#{ids.TABLE_REGION}", className="atlas-skip")],
+                    className="atlas-skip-links d-print-none", **{"aria-label": "Sprunglinks"})
 
 
 def account_bar(account: dict | None) -> html.Div:
@@ -203,7 +222,10 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
             *presentation.stores(data),
             presentation.presentation_bar(),
             presentation.presentation_source(),
-            dbc.Navbar(
+            skip_links(),
+            html.Div(id=ids.ANNOUNCE, role="status", className="visually-hidden",
+                     **{"aria-live": "polite", "aria-atomic": "true"}),
+            html.Header(dbc.Navbar(
                 dbc.Container(
                     [
                         html.Div(
@@ -222,10 +244,11 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                 ),
                 color="primary",
                 dark=True,
-                className="mb-3",
-            ),
+                className="mb-3 atlas-navbar",
+            )),
             dbc.Container(
                 [
+                    html.Main([
                     dbc.Alert(id=ids.ALERT, is_open=False, color="warning", dismissable=True),
                     dbc.Row(
                         [
@@ -254,17 +277,25 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                                         ],
                                         className="mb-2 atlas-year",
                                     ),
-                                    dbc.Tabs(
+                                    tabs(
+                                        ids.TABS,
                                         [
-                                            dbc.Tab(
+                                            Tab(
                                                 [
                                             dbc.Row(
                                                 [
                                                     dbc.Col(
                                                         [
-                                                            dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG,
-                                                                      clear_on_unhover=True,
-                                                                      figure=EMPTY_MAP),
+                                                            html.Div(
+                                                                dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG,
+                                                                          clear_on_unhover=True,
+                                                                          figure=EMPTY_MAP),
+                                                                id=ids.MAP_FIGURE, role="figure",
+                                                                tabIndex="-1",
+                                                                **{"aria-label": "Karte"}),
+                                                            html.A("Zur Tabelle",
+                                                                   href=f"#{ids.TABLE_REGION}",
+                                                                   className="atlas-to-table small"),
                                                             html.Div(id=ids.MAP_NOTE,
                                                                      className="small text-muted"),
                                                             html.Div(id=ids.MAP_SOURCE, className="small text-muted"),
@@ -292,7 +323,7 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                                                     html.Div(id=ids.TABLE, className="mt-2"),
                                                     dcc.Store(id=ids.TABLE_DATA),
                                                 ],
-                                                open=True,
+                                                open=True, id=ids.TABLE_REGION, tabIndex="-1",
                                                 className="mt-3 atlas-table",
                                             ),
                                                 ],
@@ -311,15 +342,19 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                                             owndata.tab_own_data(data, DROPDOWN_LABELS, may_change),
                                             coverage.tab_datenstand(data, DROPDOWN_LABELS),
                                         ],
-                                        id=ids.TABS, active_tab="map", className="mb-2",
+                                        DEFAULT_TAB, "Ansichten", className="mb-2",
                                     ),
                                 ],
                                 lg=9, md=8, className="atlas-main",
                             ),
                         ]
                     ),
-                    html.Footer(id=ids.ATTRIBUTION,
-                                className="small text-muted border-top mt-4 pt-2 pb-4 atlas-footer"),
+                    ], id=ids.MAIN),
+                    html.Footer(
+                        [html.Div(id=ids.ATTRIBUTION),
+                         html.P(html.A("Erklärung zur Barrierefreiheit", href=A11Y_PAGE),
+                                className="mt-2 mb-0")],
+                        className="small text-muted border-top mt-4 pt-2 pb-4 atlas-footer"),
                 ],
                 fluid=True,
             ),

@@ -12,6 +12,7 @@ from atlas.importing import KINDS, TEXT_LIMITS
 from atlas.store import TRASH_DAYS, TrashEntry
 from atlas.visibility import INTERNAL, PUBLIC, label
 from layouts import formulas, ids, ownlevels
+from layouts.tabs import Tab, tabs
 
 TEMPLATE_CSV = "/vorlage/eigene-daten.csv"
 TEMPLATE_XLSX = "/vorlage/eigene-daten.xlsx"
@@ -180,21 +181,24 @@ def trash_list(entries: list[TrashEntry]):
     ], className="mb-1") for e in entries], className="ps-3 trash-list")
 
 
+#: The sub-tabs of „Eigene Daten“ (:func:`layouts.tabs.tabs`), the first shown first.
+OWN_SECTION_TABS = ("import", "derive", "index")
+
 #: The hint visitors see instead of the forms that change own data.
 LOGIN_HINT = "Zum Ändern bitte anmelden"
 
 
-def tab_own_data(data: AtlasData, labels: dict, may_change: bool = True) -> dbc.Tab:
+def tab_own_data(data: AtlasData, labels: dict, may_change: bool = True) -> Tab:
     """The tab „Eigene Daten“. For visitors (``may_change`` False) the forms that change data
     are hidden behind the hint :data:`LOGIN_HINT` (a courtesy: the server refuses the changes)."""
-    hint = dbc.Alert([f"{LOGIN_HINT}: ", html.A("Anmelden", href="/anmelden"),
+    hint = dbc.Alert([f"{LOGIN_HINT}: ", html.A("Anmelden", href="/anmelden", className="alert-link"),
                       " – ansehen lässt sich alles auch ohne Anmeldung."],
                      color="info", className="small own-login-hint", id=ids.OWN_LOGIN_HINT)
-    return dbc.Tab(
+    return Tab(
         dbc.Row(
             [
                 dbc.Col([] if may_change else [hint], width=12),
-                dbc.Col(dbc.Tabs([dbc.Tab(
+                dbc.Col(tabs(ids.OWN_SECTIONS, [Tab(
                     [
                         html.H3("1. Datei hochladen", className="h6 mt-3"),
                         _field("Gebiete der Tabelle", dcc.Dropdown(
@@ -221,11 +225,11 @@ def tab_own_data(data: AtlasData, labels: dict, may_change: bool = True) -> dbc.
                         html.Div(id=ids.OWN_STATUS, className="mt-3", role="status"),
                         ownlevels.section(labels),
                     ], label="Tabellen und Gebiete", tab_id="import"),
-                    dbc.Tab(formulas.derive_section(labels), label="Indikator berechnen",
+                    Tab(formulas.derive_section(labels), label="Indikator berechnen",
                             tab_id="derive"),
-                    dbc.Tab(formulas.index_section(labels), label="Sozialindex bilden",
+                    Tab(formulas.index_section(labels), label="Sozialindex bilden",
                             tab_id="index"),
-                ], id=ids.OWN_SECTIONS, active_tab="import"), lg=7,
+                ], OWN_SECTION_TABS[0], "Bereiche der eigenen Daten"), lg=7,
                     className="" if may_change else "d-none own-change"),
                 dbc.Col(
                     [

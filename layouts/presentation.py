@@ -64,7 +64,8 @@ SCRIPT_IDS = {"year": ids.YEAR, "years": ids.YEARS, "indicator": ids.INDICATOR,
               "play": ids.PRESENT_PLAY, "fullscreen": ids.PRESENT_FULLSCREEN, "url": ids.URL,
               "echo": ids.URL_ECHO, "map": ids.MAP, "description": ids.MAP_DESCRIPTION,
               "mode": ids.MODE, "labels": ids.LABELS,
-              "settled": ids.YEAR_SETTLED, "heading": ids.HEADING, "title": ids.PRESENT_TITLE}
+              "settled": ids.YEAR_SETTLED, "heading": ids.HEADING, "title": ids.PRESENT_TITLE,
+              "present": ids.PRESENT}
 #: Time per year when the years are played as an animation.
 PLAY_MS = 1000
 
@@ -77,9 +78,11 @@ def _bar_button(label, button_id: str, title: str, shortcut: str, *, everywhere:
     by the script itself, reading and setting the components' props at once, so quick key
     presses are never lost."""
     extra = {"data-step": step} if step else {}
+    if not any(char.isalpha() for char in label):  # a symbol (◀): named by its title; a word
+        extra["aria-label"] = title                 # names the button itself (WCAG 2.5.3)
     return html.Button(label, id=button_id, title=title, type="button",
                        className="btn present-btn",
-                       **{"aria-label": title, "data-shortcut": shortcut,
+                       **{"data-shortcut": shortcut,
                           "data-shortcut-scope": "page" if everywhere else "presentation"},
                        **extra, **kwargs)
 
@@ -89,7 +92,7 @@ def presentation_bar() -> html.Div:
     Hidden in normal mode, where the year, indicator and play buttons still take their keys."""
     return html.Div(
         [
-            html.H2(id=ids.PRESENT_TITLE, className="present-title"),
+            html.H1(id=ids.PRESENT_TITLE, className="present-title", tabIndex="-1"),
             html.Div(
                 [
                     html.Div(
@@ -192,7 +195,7 @@ def playlist_card() -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H2("Sitzungsfolge", className="h6"),
+                html.H3("Sitzungsfolge", className="h6"),
                 html.P("Ansichten für eine Arbeitsgruppensitzung merken und in der Präsentation "
                        "mit Bild ↓ / Bild ↑ (auch Presenter) nacheinander zeigen.",
                        className="small mb-2"),

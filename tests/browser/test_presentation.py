@@ -106,7 +106,7 @@ class Atlas:
             "selected": self.prop("districts", "value"),
             "display": [self.prop(i, "value") for i in
                         ("class-scheme", "class-k", "class-palette", "class-manual-breaks")],
-            "tab": self.prop("tabs", "active_tab"),
+            "tab": self.prop("tabs", "data"),
             "presenting": self.page.evaluate(PRESENTING),
         }
 
@@ -560,10 +560,10 @@ def test_prs008_back_and_forward_walk_the_views(new_page, live_url, data):
 
     page.go_back()
     page.wait_for_function(f"!{PRESENTING}")
-    page.wait_for_function("window.dash_component_api.getLayout('tabs').props.active_tab"
+    page.wait_for_function("window.dash_component_api.getLayout('tabs').props.data"
                            " === 'ranking'")
     page.go_back()
-    page.wait_for_function("window.dash_component_api.getLayout('tabs').props.active_tab"
+    page.wait_for_function("window.dash_component_api.getLayout('tabs').props.data"
                            " === 'map'")
     atlas.settle()
     assert atlas.view() == second
@@ -856,10 +856,9 @@ def test_the_presentation_look_is_part_of_the_map_description(data):
 
 
 def test_view_tabs_are_the_tabs_of_the_page(app_module):
-    import dash_bootstrap_components as dbc
-
     from atlas.urlstate import VIEW_TABS
     from layouts import ids
+    from layouts.tabs import tab_ids
 
     tabs, stack = None, [app_module.app.layout()]
     while stack and tabs is None:  # the page's tabs (sub-tabs inside a view are no views)
@@ -867,10 +866,10 @@ def test_view_tabs_are_the_tabs_of_the_page(app_module):
         if isinstance(node, (list, tuple)):
             stack.extend(node)
             continue
-        if getattr(node, "id", None) == ids.TABS:
-            tabs = node
         children = getattr(node, "children", None)
+        if isinstance(children, list) and children and getattr(children[0], "id", None) == ids.TABS:
+            tabs = node  # the tabs' frame: the group's store, the tablist, the panels
         if children is not None:
             stack.append(children)
-    found = [tab.tab_id for tab in tabs.children if isinstance(tab, dbc.Tab)]
+    found = tab_ids(tabs)
     assert sorted(found) == sorted(VIEW_TABS)

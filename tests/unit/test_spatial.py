@@ -6,7 +6,7 @@ from collections import deque
 import pytest
 from shapely.geometry import shape
 
-from atlas import spatial
+from atlas import palettes, spatial
 
 ALLOWED = set(spatial.CLUSTER_ORDER)
 
@@ -251,7 +251,7 @@ def test_colours_and_caveat():
     assert list(spatial.CLUSTER_COLOURS) == list(spatial.CLUSTER_ORDER)
     assert spatial.CLUSTER_COLOURS[spatial.HIGH_HIGH] == "#b2182b"
     assert spatial.CLUSTER_COLOURS[spatial.LOW_LOW] == "#2166ac"
-    assert spatial.CLUSTER_COLOURS[spatial.NO_DATA] == "#a6a6a6"
+    assert spatial.CLUSTER_COLOURS[spatial.NO_DATA] == palettes.MISSING_COLOUR
     caveat = spatial.SMALL_SAMPLE_CAVEAT.lower()
     for word in ("22 kreise", "permutation", "multiples testen", "hinweise", "kein beleg"):
         assert word in caveat

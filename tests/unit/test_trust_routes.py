@@ -31,6 +31,7 @@ EXAMPLES: dict[str, list[tuple[str, str, object, int]]] = {
     "/": [("GET", "/", None, 200), ("GET", "/?indicator=kinderarmut&year={latest}", None, 200)],
     "/<path:path>": [("GET", "/irgendeine/seite", None, 200)],
     "/robots.txt": [("GET", "/robots.txt", None, 200)],
+    "/barrierefreiheit": [("GET", "/barrierefreiheit", None, 200)],
     "/vendor/bootstrap/bootstrap.min.css": [
         ("GET", "/vendor/bootstrap/bootstrap.min.css", None, 200)],
     "/api/indicators": [("GET", "/api/indicators", None, 200)],
