@@ -13,6 +13,7 @@ from atlas.composite import forms
 from atlas.composite.formulas import TITLE_MAX
 from atlas.store import TRASH_DAYS
 from layouts import ids
+from layouts.controls import radio_group
 
 KREIS = "kreis"
 ID_HELP = "für Links und Exporte; leer: aus dem Titel (wie vorgeschlagen)"
@@ -31,11 +32,6 @@ def _field(label: str, component, field_id, help_text: str = "") -> html.Div:
          component] + ([html.Div(help_text, className="form-text mt-0")] if help_text else []),
         className="mb-2",
     )
-
-
-def _radios(legend: str, component) -> html.Fieldset:
-    return html.Fieldset([html.Legend(legend, className="form-label small fw-semibold mb-0"),
-                          component], className="mb-2")
 
 
 def _options(choices: dict) -> list[dict]:
@@ -79,7 +75,7 @@ def derive_section(labels: dict) -> html.Div:
                    "der API; er wird bei jeder Datenänderung neu berechnet.", className="small"),
             _field("Ebene", dcc.Dropdown(id=ids.DERIVE_LEVEL, clearable=False, labels=labels,
                                          value=KREIS), ids.DERIVE_LEVEL),
-            _radios("Art der Berechnung", dbc.RadioItems(
+            radio_group("Art der Berechnung", small=True, radios=dbc.RadioItems(
                 id=ids.DERIVE_KIND, value="rate", inline=True,
                 options=_options(forms.DERIVE_KINDS))),
             html.Div([
@@ -113,7 +109,7 @@ def derive_section(labels: dict) -> html.Div:
                                    ids.DERIVE_YEAR_FROM), md=4),
                     dbc.Col(_field("bis Jahr", dbc.Select(id=ids.DERIVE_YEAR_TO, options=[]),
                                    ids.DERIVE_YEAR_TO), md=4),
-                    dbc.Col(_radios("Veränderung", dbc.RadioItems(
+                    dbc.Col(radio_group("Veränderung", small=True, radios=dbc.RadioItems(
                         id=ids.DERIVE_PERCENT, value="absolut", inline=True,
                         options=_options(forms.PERCENT_CHOICES))), md=4),
                 ]),
@@ -190,7 +186,7 @@ def index_section(labels: dict) -> html.Div:
             dbc.Button("Teil hinzufügen", id=ids.INDEX_ADD, color="secondary", outline=True,
                        size="sm", className="mb-3"),
             dbc.Row([
-                dbc.Col(_radios("Standardisierung", dbc.RadioItems(
+                dbc.Col(radio_group("Standardisierung", small=True, radios=dbc.RadioItems(
                     id=ids.INDEX_METHOD, value="z", options=_options(forms.METHOD_CHOICES))),
                     md=6),
                 dbc.Col(_field("Jahr", dbc.Select(

@@ -11,6 +11,7 @@ from atlas.data import AtlasData
 from atlas.memo import per_data
 from atlas.urlstate import DEFAULT_INDICATOR, DEFAULT_TAB
 from layouts import analysis, coverage, exports, ids, owndata, presentation
+from layouts.controls import radio_group
 from layouts.tabs import Tab, tabs
 
 TOPOJSON_URL = "/assets/topojson/"
@@ -118,13 +119,6 @@ def initial_map(data: AtlasData) -> dict:
 #: page does not jump)
 EMPTY_MAP = {"data": [], "layout": {"height": 560, "template": "none",
                                     "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
-
-
-def radio_group(legend: str, radios) -> html.Fieldset:
-    """Radio buttons as a group named by its visible ``legend`` (screen readers announce the
-    group's name with each choice)."""
-    return html.Fieldset([html.Legend(legend, className="form-label fw-semibold fs-6 mb-2"),
-                          radios], className="atlas-radio-group")
 
 
 def _filters(data: AtlasData) -> dbc.Card:

@@ -12,6 +12,7 @@ from atlas.importing import KINDS, TEXT_LIMITS
 from atlas.store import TRASH_DAYS, TrashEntry
 from atlas.visibility import INTERNAL, PUBLIC, label
 from layouts import formulas, ids, ownlevels
+from layouts.controls import radio_group
 from layouts.tabs import Tab, tabs
 
 TEMPLATE_CSV = "/vorlage/eigene-daten.csv"
@@ -80,12 +81,11 @@ def _form(data: AtlasData, labels: dict) -> html.Div:
             _field("Lebenslagenbereich", dcc.Dropdown(id=ids.OWN_AREA, options=areas,
                                                       labels=labels, clearable=False),
                    ids.OWN_AREA),
-            _field("Lebensphasen", dbc.Checklist(id=ids.OWN_PHASES, options=phases, value=[],
-                                                 inline=True), ids.OWN_PHASES),
-            _field("Lesart", dbc.RadioItems(
+            radio_group("Lebensphasen", dbc.Checklist(id=ids.OWN_PHASES, options=phases,
+                                                      value=[], inline=True), small=True),
+            radio_group("Lesart", dbc.RadioItems(
                 id=ids.OWN_POLARITY, value="risk",
-                options=[{"label": v, "value": k} for k, v in POLARITIES.items()]),
-                ids.OWN_POLARITY),
+                options=[{"label": v, "value": k} for k, v in POLARITIES.items()]), small=True),
             _field("Quelle", dbc.Input(id=ids.OWN_SOURCE, maxLength=_limit("source"),
                                        placeholder="z. B. Jugendamt Erfurt, eigene Erhebung"),
                    ids.OWN_SOURCE, "erscheint bei jedem Wert, in Tabellen und Exporten"),
@@ -94,9 +94,8 @@ def _form(data: AtlasData, labels: dict) -> html.Div:
             _field("Definition (optional)", dbc.Textarea(id=ids.OWN_DEFINITION,
                                                          maxLength=_limit("definition"),
                                                          rows=2), ids.OWN_DEFINITION),
-            _field("Sichtbarkeit", dbc.RadioItems(id=ids.OWN_VISIBILITY, value=INTERNAL,
-                                                  options=VISIBILITY_OPTIONS),
-                   ids.OWN_VISIBILITY),
+            radio_group("Sichtbarkeit", dbc.RadioItems(id=ids.OWN_VISIBILITY, value=INTERNAL,
+                                                       options=VISIBILITY_OPTIONS), small=True),
             dbc.Checkbox(id=ids.OWN_REPLACE, value=False, label="Vorhandene Daten ersetzen",
                          className="mt-2"),
             html.Div(f"Gibt es schon einen eigenen Indikator mit dieser Kennung, wird er durch "
@@ -133,8 +132,9 @@ def visibility_section(labels: dict, may_change: bool = True) -> html.Div:
         html.Label("Eigene Daten", htmlFor=ids.VISIBILITY_CHOICE,
                    className="form-label small fw-semibold mb-0"),
         dcc.Dropdown(id=ids.VISIBILITY_CHOICE, labels=labels, placeholder="Eintrag wählen …"),
-        dbc.RadioItems(id=ids.VISIBILITY_VALUE, value=PUBLIC, options=VISIBILITY_OPTIONS,
-                       className="small mt-1"),
+        radio_group("Neue Sichtbarkeit", dbc.RadioItems(
+            id=ids.VISIBILITY_VALUE, value=PUBLIC, options=VISIBILITY_OPTIONS,
+            className="small"), small=True),
         dbc.Button("Sichtbarkeit setzen", id=ids.VISIBILITY_SET, color="secondary",
                    outline=True, size="sm", className="mt-1"),
         html.Div(id=ids.VISIBILITY_STATUS, className="mt-2", role="status"),
