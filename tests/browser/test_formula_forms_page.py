@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -25,13 +24,16 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def _api(live_url: str, path: str) -> dict:
-    with urllib.request.urlopen(live_url + path) as response:  # noqa: S310 - loopback
-        return json.load(response)
+def _api(page, live_url: str, path: str) -> dict:
+    """The API's answer to the logged-in planner (the page's session: what she saves is
+    internal until she publishes it)."""
+    response = page.request.get(live_url + path)
+    assert response.status == 200, (path, response.status)
+    return response.json()
 
 
-def _values(live_url: str, indicator: str, year: int) -> dict[str, float | None]:
-    payload = _api(live_url, f"/api/values?indicator={indicator}&year={year}")
+def _values(page, live_url: str, indicator: str, year: int) -> dict[str, float | None]:
+    payload = _api(page, live_url, f"/api/values?indicator={indicator}&year={year}")
     return {row["ags"]: row["value"] for row in payload["values"]}
 
 
@@ -146,7 +148,7 @@ def test_fm001_rate_index_edit_and_delete(atlas_page, live_url, data, cleanup):
     # the parts as built (the API rounds them to their decimals)
     numerator, denominator = (data.table("arbeitslose_frauen", year).set_index("ags")["value"],
                               data.table("arbeitslose", year).set_index("ags")["value"])
-    rate = _values(live_url, RATE_ID, year)
+    rate = _values(page, live_url, RATE_ID, year)
     expected = {ags: numerator[ags] / denominator[ags] * 100 for ags in rate
                 if numerator.notna().get(ags) and denominator.get(ags, 0) > 0}
     assert len(expected) >= 20
@@ -280,7 +282,7 @@ def test_fm003_a_change_between_two_years(atlas_page, live_url, data, cleanup):
     text_of(page, "#derive-status", "gespeichert")
     old, new = (data.table("bevoelkerung", y).set_index("ags")["value"]
                 for y in (years[-3], years[-1]))
-    change = _values(live_url, RATE_ID, years[-1])
+    change = _values(page, live_url, RATE_ID, years[-1])
     for ags, value in change.items():
         if value is not None:
             assert value == pytest.approx((new[ags] - old[ags]) / old[ags] * 100, abs=0.051)
@@ -296,7 +298,7 @@ def test_fm003_a_change_between_two_years(atlas_page, live_url, data, cleanup):
     page.get_by_text("absolut", exact=True).click()
     page.get_by_role("button", name="Berechnen und speichern").click()
     text_of(page, "#derive-status", "gespeichert")
-    absolute = _values(live_url, RATE_ID, years[-1])
+    absolute = _values(page, live_url, RATE_ID, years[-1])
     ags = next(a for a, v in absolute.items() if v is not None)
     assert absolute[ags] == pytest.approx(new[ags] - old[ags], abs=0.51)
     page.get_by_role("button", name="„Bevölkerung, Veränderung in % (Test)“ löschen").click()
