@@ -18,6 +18,7 @@ from atlas.a11y_page import a11y_pages
 from atlas.api import api, files
 from atlas.auth import current_role, current_user_name, may_change_data
 from atlas.auth import web as auth_web
+from atlas.auth.pages import admin_pages
 from atlas.data import get_data, own_store
 from atlas.downloads import downloads
 from atlas.errors import EXIT_START_ERROR, UnknownIndicator, exit_on_error
@@ -232,6 +233,7 @@ def create_app() -> dash.Dash:
     server.register_blueprint(downloads)
     server.register_blueprint(a11y_pages)  # Erklärung zur Barrierefreiheit
     auth_web.install(server, own_store)  # sessions, login, CSRF, the store's write guard
+    server.register_blueprint(admin_pages)  # /protokoll and /benutzer
     # a function: every page load lists the current own indicators (imported since start) and
     # shows the login state
     application.layout = lambda: layout(get_data(), account=page_account())

@@ -322,7 +322,7 @@ CSV_HEADER = ["Nr.", "Zeitpunkt (Europe/Berlin)", "Wer", "Aktion", "Objektart", 
 def audit_csv(entries: list[AuditEntry]) -> bytes:
     """The entries as CSV for German Excel (``;``, UTF-8 with BOM, CRLF), newest first, the
     SHA-256 whole; text cells that look like formulas are neutralised."""
-    from atlas.export import neutralise
+    from atlas.text import neutralise
 
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)

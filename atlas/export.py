@@ -51,7 +51,7 @@ from atlas.levels.registry import KREIS
 from atlas.memo import per_data
 from atlas.paths import PROJECT_ROOT
 from atlas.schema import Col
-from atlas.text import plotly_text
+from atlas.text import neutralise, plotly_text
 from atlas.values import (
     MISSING_LABEL,
     SPECIAL_SYMBOLS,
@@ -1195,8 +1195,6 @@ DATA_COLUMNS = ["AGS", "Name", "Jahr", "Wert", "Status/Hinweis", "Einheit", "Que
 #: Status text → symbol of the statistical offices ("nichts vorhanden" → "-"); the first symbol
 #: of :data:`atlas.values.SPECIAL_SYMBOLS` wins ("..." rather than "…").
 SYMBOL_OF_STATUS = {reason: symbol for symbol, reason in reversed(SPECIAL_SYMBOLS.items())}
-#: First characters that make spreadsheet programs read a cell as a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def export_table(data: AtlasData, indicator_id: str, year: int) -> pd.DataFrame:
@@ -1268,16 +1266,6 @@ def data_columns(rows: pd.DataFrame) -> list[str]:
 
 def _robustness_cells(row) -> list[str]:
     return [row.rank, row.rank_range, row.class_stability] if hasattr(row, "rank_range") else []
-
-
-def neutralise(text: str) -> str:
-    """A CSV text cell spreadsheet programs will not run as a formula: a leading ``=``, ``+``,
-    ``-``, ``@``, tab or line break gets an apostrophe in front."""
-    text = str(text)
-    stripped = text.lstrip(" ")
-    if stripped and stripped.startswith(FORMULA_START):
-        return "'" + text
-    return text
 
 
 def csv_number(value: float) -> str:

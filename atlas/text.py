@@ -30,3 +30,17 @@ def plotly_indicator(ind: Indicator) -> Indicator:
     return replace(ind, title=plotly_text(ind.title), short_title=plotly_text(ind.short_title),
                    unit=plotly_text(ind.unit), unit_label=plotly_text(ind.unit_label),
                    definition=plotly_text(ind.definition))
+
+
+#: First characters that make spreadsheet programs read a cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(text: str) -> str:
+    """A CSV text cell spreadsheet programs will not run as a formula: a leading ``=``, ``+``,
+    ``-``, ``@``, tab or line break gets an apostrophe in front."""
+    text = str(text)
+    stripped = text.lstrip(" ")
+    if stripped and stripped.startswith(FORMULA_START):
+        return "'" + text
+    return text

@@ -202,9 +202,6 @@ def install(server: Flask, store) -> None:
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                          SESSION_COOKIE_NAME="atlas_session")
     server.register_blueprint(auth_pages)
-    from atlas.auth.pages import admin_pages  # /protokoll and /benutzer (they use this module)
-
-    server.register_blueprint(admin_pages)
     store_module.write_guard = write_guard
 
     @server.before_request

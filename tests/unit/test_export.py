@@ -26,6 +26,7 @@ from atlas.api import values_payload
 from atlas.catalogue import Catalogue
 from atlas.data import AtlasData
 from atlas.figures import Display
+from atlas.text import neutralise
 from atlas.urlstate import parse_display
 from atlas.values import rounded
 
@@ -485,10 +486,10 @@ def test_formula_like_texts_are_neutralised(special, year):
 
 
 def test_neutralise_and_numbers():
-    assert export.neutralise("=1+1") == "'=1+1"
-    assert export.neutralise(" -2") == "' -2"
-    assert export.neutralise("\tx") == "'\tx"
-    assert export.neutralise("Gera") == "Gera"
+    assert neutralise("=1+1") == "'=1+1"
+    assert neutralise(" -2") == "' -2"
+    assert neutralise("\tx") == "'\tx"
+    assert neutralise("Gera") == "Gera"
     assert export.csv_number(-1.5) == "-1,5"
     assert export.csv_number(0.00001) == "0,00001"
     assert export.csv_number(1234567.0) == "1234567"

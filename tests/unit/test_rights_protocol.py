@@ -39,8 +39,12 @@ def store(tmp_path):
 
 
 def small_app(store: Store) -> Flask:
+    """The accounts and the pages /protokoll and /benutzer, installed as app.py does."""
+    from atlas.auth.pages import admin_pages
+
     app = Flask(f"protocol-{id(store)}")
     auth_web.install(app, store)
+    app.register_blueprint(admin_pages)
     return app
 
 
