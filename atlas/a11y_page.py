@@ -27,8 +27,9 @@ KNOWN_LIMITS = (
     "eigene Tabelle.",
     "Die Auswahl von Gebieten per Klick in die Karte geht nur mit der Maus; mit der Tastatur "
     "wählen Sie Gebiete im Feld „Gebiete vergleichen“.",
-    "Der Farbwert „keine Daten“ ist noch nicht für alle Farbpaletten bei Farbfehlsichtigkeit "
-    "geprüft; fehlende Werte stehen auch in der Tabelle.",
+    "Die Farbe „keine Daten“ ist gegen jede Farbpalette auch bei Farbfehlsichtigkeit geprüft; "
+    "die Farben der übrigen fehlenden Werte (geschützt, auffällig, unvollständig) noch nicht – "
+    "ihr Grund steht in der Tabelle und beim Zeigen auf das Gebiet.",
     "Die Werkzeugleisten der Diagramme (Vergrößern, Verkleinern) sind nur mit der Maus "
     "bedienbar; die Tastatur erreicht dieselben Inhalte über die Tabellen und Exporte.",
 )
