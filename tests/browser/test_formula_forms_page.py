@@ -93,9 +93,24 @@ def _wait_shown(page, title: str) -> None:
         " p._fullData[0].hovertemplate.includes(t); }", arg=title, timeout=30000)
 
 
-def _own_section(page, name: str) -> None:
-    page.get_by_role("tab", name="Eigene Daten").click()
+#: The tab named ``name`` is selected and no callback is in flight (the view rests on it).
+TAB_RESTS = """
+name => (window.__atlasInFlight || 0) === 0 && Array.from(
+  document.querySelectorAll('[role=tab][aria-selected=true]')).some(t => t.innerText.trim() === name)
+"""
+
+
+def _tab(page, name: str) -> None:
+    """Open the tab ``name`` once the page rests, and wait until the view rests on it (on a
+    loaded machine an answer still under way could otherwise show the previous tab again)."""
+    page.wait_for_function("() => (window.__atlasInFlight || 0) === 0", polling=100)
     page.get_by_role("tab", name=name).click()
+    page.wait_for_function(TAB_RESTS, arg=name, polling=100)
+
+
+def _own_section(page, name: str) -> None:
+    _tab(page, "Eigene Daten")
+    _tab(page, name)
 
 
 @pytest.fixture
@@ -186,7 +201,7 @@ def test_fm001_rate_index_edit_and_delete(atlas_page, live_url, data, cleanup):
     _shot(page, "formula_index_map")
 
     # --- edit its weights: other values -----------------------------------------------------------
-    page.get_by_role("tab", name="Eigene Daten").click()
+    _tab(page, "Eigene Daten")
     _shot(page, "formula_list")
     page.get_by_role("button", name=f"„{INDEX_TITLE}“ bearbeiten").click()
     text_of(page, "#index-head", "bearbeiten")
@@ -207,7 +222,7 @@ def test_fm001_rate_index_edit_and_delete(atlas_page, live_url, data, cleanup):
     text_of(page, "#info-panel", "Gewicht 75 %")  # 6 of 6 + 1 + 1: the texts follow the edit
 
     # --- delete: the rate only once the index no longer uses it ----------------------------------
-    page.get_by_role("tab", name="Eigene Daten").click()
+    _tab(page, "Eigene Daten")
     page.get_by_role("button", name=f"„{RATE_TITLE}“ löschen").click()
     refusal = text_of(page, "#formula-status", "Wird noch verwendet")
     assert INDEX_ID in refusal and "nichts gelöscht" in refusal
@@ -257,7 +272,7 @@ def test_fm002_a_bad_definition_is_named_in_german(atlas_page, live_url, data, c
     message = text_of(page, "#index-status", "Nicht gespeichert")
     assert "derselbe Indikator" in message
     _shot(page, "formula_index_error")
-    page.get_by_role("tab", name="Karte und Zeitreihe").click()
+    _tab(page, "Karte und Zeitreihe")
     assert _indicator_options(page) == before
     assert "Traceback" not in page.content()
 
@@ -288,7 +303,7 @@ def test_fm003_a_change_between_two_years(atlas_page, live_url, data, cleanup):
             assert value == pytest.approx((new[ags] - old[ags]) / old[ags] * 100, abs=0.051)
     page.get_by_role("button", name="Auf der Karte zeigen").click()
     _wait_map_shows(page, "Bevölkerung, Veränderung in % (Test)")
-    page.get_by_role("tab", name="Eigene Daten").click()
+    _tab(page, "Eigene Daten")
     # edit: loaded into its form, saved as absolute change under the same Kennung
     page.get_by_role("button", name="„Bevölkerung, Veränderung in % (Test)“ bearbeiten").click()
     text_of(page, "#derive-head", "bearbeiten")
