@@ -84,13 +84,15 @@ def _wait_map_shows(page, title: str) -> None:
 
 
 def _wait_shown(page, title: str) -> None:
+    # a new index is computed with its robustness check (1,000 draws) on first show: on a
+    # loaded CI machine that took longer than 30 s
     page.wait_for_function(
         "t => document.querySelector('#heading').innerText.startsWith(t)", arg=title,
-        timeout=30000)
+        timeout=90000)
     page.wait_for_function(
         "t => { const p = document.querySelector('#map .js-plotly-plot');"
         " return p && p._fullData && p._fullData[0].hovertemplate &&"
-        " p._fullData[0].hovertemplate.includes(t); }", arg=title, timeout=30000)
+        " p._fullData[0].hovertemplate.includes(t); }", arg=title, timeout=90000)
 
 
 #: The tab named ``name`` is selected and no callback is in flight (the view rests on it).
