@@ -10,12 +10,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.request import Request, urlopen
 
 import pytest
+
+from tests.live_servers import wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTS = int(os.environ.get("ATLAS_SERVING_STARTS", "10"))
@@ -35,15 +36,7 @@ def _get(url: str, body: dict | None = None) -> tuple[int, bytes, dict]:
 
 
 def _wait_for_port(port: int, process: subprocess.Popen, timeout: float = 90) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if process.poll() is not None:
-            raise AssertionError(f"gunicorn endete mit {process.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError("gunicorn öffnet den Port nicht")
+    wait_for_port(port, process, "gunicorn", timeout)
 
 
 
