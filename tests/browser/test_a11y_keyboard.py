@@ -29,11 +29,15 @@ def tab_until(page, predicate: str, limit: int = 80, back: bool = False) -> int:
     raise AssertionError(f"{predicate} not reached with {limit} Tab presses; at {active(page)}")
 
 
-def choose_by_keyboard(page, text: str) -> None:
-    """On a focused dropdown: open it (Enter), type into its search, take the first match."""
+def choose_by_keyboard(page, text: str, value: str) -> None:
+    """On a focused dropdown: open it (Enter), type into its search, take the first match (once
+    the list, filtered as React renders, starts with the option of ``value``)."""
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement.matches('.dash-dropdown-search')")
     page.keyboard.type(text)
+    page.wait_for_function("v => { const o = document.querySelector("
+                           "'.dash-dropdown-options [role=option] input');"
+                           " return o && o.value === v; }", arg=value)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
 
@@ -55,14 +59,14 @@ def test_a11y201_the_planners_tasks_with_the_keyboard_only(atlas_page, live_url,
 
     # indicator: Tab to its dropdown, choose by typing
     tab_until(page, "e => e.id === 'indicator'")
-    choose_by_keyboard(page, indicator.title[:20])
+    choose_by_keyboard(page, indicator.title[:20], indicator.id)
     page.wait_for_function("t => document.querySelector('#heading').innerText.startsWith(t)",
                            arg=indicator.title)
     assert active(page)["id"] == "indicator"  # back on the dropdown after choosing
 
     # Kreise: the compare field, Gera by typing; Escape closes the list, focus stays
     tab_until(page, "e => e.id === 'districts'")
-    choose_by_keyboard(page, gera)
+    choose_by_keyboard(page, gera, "16052")
     page.keyboard.press("Escape")
     page.wait_for_function("() => window.dash_component_api.getLayout('districts').props.value"
                            ".includes('16052')")
