@@ -387,6 +387,33 @@
     document.addEventListener('fullscreenchange', onFullscreenChange);
     document.addEventListener('webkitfullscreenchange', onFullscreenChange);
 
+    /* --- the table of the map values beside the map (button "Tabelle", key T) ------------
+       A class on <html> shows it (assets/presentation.css); opening moves the focus onto the
+       table, so a screen reader reads it next. */
+
+    document.addEventListener('click', function (event) {
+        var target = event.target instanceof Element ? event.target : null;
+        var button = target ? target.closest('[data-action="table"]') : null;
+        if (!button) {
+            return;
+        }
+        var root = document.documentElement;
+        var open = !root.classList.contains('present-table');
+        root.classList.toggle('present-table', open);
+        if (button.id && dc.set_props) {
+            dc.set_props(button.id, {'aria-pressed': open ? 'true' : 'false'});
+        } else {
+            button.setAttribute('aria-pressed', open ? 'true' : 'false');
+        }
+        var table = document.getElementById(button.getAttribute('aria-controls'));
+        window.requestAnimationFrame(function () {
+            window.dispatchEvent(new Event('resize'));  // the map takes the room that is left
+            if (open && table) {
+                table.focus();
+            }
+        });
+    });
+
     /* --- layout of presentation mode: room taken by the bar and the footer ----------------- */
 
     var observed = false;

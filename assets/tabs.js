@@ -24,6 +24,21 @@
             return tab === null ? dc.no_update : tab;
         },
 
+        /* any tab's n_clicks, …, State count → count + 1 */
+        count: function () {
+            var n = arguments[arguments.length - 1];
+            return (n || 0) + 1;
+        },
+
+        /* {tab, chosen} asked for by an address, State count → the tab, unless the user chose
+           a tab after the address was read */
+        fromUrl: function (wanted, count) {
+            if (!wanted || !wanted.tab || (wanted.chosen || 0) !== (count || 0)) {
+                return dc.no_update;
+            }
+            return wanted.tab;
+        },
+
         show: function (active) {
             var outputs = context().outputs_list || [];
             if (!outputs.length) {

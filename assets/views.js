@@ -478,6 +478,9 @@
             if (!table || !table.rows) {
                 return noUpdate();
             }
+            if (!table.rows.length) {
+                return [];  // no map shown: no table
+            }
             function el(type, children, className) {
                 var props = {children: children};
                 if (className) {
@@ -485,10 +488,13 @@
                 }
                 return {type: type, namespace: 'dash_html_components', props: props};
             }
+            /* numbers right-aligned: the columns in table.numeric, else the first (rank) and
+               the last (value) */
             function cells(type, texts) {
                 return texts.map(function (text, i) {
-                    return el(type, String(text), i === 0 || i === texts.length - 1 ?
-                        'text-end' : null);
+                    var numeric = table.numeric ? table.numeric.indexOf(i) >= 0 :
+                        i === 0 || i === texts.length - 1;
+                    return el(type, String(text), numeric ? 'text-end' : null);
                 });
             }
             return [

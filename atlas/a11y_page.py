@@ -23,13 +23,14 @@ STATUS = ("Dieser Sozialstrukturatlas ist teilweise mit der Barrierefreie-Inform
 #: What is known not to be accessible yet (issue #18 lists the rest of the work).
 KNOWN_LIMITS = (
     "Karten und Diagramme sind Grafiken: Ihre Aussage steht als Text in ihrer Beschriftung und in "
-    "der „Tabelle der Kartenwerte“; für „Veränderung“ und „Räumliche Muster“ gibt es noch keine "
-    "eigene Tabelle.",
+    "einer Tabelle zu jeder Karte („Tabelle der Kartenwerte“, „Tabelle der Veränderung“, "
+    "„Tabelle der Cluster“; in der Präsentation mit der Taste T oder der Schaltfläche „Tabelle“).",
     "Die Auswahl von Gebieten per Klick in die Karte geht nur mit der Maus; mit der Tastatur "
     "wählen Sie Gebiete im Feld „Gebiete vergleichen“.",
-    "Die Farbe „keine Daten“ ist gegen jede Farbpalette auch bei Farbfehlsichtigkeit geprüft; "
-    "die Farben der übrigen fehlenden Werte (geschützt, auffällig, unvollständig) noch nicht – "
-    "ihr Grund steht in der Tabelle und beim Zeigen auf das Gebiet.",
+    "Die Farben der fehlenden Werte sind gegen jede Farbpalette auch bei Farbfehlsichtigkeit "
+    "geprüft. Nur „geschützt (kleine Zahlen)“ ist hellgrau wie die hellsten Klassen mancher "
+    "Paletten und wird durch seinen dunklen Rand unterschieden; sein Grund steht in Legende, "
+    "Tabelle und beim Zeigen auf das Gebiet.",
     "Die Werkzeugleisten der Diagramme (Vergrößern, Verkleinern) sind nur mit der Maus "
     "bedienbar; die Tastatur erreicht dieselben Inhalte über die Tabellen und Exporte.",
 )

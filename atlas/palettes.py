@@ -143,14 +143,17 @@ DEFAULT_DIVERGING = "RdBu"
 #: (atlas.colourvision; the former #a6a6a6 had ΔE 1.7 to BrBG's #5ab4ac under protanopia).
 MISSING_COLOUR = "#b8a898"
 MIN_MISSING_DELTA_E = 8.0
-#: Areas without a value for another reason (atlas.missing): protected small numbers (light, with
-#: a dark outline), a sum with a missing part, a value the source withheld.
+#: Areas without a value for another reason (atlas.missing), each also ΔE ≥ MIN_MISSING_DELTA_E
+#: from every class colour and from each other, as seen with and without a colour vision
+#: deficiency: a sum with a missing part (slate), a value the source withheld (near black, as
+#: blacked out), a value the build's plausibility rules doubted (grey green). Protected small
+#: numbers are light grey: no light colour is far enough from every pale class, so they are
+#: marked by their dark outline (PROTECTED_OUTLINE) and named in legend, hover and table.
 PROTECTED_COLOUR = "#e4e4e4"
 PROTECTED_OUTLINE = "#4d4d4d"
-INCOMPLETE_COLOUR = "#7a7a7a"
-SECRET_COLOUR = "#525252"
-#: A value the build's plausibility rules doubted: a taupe, no grey and in no class palette.
-DOUBTFUL_COLOUR = "#9c8468"
+INCOMPLETE_COLOUR = "#786c84"
+SECRET_COLOUR = "#181824"
+DOUBTFUL_COLOUR = "#546c54"
 #: The areas' borders: a mid grey with a contrast of at least 3:1 to the white page and to the
 #: palest class of every palette (WCAG 1.4.11; white borders left pale areas without an edge).
 OUTLINE_COLOUR = "#767676"

@@ -13,7 +13,7 @@ from atlas.data import get_data
 from atlas.values import format_number
 from callbacks.common import DISPLAY_INPUTS, require_view, views_js
 from layouts import analysis as views
-from layouts import ids
+from layouts import ids, panels
 from layouts.main import indicator_options
 
 
@@ -143,9 +143,20 @@ def change_years(values):
     return options, start, options, years[-1]
 
 
+for _data_id, _table_id in ((ids.CHANGE_TABLE_DATA, ids.CHANGE_TABLE),
+                            (ids.CLUSTER_TABLE_DATA, ids.CLUSTER_TABLE)):
+    clientside_callback(views_js("valuesTable"), Output(_table_id, "children"),
+                        Input(_data_id, "data"))
+
+#: what the change and cluster tabs show when there is no map: no table, the frame's plain name
+NO_TABLE = {"note": "", "head": [], "rows": []}
+
+
 @callback(
     Output(ids.CHANGE_MAP, "figure"),
     Output(ids.CHANGE_NOTE, "children"),
+    Output(ids.CHANGE_TABLE_DATA, "data"),
+    Output(ids.CHANGE_FIGURE, "aria-label"),
     shown_tab("change", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.CHANGE_FROM, "value"),
               Input(ids.CHANGE_TO, "value"), Input(ids.DISTRICTS, "value")),
 )
@@ -154,23 +165,28 @@ def update_change(values):
         raise PreventUpdate
     indicator, year_from, year_to, selected = values
     data = get_data()
+    blank = NO_TABLE, "Karte der Veränderung: keine Karte"
     if problem := over_time_problem(data.indicator(indicator)):  # no change of such values
-        return charts.BLANK, f"Keine Veränderungskarte: {problem}"
+        return charts.BLANK, f"Keine Veränderungskarte: {problem}", *blank
     if year_from is None or year_to is None:
         return (charts.BLANK,
-                "Für diesen Indikator gibt es nur ein Jahr: keine Veränderung darstellbar.")
+                "Für diesen Indikator gibt es nur ein Jahr: keine Veränderung darstellbar.", *blank)
     if year_from >= year_to:
-        return no_update, "Bitte ein Anfangsjahr vor dem Endjahr wählen."
+        return no_update, "Bitte ein Anfangsjahr vor dem Endjahr wählen.", no_update, no_update
     view = figures.change_view(data, indicator, year_from, year_to)
     breaks = "; ".join(f"Bruch {y}: {label}" for y, label in data.breaks(indicator)
                        if year_from < y <= year_to)
     note = " ".join(filter(None, [view.classes.note, breaks and f"Achtung – {breaks}"]))
-    return figures.on_screen(figures.choropleth(data, view, selected or [], height=520)), note
+    table = panels.change_table(data, view, year_from, year_to)
+    return (figures.on_screen(figures.choropleth(data, view, selected or [], height=520)), note,
+            table, table["label"])
 
 
 @callback(
     Output(ids.CLUSTER_MAP, "figure"),
     Output(ids.CLUSTER_STATS, "children"),
+    Output(ids.CLUSTER_TABLE_DATA, "data"),
+    Output(ids.CLUSTER_FIGURE, "aria-label"),
     shown_tab("clusters", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.YEAR_SETTLED, "data"),
               Input(ids.DISTRICTS, "value")),
 )
@@ -179,7 +195,7 @@ def update_clusters(values):
     data = get_data()
     note = charts.kreis_only_note(data, indicator, "clusters")
     if note:
-        return charts.BLANK, note
+        return charts.BLANK, note, NO_TABLE, "Karte der räumlichen Cluster: keine Karte"
     view, result = figures.cluster_view(data, indicator, year)
     moran = result.moran
     if moran.computed:
@@ -192,7 +208,9 @@ def update_clusters(values):
     if result.note and moran.computed:
         text += " " + result.note
     counts = ", ".join(f"{label}: {n}" for label, n in result.counts().items() if n)
-    return figures.on_screen(figures.choropleth(data, view, selected or [], height=520)), f"{text} {counts}"
+    table = panels.cluster_table(data, view, result)
+    return (figures.on_screen(figures.choropleth(data, view, selected or [], height=520)),
+            f"{text} {counts}", table, table["label"])
 
 
 @callback(

@@ -35,7 +35,7 @@ clientside_callback(
     Output(ids.CLASSES, "value"),
     Output(ids.PALETTE, "value"),
     Output(ids.MANUAL_BREAKS, "value"),
-    Output(ids.TABS, "data", allow_duplicate=True),
+    Output(ids.TAB_FROM_URL, "data"),
     Output(ids.MODE, "data"),
     Output(ids.LEVEL, "value"),
     Output(ids.ZOOM_KREIS, "value", allow_duplicate=True),
@@ -53,14 +53,17 @@ clientside_callback(
     State(ids.MODE, "data"),
     State(ids.LEVEL, "value"),
     State(ids.ZOOM_KREIS, "value"),
+    State(ids.TAB_CHOSEN, "data"),
     prevent_initial_call="initial_duplicate",
 )
 def apply_url(search, echo, request, indicator, year, life_phase, area, selected, scheme, k,
-              palette, manual, tab, mode, level, zoom):
+              palette, manual, tab, mode, level, zoom, chosen):
     """Show the view the URL asks for; back/forward and opened links change exactly what they
     name. The URL the page writes itself (assets/presentation.js notes it in ``URL_ECHO``) is no
     request: the page may already be a step further (a key pressed meanwhile). Otherwise only
-    what differs from the page is set."""
+    what differs from the page is set. The tab goes out with the count of the user's tab
+    choices at the time of asking (``TAB_CHOSEN``): the browser shows it only if the user has
+    not chosen a tab meanwhile (``assets/tabs.js`` ``fromUrl``)."""
     if search and search == echo:
         raise PreventUpdate
     data = get_data()
@@ -90,7 +93,7 @@ def apply_url(search, echo, request, indicator, year, life_phase, area, selected
                    palette=wanted.display.palette or AUTO_PALETTE,
                    manual=breaks_text(wanted.display.breaks))
     if "tab" in changes:
-        out["tab"] = wanted.tab
+        out["tab"] = {"tab": wanted.tab, "chosen": chosen or 0}
     if "mode" in changes:
         out["mode"] = wanted.mode
     if wanted_level != (level or KREIS):

@@ -3,7 +3,7 @@ the group's store (``assets/tabs.js``, clientside: no request)."""
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Input, Output, clientside_callback
+from dash import ClientsideFunction, Input, Output, State, clientside_callback
 
 from atlas.urlstate import VIEW_TABS
 from layouts import ids, tabs
@@ -34,4 +34,21 @@ def register(group: str, tab_ids: tuple[str, ...]) -> None:
 
 
 register(ids.TABS, VIEW_TABS)
+
+# the user's choices of a view tab are counted; the tab a URL asks for is shown only if there was
+# none since it was asked for (a late answer to an address must not undo a click)
+clientside_callback(
+    _js("count"),
+    Output(ids.TAB_CHOSEN, "data"),
+    *[Input(tabs.button_id(ids.TABS, tab), "n_clicks") for tab in VIEW_TABS],
+    State(ids.TAB_CHOSEN, "data"),
+    prevent_initial_call=True,
+)
+clientside_callback(
+    _js("fromUrl"),
+    Output(ids.TABS, tabs.VALUE, allow_duplicate=True),
+    Input(ids.TAB_FROM_URL, "data"),
+    State(ids.TAB_CHOSEN, "data"),
+    prevent_initial_call=True,
+)
 register(ids.OWN_SECTIONS, OWN_SECTION_TABS)

@@ -14,6 +14,7 @@ from atlas.charts import sparkline
 from atlas.classify import AUTO_SCHEME, AUTO_SCHEME_LABEL, CLASS_COUNTS, SCHEMES
 from atlas.composite import peers
 from layouts import ids
+from layouts.controls import map_figure, table_region
 from layouts.tabs import Tab
 
 AUTO_PALETTE = "auto"
@@ -124,8 +125,11 @@ def tab_change(graph_config: dict, labels: dict) -> Tab:
                 ],
                 className="mb-2",
             ),
-            dcc.Graph(id=ids.CHANGE_MAP, config=graph_config),
+            *map_figure(dcc.Graph(id=ids.CHANGE_MAP, config=graph_config), ids.CHANGE_FIGURE,
+                        "Karte der Veränderung", ids.CHANGE_TABLE_REGION),
             html.P(id=ids.CHANGE_NOTE, className="small text-muted"),
+            table_region("Tabelle der Veränderung", ids.CHANGE_TABLE_REGION, ids.CHANGE_TABLE,
+                         ids.CHANGE_TABLE_DATA),
         ],
         label="Veränderung", tab_id="change",
     )
@@ -134,9 +138,12 @@ def tab_change(graph_config: dict, labels: dict) -> Tab:
 def tab_clusters(graph_config: dict) -> Tab:
     return Tab(
         [
-            dcc.Graph(id=ids.CLUSTER_MAP, config=graph_config),
+            *map_figure(dcc.Graph(id=ids.CLUSTER_MAP, config=graph_config), ids.CLUSTER_FIGURE,
+                        "Karte der räumlichen Cluster", ids.CLUSTER_TABLE_REGION),
             html.P(id=ids.CLUSTER_STATS, className="fw-semibold"),
             dbc.Alert(spatial.SMALL_SAMPLE_CAVEAT, color="warning", className="small"),
+            table_region("Tabelle der Cluster", ids.CLUSTER_TABLE_REGION, ids.CLUSTER_TABLE,
+                         ids.CLUSTER_TABLE_DATA),
         ],
         label="Räumliche Muster", tab_id="clusters",
     )

@@ -11,7 +11,7 @@ from atlas.data import AtlasData
 from atlas.memo import per_data
 from atlas.urlstate import DEFAULT_INDICATOR, DEFAULT_TAB
 from layouts import analysis, coverage, exports, ids, owndata, presentation
-from layouts.controls import radio_group
+from layouts.controls import map_figure, radio_group, table_region
 from layouts.tabs import Tab, tabs
 
 TOPOJSON_URL = "/assets/topojson/"
@@ -204,6 +204,8 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
             dcc.Store(id=ids.YEAR_SHOWN),
             dcc.Store(id=ids.OWN_REVISION, data=0),
             dcc.Store(id=ids.URL_SEARCH),
+            dcc.Store(id=ids.TAB_CHOSEN, data=0),
+            dcc.Store(id=ids.TAB_FROM_URL),
             dcc.Store(id=ids.YEAR_GAP),
             dcc.Store(id=ids.YEAR_SETTLED),
             dcc.Store(id=ids.INDICATOR_SETTLED),
@@ -280,16 +282,11 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                                                 [
                                                     dbc.Col(
                                                         [
-                                                            html.Div(
+                                                            *map_figure(
                                                                 dcc.Graph(id=ids.MAP, config=GRAPH_CONFIG,
                                                                           clear_on_unhover=True,
                                                                           figure=EMPTY_MAP),
-                                                                id=ids.MAP_FIGURE, role="figure",
-                                                                tabIndex="-1",
-                                                                **{"aria-label": "Karte"}),
-                                                            html.A("Zur Tabelle",
-                                                                   href=f"#{ids.TABLE_REGION}",
-                                                                   className="atlas-to-table small"),
+                                                                ids.MAP_FIGURE, "Karte", ids.TABLE_REGION),
                                                             html.Div(id=ids.MAP_NOTE,
                                                                      className="small text-muted"),
                                                             html.Div(id=ids.MAP_SOURCE, className="small text-muted"),
@@ -310,16 +307,8 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                                                 ]
                                             ),
                                             exports.export_bar(),
-                                            html.Details(
-                                                [
-                                                    html.Summary("Tabelle der Kartenwerte",
-                                                                 className="fw-semibold"),
-                                                    html.Div(id=ids.TABLE, className="mt-2"),
-                                                    dcc.Store(id=ids.TABLE_DATA),
-                                                ],
-                                                open=True, id=ids.TABLE_REGION, tabIndex="-1",
-                                                className="mt-3 atlas-table",
-                                            ),
+                                            table_region("Tabelle der Kartenwerte", ids.TABLE_REGION,
+                                                         ids.TABLE, ids.TABLE_DATA),
                                                 ],
                                                 label="Karte und Zeitreihe", tab_id="map",
                                             ),

@@ -14,7 +14,7 @@ from atlas.coverage import coverage, stand_text
 from atlas.data import AtlasData
 from atlas.figures import MapView
 from atlas.levels import wording
-from atlas.values import format_number, year_span
+from atlas.values import MISSING_LABEL, format_number, year_span
 
 
 def info_panel(data: AtlasData, indicator_id: str, year: int | None = None) -> dbc.Card:
@@ -149,6 +149,73 @@ def values_table(data: AtlasData, view: MapView, kreis: str | None = None) -> di
         note = (f"{note.rstrip('.')}. "
                 f"{indexview.robustness_note(data, view.indicator_id, view.year)}")
     return {"note": note, "head": head, "rows": rows}
+
+
+def _value_text(value: float, status: str, decimals: int, unit: str) -> str:
+    """A value for a table cell: the number, with its flag; a missing value by its status."""
+    if value is None or math.isnan(value):
+        return status or MISSING_LABEL
+    text = format_number(value, decimals, unit)
+    return f"{text} ({status})" if status else text
+
+
+def change_table(data: AtlasData, view: MapView, year_from: int, year_to: int) -> dict:
+    """The change map as a table (texts for ``valuesTable`` like :func:`values_table`): per area
+    the value of both years and the change, largest increase first, areas without a change last
+    with the reason. A level of more than :data:`MAX_LISTED` areas lists the 10 largest
+    increases and decreases. ``label`` names the map for screen readers."""
+    ind = data.indicator(view.indicator_id)
+    level = data.level_of(view.level)
+    table = view.table.sort_values(["change", "name"], ascending=[False, True],
+                                   na_position="last")
+    caption = ""
+    if len(table) > MAX_LISTED:
+        known = table.dropna(subset=["change"])
+        table = pd.concat([known.head(10), known.tail(10)]).drop_duplicates(subset=["ags"])
+        caption = (f"Die 10 stärksten Zunahmen und Abnahmen; {wording.all_areas(level)} im "
+                   f"Datenexport. ")
+    names = dict(zip(level.areas["ags"], level.areas["label"]))
+    unit = view.table["change_unit"].iloc[0] if len(view.table) else ind.unit
+    rows = []
+    for row in table.itertuples(index=False):
+        change = (row.status or MISSING_LABEL) if math.isnan(row.change) else row.change_text
+        rows.append([names.get(row.ags, str(row.name)), str(row.kind),
+                     _value_text(row.value_from, "", ind.decimals, ind.unit),
+                     _value_text(row.value_to, "", ind.decimals, ind.unit), change])
+    head = [level.singular, "Art", f"{year_from} ({ind.unit})", f"{year_to} ({ind.unit})",
+            f"Veränderung ({unit})"]
+    title = f"Veränderung {ind.short_title} {year_from}–{year_to}"
+    note = f"{title}. {caption}{view.source_line}"
+    return {"note": note, "head": head, "rows": rows, "numeric": [2, 3, 4],
+            "label": f"Karte: {title}. Die Werte stehen in der Tabelle der Veränderung."}
+
+
+def cluster_table(data: AtlasData, view: MapView, result) -> dict:
+    """The LISA cluster map as a table (texts for ``valuesTable``): per area its value, its
+    cluster (:data:`atlas.spatial.CLUSTER_ORDER`, significant clusters first) and the
+    permutation p-value. ``label`` names the map for screen readers."""
+    from atlas import spatial
+
+    ind = data.indicator(view.indicator_id)
+    level = data.level_of(view.level)
+    names = dict(zip(level.areas["ags"], level.areas["label"]))
+    order = {label: i for i, label in enumerate(spatial.CLUSTER_ORDER)}
+    table = view.table.assign(
+        cluster=[result.cluster.get(a, spatial.NO_DATA) for a in view.table["ags"]])
+    table = table.assign(order=[order[c] for c in table["cluster"]])
+    table = table.sort_values(["order", "name"])
+    rows = []
+    for row in table.itertuples(index=False):
+        p = result.p_sim.get(row.ags, math.nan)
+        rows.append([names.get(row.ags, str(row.name)), str(row.kind),
+                     _value_text(row.value, row.status, ind.decimals, ind.unit), row.cluster,
+                     "–" if math.isnan(p) else format_number(p, 3)])
+    head = [level.singular, "Art", f"{ind.short_title} {view.year} ({ind.unit})",
+            "LISA-Cluster (α = 0,05)", "p-Wert"]
+    title = f"Räumliche Cluster {ind.short_title} {view.year}"
+    return {"note": f"{title}. {view.source_line}", "head": head, "rows": rows,
+            "numeric": [2, 4],
+            "label": f"Karte: {title}. Die Cluster stehen in der Tabelle der Cluster."}
 
 
 def attribution(data: AtlasData, indicator_id: str) -> list:

@@ -131,6 +131,10 @@ def presentation_bar() -> html.Div:
                     html.Div(
                         [_bar_button("Namen", ids.PRESENT_LABELS, "Gebietsnamen auf der Karte (N)",
                                      "n", **{"aria-pressed": "true"}),
+                         _bar_button("Tabelle", ids.PRESENT_TABLE,
+                                     "Tabelle der Kartenwerte neben der Karte (T)", "t",
+                                     **{"aria-pressed": "false", "aria-controls": ids.TABLE_REGION,
+                                        "data-action": "table"}),
                          _bar_button("Vollbild", ids.PRESENT_FULLSCREEN, "Vollbild (F)", "f",
                                      **{"data-action": "fullscreen"}),
                          _bar_button("Beenden", ids.PRESENT_EXIT, "Präsentation beenden (Esc)",

@@ -4,6 +4,8 @@ borders stand out from the page and the palest classes (WCAG 1.4.11: 3:1)."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from atlas import colourvision, missing, palettes, spatial
@@ -35,11 +37,27 @@ def test_keine_daten_differs_from_every_class_colour(seeing):
 
 
 @pytest.mark.parametrize("seeing", SEEING)
-def test_keine_daten_differs_from_the_other_reasons_without_a_value(seeing):
-    for reason in missing.REASONS:
-        if reason.colour != palettes.MISSING_COLOUR:
-            assert colourvision.difference(palettes.MISSING_COLOUR, reason.colour, seeing) >= \
-                palettes.MIN_MISSING_DELTA_E, reason.key
+def test_the_reasons_without_a_value_differ_from_each_other(seeing):
+    for one, other in itertools.combinations(missing.REASONS, 2):
+        assert colourvision.difference(one.colour, other.colour, seeing) >= \
+            palettes.MIN_MISSING_DELTA_E, (one.key, other.key)
+
+
+@pytest.mark.parametrize("seeing", SEEING)
+@pytest.mark.parametrize("reason", [r for r in missing.REASONS if r is not missing.PROTECTED],
+                         ids=lambda r: r.key)
+def test_every_other_reason_differs_from_every_class_colour(seeing, reason):
+    too_close = [(name, colour) for name, colour in sorted(_class_colours())
+                 if colourvision.difference(reason.colour, colour, seeing)
+                 < palettes.MIN_MISSING_DELTA_E]
+    assert too_close == [], f"{reason.key}, {seeing or 'normal'}"
+
+
+def test_protected_areas_are_marked_by_their_outline():
+    # light grey like the palest classes, so the outline tells them apart (WCAG 1.4.11: 3:1
+    # against the fill and the page)
+    assert colourvision.contrast_ratio(missing.PROTECTED_OUTLINE, palettes.PROTECTED_COLOUR) >= 3
+    assert colourvision.contrast_ratio(missing.PROTECTED_OUTLINE, "#ffffff") >= 3
 
 
 def test_the_one_missing_colour_is_used_by_the_cluster_map():
