@@ -37,7 +37,7 @@ ROW_DELETE = "playlist-row-delete"
 
 KEYS_HELP = ("Tastatur (wenn kein Eingabefeld gewählt ist): ← → Jahr, ↑ ↓ Indikator, "
              "Leertaste Jahre abspielen; in der Präsentation Bild ↓ / Bild ↑ Sitzungsfolge, "
-             "F Vollbild, N Kreisnamen, Esc beenden.")
+             "F Vollbild, N Kreisnamen, T Tabelle der Werte, Esc beenden.")
 
 
 # --- components ---------------------------------------------------------------------------------
