@@ -23,6 +23,14 @@ def _wait_rows(page, table_id: str, rows: int) -> list[list[str]]:
     return page.evaluate(TABLE, table_id)
 
 
+def _open(atlas_page, live_url, data, query: str):
+    """The page for Kinderarmut in its newest year with ``query``; returns page, id and year."""
+    indicator = "kinderarmut"
+    year = data.years(indicator)[-1]
+    atlas_page.open(f"{live_url}/?indicator={indicator}&year={year}&{query}")
+    return atlas_page.page, indicator, year
+
+
 def _follow_table_link(page, figure_id: str, region_id: str) -> None:
     """The link after the map moves the keyboard focus onto the table's frame."""
     page.locator(f"#{figure_id} + a.atlas-to-table").focus()
@@ -62,10 +70,7 @@ def test_a11y301_the_change_map_has_a_table_of_both_years_and_the_change(atlas_p
 
 
 def test_a11y302_the_cluster_map_says_which_kreis_is_in_which_cluster(atlas_page, live_url, data):
-    indicator = "kinderarmut"
-    year = data.years(indicator)[-1]
-    atlas_page.open(f"{live_url}/?indicator={indicator}&year={year}&ansicht=clusters")
-    page = atlas_page.page
+    page, indicator, year = _open(atlas_page, live_url, data, "ansicht=clusters")
     table = data.table(indicator, year)
     result = spatial.lisa(table.set_index("ags")["value"], spatial.contiguity(data.geojson))
     rows = _wait_rows(page, "cluster-table", len(table))
@@ -81,10 +86,7 @@ def test_a11y302_the_cluster_map_says_which_kreis_is_in_which_cluster(atlas_page
 
 
 def test_a11y303_in_the_presentation_the_table_is_one_key_away(atlas_page, live_url, data):
-    indicator = "kinderarmut"
-    year = data.years(indicator)[-1]
-    atlas_page.open(f"{live_url}/?indicator={indicator}&year={year}&modus=praesentation")
-    page = atlas_page.page
+    page, indicator, year = _open(atlas_page, live_url, data, "modus=praesentation")
     page.wait_for_selector("html.presenting")
     assert not page.locator("#values-table-region").is_visible()
     button = page.get_by_role("button", name="Tabelle")
