@@ -22,6 +22,7 @@ from atlas.auth.pages import admin_pages
 from atlas.data import get_data, own_store
 from atlas.downloads import downloads
 from atlas.errors import EXIT_START_ERROR, UnknownIndicator, exit_on_error
+from atlas.firstpaint import first_paint_html
 from atlas.formats import max_upload_bytes
 from atlas.jsonbody import install as install_json_body
 from atlas.urlstate import DEFAULT_INDICATOR
@@ -188,6 +189,11 @@ def add_security_headers(application: dash.Dash) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
         response.headers["Referrer-Policy"] = "same-origin"
+        if request.path.startswith("/assets/") and request.args.get("m") and \
+                response.status_code == 200:
+            # Dash fingerprints the address of our own files (?m=<modified>): a new file has a
+            # new address, so the browser may keep each one (a second visit asks for none)
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
 
 
@@ -202,8 +208,27 @@ def warm_up(application: dash.Dash) -> None:
             raise RuntimeError(f"Aufwärmen fehlgeschlagen: {path} antwortet {response.status_code}")
 
 
+#: Dash's placeholder until the page is rendered (its text is English)
+DASH_LOADING = "Loading..."
+
+
+def add_first_paint(application: dash.Dash) -> None:
+    """The page's HTML carries the map of the address's view (:mod:`atlas.firstpaint`) in
+    place of Dash's "Loading...": a coloured map before any script has run."""
+    interpolate = application.interpolate_index
+
+    def interpolate_index(**kwargs):
+        if DASH_LOADING in kwargs.get("app_entry", ""):
+            query = request.query_string.decode("utf-8", "replace")
+            picture = first_paint_html(get_data(), query) or "Seite wird geladen …"
+            kwargs["app_entry"] = kwargs["app_entry"].replace(DASH_LOADING, picture, 1)
+        return interpolate(**kwargs)
+
+    application.interpolate_index = interpolate_index
+
+
 def create_app() -> dash.Dash:
-    data = get_data()  # built data loaded once per process; own data re-read when it changes
+    get_data()  # built data loaded once per process (start fails here if missing); own data re-read
     pio.defaults.topojson = str(ASSETS / "topojson")
     application = dash.Dash(
         __name__,
@@ -215,6 +240,9 @@ def create_app() -> dash.Dash:
         update_title=None,
         meta_tags=[{"name": "description", "content": META_DESCRIPTION}],
         compress=True,  # gzip/brotli for plotly.js, layout and every callback response
+        # no copy of the whole layout in every page (≈ 200 KB, Dash's validation_layout): that
+        # every id a callback names is in the layout is a unit test (test_layout_callbacks.py)
+        suppress_callback_exceptions=True,
     )
     # lang for screen readers; Dash's scripts in a plain <div>, not a second <footer> landmark
     application.index_string = (application.index_string.replace("<html>", '<html lang="de">')
@@ -237,12 +265,12 @@ def create_app() -> dash.Dash:
     # a function: every page load lists the current own indicators (imported since start) and
     # shows the login state
     application.layout = lambda: layout(get_data(), account=page_account())
-    application.validation_layout = layout(data)
     register_callbacks()
     check_callback_requests(application)
     # a script path Dash does not know is a missing file (Dash raises, which answered 500)
     server.register_error_handler(dash.exceptions.DependencyException, not_found)
     add_security_headers(application)
+    add_first_paint(application)
     warm_up(application)
     return application
 

@@ -1,0 +1,40 @@
+"""Issue #20 in the browser: the coloured map is there before any script has run (the page's
+HTML carries it), stands over the map's place while Dash and plotly start, and gives way to the
+interactive map once that is drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+FIRST = "() => document.querySelectorAll('#first-paint path').length"
+
+
+def test_fp001_the_map_shows_without_scripts(browser, live_url, data):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(live_url + "/?indicator=kinderarmut")
+        assert page.evaluate(FIRST) == len(data.level_of("kreis").keys)
+        assert page.locator("#first-paint svg").is_visible()
+        title = data.indicator("kinderarmut").title
+        assert page.inner_text(".first-paint-title").startswith(title)
+    finally:
+        context.close()
+
+
+def test_fp002_it_gives_way_to_the_interactive_map(atlas_page, live_url, data):
+    page = atlas_page.page
+    gemeinden = len(data.level_of("gemeinde").keys)
+    indicator = next(i.id for i in data.catalogue.indicators if i.level == "gemeinde")
+    page.goto(f"{live_url}/?indicator={indicator}", wait_until="commit")
+    page.wait_for_function(f"() => ({FIRST})() === {gemeinden}", polling="raf")
+    page.wait_for_function(f"() => document.querySelectorAll('#map .choroplethlocation').length"
+                           f" === {gemeinden}", timeout=60000)
+    page.wait_for_function("() => !document.getElementById('first-paint')")
+    # nothing of it stays over the map: a click on an area reaches the map
+    assert page.evaluate("() => document.elementFromPoint(...(() => { const r = document"
+                         ".querySelector('#map .choroplethlocation').getBoundingClientRect();"
+                         " return [r.x + r.width / 2, r.y + r.height / 2]; })())"
+                         ".closest('#map') !== null")
