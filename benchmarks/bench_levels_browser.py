@@ -247,6 +247,42 @@ def rows(results: dict) -> list[dict]:
     return out
 
 
+def first_map_rows(results: dict) -> list[dict]:
+    """Issue #20, per level: the first coloured map (the atlas's first paint or its map, the
+    naive app's map) cold (fresh browser context, median) and warm (a second tab of it), the
+    interactive map drawn and the slider answering, naive and atlas side by side."""
+    out = []
+    for case, r in results["cases"].items():
+        base = (r.get("baseline") or {}).get("first_load")
+        atlas = next((m["first_load"] for m in (r.get("atlas") or {}).values()
+                      if m.get("first_load")), None)
+        if not base or not atlas:
+            continue
+        row = {"level": case}
+        for who, load in (("naive", base), ("atlas", atlas)):
+            row[f"{who}_cold"] = load["coloured_median_s"]
+            row[f"{who}_warm"] = load["warm"]["coloured_s"]
+            row[f"{who}_drawn"] = load["map_drawn_median_s"]
+            row[f"{who}_interactive"] = load["interactive_median_s"]
+        row["ratio_cold"] = row["atlas_cold"] / row["naive_cold"]
+        row["ratio_warm"] = row["atlas_warm"] / row["naive_warm"]
+        out.append(row)
+    return out
+
+
+def render_first_map(results: dict) -> str:
+    lines = ["| Level | First coloured map cold naive / atlas | × naive | warm naive / atlas | "
+             "× naive | Map drawn cold naive / atlas | Interactive cold naive / atlas |",
+             "|---|---|---|---|---|---|---|"]
+    for r in first_map_rows(results):
+        lines.append(
+            f"| {r['level']} | {r['naive_cold']:.2f} / {r['atlas_cold']:.2f} s | "
+            f"{r['ratio_cold']:.2f} | {r['naive_warm']:.2f} / {r['atlas_warm']:.2f} s | "
+            f"{r['ratio_warm']:.2f} | {r['naive_drawn']:.2f} / {r['atlas_drawn']:.2f} s | "
+            f"{r['naive_interactive']:.2f} / {r['atlas_interactive']:.2f} s |")
+    return "\n".join(lines)
+
+
 def render(results: dict) -> str:
     lines = ["| Level | Update | First paint naive / atlas, median (min–max) | "
              "Repaint naive p50 (min–max) | atlas p50 / p95 (min–max) | × naive | "
@@ -313,6 +349,8 @@ def main(argv=None) -> int:
     results["wall_s"] = round(time.perf_counter() - started, 1)
     print()
     print(render(results))
+    print()
+    print(render_first_map(results))
     print(f"\nload {results['machine']['load_before'][0]:.1f} → "
           f"{results['machine']['load_after'][0]:.1f}, {results['wall_s']:.0f} s")
     if args.out:

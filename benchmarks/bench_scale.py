@@ -102,6 +102,7 @@ TARGET_BYTES_RATIO = 1 / 20
 TARGET_REPAINT_RATIO = 1 / 2
 TARGET_DE_FIRST_LOAD_S = 5.0
 TARGET_DE_UPDATE_S = 1.0
+TARGET_FIRST_MAP_RATIO = 1 / 2  # issue #20: the first coloured map, cold and warm
 
 MAP_OUTPUT_RE = re.compile(r"(^|\.)(map\.figure|map-description\.data)")
 THUMB = "#year [role=slider]"
@@ -572,8 +573,15 @@ class AppSpec:
     positions: list[int] = field(default_factory=list)  # slider positions for replays
 
 
+#: the first coloured map: the atlas's first paint (SVG in the page's HTML, atlas/firstpaint.py)
+#: or the interactive map, whichever shows all areas first (the naive app has only the latter)
+COLOURED_JS = ("Math.max(document.querySelectorAll('#first-paint path[fill]').length, "
+               + PATHS_JS + ")")
+
+
 def _visit(page, base: str, spec: AppSpec, timeout_ms: int) -> dict:
-    """One page load: navigation start → map drawn with all regions → slider reacts."""
+    """One page load: navigation start → first coloured map → map drawn with all regions →
+    slider reacts."""
     sizes: list[int] = []
 
     def on_finished(request):
@@ -582,6 +590,9 @@ def _visit(page, base: str, spec: AppSpec, timeout_ms: int) -> dict:
 
     page.on("requestfinished", on_finished)
     page.goto(base + spec.url, wait_until="commit")
+    coloured = page.wait_for_function(f"() => ({COLOURED_JS}) >= {spec.min_paths} && "
+                                      "performance.now()", polling="raf",
+                                      timeout=timeout_ms).json_value() / 1000
     drawn = page.wait_for_function(ready_js(spec.min_paths, spec.slider_max),
                                    polling="raf", timeout=timeout_ms).json_value() / 1000
     interactive = drawn  # nothing to press (single-year level): interactive when drawn
@@ -595,7 +606,8 @@ def _visit(page, base: str, spec: AppSpec, timeout_ms: int) -> dict:
     paths = page.evaluate(PATHS_JS)
     heap = page.evaluate("() => performance.memory ? performance.memory.usedJSHeapSize : null")
     page.wait_for_timeout(300)
-    return {"drawn": drawn, "interactive": interactive, "paths": paths, "heap": heap,
+    return {"coloured": coloured, "drawn": drawn, "interactive": interactive, "paths": paths,
+            "heap": heap,
             "transferred": sum(sizes)}
 
 
@@ -611,11 +623,14 @@ def first_load(browser, base: str, spec: AppSpec, runs: int, timeout_ms: int) ->
                 warm = _visit(context.new_page(), base, spec, timeout_ms)
         finally:
             context.close()
+    coloured = [v["coloured"] for v in cold]
     drawn = [v["drawn"] for v in cold]
     interactive = [v["interactive"] for v in cold]
     heap = [v["heap"] for v in cold]
     return {
         "runs": runs,
+        "coloured_s": [round(x, 3) for x in coloured],
+        "coloured_median_s": round(statistics.median(coloured), 3),
         "map_drawn_s": [round(x, 3) for x in drawn],
         "interactive_s": [round(x, 3) for x in interactive],
         "map_drawn_median_s": round(statistics.median(drawn), 3),
@@ -625,7 +640,8 @@ def first_load(browser, base: str, spec: AppSpec, runs: int, timeout_ms: int) ->
         "transferred_bytes_median": int(statistics.median(v["transferred"] for v in cold)),
         "js_heap_mb_median": (round(statistics.median(heap) / 2**20, 1)
                               if all(h is not None for h in heap) else None),
-        "warm": {"map_drawn_s": round(warm["drawn"], 3),
+        "warm": {"coloured_s": round(warm["coloured"], 3),
+                 "map_drawn_s": round(warm["drawn"], 3),
                  "interactive_s": round(warm["interactive"], 3),
                  "transferred_bytes": warm["transferred"]},
     }
@@ -994,6 +1010,8 @@ def summary_rows(results: dict) -> list[dict]:
                     "request_bytes": b.get("request_bytes_p50"),
                     "repaint_p50_ms": b.get("repaint_p50_ms"), "repaint_p95_ms": b.get("repaint_p95_ms"),
                     "presses": b.get("n"), "misses": b.get("misses"),
+                    "first_load_coloured_s": f.get("coloured_median_s"),
+                    "warm_coloured_s": f.get("warm", {}).get("coloured_s"),
                     "first_load_drawn_s": f.get("map_drawn_median_s"),
                     "first_load_interactive_s": f.get("interactive_median_s"),
                     "first_load_transferred": f.get("transferred_bytes_median"),
@@ -1005,6 +1023,11 @@ def summary_rows(results: dict) -> list[dict]:
                     row["ratio_raw_bytes"] = _ratio(row["raw_bytes"], bb.get("raw_bytes_p50"))
                     row["ratio_repaint_p50"] = _ratio(row["repaint_p50_ms"],
                                                       bb.get("repaint_p50_ms"))
+                    bf = base.get("first_load", {})
+                    row["ratio_coloured_cold"] = _ratio(row["first_load_coloured_s"],
+                                                        bf.get("coloured_median_s"))
+                    row["ratio_coloured_warm"] = _ratio(row["warm_coloured_s"],
+                                                        bf.get("warm", {}).get("coloured_s"))
                     # the map callback alone (the atlas sends several callbacks per update)
                     row["ratio_map_wire_bytes"] = _ratio(row["map_wire_bytes"],
                                                          bb.get("wire_bytes_p50"))
@@ -1026,6 +1049,12 @@ def verdicts(results: dict, rows: list[dict]) -> list[dict]:
         if ours is None:
             continue
         who = ours["app"]
+        if case in ("th_kreise", "th_gemeinden"):
+            for key, title in (("ratio_coloured_cold", "first coloured map, cold ≤ 1/2"),
+                               ("ratio_coloured_warm", "first coloured map, warm ≤ 1/2")):
+                r = ours.get(key)
+                out.append({"case": case, "app": who, "target": title, "value": _fmt_ratio(r),
+                            "ok": None if r is None else r <= TARGET_FIRST_MAP_RATIO})
         if case in ("th_kreise", "th_gemeinden"):
             for key, target, title in (
                 ("ratio_wire_bytes", TARGET_BYTES_RATIO, "bytes per update on the wire ≤ 1/20"),
@@ -1057,7 +1086,8 @@ def render(results: dict) -> str:
     rows = results["summary"]
     head = ("case", "app", "server map p50/p95", "server all p50/p95", "bytes/update raw",
             "wire", "×base wire", "×base raw", "input→repaint p50/p95", "×base p50",
-            "first load drawn/interactive", "peak RSS")
+            "first coloured map cold/warm", "×base cold/warm", "first load drawn/interactive",
+            "peak RSS")
     table = []
     for r in rows:
         if r["status"] != "measured":
@@ -1071,6 +1101,9 @@ def render(results: dict) -> str:
             _fmt_ratio(r.get("ratio_wire_bytes")), _fmt_ratio(r.get("ratio_raw_bytes")),
             f"{_ms(r['repaint_p50_ms'])} / {_ms(r['repaint_p95_ms'])}",
             _fmt_ratio(r.get("ratio_repaint_p50")),
+            f"{r['first_load_coloured_s']:.2f} / {r['warm_coloured_s']:.2f} s"
+            if r.get("first_load_coloured_s") is not None else "–",
+            f"{_fmt_ratio(r.get('ratio_coloured_cold'))} / {_fmt_ratio(r.get('ratio_coloured_warm'))}",
             f"{r['first_load_drawn_s']:.2f} / {r['first_load_interactive_s']:.2f} s"
             if r.get("first_load_drawn_s") is not None else "–",
             f"{r['peak_rss_mb']:.0f} MB" if r.get("peak_rss_mb") else "–",
