@@ -386,6 +386,20 @@ def _area_trend(data: AtlasData, ind: Indicator, values: pd.DataFrame, ags: str
     return tr, notes
 
 
+def area_trend(data: AtlasData, indicator_id: str, ags: str, until: int | None = None
+               ) -> tuple[Trend, list[str]]:
+    """The trend of one area as the Regionenprofil shows it (:func:`_area_trend`: the last
+    :data:`TREND_YEARS` years with a value, the series breaks inside them), over the years up to
+    ``until`` (default: all years); for the generated texts (:mod:`atlas.report.describe`)."""
+    ind = data.indicator(indicator_id)
+    level = data.level_of(ind.level)
+    rows = data.values[(data.values[Col.INDICATOR] == indicator_id)
+                       & data.values[Col.VALUE].notna() & data.values[Col.AGS].isin(level.keys)]
+    if until is not None:
+        rows = rows[rows[Col.YEAR] <= until]
+    return _area_trend(data, ind, rows[[Col.AGS, Col.YEAR, Col.VALUE, Col.STATUS]], ags)
+
+
 def trend_text(tr: Trend, indicator: Indicator) -> str:
     """A trend as visible German text: arrow, change and its assessment, e.g.
     "↓ −4,2 Prozentpunkte, günstig" ("" without a trend; :data:`NO_TREND` for an indicator

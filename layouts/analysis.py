@@ -278,12 +278,16 @@ def _trend_cell(row):
     return _cell(row.trend_text)
 
 
-def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: str) -> list:
-    """Steckbrief of one Kreis: tables per Lebenslagenbereich."""
+def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: str,
+                 summary: str = "") -> list:
+    """Steckbrief of one Kreis: tables per Lebenslagenbereich; ``summary`` (the generated text
+    on the shown indicator, :mod:`atlas.report.describe`) as plain text above them."""
     out = [html.H3(f"Regionenprofil {name}", className="h5"),
            html.P(f"{kind} · Lebensphase: {life_phase_label} · Rang 1 = höchstes Risiko "
                   "(bei neutralen Indikatoren: höchster Wert) · Trend über die letzten bis zu fünf "
                   "verfügbaren Jahre", className="small text-muted")]
+    if summary:
+        out.append(html.P(summary, className="describe-text"))
     for area_title, rows in table.groupby("area_title", sort=False):
         body = [
             html.Tr([
