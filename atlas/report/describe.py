@@ -51,9 +51,10 @@ def reference_phrase(reference: Reference) -> str:
 
 
 def shown_difference(ind: Indicator, value: float, other: float) -> float:
-    """The difference of two values as the text shows them: of the values rounded to the
-    indicator's decimals, so a reader can check it (18,4 % − 8,6 % = 9,8 Prozentpunkte)."""
-    return round(round(value, ind.decimals) - round(other, ind.decimals), ind.decimals)
+    """The difference of two values as the atlas shows it everywhere (the Regionenprofil's and
+    the ranking's "Abweichung", :func:`atlas.analysis._deviation`): of the unrounded values, so
+    it may differ by one in the last digit from the difference of the rounded values shown."""
+    return value - other
 
 
 def sentence(text: str) -> str:

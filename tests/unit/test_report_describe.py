@@ -61,9 +61,9 @@ def test_every_number_of_an_area_text_is_the_data(data, indicator, ags):
         list(values.values())).median())
     label = "Thüringen (amtlich)" if len(official) else "Median der Kreise"
     assert f"{label}" in text and format_number(ref, ind.decimals, ind.unit) in text
-    diff = round(round(value, ind.decimals) - round(ref, ind.decimals), ind.decimals)
+    diff = value - ref  # of the unrounded values, as the profile's "Abweichung"
     unit = "Prozentpunkte" if ind.unit == "%" else ind.unit
-    if diff:
+    if round(diff, ind.decimals):
         side = "über" if diff > 0 else "unter"
         assert f"{format_number(abs(diff), ind.decimals, unit)} {side} dem" in text
     # rank in the indicator's reading
