@@ -372,7 +372,8 @@ def baustein_export(ext: str):
     indicator = _indicator(data)
     year = _year(data, [indicator]) or data.latest_year(indicator)
     content = office.baustein_docx(data, indicator, year, display=_display(),
-                                   selected=_selected(data), kreis=_zoom(data))
+                                   selected=_selected(data), kreis=_zoom(data),
+                                   note=_note())
     return _send(content, "docx", export.file_name(indicator, year, "berichtsbaustein",
                                                    ext="docx"))
 

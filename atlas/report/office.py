@@ -224,8 +224,9 @@ def _map_png(data: AtlasData, indicator_id: str, year: int, display: Display | N
 
 def baustein_docx(data: AtlasData, indicator_id: str, year: int | None = None, *,
                   display: Display | None = None, selected=(), kreis: str | None = None,
-                  today: date | None = None) -> bytes:
-    """The Berichtsbaustein of a map view as a Word document (see the module's docstring)."""
+                  note: str = "", today: date | None = None) -> bytes:
+    """The Berichtsbaustein of a map view as a Word document (see the module's docstring);
+    ``note`` is printed on the map as on the map export."""
     ind = data.indicator(indicator_id)
     year = export._latest_year(data, indicator_id, year)
     level = data.level_of(ind.level)
@@ -238,7 +239,7 @@ def baustein_docx(data: AtlasData, indicator_id: str, year: int | None = None, *
     doc.add_heading(clean(f"{ind.title} {year}"), level=1)
     _small(doc, f"{shown} · Einheit: {ind.unit_label}", 10)
     png = _map_png(data, indicator_id, year, display, list(selected), kreis,
-                   export.page_for("a4"), today)
+                   export.page_for("a4"), today, note)
     picture = doc.add_paragraph()
     picture.paragraph_format.keep_with_next = True
     picture.add_run().add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
