@@ -85,3 +85,19 @@ def test_rep003_sitzungsfolge_as_powerpoint(atlas_page, live_url, data):
     page.wait_for_function("document.querySelector('#playlist-status').innerText"
                            ".includes('Präsentation mit 1 Ansicht erstellt')")
     assert atlas_page.console == []
+
+
+def test_rep004_profile_tab_starts_with_the_text_on_the_shown_indicator(atlas_page, live_url,
+                                                                        data, tmp_path):
+    atlas_page.open(live_url + "/?indicator=kinderarmut&kreise=16052&ansicht=profile")
+    page = atlas_page.page
+    wanted = describe.area_text(data, "kinderarmut", "16052")
+    page.wait_for_function(
+        "w => { const e = document.querySelector('#profile .describe-text');"
+        " return e && e.textContent === w; }", arg=wanted, timeout=60000)
+    page.locator("#profile .describe-text").scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "profil.png"))
+    info = page.locator("#info-card .describe-text")
+    info.scroll_into_view_if_needed()
+    page.screenshot(path=str(tmp_path / "infokasten.png"))
+    assert atlas_page.console == []
