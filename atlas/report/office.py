@@ -39,7 +39,7 @@ from atlas.data import AtlasData
 from atlas.figures import Display
 from atlas.levels import wording
 from atlas.levels.registry import KREIS
-from atlas.report import describe
+from atlas.report import describe, traffic
 from atlas.schema import Col
 from atlas.values import format_number, format_signed
 
@@ -146,6 +146,19 @@ def _table(doc, header: list[str], rows: list[list[str]], *, right: set[int] = f
                 for run in paragraph.runs:
                     run.font.size = Pt(TABLE_FONT)
     return table
+
+
+def _shade(cell, colour: str) -> None:
+    """A table cell's light background (a traffic light; its text says the colour, too), the
+    text bold."""
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour.lstrip("#"))
+    cell._tc.get_or_add_tcPr().append(shading)
+    for paragraph in cell.paragraphs:
+        for run in paragraph.runs:
+            run.bold = True
 
 
 def _small(doc, text: str, size: float = 9):
@@ -277,13 +290,15 @@ def profile_cells(rec) -> list[str]:
     elif rec.reference_basis == "summe":
         reference += " (Σ)"
     trend = analysis.NO_TREND if rec.trend_text == analysis.NO_TREND else "–"
-    if rec.trend_direction:
-        trend = f"{rec.trend_arrow} {rec.trend_change_text} ({rec.trend_from}–{rec.trend_to})"
+    if rec.trend_direction:  # in the unit of the indicator, for shares in Prozentpunkten
+        trend = (f"{rec.trend_arrow} {format_signed(rec.trend_change, decimals)} "
+                 f"({rec.trend_from}–{rec.trend_to})")
         if rec.trend_assessment and rec.trend_assessment != analysis.NEUTRAL:
             trend += f", {rec.trend_assessment}"
+    deviation = "–" if analysis._isnan(rec.deviation) else format_signed(rec.deviation, decimals)
     return [f"{rec.short_title} ({rec.unit})" if rec.unit else rec.short_title, str(rec.year),
-            value_cell(rec.value, rec.status, decimals), rec.rank_text, reference,
-            rec.deviation_text or "–", trend]
+            value_cell(rec.value, rec.status, decimals), rec.rank_text, reference, deviation,
+            trend]
 
 
 def profile_docx(data: AtlasData, ags: str, life_phase: str | None = None, *,
@@ -312,10 +327,19 @@ def profile_docx(data: AtlasData, ags: str, life_phase: str | None = None, *,
     if frame.empty:
         doc.add_paragraph("Für dieses Gebiet gibt es keine Werte.", style="Normal")
     breaks: dict[str, None] = {}
+    lights = bool((frame["light"] != "").any()) if len(frame) else False
+    header = PROFILE_WORD_HEADER + (["Ampel"] if lights else [])
+    widths = [4.6, 1.3, 2.0, 1.9, 2.3, 1.8, 3.1] if not lights else \
+        [3.6, 1.3, 1.8, 1.7, 2.1, 1.6, 2.5, 2.4]
     for area_title, rows in frame.groupby("area_title", sort=False):
         doc.add_heading(clean(area_title), level=2)
-        _table(doc, PROFILE_WORD_HEADER, [profile_cells(r) for r in rows.itertuples(index=False)],
-               right={1, 2, 4, 5}, widths=[4.2, 1.2, 2.2, 1.8, 2.2, 2.4, 3.0])
+        cells = [profile_cells(r) + ([r.light_text or "–"] if lights else [])
+                 for r in rows.itertuples(index=False)]
+        table = _table(doc, header, cells, right={1, 2, 4, 5}, widths=widths)
+        if lights:
+            for row, rec in zip(table.rows[1:], rows.itertuples(index=False)):
+                if rec.light:
+                    _shade(row.cells[-1], traffic.FILLS[rec.light])
         for rec in rows.itertuples(index=False):
             text = describe.area_text(data, rec.indicator, ags, int(rec.year))
             doc.add_paragraph(clean(text), style="Normal")
@@ -323,6 +347,10 @@ def profile_docx(data: AtlasData, ags: str, life_phase: str | None = None, *,
                 breaks[f"{rec.short_title}: {rec.trend_note}"] = None
     doc.add_heading("Erläuterungen", level=2)
     _small(doc, export.profile_explanation(found))
+    if lights:
+        named = dict.fromkeys(f"{r.short_title}: {r.thresholds_text}"
+                              for r in frame.itertuples(index=False) if r.thresholds_text)
+        _small(doc, "Ampel-Schwellen der Arbeitsgruppe: " + "; ".join(named) + ".")
     for text in breaks:
         _small(doc, f"Zeitreihenbruch – {text}")
     _small(doc, "Quellen: " + "; ".join(dict.fromkeys(

@@ -155,9 +155,12 @@ def _check_profile(doc, data, ags: str, level: str) -> None:
         assert row[1] == str(rec.year)
         assert row[2].startswith(format_number(rec.value, int(rec.decimals)))
         assert row[3] == rec.rank_text
-        assert row[5] == (rec.deviation_text or "–")
+        # deviation and trend as in the profile, without the unit (explained below the tables)
+        assert row[5] == ("–" if not rec.deviation_text
+                          else rec.deviation_text.removesuffix(f" {rec.deviation_unit}")
+                          .removesuffix(" Prozentpunkte"))
         if rec.trend_direction:
-            assert rec.trend_change_text in row[6]
+            assert rec.trend_change_text.removesuffix(f" {rec.deviation_unit}") in row[6]
         assert describe.area_text(data, rec.indicator, ags, int(rec.year)) in texts
 
 
