@@ -209,7 +209,8 @@ def values_rows(data: AtlasData, indicator_id: str, year: int, kreis: str | None
         header.append(f"Abweichung vom Vergleichswert ({unit})")
     rows = []
     for row in table.itertuples(index=False):
-        cells = ["–" if pd_na(row.rank) else str(int(row.rank)), level.name(row.ags) or row.name,
+        cells = ["–" if analysis._isnan(row.rank) else str(int(row.rank)),
+                 level.name(row.ags) or row.name,
                  value_cell(row.value, row.status, ind.decimals)]
         if compare:
             cells.append("–" if analysis._isnan(row.deviation)
@@ -221,10 +222,6 @@ def values_rows(data: AtlasData, indicator_id: str, year: int, kreis: str | None
         ref_row.append("")
     rows.append(ref_row)
     return header, rows
-
-
-def pd_na(value) -> bool:
-    return analysis._isnan(value)
 
 
 def _map_png(data: AtlasData, indicator_id: str, year: int, display: Display | None,
@@ -451,7 +448,7 @@ def session_pptx(data: AtlasData, views: list[tuple[str, str]], *, base_url: str
         states.append(state)
     deck = Presentation()
     deck.slide_width, deck.slide_height = Emu(12192000), Emu(6858000)  # 16:9, 33,867 × 19,05 cm
-    width, height = deck.slide_width, deck.slide_height
+    width = deck.slide_width
     cover = deck.slides.add_slide(deck.slide_layouts[0])
     _set_title(cover, title, 44)
     entries = []

@@ -286,3 +286,20 @@ def test_libreoffice_renders_the_word_and_powerpoint_files(client, data, tmp_pat
     assert "Kinderarmut" in pages[1].extract_text() and pages[1].images
     width, height = pages[1].mediabox.width, pages[1].mediabox.height
     assert abs(width / height - 16 / 9) < 0.01
+
+
+def test_the_baustein_of_an_own_level_names_its_areas(own_level_data):
+    data = own_level_data
+    level = data.level_of(OWN_LEVEL)
+    year = data.latest_year(OWN_COUNT)
+    doc = Document(io.BytesIO(office.baustein_docx(data, OWN_COUNT, year)))
+    rows = _table_rows(doc.tables[0])
+    assert rows[0][:2] == ["Rang", level.singular]
+    assert len(rows) == len(level) + 2
+    table = data.table(OWN_COUNT, year).set_index("ags")
+    names = {level.name(k): k for k in level.keys}
+    for row in rows[1:-1]:
+        value = table.at[names[row[1]], "value"]
+        if value == value:  # not missing
+            assert row[2] == format_number(float(value), data.indicator(OWN_COUNT).decimals)
+    assert len(_images(doc.part)) == 1
