@@ -226,3 +226,20 @@ def test_the_info_box_and_the_profile_show_the_text_as_plain_text(data):
     # an indicator of another level: no text about it in a Kreis profile
     gemeinde = data.available_indicators(level="gemeinde")[0].id
     assert describe.profile_summary(data, "16052", "kreis", gemeinde) == ""
+
+
+def test_the_texts_difference_and_trend_are_the_profiles(data):
+    """One concept, one number: the text's distance to the reference and its change are the
+    Regionenprofil's "Abweichung" and trend, for every indicator of a Kreis."""
+    from atlas.analysis import profile
+
+    for rec in profile(data, "16053").itertuples(index=False):
+        text = describe.area_text(data, rec.indicator, "16053", int(rec.year))
+        if rec.deviation_text and not rec.deviation_text.startswith("±"):
+            amount = rec.deviation_text.lstrip("+−")
+            side = "über" if rec.deviation > 0 else "unter"
+            assert f"{amount} {side} dem" in text, (rec.indicator, text)
+        if rec.trend_direction in ("steigend", "fallend"):
+            verb = "gestiegen" if rec.trend_direction == "steigend" else "gesunken"
+            assert f"Seit {rec.trend_from} ist der Wert um " \
+                   f"{rec.trend_change_text.lstrip('+−')} {verb}" in text, (rec.indicator, text)
