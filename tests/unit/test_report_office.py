@@ -303,3 +303,9 @@ def test_the_baustein_of_an_own_level_names_its_areas(own_level_data):
         if value == value:  # not missing
             assert row[2] == format_number(float(value), data.indicator(OWN_COUNT).decimals)
     assert len(_images(doc.part)) == 1
+
+
+def test_text_for_documents_drops_what_xml_forbids_and_keeps_markup_literal():
+    assert office.clean("a\x00b\x1fc\x0bd") == "abcd"
+    assert office.clean("<b>fett</b> & **nicht**") == "<b>fett</b> & **nicht**"
+    assert office.clean(None) == ""
