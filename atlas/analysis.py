@@ -21,6 +21,7 @@ from atlas.data import AtlasData, Reference
 from atlas.errors import AtlasError
 from atlas.levels.registry import KREIS, Level, UnknownLevel
 from atlas.memo import per_data
+from atlas.report import traffic
 from atlas.schema import Col
 from atlas.values import MISSING_LABEL, format_number, format_signed
 
@@ -255,6 +256,7 @@ PROFILE_COLUMNS = [
     "deviation", "deviation_unit", "deviation_text", "deviation_pct",
     "trend_from", "trend_to", "trend_change", "trend_change_text", "trend_direction",
     "trend_arrow", "trend_assessment", "trend_text", "trend_note", "sparkline",
+    "light", "light_text", "thresholds_text",
 ]
 
 
@@ -294,8 +296,9 @@ def profile(data: AtlasData, ags: str, life_phase: str | None = None,
         reference of that year, the ``deviation`` from it (``deviation_text`` in Prozentpunkte for
         shares in %; empty for counts, which are not compared with the Land total),
         ``deviation_pct`` (relative, NaN where not meaningful), the trend over the last up to five
-        years with a value (``trend_*``; ``trend_note`` names series breaks inside that window)
-        and ``sparkline`` as a list of ``(year, value)``.
+        years with a value (``trend_*``; ``trend_note`` names series breaks inside that window),
+        ``sparkline`` as a list of ``(year, value)`` and the traffic light where the indicator
+        has thresholds (``light``, ``light_text``, ``thresholds_text``; :func:`_traffic_light`).
 
     Raises
     ------
@@ -356,11 +359,22 @@ def profile(data: AtlasData, ags: str, life_phase: str | None = None,
             "trend_text": trend_text(tr, ind),
             "trend_note": "; ".join(notes),
             "sparkline": list(tr.points),
+            **_traffic_light(ind, value),
         })
     frame = pd.DataFrame.from_records(records, columns=PROFILE_COLUMNS)
     for column in ("year", "rank", "rank_of", "trend_from", "trend_to", "decimals"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+def _traffic_light(ind: Indicator, value: float) -> dict:
+    """The profile's traffic-light columns (:mod:`atlas.report.traffic`): ``light`` ("grün",
+    "gelb", "rot" or ""), ``light_text`` with the threshold that decided it, and
+    ``thresholds_text`` naming all of the indicator's thresholds ("" where none are set)."""
+    lt = traffic.light(ind.thresholds, value, ind.decimals, ind.unit)
+    named = (traffic.thresholds_text(ind.thresholds, ind.decimals, ind.unit)
+             if ind.thresholds is not None else "")
+    return {"light": lt.colour, "light_text": lt.text, "thresholds_text": named}
 
 
 def _area_trend(data: AtlasData, ind: Indicator, values: pd.DataFrame, ags: str
@@ -384,6 +398,20 @@ def _area_trend(data: AtlasData, ind: Indicator, values: pd.DataFrame, ags: str
     notes = [label for b_year, label in data.breaks(ind.id, [ags])
              if tr.from_year is not None and tr.from_year < b_year <= tr.to_year]
     return tr, notes
+
+
+def area_trend(data: AtlasData, indicator_id: str, ags: str, until: int | None = None
+               ) -> tuple[Trend, list[str]]:
+    """The trend of one area as the Regionenprofil shows it (:func:`_area_trend`: the last
+    :data:`TREND_YEARS` years with a value, the series breaks inside them), over the years up to
+    ``until`` (default: all years); for the generated texts (:mod:`atlas.report.describe`)."""
+    ind = data.indicator(indicator_id)
+    level = data.level_of(ind.level)
+    rows = data.values[(data.values[Col.INDICATOR] == indicator_id)
+                       & data.values[Col.VALUE].notna() & data.values[Col.AGS].isin(level.keys)]
+    if until is not None:
+        rows = rows[rows[Col.YEAR] <= until]
+    return _area_trend(data, ind, rows[[Col.AGS, Col.YEAR, Col.VALUE, Col.STATUS]], ags)
 
 
 def trend_text(tr: Trend, indicator: Indicator) -> str:

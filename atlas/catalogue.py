@@ -15,6 +15,7 @@ from pathlib import Path
 
 from atlas.errors import SourceError, UnknownIndicator
 from atlas.paths import catalogue_path
+from atlas.report.traffic import ThresholdError, parse_thresholds
 
 #: Life phases (Lebensphasen) with their age bands; the UI offers them in this order.
 LIFE_PHASES: dict[str, str] = {
@@ -107,6 +108,9 @@ class Indicator:
     over_time: bool = True
     #: German reason why values of different years cannot be compared (with ``over_time = false``)
     over_time_note: str = ""
+    #: The working group's traffic-light thresholds (catalogue ``ampel``,
+    #: :class:`atlas.report.traffic.Thresholds`), ``None`` when none are set
+    thresholds: object = None
 
 
 @dataclass(frozen=True)
@@ -252,6 +256,10 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
             problems.append(f"unbekannte(r) Leser {bad}, erlaubt: {list(READERS)}")
         if bad := [s["code"] for s in entry["series"] if not _positive(s.get("divide_by", 1))]:
             problems.append(f"divide_by muss eine Zahl größer als 0 sein (Reihe {bad})")
+        try:
+            thresholds = parse_thresholds(entry.get("ampel"))
+        except ThresholdError as exc:
+            problems.append(str(exc))
         if problems:
             raise SourceError(path, f"{what}: " + "; ".join(problems))
         indicators.append(
@@ -277,6 +285,7 @@ def parse_catalogue(data: dict, path: Path) -> Catalogue:
                 density=str(entry.get("density", "")),
                 over_time=entry.get("over_time", True),
                 over_time_note=" ".join(str(entry.get("over_time_note", "")).split()),
+                thresholds=thresholds,
             )
         )
     return Catalogue(tuple(areas), tuple(indicators), sources)

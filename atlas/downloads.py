@@ -11,8 +11,13 @@ Routes (all GET, under ``/export``)::
     /export/chart/ranking.{png,svg,pdf}?indicator=ID[&year=…][&kreise=…][display options]
         [&zoom=AGS]
     /export/chart/scatter.{png,svg,pdf}?x=ID&y=ID[&year=…][&kreise=…]
-    /export/profil.pdf?kreis=KEY[&ebene=LEVEL][&lebensphase=…]  (``gebiet`` = ``kreis``)
+    /export/profil.{pdf,docx}?kreis=KEY[&ebene=LEVEL][&lebensphase=…]  (``gebiet`` = ``kreis``)
+    /export/baustein.docx?indicator=ID[&year=YYYY][&kreise=…][display options][&zoom=AGS]
+        (Word "Berichtsbaustein": map, caption, generated text, values table, sources)
     /export/data.{csv,xlsx}?indicator=ID[&year=YYYY|alle]  (no year: all years)
+
+    POST /export/handout.pdf, /export/sitzung.pptx  (JSON ``{"views": [{"name", "query"}]}``:
+        a Sitzungsfolge as PDF handout or PowerPoint presentation)
 
 Every export works for an indicator of any level (Kreise, Gemeinden, a planner's own areas):
 ``kreise`` takes keys of the Kreise or of the areas of the indicator's level; ``ebene`` names
@@ -43,6 +48,7 @@ from atlas.errors import UnknownIndicator
 from atlas.levels import wording
 from atlas.levels.derived import shown_at
 from atlas.levels.registry import KREIS, Level, UnknownLevel
+from atlas.report import office
 from atlas.schema import Col
 from atlas.urlstate import MAX_SELECTED, PRESENTATION, VIEW_TABS, parse_display
 from atlas.values import parse_int
@@ -332,8 +338,9 @@ def chart_export(kind: str, ext: str):
 
 @downloads.get("/profil.<ext>")
 def profile_export(ext: str):
-    if ext != "pdf":
-        raise NotFound("Das Regionenprofil gibt es als PDF: /export/profil.pdf?kreis=16052")
+    if ext not in ("pdf", "docx"):
+        raise NotFound("Das Regionenprofil gibt es als PDF oder Word: "
+                       "/export/profil.pdf?kreis=16052, /export/profil.docx?kreis=16052")
     data = _data()
     level = _level(data)
     ags = _arg("kreis", "gebiet", "ags")
@@ -346,9 +353,29 @@ def profile_export(ext: str):
                        f"{wording.key_label(level)} eines der {len(level)} Gebiete der Ebene "
                        f"„{level.title}“{example}).")
     life_phase = _life_phase()
-    content = export.profile_pdf(data, ags, life_phase, level=level.id)
-    name = export.file_name("regionenprofil", ags, level.name(ags), life_phase, ext="pdf")
-    return _send(content, "pdf", name)
+    if ext == "docx":
+        content = office.profile_docx(data, ags, life_phase, level=level.id)
+    else:
+        content = export.profile_pdf(data, ags, life_phase, level=level.id)
+    name = export.file_name("regionenprofil", ags, level.name(ags), life_phase, ext=ext)
+    return _send(content, ext, name)
+
+
+@downloads.get("/baustein.<ext>")
+def baustein_export(ext: str):
+    """The Word "Berichtsbaustein" of a map view (:func:`atlas.report.office.baustein_docx`):
+    the parameters of the map export."""
+    if ext != "docx":
+        raise NotFound("Den Berichtsbaustein gibt es als Word-Datei: "
+                       "/export/baustein.docx?indicator=sgb2_quote")
+    data = _data()
+    indicator = _indicator(data)
+    year = _year(data, [indicator]) or data.latest_year(indicator)
+    content = office.baustein_docx(data, indicator, year, display=_display(),
+                                   selected=_selected(data), kreis=_zoom(data),
+                                   note=_note())
+    return _send(content, "docx", export.file_name(indicator, year, "berichtsbaustein",
+                                                   ext="docx"))
 
 
 @downloads.get("/data.<ext>")
@@ -366,10 +393,10 @@ def data_export(ext: str):
     return _send(content, ext, name)
 
 
-@downloads.post("/handout.pdf")
-def handout_export():
-    """All views of a Sitzungsfolge as one PDF. Body (JSON): ``{"views": [{"name": "…",
-    "query": "indicator=…&year=…"}]}``, at most :data:`atlas.export.MAX_HANDOUT_VIEWS` views."""
+def _session_views(limit: int):
+    """The views of a Sitzungsfolge a request body (JSON) names: ``{"views": [{"name": "…",
+    "query": "indicator=…&year=…"}]}``, each checked (:func:`atlas.playlist.views_from_payload`);
+    a German 400 naming the problem otherwise."""
     from atlas import playlist
 
     form = 'Erwartet wird JSON der Form {"views": [{"name": "…", "query": "indicator=…&year=…"}]}.'
@@ -379,10 +406,26 @@ def handout_export():
         payload = request.get_json()  # atlas.jsonbody: too deep or malformed → German 400
     except HTTPException as exc:
         raise BadRequest(f"{exc.description} {form}") from exc
-    data = _data()
     try:
-        views = playlist.views_from_payload(payload, data, limit=export.MAX_HANDOUT_VIEWS)
+        return playlist.views_from_payload(payload, _data(), limit=limit)
     except playlist.PlaylistError as exc:
         raise BadRequest(str(exc)) from exc
-    content = export.handout_pdf(data, [(v.name, v.query) for v in views])
+
+
+@downloads.post("/handout.pdf")
+def handout_export():
+    """All views of a Sitzungsfolge as one PDF. Body (JSON): ``{"views": [{"name": "…",
+    "query": "indicator=…&year=…"}]}``, at most :data:`atlas.export.MAX_HANDOUT_VIEWS` views."""
+    views = _session_views(export.MAX_HANDOUT_VIEWS)
+    content = export.handout_pdf(_data(), [(v.name, v.query) for v in views])
     return _send(content, "pdf", export.HANDOUT_FILE_NAME)
+
+
+@downloads.post("/sitzung.pptx")
+def session_export():
+    """All views of a Sitzungsfolge as a PowerPoint presentation
+    (:func:`atlas.report.office.session_pptx`); the body as for the handout."""
+    views = _session_views(office.MAX_SLIDES)
+    content = office.session_pptx(_data(), [(v.name, v.query) for v in views],
+                                  base_url=request.host_url)
+    return _send(content, "pptx", office.SLIDE_FILE_NAME)

@@ -10,6 +10,7 @@ from atlas import analysis, charts, figures
 from atlas.catalogue import LIFE_PHASES, over_time_problem
 from atlas.composite import peers
 from atlas.data import get_data
+from atlas.report import describe
 from atlas.values import format_number
 from callbacks.common import DISPLAY_INPUTS, require_view, views_js
 from layouts import analysis as views
@@ -117,7 +118,8 @@ def update_profile(values):
         kind = level.areas.set_index("ags").loc[ags, "kind"]
         return views.profile_view(level.name(ags) or ags, kind,
                                   analysis.profile(data, ags, life_phase, level=level_id),
-                                  phase_label)
+                                  phase_label, describe.profile_summary(data, ags, level_id,
+                                                                         indicator))
     table = analysis.compare_profiles(data, chosen[: views.MAX_COMPARE], life_phase,
                                       level=level_id)
     return views.comparison_view(table, table.attrs["names"])

@@ -26,10 +26,11 @@ clientside_callback(
     Input(ids.LIFE_PHASE, "value"),
 )
 def profile_links(selected, life_phase):
-    """One PDF link per selected Kreis (the Regionenprofil does not depend on the year)."""
+    """A PDF and a Word link per selected Kreis (the Regionenprofil does not depend on the
+    year)."""
     data = get_data()
     phase = {"lebensphase": life_phase} if life_phase and life_phase != "alle" else {}
-    return [html.A(f"Regionenprofil {data.region_name(ags)} als PDF",
-                   href=f"/export/profil.pdf?{urlencode({'kreis': ags, **phase})}",
+    return [html.A(f"Regionenprofil {data.region_name(ags)} als {label}",
+                   href=f"/export/profil.{ext}?{urlencode({'kreis': ags, **phase})}",
                    className="btn btn-outline-secondary btn-sm me-2 mb-1")
-            for ags in selected or []]
+            for ags in selected or [] for ext, label in (("pdf", "PDF"), ("docx", "Word"))]

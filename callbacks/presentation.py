@@ -397,3 +397,35 @@ def make_handout(clicks, stored):
         return no_update, _status(f"Handout nicht erstellt: {exc}", "danger")
     return (dcc.send_bytes(pdf, export.HANDOUT_FILE_NAME),
             _status(f"Handout mit {len(views)} Karten erstellt."))
+
+
+@callback(
+    Output(ids.SLIDES_DOWNLOAD, "data"),
+    Output(ids.PLAYLIST_STATUS, "children", allow_duplicate=True),
+    Input(ids.SLIDES, "n_clicks"),
+    State(ids.PLAYLIST, "data"),
+    running=[(Output(ids.SLIDES, "disabled"), True, False),
+             (Output(ids.SLIDES, "children"), "Präsentation wird erstellt …", "PowerPoint")],
+    prevent_initial_call=True,
+)
+def make_slides(clicks, stored):
+    """All views of the Sitzungsfolge as a PowerPoint file (title slide, one slide per view;
+    the notes link back to this server)."""
+    from flask import request
+
+    from atlas.report import office
+
+    if not clicks:
+        raise PreventUpdate
+    views = _views(stored)
+    if not views:
+        return no_update, _status("Die Sitzungsfolge ist leer: erst Ansichten merken.",
+                                  "warning")
+    try:
+        pptx = office.session_pptx(get_data(), [(v.name, v.query) for v in views],
+                                   base_url=request.host_url)
+    except (export.ExportError, export.ExportUnavailable) as exc:
+        return no_update, _status(f"Präsentation nicht erstellt: {exc}", "danger")
+    return (dcc.send_bytes(pptx, office.SLIDE_FILE_NAME),
+            _status(f"Präsentation mit {len(views)} Ansicht{'en' if len(views) != 1 else ''} "
+                    "erstellt."))

@@ -213,7 +213,7 @@ def update_info(indicator, year, shown_for, revision):
     if not indicator:
         raise PreventUpdate
     data = get_data()
-    key = f"{indicator}#{revision}"
+    key = f"{indicator}#{year}#{revision}"  # the generated text names the year's values
     if shown_for == key and not indexview.is_index(data, indicator):
         raise PreventUpdate
     return panels.info_panel(data, indicator, year), key

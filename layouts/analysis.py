@@ -285,12 +285,17 @@ def _trend_cell(row):
     return _cell(row.trend_text)
 
 
-def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: str) -> list:
-    """Steckbrief of one Kreis: tables per Lebenslagenbereich."""
+def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: str,
+                 summary: str = "") -> list:
+    """Steckbrief of one Kreis: tables per Lebenslagenbereich; ``summary`` (the generated text
+    on the shown indicator, :mod:`atlas.report.describe`) as plain text above them."""
     out = [html.H3(f"Regionenprofil {name}", className="h5"),
            html.P(f"{kind} · Lebensphase: {life_phase_label} · Rang 1 = höchstes Risiko "
                   "(bei neutralen Indikatoren: höchster Wert) · Trend über die letzten bis zu fünf "
                   "verfügbaren Jahre", className="small text-muted")]
+    if summary:
+        out.append(html.P(summary, className="describe-text"))
+    lights = "light" in table and bool((table["light"] != "").any())
     for area_title, rows in table.groupby("area_title", sort=False):
         body = [
             html.Tr([
@@ -303,6 +308,7 @@ def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: st
                 html.Td(_cell(row.deviation_text), className="text-end"),
                 html.Td(_trend_cell(row), title=_trend_title(row),
                         className=f"trend-{row.trend_assessment}"),
+                *([html.Td(_light_cell(row))] if lights else []),
                 html.Td(sparkline(row.sparkline), className="sparkline", **{"aria-hidden": "true"}),
             ])
             for row in rows.itertuples(index=False)
@@ -313,10 +319,24 @@ def profile_view(name: str, kind: str, table: pd.DataFrame, life_phase_label: st
                                  html.Th("Wert", className="text-end"), html.Th("Rang"),
                                  html.Th("Vergleichswert", className="text-end"),
                                  html.Th("Abweichung vom Vergleichswert", className="text-end"),
-                                 html.Th("Trend"), html.Th("Verlauf")])),
+                                 html.Th("Trend"), *([html.Th("Ampel")] if lights else []),
+                                 html.Th("Verlauf")])),
              html.Tbody(body)],
             size="sm", striped=True, className="profile-table"))
+    if lights:
+        named = dict.fromkeys(f"{row.short_title}: {row.thresholds_text}"
+                              for row in table.itertuples(index=False) if row.thresholds_text)
+        out.append(html.P("Ampel-Schwellen der Arbeitsgruppe: " + "; ".join(named) + ".",
+                          className="small text-muted ampel-thresholds"))
     return out
+
+
+def _light_cell(row) -> list | str:
+    """The traffic light as a coloured dot and its text ("rot (über 15,0 %)"), "–" without."""
+    if not row.light:
+        return "–"
+    return [html.Span("●", className=f"ampel ampel-{row.light}", **{"aria-hidden": "true"}),
+            " ", row.light_text]
 
 
 def comparison_view(table: pd.DataFrame, names: dict[str, str]) -> list:

@@ -20,6 +20,7 @@ MAP_EXPORTS = [
     ("SVG (Vektor)", "/export/map.svg", {}),
     ("PDF (Vektor, A4 quer)", "/export/map.pdf", {}),
     ("PDF ohne Kreisnamen (A4 quer)", "/export/map.pdf", {"namen": "0"}),
+    ("Word-Berichtsbaustein (DOCX: Karte, Text, Tabelle)", "/export/baustein.docx", {}),
 ]
 CHART_EXPORTS = [
     ("Zeitreihe als PNG (A4, 300 dpi)", "/export/chart/timeseries.png", {"format": "a4"}),

@@ -257,6 +257,8 @@ PLAYLIST_CLEAR = "playlist-clear"
 PLAYLIST_PRESENT = "playlist-present"
 HANDOUT = "handout"
 HANDOUT_DOWNLOAD = "handout-download"
+SLIDES = "slides"  # the Sitzungsfolge as PowerPoint (atlas.report.office.session_pptx)
+SLIDES_DOWNLOAD = "slides-download"
 
 # Gemeinde level
 LEVEL = "level"  # "kreis" or "gemeinde": which regions the indicator list and the map show

@@ -14,6 +14,7 @@ from atlas.coverage import coverage, stand_text
 from atlas.data import AtlasData
 from atlas.figures import MapView
 from atlas.levels import wording
+from atlas.report import describe
 from atlas.values import MISSING_LABEL, format_number, year_span
 
 
@@ -40,6 +41,9 @@ def info_panel(data: AtlasData, indicator_id: str, year: int | None = None) -> d
                 html.H3(ind.title, className="h6"),
                 *(index_parts(data, indicator_id, year) or
                   [html.P(ind.definition, className="small")]),
+                # generated from the data (atlas.report.describe): plain, selectable text
+                html.P(describe.map_text(data, indicator_id, year if year in years else None),
+                       className="small describe-text"),
                 html.Dl(
                     # label above value: the narrow column has no room for both side by
                     # side without breaking words like "Lebenslagenbereich" mid-word

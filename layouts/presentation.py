@@ -56,6 +56,7 @@ def stores(data: AtlasData) -> list:
         dcc.Store(id=ids.PLAYLIST_QUERY),
         dcc.Download(id=ids.PLAYLIST_DOWNLOAD),
         dcc.Download(id=ids.HANDOUT_DOWNLOAD),
+        dcc.Download(id=ids.SLIDES_DOWNLOAD),
     ]
 
 
@@ -220,6 +221,10 @@ def playlist_card() -> dbc.Card:
                                     className="btn btn-outline-secondary btn-sm",
                                     title="Alle Ansichten als eine PDF-Datei (A4 quer, eine "
                                           "Karte je Seite)"),
+                        html.Button("PowerPoint", id=ids.SLIDES, type="button",
+                                    className="btn btn-outline-secondary btn-sm",
+                                    title="Alle Ansichten als Präsentation (PPTX, 16:9, eine "
+                                          "Folie je Ansicht, Kennzahlen in den Notizen)"),
                         html.Button("Als Datei speichern", id=ids.PLAYLIST_EXPORT, type="button",
                                     className="btn btn-outline-secondary btn-sm",
                                     title="Sitzungsfolge als Datei sitzungsfolge.json speichern"),

@@ -96,7 +96,7 @@ def visitor_responses(client) -> dict[str, bytes]:
     """Every public route a visitor reaches, with the ids of the data it shows."""
     paths = ["/", "/_dash-layout", "/_dash-dependencies", "/api/indicators", "/api/levels",
              "/api/coverage", "/export/data.csv?indicator=sicht_quote_offen",
-             "/export/profil.pdf?kreis=16077"]
+             "/export/profil.pdf?kreis=16077", "/export/profil.docx?kreis=16077"]
     paths += [f"/api/values?indicator={i}" for i in PUBLIC_IDS]
     levels = client.get("/api/levels").get_json()["levels"]
     paths += ["/geo/kreise.geojson", "/geo/gemeinden.geojson"]
@@ -108,6 +108,12 @@ def visitor_responses(client) -> dict[str, bytes]:
         body = response.get_data()
         if path.startswith("/export/profil.pdf"):
             body = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages).encode()
+        elif path.startswith("/export/profil.docx"):  # the document's text, not its zip
+            from docx import Document
+
+            doc = Document(io.BytesIO(body))
+            body = "\n".join([p.text for p in doc.paragraphs] + [
+                c.text for t in doc.tables for r in t.rows for c in r.cells]).encode()
         out[path] = body
     return out
 
@@ -183,8 +189,11 @@ def test_an_internal_id_answers_like_an_unknown_one(app_module, own_data):
     """A visitor who guesses an internal id learns nothing: the same answer as for an id that
     does not exist (with the asked id in place of the other)."""
     client = app_module.server.test_client()
-    handout = "/export/handout.pdf"
+    handout, slides = "/export/handout.pdf", "/export/sitzung.pptx"
     for path, secret_id in (("/api/values?indicator={}", "sicht_index"),
+                            ("/export/baustein.docx?indicator={}", "sicht_geheim"),
+                            ("/export/profil.docx?ebene={}&gebiet=x", LEVEL),
+                            (slides, "sicht_quote_misch"),
                             ("/api/index/{}", "sicht_index"),
                             ("/export/data.csv?indicator={}", "sicht_geheim"),
                             ("/export/map.svg?indicator={}", "sicht_quote_misch"),
@@ -193,8 +202,8 @@ def test_an_internal_id_answers_like_an_unknown_one(app_module, own_data):
                             ("/api/values?indicator=sgb2_quote&ebene={}", LEVEL),
                             (handout, "sicht_geheim")):
         def get(ident):
-            if path == handout:
-                return client.post(handout, json={"views": [
+            if path in (handout, slides):
+                return client.post(path, json={"views": [
                     {"name": "Ansicht", "query": f"indicator={ident}"}]})
             return client.get(path.format(ident))
 
@@ -207,6 +216,8 @@ def test_an_internal_id_answers_like_an_unknown_one(app_module, own_data):
 def test_redaktion_exports_internal_data(editor_client):
     body = {"views": [{"name": "Ansicht", "query": "indicator=sicht_geheim"}]}
     assert editor_client.post("/export/handout.pdf", json=body).status_code == 200
+    assert editor_client.post("/export/sitzung.pptx", json=body).status_code == 200
+    assert editor_client.get("/export/baustein.docx?indicator=sicht_geheim").status_code == 200
     csv = editor_client.get("/export/data.csv?indicator=sicht_geheim")
     assert csv.status_code == 200 and ";sicht_geheim\r\n" in csv.get_data().decode("utf-8-sig")
 

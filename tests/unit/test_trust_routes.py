@@ -55,7 +55,11 @@ EXAMPLES: dict[str, list[tuple[str, str, object, int]]] = {
         ("GET", "/export/chart/ranking.svg?indicator=sgb2_quote", None, 200),
         ("GET", "/export/chart/timeseries.svg?indicator=sgb2_quote&kreise=16052", None, 200),
         ("GET", "/export/chart/scatter.svg?x=sgb2_quote&y=kinderarmut", None, 200)],
-    "/export/profil.<ext>": [("GET", "/export/profil.pdf?kreis=16052", None, 200)],
+    "/export/profil.<ext>": [("GET", "/export/profil.pdf?kreis=16052", None, 200),
+                             ("GET", "/export/profil.docx?kreis=16052", None, 200)],
+    "/export/baustein.<ext>": [
+        ("GET", "/export/baustein.docx?indicator=sgb2_quote&year={latest}&kreise=16052", None,
+         200), ("GET", "/export/baustein.odt?indicator=sgb2_quote", None, 404)],
     "/export/data.<ext>": [("GET", "/export/data.csv?indicator=sgb2_quote", None, 200),
                            ("GET", "/export/data.xlsx?indicator=sgb2_quote&year={latest}",
                             None, 200)],
@@ -71,6 +75,9 @@ EXAMPLES: dict[str, list[tuple[str, str, object, int]]] = {
     "/anmelden/oidc/zurueck": [("GET", "/anmelden/oidc/zurueck?code=x&state=y", None, 404)],
     "/export/handout.pdf": [
         ("POST", "/export/handout.pdf",
+         {"views": [{"name": "Ansicht", "query": "indicator=sgb2_quote&year={latest}"}]}, 200)],
+    "/export/sitzung.pptx": [
+        ("POST", "/export/sitzung.pptx",
          {"views": [{"name": "Ansicht", "query": "indicator=sgb2_quote&year={latest}"}]}, 200)],
 }
 
