@@ -207,13 +207,22 @@ def update_indicator_texts(indicator):
     State(ids.OWN_REVISION, "data"),
 )
 def update_info(indicator, year, shown_for, revision):
-    """The info box; a year step redraws only that of a Sozialindex (its parts' years): a plain
-    indicator's box already shown (for the same state of the own data: an edited definition
-    keeps its id) stays as it is."""
+    """The info box; a year step redraws only that of a Sozialindex (its parts' years). For a
+    plain indicator's box already shown (for the same state of the own data: an edited
+    definition keeps its id) a year step sends only the generated text of the year."""
     if not indicator:
         raise PreventUpdate
     data = get_data()
-    key = f"{indicator}#{year}#{revision}"  # the generated text names the year's values
-    if shown_for == key and not indexview.is_index(data, indicator):
+    key = f"{indicator}#{year}#{revision}"
+    shown = (shown_for or "").split("#")
+    if indexview.is_index(data, indicator) or len(shown) != 3 or \
+            (shown[0], shown[2]) != (indicator, str(revision)):
+        return panels.info_panel(data, indicator, year), key
+    if shown_for == key:
         raise PreventUpdate
-    return panels.info_panel(data, indicator, year), key
+    box = Patch()
+    target = box
+    for step in panels.INFO_TEXT_PATH[:-1]:
+        target = target[step]
+    target[panels.INFO_TEXT_PATH[-1]] = panels.info_text(data, indicator, year)
+    return box, key

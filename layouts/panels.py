@@ -38,12 +38,12 @@ def info_panel(data: AtlasData, indicator_id: str, year: int | None = None) -> d
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H3(ind.title, className="h6"),
-                *(index_parts(data, indicator_id, year) or
-                  [html.P(ind.definition, className="small")]),
-                # generated from the data (atlas.report.describe): plain, selectable text
-                html.P(describe.map_text(data, indicator_id, year if year in years else None),
-                       className="small describe-text"),
+                html.Div([html.H3(ind.title, className="h6"),
+                          *(index_parts(data, indicator_id, year) or
+                            [html.P(ind.definition, className="small")])]),
+                # generated from the data (atlas.report.describe): plain, selectable text;
+                # the second child of the body (INFO_TEXT_PATH: a year step patches only it)
+                html.P(info_text(data, indicator_id, year), className="small describe-text"),
                 html.Dl(
                     # label above value: the narrow column has no room for both side by
                     # side without breaking words like "Lebenslagenbereich" mid-word
@@ -57,6 +57,17 @@ def info_panel(data: AtlasData, indicator_id: str, year: int | None = None) -> d
         className="mb-3",
         id="info-card",
     )
+
+
+#: Where the generated text sits in the info box's component tree (card → body → 2nd child):
+#: a year step of a plain indicator sends only that text (callbacks/views.py update_info).
+INFO_TEXT_PATH = ("props", "children", "props", "children", 1, "props", "children")
+
+
+def info_text(data: AtlasData, indicator_id: str, year: int | None) -> str:
+    """The info box's text about the map of ``year`` (:func:`atlas.report.describe.map_text`)."""
+    return describe.map_text(data, indicator_id, year if year in data.years(indicator_id)
+                             else None)
 
 
 #: Class of the info box's list of the parts of an index (browser tests find it by it).
