@@ -61,3 +61,15 @@ def test_pages_do_not_carry_a_copy_of_the_layout(app_module):
                                   r"</script>", page, re.S).group(1))
     assert "validation_layout" not in config
     assert len(page) < 100_000
+
+
+def test_the_page_names_the_late_scripts_early(app_module):
+    """plotly.js and Dash's chunks are fetched beside the page's scripts (preload), and every
+    preloaded address is one the server answers."""
+    client = app_module.server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    head = page.split("</head>")[0]
+    preloaded = re.findall(r'<link rel="preload" as="script" href="([^"]+)">', head)
+    assert any(url.endswith("plotly.min.js") for url in preloaded)
+    for url in preloaded:
+        assert client.get(url).status_code == 200, url
