@@ -70,6 +70,7 @@ def prepare(work: Path) -> dict:
     from atlas.levels.boundaries import read_boundaries
     from atlas.levels.own import build_levels, reference_boundaries, store_level
     from atlas.store import OwnIndicator, OwnLevel, Store
+    from atlas.visibility import PUBLIC
 
     sources = bs.sources_folder()
     data_dir = work / "data"
@@ -80,8 +81,9 @@ def prepare(work: Path) -> dict:
     areas = read_boundaries(bench_levels.boundary_file(sources, work), "schluessel", "name",
                             kreise=kreise, gemeinden=gemeinden)
     store = Store(f"sqlite:///{data_dir / 'eigene_daten.sqlite'}")
+    # published: the benchmark's browser is a visitor, who sees public own data only (#17)
     store_level(areas, OwnLevel(id=OWN_LEVEL, title="Bezirke (Benchmark)",
-                                source="BKG VG5000"), store)
+                                source="BKG VG5000", visibility=PUBLIC), store)
     keys = set(areas.areas["key"])
     series = bs.gemeinde_values(sources, keys)
     indicators = []
@@ -94,7 +96,7 @@ def prepare(work: Path) -> dict:
             id=indicator_id, title=label, unit=unit, decimals=decimals, kind=kind,
             definition="", area="demografie", life_phases=("senioren",), polarity="neutral",
             source=code, licence="dl-de/by-2-0", filename="x", file_format="x", code=code,
-            level=OWN_LEVEL), rows[["ags", "year", "value", "status"]])
+            level=OWN_LEVEL, visibility=PUBLIC), rows[["ags", "year", "value", "status"]])
         indicators.append((indicator_id, label))
     # The sources hold no Gemeinde series over years: for a year step at the Gemeinde and the
     # own level, one indicator each carries the three real series as the years 2021–2023 (what
@@ -107,8 +109,8 @@ def prepare(work: Path) -> dict:
             id=f"{level}_serie", title="Drei Reihen als Jahre (Benchmark)", unit="",
             decimals=1, kind="rate", definition="", area="demografie",
             life_phases=("senioren",), polarity="neutral", source="Benchmark",
-            licence="dl-de/by-2-0", filename="x", file_format="x", code="x", level=level),
-            rows)
+            licence="dl-de/by-2-0", filename="x", file_format="x", code="x", level=level,
+            visibility=PUBLIC), rows)
     data = with_own(base, store.indicators(), store.values().astype({"year": int}),
                          build_levels(store.levels(), store.level_areas(), store.level_links(),
                                       base.level_of("kreis")))
