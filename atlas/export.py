@@ -976,11 +976,7 @@ def profile_figures(data: AtlasData, ags: str, life_phase: str | None = None, *,
 
     Raises :class:`atlas.analysis.AnalysisInputError` for an unknown level, area or life phase.
     """
-    frame_data = analysis.profile(data, ags, life_phase, level)
-    found = data.level_of(level)
-    name = found.name(ags) or data.region_name(ags)
-    place = wording.area_place(data, found, ags)
-    phase = LIFE_PHASES.get(life_phase or "", "alle Lebensphasen")
+    frame_data, found, name, place, phase = profile_parts(data, ags, life_phase, level)
     rows = _profile_rows(data, frame_data)
     page = A4_PORTRAIT
     header = (f"Regionenprofil {name}",
@@ -1177,6 +1173,16 @@ def render(fig: go.Figure, fmt: str, page: Page) -> bytes:
     elif fmt == "pdf":
         result = with_metadata(result, document_of(fig))
     return result
+
+
+def profile_parts(data: AtlasData, ags: str, life_phase: str | None, level: str):
+    """What every Regionenprofil document starts from: the profile's table, the level, the
+    area's name and place, the life phase's words (PDF and Word)."""
+    frame = analysis.profile(data, ags, life_phase, level)
+    found = data.level_of(level)
+    name = found.name(ags) or data.region_name(ags)
+    return (frame, found, name, wording.area_place(data, found, ags),
+            LIFE_PHASES.get(life_phase or "", "alle Lebensphasen"))
 
 
 def profile_pdf(data: AtlasData, ags: str, life_phase: str | None = None, *,

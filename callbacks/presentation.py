@@ -385,6 +385,14 @@ def export_playlist(clicks, stored):
 )
 def make_handout(clicks, stored):
     """All views of the Sitzungsfolge as one PDF (title page, one map per page)."""
+    return _session_file(clicks, stored, lambda views: export.handout_pdf(get_data(), views),
+                         export.HANDOUT_FILE_NAME, "Handout nicht erstellt",
+                         lambda n: f"Handout mit {n} Karten erstellt.")
+
+
+def _session_file(clicks, stored, build, file_name: str, failed: str, made):
+    """A file made of all views of the Sitzungsfolge (``build`` of their (name, query) pairs)
+    as a download, with the status line: ``made(n)``, or why there is none."""
     if not clicks:
         raise PreventUpdate
     views = _views(stored)
@@ -392,11 +400,10 @@ def make_handout(clicks, stored):
         return no_update, _status("Die Sitzungsfolge ist leer: erst Ansichten merken.",
                                   "warning")
     try:
-        pdf = export.handout_pdf(get_data(), [(v.name, v.query) for v in views])
+        content = build([(v.name, v.query) for v in views])
     except (export.ExportError, export.ExportUnavailable) as exc:
-        return no_update, _status(f"Handout nicht erstellt: {exc}", "danger")
-    return (dcc.send_bytes(pdf, export.HANDOUT_FILE_NAME),
-            _status(f"Handout mit {len(views)} Karten erstellt."))
+        return no_update, _status(f"{failed}: {exc}", "danger")
+    return dcc.send_bytes(content, file_name), _status(made(len(views)))
 
 
 @callback(
@@ -415,17 +422,8 @@ def make_slides(clicks, stored):
 
     from atlas.report import office
 
-    if not clicks:
-        raise PreventUpdate
-    views = _views(stored)
-    if not views:
-        return no_update, _status("Die Sitzungsfolge ist leer: erst Ansichten merken.",
-                                  "warning")
-    try:
-        pptx = office.session_pptx(get_data(), [(v.name, v.query) for v in views],
-                                   base_url=request.host_url)
-    except (export.ExportError, export.ExportUnavailable) as exc:
-        return no_update, _status(f"Präsentation nicht erstellt: {exc}", "danger")
-    return (dcc.send_bytes(pptx, office.SLIDE_FILE_NAME),
-            _status(f"Präsentation mit {len(views)} Ansicht{'en' if len(views) != 1 else ''} "
-                    "erstellt."))
+    return _session_file(
+        clicks, stored,
+        lambda views: office.session_pptx(get_data(), views, base_url=request.host_url),
+        office.SLIDE_FILE_NAME, "Präsentation nicht erstellt",
+        lambda n: f"Präsentation mit {n} Ansicht{'en' if n != 1 else ''} erstellt.")

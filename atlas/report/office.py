@@ -34,7 +34,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from atlas import analysis, export
-from atlas.catalogue import LIFE_PHASES, rank_note
+from atlas.catalogue import rank_note
 from atlas.data import AtlasData
 from atlas.figures import Display
 from atlas.levels import wording
@@ -306,11 +306,7 @@ def profile_docx(data: AtlasData, ags: str, life_phase: str | None = None, *,
 
     Raises :class:`atlas.analysis.AnalysisInputError` for an unknown level, area or life phase.
     """
-    frame = analysis.profile(data, ags, life_phase, level)
-    found = data.level_of(level)
-    name = found.name(ags) or data.region_name(ags)
-    place = wording.area_place(data, found, ags)
-    phase = LIFE_PHASES.get(life_phase or "", "alle Lebensphasen")
+    frame, found, name, place, phase = export.profile_parts(data, ags, life_phase, level)
     doc = _new_document()
     sources = list(dict.fromkeys(data.catalogue.source_of(data.indicator(i)).attribution
                                  for i in frame["indicator"]))
