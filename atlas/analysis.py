@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from atlas import traffic
 from atlas.catalogue import LIFE_PHASES, Indicator, over_time_problem
 from atlas.data import AtlasData, Reference
 from atlas.errors import AtlasError
 from atlas.levels.registry import KREIS, Level, UnknownLevel
 from atlas.memo import per_data
-from atlas.report import traffic
 from atlas.schema import Col
 from atlas.values import MISSING_LABEL, format_number, format_signed
 
@@ -368,7 +368,7 @@ def profile(data: AtlasData, ags: str, life_phase: str | None = None,
 
 
 def _traffic_light(ind: Indicator, value: float) -> dict:
-    """The profile's traffic-light columns (:mod:`atlas.report.traffic`): ``light`` ("grün",
+    """The profile's traffic-light columns (:mod:`atlas.traffic`): ``light`` ("grün",
     "gelb", "rot" or ""), ``light_text`` with the threshold that decided it, and
     ``thresholds_text`` naming all of the indicator's thresholds ("" where none are set)."""
     lt = traffic.light(ind.thresholds, value, ind.decimals, ind.unit)

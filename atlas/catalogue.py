@@ -15,7 +15,7 @@ from pathlib import Path
 
 from atlas.errors import SourceError, UnknownIndicator
 from atlas.paths import catalogue_path
-from atlas.report.traffic import ThresholdError, parse_thresholds
+from atlas.traffic import ThresholdError, parse_thresholds
 
 #: Life phases (Lebensphasen) with their age bands; the UI offers them in this order.
 LIFE_PHASES: dict[str, str] = {
@@ -109,7 +109,7 @@ class Indicator:
     #: German reason why values of different years cannot be compared (with ``over_time = false``)
     over_time_note: str = ""
     #: The working group's traffic-light thresholds (catalogue ``ampel``,
-    #: :class:`atlas.report.traffic.Thresholds`), ``None`` when none are set
+    #: :class:`atlas.traffic.Thresholds`), ``None`` when none are set
     thresholds: object = None
 
 

@@ -33,13 +33,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from atlas import analysis, export
+from atlas import analysis, export, traffic
 from atlas.catalogue import rank_note
 from atlas.data import AtlasData
 from atlas.figures import Display
 from atlas.levels import wording
 from atlas.levels.registry import KREIS
-from atlas.report import describe, traffic
+from atlas.report import describe
 from atlas.schema import Col
 from atlas.values import format_number, format_signed
 

@@ -1,4 +1,4 @@
-"""Traffic lights per indicator (issue #19, atlas.report.traffic): thresholds of the working group
+"""Traffic lights per indicator (issue #19, atlas.traffic): thresholds of the working group
 in the catalogue, the light of a value as shown, in the Regionenprofil and its Word file."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ import io
 import pytest
 from docx import Document
 
-from atlas import analysis
+from atlas import analysis, traffic
 from atlas.catalogue import Catalogue, parse_catalogue
 from atlas.data.model import AtlasData
 from atlas.errors import SourceError
-from atlas.report import office, traffic
-from atlas.report.traffic import GREEN, RED, YELLOW, Thresholds, parse_thresholds
+from atlas.report import office
+from atlas.traffic import GREEN, RED, YELLOW, Thresholds, parse_thresholds
 
 
 def test_thresholds_in_both_directions():
