@@ -209,6 +209,11 @@
 
     // what the map shows (drawn by renderMap), and redraws on their way from its own drawing
     var drawn = {};
+    /* the indicator and year the map was last drawn for (assets/firstpaint.js waits for the
+       address's view before it takes the first paint away) */
+    page.shown = function () {
+        return {indicator: drawn.indicator, year: drawn.year};
+    };
     var keeping = {pending: false, count: 0};
 
     function sameState(a, b) {

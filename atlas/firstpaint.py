@@ -99,5 +99,6 @@ def first_paint_html(data: AtlasData, query: str) -> str:
     except Exception:  # noqa: BLE001 - the first paint is a bonus: never a reason to fail a page
         log.exception("Erste Karte für „%s“ nicht gezeichnet", query[:200])
         return ""
-    return (f'<div id="{FRAME_ID}" class="first-paint" aria-hidden="true">'
+    return (f'<div id="{FRAME_ID}" class="first-paint" aria-hidden="true" '
+            f'data-indicator="{escape(state.indicator)}" data-year="{year}">'
             f'<p class="first-paint-title">{escape(title)} – {year}</p>{svg}</div>')
