@@ -275,3 +275,26 @@ def create_vg_level(page, level_id: str, title: str) -> None:
     page.wait_for_function("!document.querySelector('#level-confirm').disabled")
     page.get_by_role("button", name="Ebene anlegen").click()
     text_of(page, "#level-status", "angelegt")
+
+
+class HeldCallbacks:
+    """Requests to Dash's callbacks (those ``wanted`` picks, default all) held until
+    :meth:`release`: a late answer on a busy server, made to happen. The others, and every
+    request after the release, pass."""
+
+    def __init__(self, page, wanted=None) -> None:
+        self.routes: list = []
+        self.released = False
+        self.wanted = wanted or (lambda request: True)
+        page.route("**/_dash-update-component*", self._handle)
+
+    def _handle(self, route, request) -> None:
+        if self.released or not self.wanted(request):
+            route.continue_()
+        else:
+            self.routes.append(route)
+
+    def release(self) -> None:
+        self.released = True
+        for route in self.routes:
+            route.continue_()

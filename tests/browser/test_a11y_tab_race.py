@@ -7,42 +7,25 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import HeldCallbacks
+
 pytestmark = pytest.mark.browser
 
 SELECTED = ("() => { const t = document.querySelector('#main [role=tablist] "
             "[role=tab][aria-selected=true]'); return t && t.innerText.trim(); }")
 
 
-def _hold_url_answer(page) -> list:
-    """Hold the server's answer to the address (the callback with output ``tab-from-url``)
-    until the test lets it go; returns the list the held requests are put in."""
-    held = []
-
-    def hold(route, request):
-        if request.method == "POST" and "tab-from-url" in (request.post_data or ""):
-            held.append(route)
-        else:
-            route.continue_()
-
-    page.route("**/_dash-update-component*", hold)
-    return held
-
-
 def test_a11y401_a_late_answer_to_the_address_does_not_undo_a_chosen_tab(atlas_page, live_url):
     page = atlas_page.page
-    held = _hold_url_answer(page)
+    # the server's answer to the address: the callback with output ``tab-from-url``
+    held = HeldCallbacks(page, lambda request: "tab-from-url" in (request.post_data or ""))
     with page.expect_request(lambda r: "tab-from-url" in (r.post_data or ""), timeout=60000):
         page.goto(live_url + "/?indicator=kinderarmut&ansicht=change")
     page.wait_for_selector("#main [role=tab]")
-    for _ in range(100):  # the route handler runs while the driver is waited on
-        if held:
-            break
-        page.wait_for_timeout(20)
-    assert held, "the answer to the address was not held"
     page.get_by_role("tab", name="Ranking").click()
     page.wait_for_function(f"() => ({SELECTED})() === 'Ranking'")
-    held[0].continue_()
-    page.unroute("**/_dash-update-component*")
+    assert held.routes, "the answer to the address was not held"
+    held.release()
     page.wait_for_function("() => (window.__atlasInFlight || 0) === 0", timeout=60000)
     # the late answer has arrived and was applied to everything but the tab
     page.wait_for_function("() => document.querySelector('#heading').innerText.length > 0")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from atlas.urlstate import DEFAULT_INDICATOR
+from tests.browser.conftest import HeldCallbacks
 
 pytestmark = pytest.mark.browser
 
@@ -42,26 +43,6 @@ def test_fp002_it_gives_way_to_the_interactive_map(atlas_page, live_url, data):
                          ".closest('#map') !== null")
 
 
-class _Held:
-    """Every request to Dash's callbacks held until :meth:`release`; later ones pass."""
-
-    def __init__(self, page) -> None:
-        self.routes: list = []
-        self.released = False
-        page.route("**/_dash-update-component*", self._handle)
-
-    def _handle(self, route, request) -> None:
-        if self.released:
-            route.continue_()
-        else:
-            self.routes.append(route)
-
-    def release(self) -> None:
-        self.released = True
-        for route in self.routes:
-            route.continue_()
-
-
 def test_fp003_no_other_map_replaces_the_picture(atlas_page, live_url, data):
     """The layout brings a first map of the default indicator; at an address of another
     indicator the picture stays over it (the user never sees the wrong map) until the map is
@@ -70,7 +51,7 @@ def test_fp003_no_other_map_replaces_the_picture(atlas_page, live_url, data):
     indicator = "kinderarmut"
     assert indicator != DEFAULT_INDICATOR
     year = data.years(indicator)[-2]
-    held = _Held(page)
+    held = HeldCallbacks(page)
     page.goto(f"{live_url}/?indicator={indicator}&year={year}", wait_until="commit")
     kreise = len(data.level_of("kreis").keys)
     page.wait_for_function(f"() => document.querySelectorAll('#map .choroplethlocation').length"
