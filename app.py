@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401 - registers the component library
@@ -80,6 +81,15 @@ def page_account() -> dict:
         return {"name": "", "may_change": False, "csrf": "", "role": ""}
     return {"name": current_user_name(), "may_change": may_change_data(),
             "csrf": auth_web.csrf_token(), "role": current_role()}
+
+
+def page_query() -> str:
+    """The query of the address the page was opened with, when Dash's renderer asks for the
+    layout (its ``Referer``; the page's policy ``same-origin`` sends it): the layout starts with
+    that view (:func:`layouts.main.first_view`). "" outside a request or without one."""
+    if not flask.has_request_context():
+        return ""
+    return urlsplit(request.referrer or "").query
 
 
 def not_found(_error=None):
@@ -218,8 +228,16 @@ PRELOADED_SCRIPTS = ("/_dash-component-suites/plotly/package_data/plotly.min.js"
                      "/_dash-component-suites/dash/dcc/async-upload.js")
 
 
+#: What Dash's renderer fetches first, once its scripts have run: asked for by the page's HTML
+#: at once (the layout's answer is the address's view: it takes the page's address as Referer)
+PRELOADED_FETCHES = ("/_dash-layout", "/_dash-dependencies")
+
+
 def preload_links() -> str:
-    return "\n".join(f'<link rel="preload" as="script" href="{url}">' for url in PRELOADED_SCRIPTS)
+    return "\n".join([f'<link rel="preload" as="script" href="{url}">'
+                      for url in PRELOADED_SCRIPTS]
+                     + [f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{url}">'
+                        for url in PRELOADED_FETCHES])
 
 
 #: Dash's placeholder until the page is rendered (its text is English)
@@ -279,7 +297,7 @@ def create_app() -> dash.Dash:
     server.register_blueprint(admin_pages)  # /protokoll and /benutzer
     # a function: every page load lists the current own indicators (imported since start) and
     # shows the login state
-    application.layout = lambda: layout(get_data(), account=page_account())
+    application.layout = lambda: layout(get_data(), account=page_account(), query=page_query())
     register_callbacks()
     check_callback_requests(application)
     # a script path Dash does not know is a missing file (Dash raises, which answered 500)

@@ -39,6 +39,23 @@
             return wanted.tab;
         },
 
+        /* TABS → the content of a lazy tab shown for the first time (from its store), and
+           TAB_SHOWN: the tab, now that its content is in the page */
+        fill: function (active) {
+            var outputs = context().outputs_list || [];
+            var lazy = outputs.length - 1;
+            var contents = Array.prototype.slice.call(arguments, 1, 1 + lazy);
+            var children = Array.prototype.slice.call(arguments, 1 + lazy, 1 + 2 * lazy);
+            return outputs.map(function (output, index) {
+                if (index === lazy) {
+                    return active;
+                }
+                var tab = output.id.slice(output.id.lastIndexOf('-panel-') + 7);
+                var empty = children[index] === null || children[index] === undefined;
+                return tab === active && empty ? contents[index] : dc.no_update;
+            });
+        },
+
         show: function (active) {
             var outputs = context().outputs_list || [];
             if (!outputs.length) {

@@ -576,9 +576,11 @@
             return stored && stored.length ? query : noUpdate();
         },
 
-        /* URL.search, State URL_ECHO.data → the search, unless the page wrote it itself */
+        /* URL.search, State URL_ECHO.data → the search, unless the page wrote it itself or
+           started with all of it (layouts/main.py first_view: echo "" for the bare address) */
         urlGate: function (search, echo) {
-            return search && search === echo ? noUpdate() : (search || '');
+            return typeof echo === 'string' && (search || '') === echo ? noUpdate() :
+                (search || '');
         }
     };
 }());

@@ -12,20 +12,10 @@ from atlas.composite import peers
 from atlas.data import get_data
 from atlas.report import describe
 from atlas.values import format_number
-from callbacks.common import DISPLAY_INPUTS, require_view, views_js
+from callbacks.common import DISPLAY_INPUTS, require_view, shown_tab, views_js
 from layouts import analysis as views
 from layouts import ids, panels
 from layouts.main import indicator_options
-
-
-def shown_tab(tab: str, *inputs: Input, part: str = "") -> Input:
-    """The inputs of a tab's view, passed on by a clientside gate only while ``tab`` is shown
-    (``assets/views.js``: ``tabGate``), so hidden tabs cost no request; the returned Input gives
-    the server callback the list of their values."""
-    store = ids.tab_view(tab, part)
-    clientside_callback(views_js("tabGate"), Output(store, "data"), Input(ids.TABS, "data"),
-                        *inputs)
-    return Input(store, "data")
 
 
 def _view(values, indicator_position: int = 0, year_position: int = 1) -> list:
@@ -41,6 +31,7 @@ def _view(values, indicator_position: int = 0, year_position: int = 1) -> list:
     Output(ids.RANKING_NOTE, "children"),
     shown_tab("ranking", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.YEAR_SETTLED, "data"),
               Input(ids.DISTRICTS, "value"), Input(ids.ZOOM_KREIS, "value"), *DISPLAY_INPUTS),
+    prevent_initial_call=True,
 )
 def update_ranking(values):
     indicator, year, selected, zoom, scheme, k, palette, manual = _view(values)
@@ -58,6 +49,7 @@ def update_ranking(values):
     State(ids.SCATTER_Y, "value"),
     State(ids.SCATTER_Y_FOR, "data"),
     State(ids.YEAR_SETTLED, "data"),
+    prevent_initial_call=True,
 )
 def suggest_scatter_partner(values, current, suggested_for, year):
     """A second indicator for the first (:func:`atlas.analysis.scatter_partner`), chosen once
@@ -75,11 +67,13 @@ def suggest_scatter_partner(values, current, suggested_for, year):
     Output(ids.SCATTER, "figure"),
     Output(ids.SCATTER_STATS, "children"),
     shown_tab("scatter", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.YEAR_SETTLED, "data"),
-              Input(ids.SCATTER_Y, "value"), Input(ids.DISTRICTS, "value"),
-              Input(ids.SCATTER_SIZE, "value")),
+              Input(ids.DISTRICTS, "value")),
+    Input(ids.SCATTER_Y, "value"),
+    Input(ids.SCATTER_SIZE, "value"),
+    prevent_initial_call=True,
 )
-def update_scatter(values):
-    indicator, year, y_indicator, selected, size = _view(values)
+def update_scatter(values, y_indicator, size):
+    indicator, year, selected = _view(values)
     data = get_data()
     note = charts.kreis_only_note(data, indicator, "scatter")
     if note:
@@ -102,6 +96,7 @@ def update_scatter(values):
     Output(ids.PROFILE, "children"),
     shown_tab("profile", Input(ids.DISTRICTS, "value"), Input(ids.LIFE_PHASE, "value"),
               Input(ids.INDICATOR_SETTLED, "data")),
+    prevent_initial_call=True,
 )
 def update_profile(values):
     if not values:
@@ -131,6 +126,7 @@ def update_profile(values):
     Output(ids.CHANGE_TO, "options"),
     Output(ids.CHANGE_TO, "value"),
     shown_tab("change", Input(ids.INDICATOR_SETTLED, "data"), part="years"),
+    prevent_initial_call=True,
 )
 def change_years(values):
     indicator = (values or [None])[0]
@@ -159,13 +155,15 @@ NO_TABLE = {"note": "", "head": [], "rows": []}
     Output(ids.CHANGE_NOTE, "children"),
     Output(ids.CHANGE_TABLE_DATA, "data"),
     Output(ids.CHANGE_FIGURE, "aria-label"),
-    shown_tab("change", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.CHANGE_FROM, "value"),
-              Input(ids.CHANGE_TO, "value"), Input(ids.DISTRICTS, "value")),
+    shown_tab("change", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.DISTRICTS, "value")),
+    Input(ids.CHANGE_FROM, "value"),
+    Input(ids.CHANGE_TO, "value"),
+    prevent_initial_call=True,
 )
-def update_change(values):
+def update_change(values, year_from, year_to):
     if not values or not values[0]:
         raise PreventUpdate
-    indicator, year_from, year_to, selected = values
+    indicator, selected = values
     data = get_data()
     blank = NO_TABLE, "Karte der Veränderung: keine Karte"
     if problem := over_time_problem(data.indicator(indicator)):  # no change of such values
@@ -191,6 +189,7 @@ def update_change(values):
     Output(ids.CLUSTER_FIGURE, "aria-label"),
     shown_tab("clusters", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.YEAR_SETTLED, "data"),
               Input(ids.DISTRICTS, "value")),
+    prevent_initial_call=True,
 )
 def update_clusters(values):
     indicator, year, selected = _view(values)
@@ -223,6 +222,7 @@ def update_clusters(values):
               part="choice"),
     State(ids.PEERS_INDICATORS, "value"),
     State(ids.PEERS_LEVEL, "data"),
+    prevent_initial_call=True,
 )
 def peers_choice(values, current, chosen_for):
     """The indicators of the current level to compare: the user's choice while the level stays,
@@ -243,11 +243,14 @@ def peers_choice(values, current, chosen_for):
     Output(ids.PEERS_TYPES, "children"),
     Output(ids.PEERS_CAVEAT, "children"),
     shown_tab("peers", Input(ids.INDICATOR_SETTLED, "data"), Input(ids.YEAR_SETTLED, "data"),
-              Input(ids.DISTRICTS, "value"), Input(ids.PEERS_INDICATORS, "value"),
-              Input(ids.PEERS_K, "value"), Input(ids.PEERS_LEVEL, "data")),
+              Input(ids.DISTRICTS, "value")),
+    Input(ids.PEERS_INDICATORS, "value"),
+    Input(ids.PEERS_K, "value"),
+    Input(ids.PEERS_LEVEL, "data"),
+    prevent_initial_call=True,
 )
-def update_peers(values):
-    indicator, year, selected, chosen, k, chosen_for = _view(values)
+def update_peers(values, chosen, k, chosen_for):
+    indicator, year, selected = _view(values)
     data = get_data()
     level_id = data.level(indicator)
     if chosen_for != level_id:

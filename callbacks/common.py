@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Input
+from functools import cache
+
+from dash import ClientsideFunction, Input, Output, clientside_callback
 from dash.exceptions import PreventUpdate
 
 from atlas.data import get_data
@@ -44,3 +46,23 @@ def views_js(name: str) -> ClientsideFunction:
     """A clientside function of ``assets/views.js`` (the views that follow the year in the
     browser, and the gates that spare the server requests nobody would see)."""
     return ClientsideFunction(namespace="views", function_name=name)
+
+
+def shown_tab(tab: str, *inputs: Input, part: str = "") -> Input:
+    """The inputs of a tab's view, passed on by a clientside gate only while ``tab`` is shown
+    (``assets/views.js``: ``tabGate``; ``TAB_SHOWN``: the tab, once its content is in the
+    page), so hidden tabs cost no request; the returned Input gives
+    the server callback the list of their values. Its callbacks take ``prevent_initial_call``:
+    at the page's start the gate passes nothing on unless the tab is shown (then it fires them)."""
+    store = ids.tab_view(tab, part)
+    clientside_callback(views_js("tabGate"), Output(store, "data"), Input(ids.TAB_SHOWN, "data"),
+                        *inputs)
+    return Input(store, "data")
+
+
+@cache
+def own_tab_revision() -> Input:
+    """The revision of the own data, passed on while the tab „Eigene Daten“ is shown: its lists
+    and choices are made when the tab is opened (and after every change while it is shown),
+    not with every page load."""
+    return shown_tab("own", Input(ids.OWN_REVISION, "data"), part="revision")

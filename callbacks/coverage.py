@@ -10,7 +10,7 @@ from atlas.changes import load_changes
 from atlas.coverage import changes_summary, coverage, selected_entries
 from atlas.data import get_data
 from atlas.paths import data_dir
-from callbacks.analysis import shown_tab
+from callbacks.common import shown_tab
 from layouts import coverage as view
 from layouts import ids
 
@@ -20,6 +20,7 @@ from layouts import ids
     Output(ids.COVERAGE_AREAS, "children"),
     Output(ids.COVERAGE_CHANGES, "children"),
     shown_tab("datenstand", Input(ids.OWN_REVISION, "data")),
+    prevent_initial_call=True,
 )
 def update_coverage_overview(values):
     """The newest year of all data, per Lebenslagenbereich, and the last build's changes."""
@@ -34,15 +35,17 @@ def update_coverage_overview(values):
 @callback(
     Output(ids.COVERAGE_TABLE, "children"),
     Output(ids.COVERAGE_COUNT, "children"),
-    shown_tab("datenstand", Input(ids.COVERAGE_TEXT, "value"), Input(ids.COVERAGE_AREA, "value"),
-              Input(ids.COVERAGE_ONLY, "value"), Input(ids.COVERAGE_SORT, "value"),
-              Input(ids.OWN_REVISION, "data"), part="table"),
+    shown_tab("datenstand", Input(ids.OWN_REVISION, "data"), part="table"),
+    Input(ids.COVERAGE_TEXT, "value"),
+    Input(ids.COVERAGE_AREA, "value"),
+    Input(ids.COVERAGE_ONLY, "value"),
+    Input(ids.COVERAGE_SORT, "value"),
+    prevent_initial_call=True,
 )
-def update_coverage_table(values):
+def update_coverage_table(values, text, area, only, sort):
     """The table of the indicators, searched, narrowed and sorted as chosen."""
     if values is None:
         raise PreventUpdate
-    text, area, only, sort, _ = values
     result = coverage(get_data())
     entries = selected_entries(result, text=text or "", area=area, only=tuple(only or ()),
                                sort=sort or "bereich")

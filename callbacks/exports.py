@@ -24,6 +24,7 @@ clientside_callback(
     Output(ids.EXPORT_PROFILE, "children"),
     Input(ids.DISTRICTS, "value"),
     Input(ids.LIFE_PHASE, "value"),
+    prevent_initial_call=True,  # no Kreis is chosen when the page starts; the address sets one
 )
 def profile_links(selected, life_phase):
     """A PDF and a Word link per selected Kreis (the Regionenprofil does not depend on the

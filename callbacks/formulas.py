@@ -14,7 +14,7 @@ from atlas.composite import define, forms
 from atlas.composite.index import MAX_PARTS, MIN_PARTS
 from atlas.data import data_changed, get_data, own_part, own_store
 from atlas.errors import AtlasError
-from callbacks.common import page_actor
+from callbacks.common import own_tab_revision, page_actor
 from callbacks.owndata import _alert
 from layouts import formulas as layout
 from layouts import ids
@@ -85,7 +85,8 @@ def save(make, form: dict, editing: str | None):
 @callback(
     Output(ids.DERIVE_LEVEL, "options"),
     Output(ids.INDEX_LEVEL, "options"),
-    Input(ids.OWN_REVISION, "data"),
+    own_tab_revision(),
+    prevent_initial_call=True,
 )
 def level_choices(_revision):
     choices = forms.level_choices(get_data())
@@ -100,10 +101,11 @@ def level_choices(_revision):
     Output(ids.DERIVE_INDICATOR, "options"),
     Output(ids.DERIVE_INDICATOR, "value"),
     Input(ids.DERIVE_LEVEL, "value"),
-    Input(ids.OWN_REVISION, "data"),
+    own_tab_revision(),
     State(ids.DERIVE_NUMERATOR, "value"),
     State(ids.DERIVE_DENOMINATOR, "value"),
     State(ids.DERIVE_INDICATOR, "value"),
+    prevent_initial_call=True,
 )
 def derive_choices(level, _revision, numerator, denominator, indicator):
     """The counts (Zähler, Nenner) and indicators of the chosen level; a choice of another
@@ -123,6 +125,7 @@ def derive_choices(level, _revision, numerator, denominator, indicator):
     Input(ids.DERIVE_INDICATOR, "value"),
     State(ids.DERIVE_YEAR_FROM, "value"),
     State(ids.DERIVE_YEAR_TO, "value"),
+    prevent_initial_call=True,
 )
 def derive_years(indicator, year_from, year_to):
     """"von" and "bis" offer the indicator's years (first and last by default)."""
@@ -139,6 +142,7 @@ def derive_years(indicator, year_from, year_to):
     Output(ids.DERIVE_FACTOR_OTHER_BOX, "hidden"),
     Input(ids.DERIVE_KIND, "value"),
     Input(ids.DERIVE_FACTOR, "value"),
+    prevent_initial_call=True,
 )
 def derive_fields_shown(kind, factor):
     rate = kind != "change"
@@ -181,10 +185,11 @@ def _parts(indicators, weights, directions) -> list[dict]:
     Input(_part("remove"), "n_clicks"),
     Input(ids.INDEX_LEVEL, "value"),
     Input(ids.INDEX_LOAD, "data"),
-    Input(ids.OWN_REVISION, "data"),
+    own_tab_revision(),
     State(_part("indicator"), "value"),
     State(_part("weight"), "value"),
     State(_part("direction"), "value"),
+    prevent_initial_call=True,
 )
 def index_rows(_add, removes, level, load, _revision, indicators, weights, directions):
     """The one writer of the rows: a row added or removed, the level changed (choices of another
@@ -211,6 +216,7 @@ def index_rows(_add, removes, level, load, _revision, indicators, weights, direc
     Output(ids.INDEX_YEAR, "value"),
     Input(_part("indicator"), "value"),
     State(ids.INDEX_YEAR, "value"),
+    prevent_initial_call=True,
 )
 def index_years(indicators, current):
     """The latest common year of the chosen parts, or any year of a part."""
@@ -312,7 +318,8 @@ def new_index(clicks):
 
 @callback(
     Output(ids.FORMULA_LIST, "children"),
-    Input(ids.OWN_REVISION, "data"),
+    own_tab_revision(),
+    prevent_initial_call=True,
 )
 def list_formulas(_revision):
     return layout.entry_list(forms.entries(get_data(), own_part().formulas))

@@ -33,7 +33,7 @@ from atlas.errors import AtlasError
 from atlas.formats import max_upload_bytes
 from atlas.store import TRASH_DAYS
 from atlas.visibility import label as visibility_label
-from callbacks.common import page_actor
+from callbacks.common import own_tab_revision, page_actor
 from layouts import ids
 from layouts.owndata import AUTO_LEVEL, level_choices, trash_list, visibility_choices
 
@@ -260,7 +260,8 @@ def update_level_choices(_revision):
 @callback(
     Output(ids.OWN_LIST, "children"),
     Output(ids.OWN_DELETE_CHOICE, "options"),
-    Input(ids.OWN_REVISION, "data"),
+    own_tab_revision(),
+    prevent_initial_call=True,
 )
 def list_own(_revision):
     own = own_part().indicators  # visitors: only the public ones
@@ -275,7 +276,8 @@ def list_own(_revision):
 
 @callback(
     Output(ids.TRASH_LIST, "children"),
-    Input(ids.OWN_REVISION, "data"),
+    own_tab_revision(),
+    prevent_initial_call=True,
 )
 def list_trash(_revision):
     """The Papierkorb follows every change of the own data; visitors see none of it."""
@@ -328,7 +330,8 @@ clientside_callback(
 
 @callback(
     Output(ids.VISIBILITY_CHOICE, "options"),
-    Input(ids.OWN_REVISION, "data"),
+    own_tab_revision(),
+    prevent_initial_call=True,
 )
 def list_visibility(_revision):
     """„Sichtbarkeit“ offers every own indicator, definition and level (visitors: none)."""

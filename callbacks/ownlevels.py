@@ -19,7 +19,7 @@ from atlas.levels import own
 from atlas.levels.boundaries import inspect_file, read_boundaries
 from atlas.levels.groups import read_groups
 from atlas.store import OwnLevel
-from callbacks.common import page_actor, upload_sha256
+from callbacks.common import own_tab_revision, page_actor, upload_sha256
 from callbacks.owndata import _alert, _decode, _safe_name
 from layouts import ids
 
@@ -235,7 +235,8 @@ def delete_level(clicks, level_id, revision):
 @callback(
     Output(ids.LEVEL_LIST, "children"),
     Output(ids.LEVEL_DELETE_CHOICE, "options"),
-    Input(ids.OWN_REVISION, "data"),
+    own_tab_revision(),
+    prevent_initial_call=True,
 )
 def list_levels(_revision):
     levels = [level for level in get_data().levels if level.own]

@@ -13,7 +13,7 @@ from atlas.values import ValueParseError, parse_int
 from callbacks.common import DISPLAY_INPUTS, views_js
 from layouts import ids
 from layouts.analysis import AUTO_PALETTE
-from layouts.main import district_options, indicator_options, level_options, year_marks
+from layouts.main import district_options, indicator_options, level_options, year_marks, zoom_note
 
 # an address the page wrote itself is no request (no server round trip for it)
 clientside_callback(
@@ -54,7 +54,7 @@ clientside_callback(
     State(ids.LEVEL, "value"),
     State(ids.ZOOM_KREIS, "value"),
     State(ids.TAB_CHOSEN, "data"),
-    prevent_initial_call="initial_duplicate",
+    prevent_initial_call=True,  # the address's search comes by its gate (urlGate)
 )
 def apply_url(search, echo, request, indicator, year, life_phase, area, selected, scheme, k,
               palette, manual, tab, mode, level, zoom, chosen):
@@ -140,6 +140,7 @@ def view_changes(wanted: ViewState, current: dict, data) -> set[str]:
     Input(ids.OWN_REVISION, "data"),
     Input(ids.LEVEL, "value"),
     State(ids.INDICATOR, "value"),
+    prevent_initial_call=True,  # the page comes with the first view's list (layout)
 )
 def update_indicator_list(life_phase, area, request, _own_revision, level, current):
     data = get_data()
@@ -172,6 +173,7 @@ def update_scatter_choices(_own_revision):
     Input(ids.INDICATOR, "value"),
     Input(ids.REQUEST, "data"),
     State(ids.YEAR, "value"),
+    prevent_initial_call=True,  # the page comes with the first view's years (layout)
 )
 def update_years(indicator, request, current):
     """Years of the indicator; the year a URL asks for (none: the newest), else the year shown
@@ -228,21 +230,11 @@ def skip_years_without_data(year, indicator, shown):
 CLICKABLE = [ids.MAP, ids.RANKING, ids.SCATTER, ids.CHANGE_MAP, ids.CLUSTER_MAP]
 
 
-@callback(
-    Output(ids.DISTRICTS, "value", allow_duplicate=True),
-    Output(ids.ZOOM_KREIS, "value", allow_duplicate=True),
-    *[Input(graph, "clickData") for graph in CLICKABLE],
-    State(ids.DISTRICTS, "value"),
-    State(ids.INDICATOR, "value"),
-    State(ids.ZOOM_KREIS, "value"),
-    prevent_initial_call=True,
-)
-def click_district(*args):
+def click_district(click, selected, indicator, zoom):
     """A click on an area in any map or chart toggles it in the selection. Below the Kreise (a
     Gemeinde, an own area) a click on a map of several Kreise first zooms to the area's Kreis;
-    in the zoomed map (or a level within one Kreis) it selects."""
-    selected, indicator, zoom = args[-3], args[-2], args[-1]
-    click = dict(zip(CLICKABLE, args[:-3])).get(ctx.triggered_id)
+    in the zoomed map (or a level within one Kreis) it selects. One callback per graph: the
+    graphs of the other tabs come into the page when their tab is first shown."""
     if not click or not click.get("points"):
         raise PreventUpdate
     point = click["points"][0]
@@ -260,6 +252,18 @@ def click_district(*args):
     return toggle(selected or [], str(ags)), no_update
 
 
+for _graph in CLICKABLE:
+    callback(
+        Output(ids.DISTRICTS, "value", allow_duplicate=True),
+        Output(ids.ZOOM_KREIS, "value", allow_duplicate=True),
+        Input(_graph, "clickData"),
+        State(ids.DISTRICTS, "value"),
+        State(ids.INDICATOR, "value"),
+        State(ids.ZOOM_KREIS, "value"),
+        prevent_initial_call=True,
+    )(click_district)
+
+
 @callback(
     Output(ids.ZOOM_BOX, "hidden"),
     Output(ids.ZOOM_KREIS, "value", allow_duplicate=True),
@@ -273,7 +277,7 @@ def show_zoom(level_id):
     data = get_data()
     level = data.level_of(level_id) if level_id in data.levels else data.level_of(KREIS)
     if level.zoomable:
-        return False, no_update, f"{level.title}, Gebietsstand {level.gebietsstand or '–'}"
+        return False, no_update, zoom_note(level)
     return True, None, ""
 
 

@@ -7,6 +7,7 @@ from dash import ClientsideFunction, Input, Output, State, clientside_callback
 
 from atlas.urlstate import VIEW_TABS
 from layouts import ids, tabs
+from layouts.main import LAZY_VIEW_TABS
 from layouts.owndata import OWN_SECTION_TABS
 
 
@@ -52,3 +53,14 @@ clientside_callback(
     prevent_initial_call=True,
 )
 register(ids.OWN_SECTIONS, OWN_SECTION_TABS)
+
+# lazy view tabs get their content when first shown (layouts/tabs.py); TAB_SHOWN follows the
+# shown tab once its content is there (the tab gates wait for it)
+clientside_callback(
+    _js("fill"),
+    *[Output(tabs.panel_id(ids.TABS, tab), "children") for tab in LAZY_VIEW_TABS],
+    Output(ids.TAB_SHOWN, "data"),
+    Input(ids.TABS, tabs.VALUE),
+    *[State(tabs.content_id(ids.TABS, tab), "data") for tab in LAZY_VIEW_TABS],
+    *[State(tabs.panel_id(ids.TABS, tab), "children") for tab in LAZY_VIEW_TABS],
+)

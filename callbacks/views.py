@@ -13,7 +13,6 @@ from dash import Input, Output, Patch, State, callback, clientside_callback, no_
 from dash.exceptions import PreventUpdate
 
 from atlas import charts, figures
-from atlas.api import geometry_url
 from atlas.composite import indexview
 from atlas.data import get_data
 from atlas.levels.registry import KREIS
@@ -32,6 +31,7 @@ from layouts.presentation import source_text
     *DISPLAY_INPUTS,
     State(ids.YEAR, "value"),
     State(ids.MAP_DRAWN, "data"),
+    prevent_initial_call=True,  # the page comes with the first view's description (layout)
 )
 def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, drawn):
     """The map's description (:func:`atlas.figures.map_description`) for the page's renderer:
@@ -52,21 +52,15 @@ def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, draw
         view = figures.map_view(data, indicator, year, display=display)
     except ValueError as exc:  # bad manual bounds: say so, keep the map as it is
         return no_update, f"Manuelle Grenzen nicht verwendbar: {exc}", no_update
+    drawn = drawn or {}
+    if drawn.get("level") != view.level:
+        return panels.map_start(data, indicator, year, display, selected, zoom)
     level = data.level_of(view.level)
     kreis = zoom if level.zoomable and zoom else None
-    below = level.id != KREIS  # below the Kreise the selection (of Kreise) is not drawn
-    outlined = [] if below else list(selected or [])
+    outlined = [] if level.id != KREIS else list(selected or [])
     geometry = {"level": view.level, "kreis": kreis, "selected": outlined}
     frames = figures.level_frames(data, indicator, display, outlined, kreis)
-    drawn = drawn or {}
-    shown = {**geometry, "frames": frames["digest"]}
-    note = " ".join(filter(None, [*data.map_notes(indicator), view.classes.note]))
-    if below:
-        note = f"{level.title}, Gebietsstand {level.gebietsstand or '–'}. {note}".strip()
-    if drawn.get("level") != view.level:
-        url = geometry_url(data, view.level) if below else None
-        return (figures.map_description(data, indicator, year, display, tuple(outlined), kreis,
-                                        url), note, shown)
+    note = panels.map_note(data, indicator, view)
     description = Patch()
     changed = False
     if {key: drawn.get(key) for key in geometry} != geometry:
@@ -79,7 +73,7 @@ def update_map(indicator, selected, zoom, scheme, k, palette, manual, year, draw
         description["frames"] = frames
         description["indicator"] = indicator
         changed = True
-    return description if changed else no_update, note, shown
+    return description if changed else no_update, note, {**geometry, "frames": frames["digest"]}
 
 
 # the indicator once the choice rests: texts, table, time series, address and other tabs

@@ -64,7 +64,7 @@ def _closing(note_id: str, save_id: str, save_text: str, new_id: str, editing_id
     ]
 
 
-def derive_section(labels: dict) -> html.Div:
+def derive_section(labels: dict, levels: list[dict]) -> html.Div:
     """Form "Indikator berechnen": a rate of two counts or the change between two years."""
     return html.Div(
         [
@@ -74,7 +74,7 @@ def derive_section(labels: dict) -> html.Div:
                    "Indikator steht danach wie jeder andere in allen Ansichten, Exporten und "
                    "der API; er wird bei jeder Datenänderung neu berechnet.", className="small"),
             _field("Ebene", dcc.Dropdown(id=ids.DERIVE_LEVEL, clearable=False, labels=labels,
-                                         value=KREIS), ids.DERIVE_LEVEL),
+                                         value=KREIS, options=levels), ids.DERIVE_LEVEL),
             radio_group("Art der Berechnung", small=True, radios=dbc.RadioItems(
                 id=ids.DERIVE_KIND, value="rate", inline=True,
                 options=_options(forms.DERIVE_KINDS))),
@@ -169,7 +169,7 @@ def part_row(position: int, part: dict, options: list[dict], labels: dict,
     )
 
 
-def index_section(labels: dict) -> html.Div:
+def index_section(labels: dict, levels: list[dict]) -> html.Div:
     """Form "Sozialindex bilden": 2–15 indicators of one level with weights and directions."""
     rows = [part_row(i, forms.blank_part(), [], labels, removable=False) for i in range(2)]
     return html.Div(
@@ -180,7 +180,7 @@ def index_section(labels: dict) -> html.Div:
                    "auf Summe 1). Ein Gebiet, dem ein Teil fehlt, bleibt leer.",
                    className="small"),
             _field("Ebene", dcc.Dropdown(id=ids.INDEX_LEVEL, clearable=False, labels=labels,
-                                         value=KREIS), ids.INDEX_LEVEL),
+                                         value=KREIS, options=levels), ids.INDEX_LEVEL),
             html.Div(rows, id=ids.INDEX_PARTS),
             dcc.Store(id=ids.INDEX_LOAD),
             dbc.Button("Teil hinzufügen", id=ids.INDEX_ADD, color="secondary", outline=True,

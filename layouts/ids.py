@@ -35,6 +35,9 @@ ATTRIBUTION = "attribution"
 
 TABS = "tabs"
 TAB_CHOSEN = "tab-chosen"  # how often the user chose a view tab (a late URL answer must not undo it)
+#: the view tab shown, once its content is in the page (tabs other than the map come with their
+#: content only when first shown: layouts/tabs.py lazy); the tab gates follow it
+TAB_SHOWN = "tab-shown"
 TAB_FROM_URL = "tab-from-url"  # the tab a URL asks for, with TAB_CHOSEN when it was asked
 MAIN = "main"  # the page's <main>
 ANNOUNCE = "announce"  # aria-live: the view shown, said politely after each change (assets/a11y.js)
@@ -96,7 +99,7 @@ TAB_VIEW = "tab-view"
 TAB_VIEWS = (("ranking", ""), ("scatter", ""), ("scatter", "partner"), ("profile", ""),
              ("change", "years"),
              ("change", ""), ("clusters", ""), ("peers", "choice"), ("peers", ""),
-             ("datenstand", ""), ("datenstand", "table"))
+             ("datenstand", ""), ("datenstand", "table"), ("own", "revision"))
 
 
 def tab_view(tab: str, part: str = "") -> dict:

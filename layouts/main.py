@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -9,8 +11,8 @@ from atlas import figures
 from atlas.catalogue import LIFE_PHASES, Indicator
 from atlas.data import AtlasData
 from atlas.memo import per_data
-from atlas.urlstate import DEFAULT_INDICATOR, DEFAULT_TAB
-from layouts import analysis, coverage, exports, ids, owndata, presentation
+from atlas.urlstate import DEFAULT_TAB, ViewState, parse_state
+from layouts import analysis, coverage, exports, ids, owndata, panels, presentation
 from layouts.controls import map_figure, radio_group, table_region
 from layouts.tabs import Tab, tabs
 
@@ -107,12 +109,47 @@ def year_marks(years: list[int]) -> dict:
     return {y: str(y) for y in years if y % 5 == 0 or y in (years[0], years[-1])}
 
 
-def initial_map(data: AtlasData) -> dict:
-    """The map's first description (:func:`atlas.figures.map_description`, the Kreis map with
-    its geometry), sent once with the page; the server sends the frames and later changes as
-    patches, the page's renderer draws it (the graph itself starts empty)."""
-    indicator = DEFAULT_INDICATOR
-    return figures.map_description(data, indicator, data.latest_year(indicator), frames=False)
+@dataclass(frozen=True)
+class FirstView:
+    """The view the page starts with: the address's, computed on the server when the page asks
+    for its layout (it knows the address), so the map, the indicator and the slider are right
+    from the start and no chain of callbacks must set them (``echo`` = the address's search when
+    everything it asks for is in place: the URL callback then has nothing to do; otherwise
+    ``None``, and that callback sets what differs as for any navigation)."""
+
+    state: ViewState
+    level: str
+    indicator_options: list
+    years: list
+    year: int
+    description: dict
+    note: str
+    drawn: dict
+    echo: str | None
+
+
+def first_view(data: AtlasData, query: str = "") -> FirstView:
+    """The :class:`FirstView` of an address's query (without "?"); a bad or partial one starts
+    with what it names correctly, the rest by default (the URL callback names the problems)."""
+    wanted, problems = parse_state(query, data)
+    level = data.level(wanted.indicator)
+    indicators = data.available_indicators(wanted.life_phase, wanted.area, level=level)
+    if wanted.indicator not in {ind.id for ind in indicators} or not data.years(wanted.indicator):
+        problems = [*problems, "indicator"]
+        wanted = ViewState()
+        level = data.level(wanted.indicator)
+        indicators = data.available_indicators(level=level)
+    years = data.years(wanted.indicator)
+    year = wanted.year if wanted.year in years else years[-1]
+    # in the standard display (a link's own classes, tab or mode: set by the URL callback)
+    description, note, drawn = panels.map_start(data, wanted.indicator, year, figures.Display(),
+                                                wanted.selected, wanted.zoom)
+    complete = (not problems and wanted.tab == DEFAULT_TAB and not wanted.presenting
+                and wanted.display == figures.Display())
+    return FirstView(state=wanted, level=level,
+                     indicator_options=indicator_options(data, indicators), years=years,
+                     year=year, description=description, note=note, drawn=drawn,
+                     echo=(f"?{query}" if query else "") if complete else None)
 
 
 #: What the map's graph holds until the renderer draws the description (its height, so the
@@ -121,42 +158,52 @@ EMPTY_MAP = {"data": [], "layout": {"height": 560, "template": "none",
                                     "xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
-def _filters(data: AtlasData) -> dbc.Card:
+def _filters(data: AtlasData, first: FirstView) -> dbc.Card:
+    level = data.level_of(first.level)
     return dbc.Card(
         dbc.CardBody(
             [
                 html.H2("Auswahl", className="visually-hidden"),
                 radio_group("Lebensphase", dbc.RadioItems(
-                    id=ids.LIFE_PHASE, options=life_phase_options(), value=ALL, className="mb-3")),
+                    id=ids.LIFE_PHASE, options=life_phase_options(), value=first.state.life_phase,
+                    className="mb-3")),
                 html.Label("Lebenslagenbereich", htmlFor=ids.AREA,
                            className="form-label fw-semibold"),
-                dcc.Dropdown(id=ids.AREA, labels=DROPDOWN_LABELS, options=area_options(data), value=ALL, clearable=False,
+                dcc.Dropdown(id=ids.AREA, labels=DROPDOWN_LABELS, options=area_options(data), value=first.state.area, clearable=False,
                              className="mb-3"),
-                radio_group("Ebene", dbc.RadioItems(id=ids.LEVEL, value="kreis", inline=True,
+                radio_group("Ebene", dbc.RadioItems(id=ids.LEVEL, value=first.level, inline=True,
                                                     className="mb-1", options=level_options(data))),
                 html.Div(
                     [
                         html.Label("Kreis heranzoomen", htmlFor=ids.ZOOM_KREIS,
                                    className="form-label small mb-0"),
                         dcc.Dropdown(id=ids.ZOOM_KREIS, labels=DROPDOWN_LABELS,
-                                     options=district_options(data),
+                                     options=district_options(data), value=first.state.zoom,
                                      placeholder="ganz Thüringen", className="mb-1"),
-                        html.Div(id=ids.ZOOM_NOTE, className="form-text mt-0"),
+                        html.Div(zoom_note(level), id=ids.ZOOM_NOTE, className="form-text mt-0"),
                     ],
-                    id=ids.ZOOM_BOX, hidden=True, className="mb-3",
+                    id=ids.ZOOM_BOX, hidden=not level.zoomable, className="mb-3",
                 ),
                 html.Label("Indikator", htmlFor=ids.INDICATOR, className="form-label fw-semibold"),
                 dcc.Dropdown(id=ids.INDICATOR, labels=DROPDOWN_LABELS, clearable=False, className="mb-3",
-                             optionHeight=48, maxHeight=360),
+                             optionHeight=48, maxHeight=360, options=first.indicator_options,
+                             value=first.state.indicator),
                 html.Label("Gebiete vergleichen (bis zu 5, auch per Klick in die Karte)",
                            htmlFor=ids.DISTRICTS, className="form-label fw-semibold"),
-                dcc.Dropdown(id=ids.DISTRICTS, labels=DROPDOWN_LABELS, options=district_options(data), multi=True,
-                             value=[], placeholder="Kreis oder Gebiet wählen …", className="mb-2"),
+                dcc.Dropdown(id=ids.DISTRICTS, labels=DROPDOWN_LABELS,
+                             options=district_options(data, first.level), multi=True,
+                             value=list(first.state.selected), placeholder="Kreis oder Gebiet wählen …", className="mb-2"),
             ]
         ),
         className="mb-3",
     )
 
+
+#: The view tabs whose content comes into the page when first shown (the browser's work on
+#: every answer grows with the components in the page). Not „Eigene Daten“: Dash runs a
+#: callback whose button comes into the page (a click on it would change data), and those
+#: refuse visitors.
+LAZY_VIEW_TABS = ("ranking", "scatter", "profile", "change", "clusters", "peers", "datenstand")
 
 #: The page „Erklärung zur Barrierefreiheit“ (atlas/a11y_page.py), linked from every footer.
 A11Y_PAGE = "/barrierefreiheit"
@@ -192,10 +239,16 @@ def account_bar(account: dict | None) -> html.Div:
     ], className="ms-auto d-flex flex-wrap align-items-center gap-3")
 
 
-def layout(data: AtlasData, account: dict | None = None) -> html.Div:
-    """The whole page. Initial values are applied by the URL callback. ``account``: the login
-    (``name``, ``may_change``, ``csrf``); None for the validation layout (every component)."""
-    description = initial_map(data)
+def zoom_note(level) -> str:
+    """Beside the Kreis zoom: the level and its Gebietsstand (levels below the Kreise)."""
+    return f"{level.title}, Gebietsstand {level.gebietsstand or '–'}" if level.zoomable else ""
+
+
+def layout(data: AtlasData, account: dict | None = None, query: str = "") -> html.Div:
+    """The whole page, starting with the view of the address's ``query`` (:func:`first_view`;
+    what it cannot set is applied by the URL callback). ``account``: the login (``name``,
+    ``may_change``, ``csrf``); None for the validation layout (every component)."""
+    first = first_view(data, query)
     may_change = account is None or bool(account.get("may_change"))
     return html.Div(
         [
@@ -206,16 +259,16 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
             dcc.Store(id=ids.URL_SEARCH),
             dcc.Store(id=ids.TAB_CHOSEN, data=0),
             dcc.Store(id=ids.TAB_FROM_URL),
+            dcc.Store(id=ids.TAB_SHOWN),
             dcc.Store(id=ids.YEAR_GAP),
             dcc.Store(id=ids.YEAR_SETTLED),
             dcc.Store(id=ids.INDICATOR_SETTLED),
-            dcc.Store(id=ids.MAP_DRAWN, data={"level": description["level"], "kreis": None,
-                                              "selected": []}),
-            dcc.Store(id=ids.MAP_DESCRIPTION, data=description),
+            dcc.Store(id=ids.MAP_DRAWN, data=first.drawn),
+            dcc.Store(id=ids.MAP_DESCRIPTION, data=first.description),
             dcc.Store(id=ids.MAP_RENDERED),
             dcc.Store(id=ids.TIMESERIES_DRAWN),
             *[dcc.Store(id=ids.tab_view(tab, part)) for tab, part in ids.TAB_VIEWS],
-            *presentation.stores(data),
+            *presentation.stores(data, echo=first.echo, years=first.years),
             presentation.presentation_bar(),
             presentation.presentation_source(),
             skip_links(),
@@ -248,7 +301,7 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                     dbc.Alert(id=ids.ALERT, is_open=False, color="warning", dismissable=True),
                     dbc.Row(
                         [
-                            dbc.Col([_filters(data),
+                            dbc.Col([_filters(data, first),
                                      analysis.display_options(GRAPH_CONFIG, DROPDOWN_LABELS),
                                      presentation.playlist_card(),
                                      html.Div(id=ids.INFO), dcc.Store(id=ids.INFO_FOR)], lg=3, md=4,
@@ -266,8 +319,11 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                                         [
                                             html.Label("Jahr", htmlFor=ids.YEAR,
                                                        className="form-label fw-semibold mb-0"),
-                                            dcc.Slider(id=ids.YEAR, step=1, min=0, max=1,
-                                                       value=None, marks={},
+                                            dcc.Slider(id=ids.YEAR, step=1,
+                                                       min=first.years[0],
+                                                       max=first.years[-1],
+                                                       value=first.year,
+                                                       marks=year_marks(first.years),
                                                        tooltip={"placement": "bottom",
                                                                 "always_visible": False}),
                                         ],
@@ -287,7 +343,7 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                                                                           clear_on_unhover=True,
                                                                           figure=EMPTY_MAP),
                                                                 ids.MAP_FIGURE, "Karte", ids.TABLE_REGION),
-                                                            html.Div(id=ids.MAP_NOTE,
+                                                            html.Div(first.note, id=ids.MAP_NOTE,
                                                                      className="small text-muted"),
                                                             html.Div(id=ids.MAP_SOURCE, className="small text-muted"),
                                                         ],
@@ -326,6 +382,7 @@ def layout(data: AtlasData, account: dict | None = None) -> html.Div:
                                             coverage.tab_datenstand(data, DROPDOWN_LABELS),
                                         ],
                                         DEFAULT_TAB, "Ansichten", className="mb-2",
+                                        lazy=LAZY_VIEW_TABS,
                                     ),
                                 ],
                                 lg=9, md=8, className="atlas-main",

@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from atlas.audit import trash_label
 from atlas.catalogue import LIFE_PHASES, POLARITIES
+from atlas.composite import forms as composite_forms
 from atlas.data import AtlasData
 from atlas.importing import KINDS, TEXT_LIMITS
 from atlas.store import TRASH_DAYS, TrashEntry
@@ -191,6 +192,7 @@ LOGIN_HINT = "Zum Ändern bitte anmelden"
 def tab_own_data(data: AtlasData, labels: dict, may_change: bool = True) -> Tab:
     """The tab „Eigene Daten“. For visitors (``may_change`` False) the forms that change data
     are hidden behind the hint :data:`LOGIN_HINT` (a courtesy: the server refuses the changes)."""
+    form_levels = composite_forms.level_choices(data)
     hint = dbc.Alert([f"{LOGIN_HINT}: ", html.A("Anmelden", href="/anmelden", className="alert-link"),
                       " – ansehen lässt sich alles auch ohne Anmeldung."],
                      color="info", className="small own-login-hint", id=ids.OWN_LOGIN_HINT)
@@ -225,9 +227,9 @@ def tab_own_data(data: AtlasData, labels: dict, may_change: bool = True) -> Tab:
                         html.Div(id=ids.OWN_STATUS, className="mt-3", role="status"),
                         ownlevels.section(labels),
                     ], label="Tabellen und Gebiete", tab_id="import"),
-                    Tab(formulas.derive_section(labels), label="Indikator berechnen",
+                    Tab(formulas.derive_section(labels, form_levels), label="Indikator berechnen",
                             tab_id="derive"),
-                    Tab(formulas.index_section(labels), label="Sozialindex bilden",
+                    Tab(formulas.index_section(labels, form_levels), label="Sozialindex bilden",
                             tab_id="index"),
                 ], OWN_SECTION_TABS[0], "Bereiche der eigenen Daten"), lg=7,
                     className="" if may_change else "d-none own-change"),

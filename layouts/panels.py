@@ -285,3 +285,36 @@ def present_subtitle(data: AtlasData, indicator_id: str) -> list:
 def heading(data: AtlasData, indicator_id: str, year: int) -> list:
     ind = data.indicator(indicator_id)
     return [f"{ind.title} – ", shown_year(year)]
+
+
+def map_start(data: AtlasData, indicator: str, year: int, display, selected, zoom) -> tuple:
+    """The map's whole description for a new level (:func:`atlas.figures.map_description`, the
+    boundaries below the Kreise by URL), its note and what the browser then holds
+    (``MAP_DRAWN``): for the page's first view (the layout) and for a switch of level
+    (``callbacks/views.py`` ``update_map``). Raises ValueError for unusable manual bounds."""
+    from atlas import figures
+    from atlas.api import geometry_url
+    from atlas.levels.registry import KREIS
+
+    view = figures.map_view(data, indicator, year, display=display)
+    level = data.level_of(view.level)
+    kreis = zoom if level.zoomable and zoom else None
+    below = level.id != KREIS  # below the Kreise the selection (of Kreise) is not drawn
+    outlined = [] if below else list(selected or [])
+    frames = figures.level_frames(data, indicator, display, outlined, kreis)
+    shown = {"level": view.level, "kreis": kreis, "selected": outlined,
+             "frames": frames["digest"]}
+    url = geometry_url(data, view.level) if below else None
+    description = figures.map_description(data, indicator, year, display, tuple(outlined),
+                                          kreis, url)
+    return description, map_note(data, indicator, view), shown
+
+
+def map_note(data: AtlasData, indicator: str, view) -> str:
+    """The note under the map: the indicator's notes, the classes', and below the Kreise the
+    level with its Gebietsstand."""
+    note = " ".join(filter(None, [*data.map_notes(indicator), view.classes.note]))
+    level = data.level_of(view.level)
+    if level.id != "kreis":
+        note = f"{level.title}, Gebietsstand {level.gebietsstand or '–'}. {note}".strip()
+    return note

@@ -43,13 +43,14 @@ KEYS_HELP = ("Tastatur (wenn kein Eingabefeld gewählt ist): ← → Jahr, ↑ �
 # --- components ---------------------------------------------------------------------------------
 
 
-def stores(data: AtlasData) -> list:
-    """State of views, presentation and Sitzungsfolge."""
+def stores(data: AtlasData, echo: str | None = None, years: list | None = None) -> list:
+    """State of views, presentation and Sitzungsfolge; ``echo``: the address the page starts
+    with when it shows all of it, ``years``: the first indicator's years with data."""
     return [
         dcc.Store(id=ids.VIEW_QUERY),
-        dcc.Store(id=ids.URL_ECHO),
+        dcc.Store(id=ids.URL_ECHO, data=echo),
         dcc.Store(id=ids.MODE, data=""),
-        dcc.Store(id=ids.YEARS, data=[]),
+        dcc.Store(id=ids.YEARS, data=years or []),
         dcc.Store(id=ids.LABELS, data=True, storage_type="local"),
         dcc.Store(id=ids.PLAYLIST, data=[], storage_type="local"),
         dcc.Store(id=ids.PLAYLIST_POS, data=None, storage_type="session"),

@@ -10,10 +10,12 @@ shared one id and pointed ``aria-controls`` at a panel that did not exist.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from dash import dcc, html
+from dash._utils import to_json
 
 #: The property of the group's store that holds the shown tab.
 VALUE = "data"
@@ -36,6 +38,16 @@ def panel_id(group: str, tab: str) -> str:
     return f"{group}-panel-{tab}"
 
 
+def content_id(group: str, tab: str) -> str:
+    """The store holding a lazy tab's content until it is first shown."""
+    return f"{group}-content-{tab}"
+
+
+def as_data(children) -> Any:
+    """Components as the plain JSON Dash sends them (a store holds only data)."""
+    return json.loads(to_json(children))
+
+
 def button_class(selected: bool) -> str:
     return "nav-link active" if selected else "nav-link"
 
@@ -45,9 +57,11 @@ def panel_class(selected: bool) -> str:
 
 
 def tabs(group: str, items: list[Tab], active: str, label: str,
-         className: str = "") -> html.Div:
+         className: str = "", lazy: tuple[str, ...] = ()) -> html.Div:
     """The tablist named ``label`` (for screen readers) and the panels of ``items``; the tab
-    ``active`` is shown first."""
+    ``active`` is shown first. ``lazy``: these tabs' panels start empty, their content waits in
+    a store (:func:`content_id`) until the tab is first shown (``callbacks/tabs.py``): the page
+    renders only what it shows (issue #20: the browser's work grows with every component)."""
     buttons = [
         html.Button(
             item.label, id=button_id(group, item.tab_id), type="button", role="tab",
@@ -58,14 +72,18 @@ def tabs(group: str, items: list[Tab], active: str, label: str,
         )
         for item in items
     ]
+    waiting = [item for item in items if item.tab_id in lazy and item.tab_id != active]
     panels = [
-        html.Div(item.children, id=panel_id(group, item.tab_id), role="tabpanel",
+        html.Div(None if item in waiting else item.children, id=panel_id(group, item.tab_id),
+                 role="tabpanel",
                  hidden=item.tab_id != active, className=panel_class(item.tab_id == active),
                  **{"aria-labelledby": button_id(group, item.tab_id)})
         for item in items
     ]
     return html.Div(
         [dcc.Store(id=group, data=active),
+         *[dcc.Store(id=content_id(group, item.tab_id), data=as_data(item.children))
+           for item in waiting],
          html.Div(buttons, role="tablist", className="nav nav-tabs atlas-tablist",
                   **{"aria-label": label}),
          html.Div(panels, className="atlas-tabpanels")],

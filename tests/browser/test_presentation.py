@@ -844,9 +844,9 @@ def test_label_text_breaks_long_names():
 
 
 def test_the_presentation_look_is_part_of_the_map_description(data):
-    from layouts.main import initial_map
+    from layouts.main import first_view
 
-    overlays = initial_map(data)["overlays"]
+    overlays = first_view(data).description["overlays"]
     styled = {tuple(p): v for p, v in overlays["present"]}
     assert styled[("layout", "legend", "font")]["size"] >= 20
     assert styled[("layout", "hoverlabel", "font")]["size"] >= 20

@@ -6,6 +6,8 @@ from layouts import ids
 
 
 def _ids(component):
+    """Every id of the page, those of the lazy tabs' content (waiting in stores as Dash's
+    JSON, layouts/tabs.py) included."""
     found = []
     stack = [component]
     while stack:
@@ -13,10 +15,14 @@ def _ids(component):
         if isinstance(node, (list, tuple)):
             stack.extend(node)
             continue
-        if getattr(node, "id", None):
-            node_id = node.id  # pattern ids (dicts) count by their items
+        if isinstance(node, dict):  # a component as JSON
+            node_id, children = node.get("props", {}).get("id"), node.get("props", {}).get("children")
+        else:
+            node_id, children = getattr(node, "id", None), getattr(node, "children", None)
+            if isinstance(node_id, str) and "-content-" in node_id:
+                stack.append(node.data)
+        if node_id:  # pattern ids (dicts) count by their items
             found.append(tuple(sorted(node_id.items())) if isinstance(node_id, dict) else node_id)
-        children = getattr(node, "children", None)
         if children is not None:
             stack.append(children)
     return found

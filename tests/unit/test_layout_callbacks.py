@@ -11,17 +11,47 @@ from dash.development.base_component import Component
 
 
 def _ids(component) -> tuple[set[str], set[str]]:
-    """String ids, and the ``type`` of the dict ids, of a layout."""
+    """String ids, and the ``type`` of the dict ids, of a layout, the content of its lazy tabs
+    included."""
     plain, typed = set(), set()
-    for item in [component, *component._traverse()] if isinstance(component, Component) else []:
-        if not isinstance(item, Component):
-            continue
-        cid = getattr(item, "id", None)
+    for cid in _plain_ids(component) + [i for ids in _lazy_ids(component).values() for i in ids]:
         if isinstance(cid, dict):
             typed.add(cid.get("type"))
         elif cid is not None:
             plain.add(cid)
     return plain, typed
+
+
+def _plain_ids(component) -> list:
+    """The ids of the components of a layout (not those waiting in a lazy tab's store)."""
+    return [getattr(item, "id", None)
+            for item in ([component, *component._traverse()] if isinstance(component, Component)
+                         else []) if isinstance(item, Component)]
+
+
+def _lazy_ids(component) -> dict[str, list]:
+    """{tab: ids of the components of its content}, for the tabs whose content waits in a store
+    until they are first shown (layouts/tabs.py lazy)."""
+    from layouts import ids, tabs
+
+    found: dict[str, list] = {}
+
+    def walk(node, into: list) -> None:
+        if isinstance(node, dict):
+            if "props" in node and "type" in node and "id" in node["props"]:
+                into.append(node["props"]["id"])
+            for value in node.values():
+                walk(value, into)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, into)
+
+    for item in component._traverse():
+        cid = getattr(item, "id", None)
+        if isinstance(cid, str) and cid.startswith(f"{ids.TABS}-content-"):
+            tab = cid.removeprefix(tabs.content_id(ids.TABS, ""))
+            walk(item.data, found.setdefault(tab, []))
+    return found
 
 
 def _named(callback: dict) -> list:
@@ -53,6 +83,41 @@ def test_every_id_a_callback_names_is_in_the_layout(app_module, data):
 def _all_dict_ids(component) -> list[dict]:
     return [item.id for item in component._traverse()
             if isinstance(item, Component) and isinstance(getattr(item, "id", None), dict)]
+
+
+def test_no_callback_waits_for_a_tab_that_is_not_there(app_module, data):
+    """A callback with an input in a lazy tab's content (not in the page until the tab is
+    first shown) and another input elsewhere would fail in the browser ("A nonexistent object
+    was used in an Input") whenever the other input changes first: every callback's inputs lie
+    in one tab's content, or outside all of them (a tab's gate store counts as its tab: it
+    changes only while the tab is shown)."""
+    from layouts.main import layout
+
+    page = layout(data)
+    lazy = _lazy_ids(page)
+    assert {"ranking", "scatter", "datenstand"} <= set(lazy)
+    place = {json.dumps(cid, sort_keys=True) if isinstance(cid, dict) else cid: tab
+             for tab, found in lazy.items() for cid in found}
+    patterns = {cid["type"]: tab for tab, found in lazy.items() for cid in found
+                if isinstance(cid, dict)}
+
+    def where(cid) -> tuple[str, bool]:
+        """(the tab whose content holds it, or "page"; whether it is a tab's gate store)"""
+        if isinstance(cid, dict):
+            if cid.get("type") == "tab-view":
+                return cid["tab"], True
+            return patterns.get(cid.get("type"), "page"), False
+        return place.get(cid, "page"), False
+
+    mixed = {}
+    for callback in app_module.app._callback_list:
+        inputs = [where(json.loads(i["id"]) if i["id"].startswith("{") else i["id"])
+                  for i in callback["inputs"]]
+        inside = {tab for tab, gate in inputs if not gate and tab != "page"}
+        elsewhere = {tab for tab, gate in inputs if gate or tab == "page"} - inside
+        if inside and (len(inside) > 1 or elsewhere):
+            mixed[callback["output"][:80]] = sorted(inside | elsewhere)
+    assert not mixed, mixed
 
 
 def test_pages_do_not_carry_a_copy_of_the_layout(app_module):

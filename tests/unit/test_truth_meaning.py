@@ -252,7 +252,7 @@ def test_change_view_callback_says_why_instead_of_a_map(app_module):
 
     years = get_data().years("gisd")
     assert cb.change_years(["gisd"]) == ([], None, [], None)
-    figure, note, table, label = cb.update_change(["gisd", years[0], years[-1], []])
+    figure, note, table, label = cb.update_change(["gisd", []], years[0], years[-1])
     assert figure is charts.BLANK and note == f"Keine Veränderungskarte: {GISD_NOTE}"
     assert table["rows"] == [] and "keine Karte" in label  # no table of a map not shown
 
