@@ -59,6 +59,7 @@
         pending: null,
         timer: null,
         written: null,
+        started: false,
         settled: false,
         animation: null,        // {base}: the view of an animation without its year
         navigatedAt: 0,  // time of the last back/forward or Sitzungsfolge step
@@ -454,7 +455,11 @@
         syncUrl: function (query, search) {
             var fired = triggered();
             writer.urlId = inputId(1) || writer.urlId;
-            if (firedBy(fired, inputId(1)) && !firedBy(fired, inputId(0))) {
+            /* the first call: the page comes with its view's query (layouts/main.py first_view),
+               and Dash may hand it over together with the address bar's first search */
+            var first = !writer.started;
+            writer.started = true;
+            if (!first && firedBy(fired, inputId(1)) && !firedBy(fired, inputId(0))) {
                 if (search !== writer.written && search !== writer.pending) {
                     cancelPending();  // back/forward or a view of the Sitzungsfolge
                     writer.written = search;

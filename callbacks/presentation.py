@@ -59,6 +59,7 @@ def _js(name: str) -> ClientsideFunction:
     *DISPLAY_INPUTS,
     Input(ids.MODE, "data"),
     Input(ids.ZOOM_KREIS, "value"),
+    prevent_initial_call=True,  # the page comes with the first view's (layout)
 )
 def view_query(tab, indicator, year, life_phase, area, selected, scheme, k, palette, manual,
                mode, zoom):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dash import Input, Output, Patch, State, callback, clientside_callback, no_update
 from dash.exceptions import PreventUpdate
 
-from atlas import charts, figures
+from atlas import figures
 from atlas.composite import indexview
 from atlas.data import get_data
 from atlas.levels.registry import KREIS
@@ -119,24 +119,13 @@ clientside_callback(
     Input(ids.DISTRICTS, "value"),
     Input(ids.ZOOM_KREIS, "value"),
     State(ids.YEAR, "value"),
+    prevent_initial_call=True,  # the page comes with the first view's (layout)
 )
 def update_timeseries(indicator, selected, zoom, year):
-    """The series of the indicator (at every level: :func:`atlas.charts.series_choice`); the
-    year shading follows the slider in the browser."""
+    """The series of the indicator; the year shading follows the slider in the browser."""
     if not indicator:
         raise PreventUpdate
-    data = get_data()
-    years = data.years(indicator)
-    selected, choice = charts.series_choice(data, indicator, selected, zoom)
-    fig = figures.timeseries_figure(data, indicator, selected,
-                                    year if year in years else None)
-    notes = list(fig["layout"]["meta"]["notes"])
-    title, hint = charts.timeseries_texts(data, indicator, selected)
-    for text in (hint, choice, fig["layout"]["meta"].get("caveat")):
-        if text:
-            notes.insert(0, text)
-    return (fig, charts.join_notes(notes), {"indicator": indicator, "selected": list(selected or [])},
-            title)
+    return panels.timeseries_parts(get_data(), indicator, selected, zoom, year)
 
 
 clientside_callback(
@@ -164,17 +153,13 @@ clientside_callback(
     Input(ids.INDICATOR_SETTLED, "data"),
     Input(ids.YEAR_SETTLED, "data"),
     Input(ids.ZOOM_KREIS, "value"),
+    prevent_initial_call=True,  # the page comes with the first view's (layout)
 )
 def update_view_texts(indicator, year, zoom):
     """Heading and table of the map values (its texts; the browser draws it: valuesTable); the large title of presentation mode (for the year
     the slider settled on: the map is painted first, the texts follow)."""
     require_view(indicator, year)
-    data = get_data()
-    view = figures.map_view(data, indicator, year)
-    ind = data.indicator(indicator)
-    subtitle = panels.present_subtitle(data, indicator)
-    return (panels.heading(data, indicator, year), panels.values_table(data, view, zoom),
-            [f"{ind.short_title} ", panels.shown_year(year)], subtitle)
+    return panels.view_texts(get_data(), indicator, year, zoom)
 
 
 @callback(
@@ -183,6 +168,7 @@ def update_view_texts(indicator, year, zoom):
     Output(ids.PRESENT_SOURCE, "children"),
     Output(ids.STAND, "children"),
     Input(ids.INDICATOR_SETTLED, "data"),
+    prevent_initial_call=True,  # the page comes with the first view's (layout)
 )
 def update_indicator_texts(indicator):
     if not indicator:
@@ -199,6 +185,7 @@ def update_indicator_texts(indicator):
     Input(ids.YEAR_SETTLED, "data"),
     State(ids.INFO_FOR, "data"),
     State(ids.OWN_REVISION, "data"),
+    prevent_initial_call=True,  # the page comes with the first view's (layout)
 )
 def update_info(indicator, year, shown_for, revision):
     """The info box; a year step redraws only that of a Sozialindex (its parts' years). For a
@@ -211,7 +198,7 @@ def update_info(indicator, year, shown_for, revision):
     shown = (shown_for or "").split("#")
     if indexview.is_index(data, indicator) or len(shown) != 3 or \
             (shown[0], shown[2]) != (indicator, str(revision)):
-        return panels.info_panel(data, indicator, year), key
+        return panels.info_box(data, indicator, year, revision)
     if shown_for == key:
         raise PreventUpdate
     box = Patch()

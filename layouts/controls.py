@@ -26,9 +26,11 @@ def map_figure(graph, figure_id: str, label: str, table_region_id: str) -> list:
             html.A("Zur Tabelle", href=f"#{table_region_id}", className="atlas-to-table small")]
 
 
-def table_region(summary: str, region_id: str, table_id: str, data_id: str) -> html.Details:
+def table_region(summary: str, region_id: str, table_id: str, data_id: str,
+                 data: dict | None = None) -> html.Details:
     """The frame of a map's table, open: ``summary`` names it; the browser builds the table in
-    ``table_id`` from the texts in the store ``data_id`` (``assets/views.js`` ``valuesTable``)."""
+    ``table_id`` from the texts in the store ``data_id`` (``assets/views.js`` ``valuesTable``;
+    ``data``: the first view's)."""
     return html.Details([html.Summary(summary, className="fw-semibold"),
-                         html.Div(id=table_id, className="mt-2"), dcc.Store(id=data_id)],
+                         html.Div(id=table_id, className="mt-2"), dcc.Store(id=data_id, data=data)],
                         open=True, id=region_id, tabIndex="-1", className="mt-3 atlas-table")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -11,7 +11,7 @@ from atlas import figures
 from atlas.catalogue import LIFE_PHASES, Indicator
 from atlas.data import AtlasData
 from atlas.memo import per_data
-from atlas.urlstate import DEFAULT_TAB, ViewState, parse_state
+from atlas.urlstate import DEFAULT_TAB, ViewState, parse_state, state_query
 from layouts import analysis, coverage, exports, ids, owndata, panels, presentation
 from layouts.controls import map_figure, radio_group, table_region
 from layouts.tabs import Tab, tabs
@@ -126,6 +126,11 @@ class FirstView:
     note: str
     drawn: dict
     echo: str | None
+    texts: tuple  # heading, values table, presentation title and subtitle (panels.view_texts)
+    sources: tuple  # attribution, map source, presentation source, "Stand"
+    info: tuple  # info box and INFO_FOR (panels.info_box)
+    series: tuple  # time series: figure, note, TIMESERIES_DRAWN, title
+    query: str  # the view's query, as the page writes it to the address bar
 
 
 def first_view(data: AtlasData, query: str = "") -> FirstView:
@@ -146,10 +151,20 @@ def first_view(data: AtlasData, query: str = "") -> FirstView:
                                                 wanted.selected, wanted.zoom)
     complete = (not problems and wanted.tab == DEFAULT_TAB and not wanted.presenting
                 and wanted.display == figures.Display())
+    indicator = wanted.indicator
+    source = panels.attribution(data, indicator)
+    shown = replace(wanted, year=year, zoom=data.zoom(indicator, wanted.zoom))
     return FirstView(state=wanted, level=level,
                      indicator_options=indicator_options(data, indicators), years=years,
                      year=year, description=description, note=note, drawn=drawn,
-                     echo=(f"?{query}" if query else "") if complete else None)
+                     echo=(f"?{query}" if query else "") if complete else None,
+                     texts=panels.view_texts(data, indicator, year, wanted.zoom),
+                     sources=(source, source, presentation.source_text(data, indicator),
+                              panels.stand(data, indicator)),
+                     info=panels.info_box(data, indicator, year, 0),
+                     series=panels.timeseries_parts(data, indicator, wanted.selected,
+                                                    wanted.zoom, year),
+                     query=state_query(shown, data))
 
 
 #: What the map's graph holds until the renderer draws the description (its height, so the
@@ -261,16 +276,16 @@ def layout(data: AtlasData, account: dict | None = None, query: str = "") -> htm
             dcc.Store(id=ids.TAB_FROM_URL),
             dcc.Store(id=ids.TAB_SHOWN),
             dcc.Store(id=ids.YEAR_GAP),
-            dcc.Store(id=ids.YEAR_SETTLED),
-            dcc.Store(id=ids.INDICATOR_SETTLED),
+            dcc.Store(id=ids.YEAR_SETTLED, data=first.year),
+            dcc.Store(id=ids.INDICATOR_SETTLED, data=first.state.indicator),
             dcc.Store(id=ids.MAP_DRAWN, data=first.drawn),
             dcc.Store(id=ids.MAP_DESCRIPTION, data=first.description),
             dcc.Store(id=ids.MAP_RENDERED),
-            dcc.Store(id=ids.TIMESERIES_DRAWN),
+            dcc.Store(id=ids.TIMESERIES_DRAWN, data=first.series[2]),
             *[dcc.Store(id=ids.tab_view(tab, part)) for tab, part in ids.TAB_VIEWS],
-            *presentation.stores(data, echo=first.echo, years=first.years),
-            presentation.presentation_bar(),
-            presentation.presentation_source(),
+            *presentation.stores(data, echo=first.echo, years=first.years, query=first.query),
+            presentation.presentation_bar(first.texts[2], first.texts[3]),
+            presentation.presentation_source(first.sources[2]),
             skip_links(),
             html.Div(id=ids.ANNOUNCE, role="status", className="visually-hidden",
                      **{"aria-live": "polite", "aria-atomic": "true"}),
@@ -304,13 +319,14 @@ def layout(data: AtlasData, account: dict | None = None, query: str = "") -> htm
                             dbc.Col([_filters(data, first),
                                      analysis.display_options(GRAPH_CONFIG, DROPDOWN_LABELS),
                                      presentation.playlist_card(),
-                                     html.Div(id=ids.INFO), dcc.Store(id=ids.INFO_FOR)], lg=3, md=4,
+                                     html.Div(first.info[0], id=ids.INFO),
+                                     dcc.Store(id=ids.INFO_FOR, data=first.info[1])], lg=3, md=4,
                                     className="d-print-none atlas-filters"),
                             dbc.Col(
                                 [
                                     html.Div(
-                                        [html.H2(id=ids.HEADING, className="h4 mb-0"),
-                                         html.Div(id=ids.STAND,
+                                        [html.H2(first.texts[0], id=ids.HEADING, className="h4 mb-0"),
+                                         html.Div(first.sources[3], id=ids.STAND,
                                                   className="atlas-stand text-muted")],
                                         className="atlas-heading mb-2",
                                     ),
@@ -345,17 +361,19 @@ def layout(data: AtlasData, account: dict | None = None, query: str = "") -> htm
                                                                 ids.MAP_FIGURE, "Karte", ids.TABLE_REGION),
                                                             html.Div(first.note, id=ids.MAP_NOTE,
                                                                      className="small text-muted"),
-                                                            html.Div(id=ids.MAP_SOURCE, className="small text-muted"),
+                                                            html.Div(first.sources[1], id=ids.MAP_SOURCE,
+                                                                     className="small text-muted"),
                                                         ],
                                                         xl=7, className="atlas-mapcol",
                                                     ),
                                                     dbc.Col(
                                                         [
-                                                            html.H3("Zeitreihe", id=ids.TIMESERIES_TITLE,
+                                                            html.H3(first.series[3], id=ids.TIMESERIES_TITLE,
                                                                     className="h6"),
                                                             dcc.Graph(id=ids.TIMESERIES,
-                                                                      config=GRAPH_CONFIG),
-                                                            html.Div(id=ids.TIMESERIES_NOTE,
+                                                                      config=GRAPH_CONFIG,
+                                                                      figure=first.series[0]),
+                                                            html.Div(first.series[1], id=ids.TIMESERIES_NOTE,
                                                                      className="small text-muted"),
                                                         ],
                                                         xl=5, className="atlas-series",
@@ -364,7 +382,7 @@ def layout(data: AtlasData, account: dict | None = None, query: str = "") -> htm
                                             ),
                                             exports.export_bar(),
                                             table_region("Tabelle der Kartenwerte", ids.TABLE_REGION,
-                                                         ids.TABLE, ids.TABLE_DATA),
+                                                         ids.TABLE, ids.TABLE_DATA, first.texts[1]),
                                                 ],
                                                 label="Karte und Zeitreihe", tab_id="map",
                                             ),
@@ -391,7 +409,7 @@ def layout(data: AtlasData, account: dict | None = None, query: str = "") -> htm
                     ),
                     ], id=ids.MAIN),
                     html.Footer(
-                        [html.Div(id=ids.ATTRIBUTION),
+                        [html.Div(first.sources[0], id=ids.ATTRIBUTION),
                          html.P(html.A("Erklärung zur Barrierefreiheit", href=A11Y_PAGE),
                                 className="mt-2 mb-0")],
                         className="small text-muted border-top mt-4 pt-2 pb-4 atlas-footer"),

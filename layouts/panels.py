@@ -318,3 +318,37 @@ def map_note(data: AtlasData, indicator: str, view) -> str:
     if level.id != "kreis":
         note = f"{level.title}, Gebietsstand {level.gebietsstand or '–'}. {note}".strip()
     return note
+
+
+def view_texts(data: AtlasData, indicator: str, year: int, zoom: str | None) -> tuple:
+    """Heading, the values table's texts, and the large title and subtitle of presentation mode
+    for the map's indicator and year (the page's first view and ``update_view_texts``)."""
+    from atlas import figures
+
+    view = figures.map_view(data, indicator, year)
+    ind = data.indicator(indicator)
+    return (heading(data, indicator, year), values_table(data, view, zoom),
+            [f"{ind.short_title} ", shown_year(year)], present_subtitle(data, indicator))
+
+
+def info_box(data: AtlasData, indicator: str, year: int, revision) -> tuple:
+    """The info box and what it is for (``INFO_FOR``: indicator, year, own data's revision)."""
+    return info_panel(data, indicator, year), f"{indicator}#{year}#{revision}"
+
+
+def timeseries_parts(data: AtlasData, indicator: str, selected, zoom, year) -> tuple:
+    """The time series of the indicator (at every level: :func:`atlas.charts.series_choice`),
+    its notes, what it was drawn for and its title (the page's first view and
+    ``update_timeseries``)."""
+    from atlas import charts, figures
+
+    years = data.years(indicator)
+    selected, choice = charts.series_choice(data, indicator, selected, zoom)
+    fig = figures.timeseries_figure(data, indicator, selected, year if year in years else None)
+    notes = list(fig["layout"]["meta"]["notes"])
+    title, hint = charts.timeseries_texts(data, indicator, selected)
+    for text in (hint, choice, fig["layout"]["meta"].get("caveat")):
+        if text:
+            notes.insert(0, text)
+    return (fig, charts.join_notes(notes), {"indicator": indicator, "selected": list(selected or [])},
+            title)

@@ -43,11 +43,13 @@ KEYS_HELP = ("Tastatur (wenn kein Eingabefeld gewählt ist): ← → Jahr, ↑ �
 # --- components ---------------------------------------------------------------------------------
 
 
-def stores(data: AtlasData, echo: str | None = None, years: list | None = None) -> list:
+def stores(data: AtlasData, echo: str | None = None, years: list | None = None,
+           query: str | None = None) -> list:
     """State of views, presentation and Sitzungsfolge; ``echo``: the address the page starts
-    with when it shows all of it, ``years``: the first indicator's years with data."""
+    with when it shows all of it, ``years``: the first indicator's years with data, ``query``:
+    the first view's."""
     return [
-        dcc.Store(id=ids.VIEW_QUERY),
+        dcc.Store(id=ids.VIEW_QUERY, data=query),
         dcc.Store(id=ids.URL_ECHO, data=echo),
         dcc.Store(id=ids.MODE, data=""),
         dcc.Store(id=ids.YEARS, data=years or []),
@@ -89,12 +91,13 @@ def _bar_button(label, button_id: str, title: str, shortcut: str, *, everywhere:
                        **extra, **kwargs)
 
 
-def presentation_bar() -> html.Div:
-    """The slim bar of presentation mode: what is shown, and the few controls a presenter needs.
-    Hidden in normal mode, where the year, indicator and play buttons still take their keys."""
+def presentation_bar(title=None, subtitle=None) -> html.Div:
+    """The slim bar of presentation mode: what is shown (the first view's ``title`` and
+    ``subtitle``), and the few controls a presenter needs. Hidden in normal mode, where the
+    year, indicator and play buttons still take their keys."""
     return html.Div(
         [
-            html.H1(id=ids.PRESENT_TITLE, className="present-title", tabIndex="-1"),
+            html.H1(title, id=ids.PRESENT_TITLE, className="present-title", tabIndex="-1"),
             html.Div(
                 [
                     html.Div(
@@ -147,7 +150,7 @@ def presentation_bar() -> html.Div:
                 ],
                 className="present-controls",
             ),
-            html.P(id=ids.PRESENT_SUBTITLE, className="present-subtitle"),
+            html.P(subtitle, id=ids.PRESENT_SUBTITLE, className="present-subtitle"),
         ],
         id=ids.PRESENT_BAR,
         className="present-bar",
@@ -157,9 +160,9 @@ def presentation_bar() -> html.Div:
     )
 
 
-def presentation_source() -> html.P:
+def presentation_source(text: str | None = None) -> html.P:
     """Source, licence and boundaries in one short line at the foot of presentation mode."""
-    return html.P(id=ids.PRESENT_SOURCE, className="present-source")
+    return html.P(text, id=ids.PRESENT_SOURCE, className="present-source")
 
 
 def source_text(data: AtlasData, indicator_id: str) -> str:
