@@ -133,9 +133,11 @@ class FirstView:
     query: str  # the view's query, as the page writes it to the address bar
 
 
+@per_data(maxsize=64)  # ≈ 150 KB each
 def first_view(data: AtlasData, query: str = "") -> FirstView:
     """The :class:`FirstView` of an address's query (without "?"); a bad or partial one starts
-    with what it names correctly, the rest by default (the URL callback names the problems)."""
+    with what it names correctly, the rest by default (the URL callback names the problems).
+    Kept per data object and query (a link opened by many): treat as read-only."""
     wanted, problems = parse_state(query, data)
     level = data.level(wanted.indicator)
     indicators = data.available_indicators(wanted.life_phase, wanted.area, level=level)
