@@ -297,6 +297,7 @@ clientside_callback(
     Input(ids.PLAYLIST_QUERY, "data"),
     Input(ids.PLAYLIST_POS, "data"),
     State(ids.VIEW_QUERY, "data"),
+    prevent_initial_call=True,  # the page comes with the empty list; a stored one is a change
 )
 def show_playlist(stored, _shown_query, last, query):
     """The list with the view now shown marked, and the position in the presentation bar."""

@@ -124,12 +124,13 @@ def presentation_bar(title=None, subtitle=None) -> html.Div:
                     ),
                     html.Div(
                         [_bar_button("◀", ids.PRESENT_PREV_VIEW,
-                                     "Vorherige Ansicht der Sitzungsfolge (Bild hoch)", "PageUp"),
+                                     "Vorherige Ansicht der Sitzungsfolge (Bild hoch)", "PageUp",
+                                     disabled=True),
                          html.Span(id=ids.PRESENT_VIEW_POS, className="present-view-pos",
                                    **{"aria-live": "polite"}),
                          _bar_button("▶", ids.PRESENT_NEXT_VIEW,
                                      "Nächste Ansicht der Sitzungsfolge (Bild runter)",
-                                     "PageDown")],
+                                     "PageDown", disabled=True)],
                         className="present-group present-views", role="group",
                         **{"aria-label": "Sitzungsfolge"},
                     ),
@@ -215,7 +216,8 @@ def playlist_card() -> dbc.Card:
                           placeholder="z. B. Kinderarmut Ostthüringen"),
                 html.Button("Ansicht merken", id=ids.PLAYLIST_ADD, type="button",
                             className="btn btn-primary btn-sm mb-2"),
-                html.Div(id=ids.PLAYLIST_LIST, className="playlist mb-2"),
+                html.Div(playlist_rows([], None), id=ids.PLAYLIST_LIST,
+                         className="playlist mb-2"),  # a stored list replaces it at once
                 html.Div(
                     [
                         html.Button("Präsentation starten", id=ids.PLAYLIST_PRESENT,
