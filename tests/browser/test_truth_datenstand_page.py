@@ -143,7 +143,8 @@ def test_stand_in_the_presentation(atlas_page, live_url, data):
     page.wait_for_function("t => { const e = document.querySelector('#present-subtitle');"
                            " return e && e.innerText.includes(t); }",
                            arg=f"Stand: {data.latest_year(indicator)}", timeout=20000)
-    assert page.locator("#present-subtitle .indicator-stand").is_visible()
+    # the text comes with the page; the presentation mode the address asks for follows
+    page.locator("#present-subtitle .indicator-stand").wait_for(state="visible", timeout=20000)
     size = page.eval_on_selector("#present-subtitle .indicator-stand",
                                  "e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 20  # presentation: no text below 20 px
