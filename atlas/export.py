@@ -7,9 +7,11 @@ Pure Python, no Dash. Every picture is drawn by the builder the screen uses
 title, subtitle, legend placement, source lines, export date and an optional note.
 
 Rendering uses kaleido 1.x with the system Chromium: one persistent browser per worker process,
-started on the first export and guarded by a lock (kaleido's browser is not thread-safe). Geo
-assets come from the project's ``assets/topojson`` folder and MathJax is off, so nothing is fetched
-from the network.
+started in the background when the worker starts (:func:`start_engine_in_background`; else on
+the first export) and guarded by a lock (kaleido's browser is not thread-safe). Rendered pictures
+are kept by content hash (:mod:`atlas.rendercache`): the same view gives the same bytes and is
+drawn once. Geo assets come from the project's ``assets/topojson`` folder and MathJax is off, so
+nothing is fetched from the network.
 
 Page geometry: the plotly layout is the physical page at 96 px per inch (A4 landscape = 1122.5 ×
 793.7 px), so SVG and PDF have the true page size; PNG for print is rendered at scale 300/96 and
@@ -22,13 +24,16 @@ from __future__ import annotations
 import asyncio
 import atexit
 import csv
+import functools
 import io
+import logging
 import math
 import os
 import re
 import struct
 import textwrap
 import threading
+import time
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -50,6 +55,7 @@ from atlas.levels import wording
 from atlas.levels.registry import KREIS
 from atlas.memo import per_data
 from atlas.paths import PROJECT_ROOT
+from atlas.rendercache import ByteCache, content_key
 from atlas.schema import Col
 from atlas.text import neutralise, plotly_text
 from atlas.values import (
@@ -60,6 +66,8 @@ from atlas.values import (
     parse_decimal,
     without_artefacts,
 )
+
+log = logging.getLogger("atlas")
 
 APP_NAME = "Sozialstrukturatlas Thüringen"
 TOPOJSON_DIR = PROJECT_ROOT / "assets" / "topojson"
@@ -124,7 +132,9 @@ class _Engine:
     The lock makes concurrent exports wait for each other: kaleido hands results back through
     shared queues, and without it concurrent callers could receive each other's pictures. A
     crashed or timed-out browser is dropped and restarted on the next export; a forked worker
-    starts its own.
+    starts its own. ``starts`` and ``renders`` count the browser starts and the pictures asked of
+    the browser (tests and benchmarks see what the cache and the early start save); ``ready_s``
+    is how long the last start took.
     """
 
     def __init__(self) -> None:
@@ -134,6 +144,8 @@ class _Engine:
         self._kaleido = None
         self._pid: int | None = None
         self._atexit = False
+        self.starts = self.renders = 0
+        self.ready_s: float | None = None
 
     @property
     def running(self) -> bool:
@@ -142,6 +154,8 @@ class _Engine:
     def _start(self) -> None:
         import kaleido  # late: importing kaleido costs time and only exports need it
 
+        started = time.perf_counter()
+        self.starts += 1
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="atlas-export-browser",
                                   daemon=True)
@@ -162,6 +176,7 @@ class _Engine:
                 "(Chromium) konnte nicht gestartet werden."
             ) from exc
         self._loop, self._thread, self._kaleido, self._pid = loop, thread, browser, os.getpid()
+        self.ready_s = time.perf_counter() - started
         if not self._atexit:
             atexit.register(self.close)
             self._atexit = True
@@ -200,6 +215,7 @@ class _Engine:
         try:
             if not self.running:
                 self._start()
+            self.renders += 1
             future = asyncio.run_coroutine_threadsafe(
                 self._kaleido.calc_fig(figure, opts=opts, topojson=topojson_url()), self._loop)
             try:
@@ -219,10 +235,48 @@ _engine = _Engine()
 
 
 def start_engine() -> None:
-    """Start the browser now (e.g. when a worker starts) instead of on the first export."""
-    with _engine.lock:
+    """Start the browser now instead of on the first export (raises :class:`ExportUnavailable`
+    if it cannot start)."""
+    if not _engine.lock.acquire(timeout=LOCK_TIMEOUT):
+        return  # another thread holds the engine: it is starting or rendering
+    try:
         if not _engine.running:
             _engine._start()
+    finally:
+        _engine.lock.release()
+
+
+def start_engine_in_background() -> threading.Thread:
+    """Start this process's browser in a background thread (a worker starting up: it answers
+    pages at once, the first export waits on the engine's lock until the browser is ready).
+    A failed start is logged and kills nothing: that export answers with the German message of
+    :class:`ExportUnavailable`, and the next export tries again. Call it in the process that
+    serves (a forked worker), not in a parent that forks afterwards."""
+
+    def start() -> None:
+        try:
+            start_engine()
+        except ExportUnavailable as exc:
+            log.warning("Export-Browser nicht gestartet: %s", exc, exc_info=exc.__cause__)
+        else:
+            if _engine.ready_s is not None:
+                log.info("Export-Browser bereit nach %.1f s (Prozess %d)", _engine.ready_s,
+                         os.getpid())
+
+    thread = threading.Thread(target=start, name="atlas-export-start", daemon=True)
+    thread.start()
+    return thread
+
+
+def engine_counts() -> tuple[int, int]:
+    """``(starts, renders)`` of this process's browser: how often it was started and how many
+    pictures it was asked for (pictures from the cache are not counted)."""
+    return _engine.starts, _engine.renders
+
+
+def engine_ready_s() -> float | None:
+    """Seconds the browser's last start took (``None`` before the first start)."""
+    return _engine.ready_s
 
 
 def stop_engine() -> None:
@@ -1129,6 +1183,13 @@ def document_of(fig: go.Figure) -> Document | None:
     return Document(**doc) if doc else None
 
 
+def _document_of_spec(spec: dict) -> Document | None:
+    """:func:`document_of` of a figure's dict (what the cache key was made of)."""
+    meta = spec.get("layout", {}).get("meta")
+    doc = meta.get("document") if isinstance(meta, dict) else None
+    return Document(**doc) if doc else None
+
+
 def with_metadata(pdf: bytes, doc: Document | None) -> bytes:
     """The PDF with its document properties set (title, author, subject, creator) instead of the
     rendering browser's ("Kaleido-fier", a browser's user agent)."""
@@ -1157,21 +1218,50 @@ def merge_pdfs(parts: list[bytes], doc: Document) -> bytes:
     return with_metadata(out.getvalue(), doc)
 
 
+#: Rendered pictures of this process by content (``ATLAS_EXPORT_CACHE_MB``, default 64 MB).
+RENDERED = ByteCache()
+
+
+@functools.cache
+def _render_version() -> str:
+    """What draws besides the figure: the plotly.js of the plotly package and kaleido."""
+    from importlib.metadata import version
+
+    return f"plotly {version('plotly')}; kaleido {version('kaleido')}"
+
+
 def render(fig: go.Figure, fmt: str, page: Page) -> bytes:
     """Bytes of a composed figure as PNG (page pixels and dpi), SVG or PDF (page size, with the
-    document properties of :func:`describe`)."""
+    document properties of :func:`describe`).
+
+    Every picture of the app goes through here (map, charts, Regionenprofil, handout, the
+    pictures in Word and PowerPoint), and here it is kept by content (:data:`RENDERED`): the key
+    is a hash of the final figure's JSON (its data, texts, date, document properties), the
+    render options and the post-processing, so the same view gives the same bytes without
+    drawing again, and concurrent requests for the same picture draw it once."""
     if fmt not in IMAGE_FORMATS:
         raise ExportError(f"Format „{fmt[:10]}“ ist unbekannt; erlaubt: png, svg, pdf.")
+    from plotly.io.json import to_json_plotly
+
     scale = page.scale if fmt == "png" else 1
     opts = {"format": fmt, "width": page.layout_width, "height": page.layout_height,
             "scale": scale}
-    result = _engine.render(fig.to_dict(), opts)
+    spec = fig.to_dict()
+    key = content_key(_render_version(), topojson_url(), repr(sorted(opts.items())),
+                      f"{page.width_px}x{page.height_px} px, {page.dpi} dpi",
+                      to_json_plotly(spec))
+    return RENDERED.get_or_make(key, lambda: _render_now(spec, fmt, page, opts),
+                                wait=LOCK_TIMEOUT + RENDER_TIMEOUT + 10)
+
+
+def _render_now(spec: dict, fmt: str, page: Page, opts: dict) -> bytes:
+    result = _engine.render(spec, opts)
     if fmt == "png":
         if _size_of(result) != (page.width_px, page.height_px):
             result = _exact_size(result, page)
         result = _png_with_dpi(result, page.dpi)
     elif fmt == "pdf":
-        result = with_metadata(result, document_of(fig))
+        result = with_metadata(result, _document_of_spec(spec))
     return result
 
 
