@@ -207,8 +207,6 @@ class _Engine:
             self.lock.release()
 
     def render(self, figure: dict, opts: dict) -> bytes:
-        from kaleido.errors import KaleidoError
-
         if not self.lock.acquire(timeout=LOCK_TIMEOUT):
             raise ExportUnavailable("Der Bildexport ist gerade ausgelastet. Bitte gleich noch "
                                     "einmal versuchen.")
@@ -216,19 +214,61 @@ class _Engine:
             if not self.running:
                 self._start()
             self.renders += 1
-            future = asyncio.run_coroutine_threadsafe(
-                self._kaleido.calc_fig(figure, opts=opts, topojson=topojson_url()), self._loop)
-            try:
-                return future.result(RENDER_TIMEOUT + 5)
-            except KaleidoError as exc:  # plotly.js refused the figure; the browser is fine
-                raise ExportUnavailable(f"Das Bild konnte nicht erzeugt werden ({exc}).") from exc
-            except BaseException as exc:
-                future.cancel()
-                self._stop()
-                raise ExportUnavailable("Der Bildexport ist abgebrochen. Bitte noch einmal "
-                                        "versuchen.") from exc
+            return self._draw(figure, opts)
         finally:
             self.lock.release()
+
+    def warm_up(self) -> None:
+        """Start the browser if needed and draw a small map and bar chart once: the first
+        picture of a fresh browser pays for compiling plotly.js's map and chart code (about
+        1 s), so a worker does that before its first export instead of during it."""
+        if not self.lock.acquire(timeout=LOCK_TIMEOUT):
+            return
+        try:
+            if not self.running:
+                self._start()
+            self._draw(_warm_up_figure(), {"format": "png", "width": 400, "height": 300,
+                                           "scale": 1})
+        finally:
+            self.lock.release()
+
+    def _draw(self, figure: dict, opts: dict) -> bytes:
+        """One picture from the running browser (the caller holds the lock)."""
+        from kaleido.errors import KaleidoError
+
+        future = asyncio.run_coroutine_threadsafe(
+            self._kaleido.calc_fig(figure, opts=opts, topojson=topojson_url()), self._loop)
+        try:
+            return future.result(RENDER_TIMEOUT + 5)
+        except KaleidoError as exc:  # plotly.js refused the figure; the browser is fine
+            raise ExportUnavailable(f"Das Bild konnte nicht erzeugt werden ({exc}).") from exc
+        except BaseException as exc:
+            future.cancel()
+            self._stop()
+            raise ExportUnavailable("Der Bildexport ist abgebrochen. Bitte noch einmal "
+                                    "versuchen.") from exc
+
+
+def _warm_up_figure() -> dict:
+    """A tiny figure with the parts of the exports: a choropleth of one GeoJSON area on a
+    Mercator map fitted to it, a bar chart and a line, with text."""
+    area = {"type": "Feature", "id": "a", "properties": {},
+            "geometry": {"type": "Polygon",
+                         "coordinates": [[[10.0, 50.5], [12.0, 50.5], [11.0, 51.5],
+                                          [10.0, 50.5]]]}}
+    fig = go.Figure(go.Choropleth(geojson={"type": "FeatureCollection", "features": [area]},
+                                  locations=["a"], z=[1.0], featureidkey="id",
+                                  showscale=False))
+    fig.add_bar(x=[1.0, 2.0], y=["a", "b"], orientation="h", text=["1,0", "2,0"],
+                xaxis="x", yaxis="y")
+    fig.add_scatter(x=[2020, 2021], y=[1.0, 2.0], mode="lines+markers", xaxis="x2",
+                    yaxis="y2")
+    fig.update_layout(geo={"fitbounds": "locations", "visible": False,
+                           "projection": {"type": "mercator"}, "domain": {"x": [0, 0.5]}},
+                      xaxis={"domain": [0.55, 1]}, xaxis2={"domain": [0.55, 1]},
+                      yaxis={"domain": [0, 0.45]}, yaxis2={"domain": [0.55, 1]},
+                      font={"family": FONT}, title={"text": "Aufwärmen"})
+    return fig.to_dict()
 
 
 _engine = _Engine()
@@ -247,15 +287,16 @@ def start_engine() -> None:
 
 
 def start_engine_in_background() -> threading.Thread:
-    """Start this process's browser in a background thread (a worker starting up: it answers
-    pages at once, the first export waits on the engine's lock until the browser is ready).
+    """Start this process's browser in a background thread and draw a first small picture (a
+    worker starting up: it answers pages at once, the first export waits on the engine's lock
+    until the browser is ready).
     A failed start is logged and kills nothing: that export answers with the German message of
     :class:`ExportUnavailable`, and the next export tries again. Call it in the process that
     serves (a forked worker), not in a parent that forks afterwards."""
 
     def start() -> None:
         try:
-            start_engine()
+            _engine.warm_up()
         except ExportUnavailable as exc:
             log.warning("Export-Browser nicht gestartet: %s", exc, exc_info=exc.__cause__)
         else:
