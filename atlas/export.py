@@ -1291,8 +1291,12 @@ def render(fig: go.Figure, fmt: str, page: Page) -> bytes:
     key = content_key(_render_version(), topojson_url(), repr(sorted(opts.items())),
                       f"{page.width_px}x{page.height_px} px, {page.dpi} dpi",
                       to_json_plotly(spec))
-    return RENDERED.get_or_make(key, lambda: _render_now(spec, fmt, page, opts),
-                                wait=LOCK_TIMEOUT + RENDER_TIMEOUT + 10)
+    try:
+        return RENDERED.get_or_make(key, lambda: _render_now(spec, fmt, page, opts),
+                                    wait=LOCK_TIMEOUT + RENDER_TIMEOUT + 10)
+    except TimeoutError as exc:  # waited for the same picture drawn by another request
+        raise ExportUnavailable("Der Bildexport ist gerade ausgelastet. Bitte gleich noch "
+                                "einmal versuchen.") from exc
 
 
 def _render_now(spec: dict, fmt: str, page: Page, opts: dict) -> bytes:
