@@ -20,7 +20,8 @@ Run on demand (not part of the test suite)::
    Users start spread over the first ``--ramp`` seconds.
 4. Reports per kind count, p50/p95/max and errors (exceptions, HTTP ≥ 400, or 204 where the browser
    got 200); targets: 0 errors, p95 ≤ 300 ms for updates. PNG exports are rendered one at a time
-   per worker (kaleido behind a lock) and are reported apart from the updates.
+   per worker (kaleido behind a lock) and are reported apart from the updates, with the number of
+   distinct views they asked (a view asked again may come from the worker's picture cache).
 
 The load generator runs on the same machine as the server and takes part of its CPU.
 """
