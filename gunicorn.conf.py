@@ -2,7 +2,9 @@
 
 The master imports app.py once before it opens the port (``preload_app``): the data is loaded and
 Dash is warmed up before any request can arrive, and the workers are forked from that state
-(sharing its memory). The export browser and database connections start in each worker. All per-user state lives in the browser and the URL, so workers (and hosts behind a load
+(sharing its memory). The export browser and database connections start in each worker: the
+browser in the background as soon as the worker runs (``post_worker_init``), never in the master
+(its thread would not survive the fork). All per-user state lives in the browser and the URL, so workers (and hosts behind a load
 balancer) are interchangeable. Environment: ATLAS_BIND, ATLAS_WORKERS, ATLAS_THREADS.
 """
 
@@ -30,3 +32,19 @@ def when_ready(server):
     from atlas.data import own_store
 
     ensure_first_admin(own_store(), say=server.log.info)
+
+
+def post_worker_init(worker):
+    """Start this worker's export browser in the background: the worker answers pages at once,
+    the first export waits for the browser if it is still starting. A failed start is logged and
+    the export tries again (atlas.export.start_engine_in_background)."""
+    from atlas.export import start_engine_in_background
+
+    start_engine_in_background()
+
+
+def worker_exit(server, worker):
+    """Close this worker's export browser with the worker (no Chromium left behind)."""
+    from atlas.export import stop_engine
+
+    stop_engine()

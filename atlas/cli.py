@@ -34,6 +34,10 @@ def _serve(args: argparse.Namespace) -> int:
     from atlas.data import own_store
 
     ensure_first_admin(own_store())  # a fresh store: the account „admin“ (never a prompt)
+    if not args.debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true":
+        from atlas.export import start_engine_in_background
+
+        start_engine_in_background()  # not in the debug reloader's watcher: it serves nothing
     print(f"Sozialstrukturatlas Thüringen läuft auf http://{args.host}:{args.port}/")
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

@@ -7,9 +7,11 @@ Pure Python, no Dash. Every picture is drawn by the builder the screen uses
 title, subtitle, legend placement, source lines, export date and an optional note.
 
 Rendering uses kaleido 1.x with the system Chromium: one persistent browser per worker process,
-started on the first export and guarded by a lock (kaleido's browser is not thread-safe). Geo
-assets come from the project's ``assets/topojson`` folder and MathJax is off, so nothing is fetched
-from the network.
+started in the background when the worker starts (:func:`start_engine_in_background`; else on
+the first export) and guarded by a lock (kaleido's browser is not thread-safe). Rendered pictures
+are kept by content hash (:mod:`atlas.rendercache`): the same view gives the same bytes and is
+drawn once. Geo assets come from the project's ``assets/topojson`` folder and MathJax is off, so
+nothing is fetched from the network.
 
 Page geometry: the plotly layout is the physical page at 96 px per inch (A4 landscape = 1122.5 ×
 793.7 px), so SVG and PDF have the true page size; PNG for print is rendered at scale 300/96 and
@@ -22,13 +24,16 @@ from __future__ import annotations
 import asyncio
 import atexit
 import csv
+import functools
 import io
+import logging
 import math
 import os
 import re
 import struct
 import textwrap
 import threading
+import time
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -50,6 +55,7 @@ from atlas.levels import wording
 from atlas.levels.registry import KREIS
 from atlas.memo import per_data
 from atlas.paths import PROJECT_ROOT
+from atlas.rendercache import ByteCache, content_key
 from atlas.schema import Col
 from atlas.text import neutralise, plotly_text
 from atlas.values import (
@@ -60,6 +66,8 @@ from atlas.values import (
     parse_decimal,
     without_artefacts,
 )
+
+log = logging.getLogger("atlas")
 
 APP_NAME = "Sozialstrukturatlas Thüringen"
 TOPOJSON_DIR = PROJECT_ROOT / "assets" / "topojson"
@@ -124,7 +132,9 @@ class _Engine:
     The lock makes concurrent exports wait for each other: kaleido hands results back through
     shared queues, and without it concurrent callers could receive each other's pictures. A
     crashed or timed-out browser is dropped and restarted on the next export; a forked worker
-    starts its own.
+    starts its own. ``starts`` and ``renders`` count the browser starts and the pictures asked of
+    the browser (tests and benchmarks see what the cache and the early start save); ``ready_s``
+    is how long the last start took.
     """
 
     def __init__(self) -> None:
@@ -134,6 +144,8 @@ class _Engine:
         self._kaleido = None
         self._pid: int | None = None
         self._atexit = False
+        self.starts = self.renders = 0
+        self.ready_s: float | None = None
 
     @property
     def running(self) -> bool:
@@ -142,6 +154,8 @@ class _Engine:
     def _start(self) -> None:
         import kaleido  # late: importing kaleido costs time and only exports need it
 
+        started = time.perf_counter()
+        self.starts += 1
         loop = asyncio.new_event_loop()
         thread = threading.Thread(target=loop.run_forever, name="atlas-export-browser",
                                   daemon=True)
@@ -162,6 +176,7 @@ class _Engine:
                 "(Chromium) konnte nicht gestartet werden."
             ) from exc
         self._loop, self._thread, self._kaleido, self._pid = loop, thread, browser, os.getpid()
+        self.ready_s = time.perf_counter() - started
         if not self._atexit:
             atexit.register(self.close)
             self._atexit = True
@@ -192,37 +207,117 @@ class _Engine:
             self.lock.release()
 
     def render(self, figure: dict, opts: dict) -> bytes:
-        from kaleido.errors import KaleidoError
-
         if not self.lock.acquire(timeout=LOCK_TIMEOUT):
             raise ExportUnavailable("Der Bildexport ist gerade ausgelastet. Bitte gleich noch "
                                     "einmal versuchen.")
         try:
             if not self.running:
                 self._start()
-            future = asyncio.run_coroutine_threadsafe(
-                self._kaleido.calc_fig(figure, opts=opts, topojson=topojson_url()), self._loop)
-            try:
-                return future.result(RENDER_TIMEOUT + 5)
-            except KaleidoError as exc:  # plotly.js refused the figure; the browser is fine
-                raise ExportUnavailable(f"Das Bild konnte nicht erzeugt werden ({exc}).") from exc
-            except BaseException as exc:
-                future.cancel()
-                self._stop()
-                raise ExportUnavailable("Der Bildexport ist abgebrochen. Bitte noch einmal "
-                                        "versuchen.") from exc
+            self.renders += 1
+            return self._draw(figure, opts)
         finally:
             self.lock.release()
+
+    def warm_up(self) -> None:
+        """Start the browser if needed and draw a small map and bar chart once: the first
+        picture of a fresh browser pays for compiling plotly.js's map and chart code (about
+        1 s), so a worker does that before its first export instead of during it."""
+        if not self.lock.acquire(timeout=LOCK_TIMEOUT):
+            return
+        try:
+            if not self.running:
+                self._start()
+            self._draw(_warm_up_figure(), {"format": "png", "width": 400, "height": 300,
+                                           "scale": 1})
+        finally:
+            self.lock.release()
+
+    def _draw(self, figure: dict, opts: dict) -> bytes:
+        """One picture from the running browser (the caller holds the lock)."""
+        from kaleido.errors import KaleidoError
+
+        future = asyncio.run_coroutine_threadsafe(
+            self._kaleido.calc_fig(figure, opts=opts, topojson=topojson_url()), self._loop)
+        try:
+            return future.result(RENDER_TIMEOUT + 5)
+        except KaleidoError as exc:  # plotly.js refused the figure; the browser is fine
+            raise ExportUnavailable(f"Das Bild konnte nicht erzeugt werden ({exc}).") from exc
+        except BaseException as exc:
+            future.cancel()
+            self._stop()
+            raise ExportUnavailable("Der Bildexport ist abgebrochen. Bitte noch einmal "
+                                    "versuchen.") from exc
+
+
+def _warm_up_figure() -> dict:
+    """A tiny figure with the parts of the exports: a choropleth of one GeoJSON area on a
+    Mercator map fitted to it, a bar chart and a line, with text."""
+    area = {"type": "Feature", "id": "a", "properties": {},
+            "geometry": {"type": "Polygon",
+                         "coordinates": [[[10.0, 50.5], [12.0, 50.5], [11.0, 51.5],
+                                          [10.0, 50.5]]]}}
+    fig = go.Figure(go.Choropleth(geojson={"type": "FeatureCollection", "features": [area]},
+                                  locations=["a"], z=[1.0], featureidkey="id",
+                                  showscale=False))
+    fig.add_bar(x=[1.0, 2.0], y=["a", "b"], orientation="h", text=["1,0", "2,0"],
+                xaxis="x", yaxis="y")
+    fig.add_scatter(x=[2020, 2021], y=[1.0, 2.0], mode="lines+markers", xaxis="x2",
+                    yaxis="y2")
+    fig.update_layout(geo={"fitbounds": "locations", "visible": False,
+                           "projection": {"type": "mercator"}, "domain": {"x": [0, 0.5]}},
+                      xaxis={"domain": [0.55, 1]}, xaxis2={"domain": [0.55, 1]},
+                      yaxis={"domain": [0, 0.45]}, yaxis2={"domain": [0.55, 1]},
+                      font={"family": FONT}, title={"text": "Aufwärmen"})
+    return fig.to_dict()
 
 
 _engine = _Engine()
 
 
 def start_engine() -> None:
-    """Start the browser now (e.g. when a worker starts) instead of on the first export."""
-    with _engine.lock:
+    """Start the browser now instead of on the first export (raises :class:`ExportUnavailable`
+    if it cannot start)."""
+    if not _engine.lock.acquire(timeout=LOCK_TIMEOUT):
+        return  # another thread holds the engine: it is starting or rendering
+    try:
         if not _engine.running:
             _engine._start()
+    finally:
+        _engine.lock.release()
+
+
+def start_engine_in_background() -> threading.Thread:
+    """Start this process's browser in a background thread and draw a first small picture (a
+    worker starting up: it answers pages at once, the first export waits on the engine's lock
+    until the browser is ready).
+    A failed start is logged and kills nothing: that export answers with the German message of
+    :class:`ExportUnavailable`, and the next export tries again. Call it in the process that
+    serves (a forked worker), not in a parent that forks afterwards."""
+
+    def start() -> None:
+        try:
+            _engine.warm_up()
+        except ExportUnavailable as exc:
+            log.warning("Export-Browser nicht gestartet: %s", exc, exc_info=exc.__cause__)
+        else:
+            if _engine.ready_s is not None:
+                log.info("Export-Browser bereit nach %.1f s (Prozess %d)", _engine.ready_s,
+                         os.getpid())
+
+    thread = threading.Thread(target=start, name="atlas-export-start", daemon=True)
+    thread.start()
+    return thread
+
+
+def engine_counts() -> tuple[int, int]:
+    """``(starts, renders)`` of this process's browser: how often it was started and how many
+    pictures it was asked for (pictures from the cache are not counted)."""
+    return _engine.starts, _engine.renders
+
+
+def engine_ready_s() -> float | None:
+    """Seconds the browser's last start took (``None`` before the first start)."""
+    return _engine.ready_s
 
 
 def stop_engine() -> None:
@@ -1129,6 +1224,13 @@ def document_of(fig: go.Figure) -> Document | None:
     return Document(**doc) if doc else None
 
 
+def _document_of_spec(spec: dict) -> Document | None:
+    """:func:`document_of` of a figure's dict (what the cache key was made of)."""
+    meta = spec.get("layout", {}).get("meta")
+    doc = meta.get("document") if isinstance(meta, dict) else None
+    return Document(**doc) if doc else None
+
+
 def with_metadata(pdf: bytes, doc: Document | None) -> bytes:
     """The PDF with its document properties set (title, author, subject, creator) instead of the
     rendering browser's ("Kaleido-fier", a browser's user agent)."""
@@ -1157,21 +1259,54 @@ def merge_pdfs(parts: list[bytes], doc: Document) -> bytes:
     return with_metadata(out.getvalue(), doc)
 
 
+#: Rendered pictures of this process by content (``ATLAS_EXPORT_CACHE_MB``, default 64 MB).
+RENDERED = ByteCache()
+
+
+@functools.cache
+def _render_version() -> str:
+    """What draws besides the figure: the plotly.js of the plotly package and kaleido."""
+    from importlib.metadata import version
+
+    return f"plotly {version('plotly')}; kaleido {version('kaleido')}"
+
+
 def render(fig: go.Figure, fmt: str, page: Page) -> bytes:
     """Bytes of a composed figure as PNG (page pixels and dpi), SVG or PDF (page size, with the
-    document properties of :func:`describe`)."""
+    document properties of :func:`describe`).
+
+    Every picture of the app goes through here (map, charts, Regionenprofil, handout, the
+    pictures in Word and PowerPoint), and here it is kept by content (:data:`RENDERED`): the key
+    is a hash of the final figure's JSON (its data, texts, date, document properties), the
+    render options and the post-processing, so the same view gives the same bytes without
+    drawing again, and concurrent requests for the same picture draw it once."""
     if fmt not in IMAGE_FORMATS:
         raise ExportError(f"Format „{fmt[:10]}“ ist unbekannt; erlaubt: png, svg, pdf.")
+    from plotly.io.json import to_json_plotly
+
     scale = page.scale if fmt == "png" else 1
     opts = {"format": fmt, "width": page.layout_width, "height": page.layout_height,
             "scale": scale}
-    result = _engine.render(fig.to_dict(), opts)
+    spec = fig.to_dict()
+    key = content_key(_render_version(), topojson_url(), repr(sorted(opts.items())),
+                      f"{page.width_px}x{page.height_px} px, {page.dpi} dpi",
+                      to_json_plotly(spec))
+    try:
+        return RENDERED.get_or_make(key, lambda: _render_now(spec, fmt, page, opts),
+                                    wait=LOCK_TIMEOUT + RENDER_TIMEOUT + 10)
+    except TimeoutError as exc:  # waited for the same picture drawn by another request
+        raise ExportUnavailable("Der Bildexport ist gerade ausgelastet. Bitte gleich noch "
+                                "einmal versuchen.") from exc
+
+
+def _render_now(spec: dict, fmt: str, page: Page, opts: dict) -> bytes:
+    result = _engine.render(spec, opts)
     if fmt == "png":
         if _size_of(result) != (page.width_px, page.height_px):
             result = _exact_size(result, page)
         result = _png_with_dpi(result, page.dpi)
     elif fmt == "pdf":
-        result = with_metadata(result, document_of(fig))
+        result = with_metadata(result, _document_of_spec(spec))
     return result
 
 

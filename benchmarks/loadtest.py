@@ -20,7 +20,8 @@ Run on demand (not part of the test suite)::
    Users start spread over the first ``--ramp`` seconds.
 4. Reports per kind count, p50/p95/max and errors (exceptions, HTTP ≥ 400, or 204 where the browser
    got 200); targets: 0 errors, p95 ≤ 300 ms for updates. PNG exports are rendered one at a time
-   per worker (kaleido behind a lock) and are reported apart from the updates.
+   per worker (kaleido behind a lock) and are reported apart from the updates, with the number of
+   distinct views they asked (a view asked again may come from the worker's picture cache).
 
 The load generator runs on the same machine as the server and takes part of its CPU.
 """
@@ -161,6 +162,7 @@ class Stats:
     examples: dict = field(default_factory=dict)
     error_types: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     retried: dict = field(default_factory=lambda: defaultdict(int))
+    png_views: dict = field(default_factory=lambda: defaultdict(int))  # URL → requests
 
     def add(self, kind: str, seconds: float, error: str | None = None,
             retried: bool = False) -> None:
@@ -266,8 +268,10 @@ def user(plan: Plan, stats: Stats, seed: int, start_delay: float) -> None:
         action += 1
         if action % plan.export_every == 0:
             if rng.random() < plan.png_share:
-                _get(session, stats, "export_png",
-                     f"{plan.base}/export/map.png?indicator={indicator}&year={year}&format=folie")
+                url = f"{plan.base}/export/map.png?indicator={indicator}&year={year}&format=folie"
+                with stats.lock:
+                    stats.png_views[url] += 1
+                _get(session, stats, "export_png", url)
             else:
                 _get(session, stats, "export_csv",
                      f"{plan.base}/export/data.csv?indicator={indicator}")
@@ -343,6 +347,10 @@ def render(result: dict) -> str:
         out.append(f"Resent once after a reset of a reused keep-alive connection (as browsers "
                    f"do; not counted as errors): {retried}")
     out.append(f"Peak RSS per worker: {result['peak_rss_mb']} MB")
+    if result.get("png_requests"):
+        out.append(f"PNG exports: {result['png_requests']} requests of "
+                   f"{result['png_distinct_views']} distinct views (indicator, year); a view "
+                   "asked again may come from the worker's picture cache")
     for kind, v in result["kinds"].items():
         if v.get("first_error"):
             out.append(f"! {kind}: {v.get('error_types')}; first: {v['first_error']}")
@@ -405,6 +413,8 @@ def run(args, result: dict, logs: Path) -> tuple[Stats, float]:
         result["server_cpu_s"] = round(worker_cpu_s(server) - server_cpu_started, 1)
         result["unfinished_users"] = sum(t.is_alive() for t in threads)
         result["peak_rss_mb"] = server.peak_rss_mb()
+        result["png_requests"] = sum(stats.png_views.values())
+        result["png_distinct_views"] = len(stats.png_views)
     return stats, wall
 
 
