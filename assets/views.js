@@ -278,13 +278,143 @@
         if (now === true && window.Plotly && graph && graph.data &&
                 previous.present === present &&
                 previous.description === description) {
-            window.Plotly.react(graph, figure.data, figure.layout);
+            if (!recolour(graph, previous, state)) {
+                window.Plotly.react(graph, figure.data, figure.layout);
+            }
             /* only a year step waits for the slider to rest; a redraw in the same year (names
                placed for another scale, a late description) hands the graph its prop at once */
             renderMapProp(ids.map, figure, previous.year !== state.year);
         } else {
             renderMapProp(ids.map, figure, false);
         }
+    }
+
+    /* --- a year step without plotly's full drawing ---------------------------------------- */
+
+    /* a year's frame op a recolour can show: the areas' values, colours, hover and outlines,
+       the legend's names and colours, the reference text and the year (atlas.figures.patch_ops);
+       anything else goes the normal way */
+    function recolourable(op) {
+        var path = op[0];
+        if (path[0] === 'areas') {
+            return ['z', 'zmin', 'zmax', 'colorscale', 'text', 'customdata', 'hovertemplate',
+                    'marker'].indexOf(path[1]) >= 0;
+        }
+        if (path[0] === 'legend') {
+            return ['name', 'visible', 'marker'].indexOf(path[2]) >= 0;
+        }
+        if (path[0] === 'layout') {
+            return (path[1] === 'meta' && path[2] === 'year' && path.length === 3) ||
+                (path[1] === 'annotations' && path[2] === 0 && path[3] === 'text');
+        }
+        return false;
+    }
+
+    /* the hover label shown over the map names the year's values: plotly re-hovers a geo
+       map only when the mouse moves, so the label goes (no number of the year before stays
+       on screen) and comes back at once for the same place with the year's values (plotly's
+       own hover on a move of the mouse, the calculated points updated) */
+    var pointer = {graph: null, x: 0, y: 0};
+
+    function rehover(graph) {
+        if (!graph.querySelector('.hoverlayer .hovertext')) {
+            return;
+        }
+        window.Plotly.Fx.unhover(graph);
+        var target = pointer.graph === graph ?
+            document.elementFromPoint(pointer.x, pointer.y) : null;
+        if (target && graph.contains(target)) {
+            target.dispatchEvent(new window.MouseEvent('mousemove', {
+                bubbles: true, cancelable: true, clientX: pointer.x, clientY: pointer.y,
+                view: window
+            }));
+        }
+    }
+
+    function sameButYear(a, b) {
+        return ['description', 'indicator', 'frames', 'present', 'names', 'variant', 'scale',
+                'labelSize'].every(function (key) { return a[key] === b[key]; });
+    }
+
+    /* A year step within one description and mode, with the map showing the previous state's
+       figure: plotly's react would re-project every ring of every area (editType "calc" of the
+       changed z, ≈ 15 ms at 22 Kreise, 90 ms at 631 Gemeinden, benchmarks/README.md); a year
+       changes no ring. So the map takes the new figure as its data and layout, the calculated
+       points of the areas (what plotly's calc derives from z, text, customdata and the outline
+       arrays, bound to the paths by index) take the year's values, and one Plotly.update of
+       the legend's names (editType "style") has plotly restyle what shows the year: the
+       areas' fills and outlines (the choropleth's own style, from the new colour scale), the
+       legend, and (an edit of an "arraydraw" attribute) the reference text. Hover reads the
+       same calculated points and traces, so it shows the new year at once (plotly re-hovers).
+       The graph then holds the very figure Dash's prop gets when the slider rests, so that
+       drawing finds nothing to change. Returns false (and changes nothing) where it cannot:
+       then Plotly.react draws. */
+    function recolour(graph, previous, state) {
+        var figure = state.figure;
+        var frames = state.frames;
+        if (!previous.figure || graph.data !== previous.figure.data || !frames ||
+                !sameButYear(previous, state) || previous.year === null ||
+                previous.year === state.year || !graph.calcdata || !graph._fullLayout) {
+            return false;
+        }
+        var ops = (frames.frames[String(state.year)] || [])
+            .concat(frames.frames[String(previous.year)] || []);
+        if (!ops.every(recolourable)) {
+            return false;
+        }
+        var roles = traceRoles(figure);
+        var trace = figure.data[roles.areas];
+        var points = graph.calcdata[roles.areas];
+        var full = graph._fullData[roles.areas];
+        if (!trace || !points || !full || full.type !== 'choropleth' ||
+                graph.data.length !== figure.data.length ||
+                (trace.locations || []).length !== (full.locations || []).length) {
+            return false;
+        }
+        var legend = Object.keys(roles.legend).map(function (slot) {
+            return roles.legend[slot];
+        });
+        var z = trace.z || [];
+        var annotations = figure.layout.annotations || [];
+        var fullAnnotations = graph._fullLayout.annotations || [];
+        if (!legend.length || annotations.length !== fullAnnotations.length ||
+                !points.every(function (point) { return isFinite(z[point.index]); })) {
+            return false;
+        }
+        var line = (trace.marker && trace.marker.line) || {};
+        var each = function (values, key, point) {
+            if (Array.isArray(values)) {
+                point[key] = values[point.index];
+            } else {
+                delete point[key];
+            }
+        };
+        points.forEach(function (point) {
+            point.z = z[point.index];
+            each(trace.text, 'tx', point);
+            each(trace.customdata, 'data', point);
+            each(line.color, 'mlc', point);
+            each(line.width, 'mlw', point);
+        });
+        // the layout as drawn (with the graph's own size settings), with the year's parts
+        graph.data = figure.data;
+        graph.layout = Object.assign({}, graph.layout,
+                                     {annotations: figure.layout.annotations,
+                                      meta: figure.layout.meta});
+        var relayout = {};
+        if (annotations.length) {
+            relayout['annotations[0].bgcolor'] = annotations[0].bgcolor ||
+                fullAnnotations[0].bgcolor;
+        }
+        window.Plotly.update(graph, {name: legend.map(function (index) {
+            return figure.data[index].name;
+        })}, relayout, legend);
+        // plotly's style of the traces passes the choropleth no calculated trace: its own
+        // module styles the areas from them (fill from the colour scale, outline)
+        var areas = graph.calcdata[roles.areas];
+        areas[0].trace._module.style(graph, areas);
+        rehover(graph);
+        return true;
     }
 
     /* Dash's figure prop of the map: the figure renderMap drew (the graph draws its figure
@@ -443,6 +573,9 @@
             graph.on('plotly_afterplot', afterDraw);
             graph.on('plotly_react', afterDraw);
             graph.on('plotly_afterplot', syncYearTexts);
+            graph.addEventListener('mousemove', function (event) {
+                pointer = {graph: graph, x: event.clientX, y: event.clientY};
+            }, true);
             syncYearTexts();
         }
         [ids.heading, ids.title].forEach(function (id) {
