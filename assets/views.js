@@ -4,9 +4,11 @@
  *
  * One writer of the map. renderMap (below) is the only code that writes the map's figure: it
  * sets Dash's `figure` prop of the graph (dash_clientside.set_props), which the graph draws; on
- * a change of year by the slider it draws the figure with Plotly.react at once, so slider, year
- * box and map change in one frame, and sets the same figure as Dash's prop once the slider
- * rests (renderMapProp: Dash's graph would draw it a second time before the paint). No
+ * a change of year by the slider it draws the figure at once, so slider, year box and map
+ * change in one frame (a recolour where it can, see recolour: the areas' colours and the
+ * year's texts without plotly's full drawing; else Plotly.react), and sets the same figure as
+ * Dash's prop once the slider rests (renderMapProp: Dash's graph would draw it a second time
+ * before the paint). No
  * callback has the map's figure as output (tests/unit/test_map_description.py; tests/browser/
  * test_trust_one_writer.py watches every write in a session). The protocol:
  *
@@ -223,7 +225,8 @@
 
     /* the one writer of the map's figure (see the protocol at the top). now (a change of year
        by the slider, a drawing in another year than the slider's): within one mode and one
-       description it draws with Plotly.react at once, before the browser paints, where
+       description it draws at once (a year step: recolour, else Plotly.react), before the
+       browser paints, where
        Dash's graph draws a render later, so slider, year box and map change in one frame;
        Dash's prop follows once the slider rests (renderMapProp).
        Otherwise only Dash's graph draws the figure set (at the size its responsive says for
@@ -341,11 +344,11 @@
        changed z, ≈ 15 ms at 22 Kreise, 90 ms at 631 Gemeinden, benchmarks/README.md); a year
        changes no ring. So the map takes the new figure as its data and layout, the calculated
        points of the areas (what plotly's calc derives from z, text, customdata and the outline
-       arrays, bound to the paths by index) take the year's values, and one Plotly.update of
-       the legend's names (editType "style") has plotly restyle what shows the year: the
-       areas' fills and outlines (the choropleth's own style, from the new colour scale), the
-       legend, and (an edit of an "arraydraw" attribute) the reference text. Hover reads the
-       same calculated points and traces, so it shows the new year at once (plotly re-hovers).
+       arrays, bound to the paths by index) take the year's values, one Plotly.update has
+       plotly take the new traces and draw the legend and the reference text again, and the
+       choropleth's own style colours the areas and their outlines from the new colour scale.
+       Hover reads the same calculated points and traces: the label under the mouse is shown
+       again with the new year's values at once (rehover).
        The graph then holds the very figure Dash's prop gets when the slider rests, so that
        drawing finds nothing to change. Returns false (and changes nothing) where it cannot:
        then Plotly.react draws. */
@@ -371,13 +374,10 @@
                 (trace.locations || []).length !== (full.locations || []).length) {
             return false;
         }
-        var legend = Object.keys(roles.legend).map(function (slot) {
-            return roles.legend[slot];
-        });
         var z = trace.z || [];
         var annotations = figure.layout.annotations || [];
         var fullAnnotations = graph._fullLayout.annotations || [];
-        if (!legend.length || annotations.length !== fullAnnotations.length ||
+        if (!graph._fullLayout.legend || annotations.length !== fullAnnotations.length ||
                 !points.every(function (point) { return isFinite(z[point.index]); })) {
             return false;
         }
@@ -396,21 +396,24 @@
             each(line.color, 'mlc', point);
             each(line.width, 'mlw', point);
         });
-        // the layout as drawn (with the graph's own size settings), with the year's parts
+        /* the figure's data; the layout as drawn (with the graph's own size settings) with the
+           year's parts, its legend and reference copied for the relayout below to set */
         graph.data = figure.data;
-        graph.layout = Object.assign({}, graph.layout,
-                                     {annotations: figure.layout.annotations,
-                                      meta: figure.layout.meta});
-        var relayout = {};
+        graph.layout = Object.assign({}, graph.layout, {
+            annotations: annotations.map(function (item) { return Object.assign({}, item); }),
+            legend: Object.assign({}, graph.layout.legend),
+            meta: figure.layout.meta
+        });
+        /* one update of a layout attribute with editType "legend" and one with "arraydraw",
+           each set to the value it has: plotly takes the new figure's traces and layout
+           (supplyDefaults) and draws the legend and the reference again, nothing else (an
+           update, not a relayout: Dash's graph would take a relayout for the user's zoom) */
+        var relayout = {'legend.bgcolor': graph._fullLayout.legend.bgcolor};
         if (annotations.length) {
-            relayout['annotations[0].bgcolor'] = annotations[0].bgcolor ||
-                fullAnnotations[0].bgcolor;
+            relayout['annotations[0].bgcolor'] = fullAnnotations[0].bgcolor;
         }
-        window.Plotly.update(graph, {name: legend.map(function (index) {
-            return figure.data[index].name;
-        })}, relayout, legend);
-        // plotly's style of the traces passes the choropleth no calculated trace: its own
-        // module styles the areas from them (fill from the colour scale, outline)
+        window.Plotly.update(graph, {}, relayout);
+        // the areas: the choropleth's own style (fill from the colour scale, outline)
         var areas = graph.calcdata[roles.areas];
         areas[0].trace._module.style(graph, areas);
         rehover(graph);

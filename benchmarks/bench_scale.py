@@ -107,23 +107,31 @@ TARGET_FIRST_MAP_RATIO = 1 / 2  # issue #20: the first coloured map, cold and wa
 MAP_OUTPUT_RE = re.compile(r"(^|\.)(map\.figure|map-description\.data)")
 THUMB = "#year [role=slider]"
 PATHS_JS = "document.querySelectorAll('#map .choroplethlocation').length"
-#: installed once per page: input timestamps and plot-done / paint times of the #map graph
+#: installed once per page: input timestamps and repaint times of the #map graph. The map counts
+#: as repainted when its areas show new colours: plotly sets every area's colour as the ``fill``
+#: attribute of its ``path.choroplethlocation``, in a full drawing (Plotly.react, the naive
+#: app's every step, the atlas's switch of indicator) and in the atlas's recolour of a year step
+#: alike (which fires no plotly_react); a MutationObserver sees the first such change after the
+#: input (at the end of the task that made it), the paint is the next animation frame.
 HOOK_JS = """() => {
   if (window.__benchHooked) return true;
-  const gd = document.querySelector('#map .js-plotly-plot');
+  const map = document.querySelector('#map');
+  const gd = map && map.querySelector('.js-plotly-plot');
   if (!gd || !gd.on) return false;
   window.__benchHooked = true;
   const onInput = (e) => { const b = window.__bench; if (b && b.t0 === null) b.t0 = e.timeStamp; };
   document.addEventListener('keydown', onInput, true);
   document.addEventListener('click', onInput, true);
-  const done = (via) => () => {
+  const done = (via) => {
     const b = window.__bench;
     if (!b || b.t0 === null || b.tPlot !== null) return;
     b.tPlot = performance.now(); b.via = via;
     requestAnimationFrame(() => setTimeout(() => { b.tPaint = performance.now(); }, 0));
   };
-  gd.on('plotly_afterplot', done('afterplot'));
-  gd.on('plotly_react', done('react'));
+  new MutationObserver((records) => {
+    if (records.some(r => r.target.classList && r.target.classList.contains('choroplethlocation')))
+      done('fill');
+  }).observe(map, {subtree: true, attributes: true, attributeFilter: ['fill']});
   return true;
 }"""
 ARM_JS = "() => { window.__bench = {t0: null, tPlot: null, tPaint: null, via: null}; }"
