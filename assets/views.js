@@ -295,7 +295,8 @@
     /* --- a year step without plotly's full drawing ---------------------------------------- */
 
     /* a year's frame op a recolour can show: the areas' values, colours, hover and outlines,
-       the legend's names and colours, the reference text and the year (atlas.figures.patch_ops);
+       the legend's names, colours and title, the reference text and the year
+       (atlas.figures.patch_ops);
        anything else goes the normal way */
     function recolourable(op) {
         var path = op[0];
@@ -308,7 +309,8 @@
         }
         if (path[0] === 'layout') {
             return (path[1] === 'meta' && path[2] === 'year' && path.length === 3) ||
-                (path[1] === 'annotations' && path[2] === 0 && path[3] === 'text');
+                (path[1] === 'annotations' && path[2] === 0 && path[3] === 'text') ||
+                (path[1] === 'legend' && path[2] === 'title' && path[3] === 'text');
         }
         return false;
     }
@@ -401,7 +403,7 @@
         graph.data = figure.data;
         graph.layout = Object.assign({}, graph.layout, {
             annotations: annotations.map(function (item) { return Object.assign({}, item); }),
-            legend: Object.assign({}, graph.layout.legend),
+            legend: Object.assign({}, figure.layout.legend),
             meta: figure.layout.meta
         });
         /* one update of a layout attribute with editType "legend" and one with "arraydraw",

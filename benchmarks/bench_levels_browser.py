@@ -208,7 +208,11 @@ def run_case(playwright, args, case: str, work: Path, prepared: dict) -> dict:
         result["atlas"] = {}
         for index, (name, spec) in enumerate(atlas_specs(playwright, args, case, server,
                                                          prepared)):
-            result["atlas"][name] = measure(playwright, server, spec, args, index == 0)
+            try:  # one failing update (a dropdown under load) must not lose the others
+                result["atlas"][name] = measure(playwright, server, spec, args, index == 0)
+            except Exception as exc:
+                result.setdefault("errors", {})[name] = f"{type(exc).__name__}: {exc}"[:2000]
+                print(f"    ! {case} / {name}: {exc}"[:500], flush=True)
     return result
 
 

@@ -128,13 +128,21 @@ HOOK_JS = """() => {
     b.tPlot = performance.now(); b.via = via;
     requestAnimationFrame(() => setTimeout(() => { b.tPaint = performance.now(); }, 0));
   };
+  // how many of plotly's full drawings (Plotly.react) came before the repaint
+  const react = window.Plotly.react;
+  window.Plotly.react = function () {
+    const b = window.__bench;
+    if (b && b.t0 !== null && b.tPlot === null) b.full += 1;
+    return react.apply(this, arguments);
+  };
   new MutationObserver((records) => {
     if (records.some(r => r.target.classList && r.target.classList.contains('choroplethlocation')))
       done('fill');
   }).observe(map, {subtree: true, attributes: true, attributeFilter: ['fill']});
   return true;
 }"""
-ARM_JS = "() => { window.__bench = {t0: null, tPlot: null, tPaint: null, via: null}; }"
+ARM_JS = ("() => { window.__bench = {t0: null, tPlot: null, tPaint: null, via: null,"
+          " full: 0}; }")
 SLIDER_STATE_JS = """() => { const t = document.querySelector('#year [role=slider]');
   return t ? {now: Number(t.getAttribute('aria-valuenow')), min: Number(t.getAttribute('aria-valuemin')),
               max: Number(t.getAttribute('aria-valuemax'))} : null; }"""
@@ -674,6 +682,7 @@ def presses(browser, base: str, spec: AppSpec, n: int, budget_s: float,
     recorder = Recorder()
     recorder.attach(page)
     times, plot_times, per_update, misses, phases = [], [], [], 0, []
+    full_draws: list[int] = []  # Plotly.react calls between the input and the repaint
     repaint_timeout_ms = 10_000 if timeout_ms <= 60_000 else timeout_ms  # a miss: no repaint
     candidates: list[list[Exchange]] = []  # callbacks of updates that changed the map
     try:
@@ -714,6 +723,7 @@ def presses(browser, base: str, spec: AppSpec, n: int, budget_s: float,
                 b = page.evaluate("() => window.__bench")
                 times.append(b["tPaint"] - b["t0"])
                 plot_times.append(b["tPlot"] - b["t0"])
+                full_draws.append(b["full"])
             except Exception:
                 misses += 1
             recorder.settle(page, quiet_s=pause_s, timeout_s=timeout_ms / 1000)
@@ -769,6 +779,7 @@ def presses(browser, base: str, spec: AppSpec, n: int, budget_s: float,
         "callbacks_per_update_all": [u["callbacks"] for u in per_update],
         "encodings": sorted({e for u in per_update for e in u["encodings"]}),
         "times_ms": [round(t, 1) for t in times],
+        "full_draws_before_repaint": full_draws,
         "by_output_p50": _by_output(updated),
     }, template or []
 

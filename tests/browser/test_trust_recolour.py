@@ -194,7 +194,8 @@ def test_a_step_into_a_year_that_lacks_values_keeps_their_colours_and_legend(
 
 
 PRESENTING = "() => document.documentElement.classList.contains('presenting')"
-OUTLINE_JS = ("() => Array.from(document.querySelectorAll('#map .scatterlayer .trace path.js-line'))"
+OUTLINE_JS = ("() => Array.from(document.querySelectorAll("
+              "'#map .scatterlayer .trace path.js-line'))"
               ".map(p => [p.getAttribute('d'), getComputedStyle(p).stroke,"
               " getComputedStyle(p).strokeWidth])")
 

@@ -1,9 +1,10 @@
 """Issue #14, the year step's repaint budget: a step of the year slider draws the map once before
-the browser paints. renderMap draws the year at once (issue #20: a recolour, one style-only
-Plotly.relayout, not plotly's full drawing); Dash's graph draws its `figure` prop again whenever it
-changes, so setting that prop in the same task drew the map a second time before the paint
-(about 50 instead of 25 ms from the key to the painted map, benchmarks/README.md). Dash's figure
-prop still follows: once the slider rests it is the figure the map shows."""
+the browser paints. renderMap draws the year at once (issue #20: a recolour with one
+Plotly.update of the layout, not plotly's full drawing); Dash's graph draws its `figure` prop
+again whenever it changes, so setting that prop in the same task drew the map a second time
+before the paint (about 50 instead of 25 ms from the key to the painted map,
+benchmarks/README.md). Dash's figure prop still follows: once the slider rests it is the figure
+the map shows."""
 
 from __future__ import annotations
 
