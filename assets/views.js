@@ -336,6 +336,52 @@
         }
     }
 
+    /* the areas' fills and outlines as the choropleth's own style sets them (from the new
+       colour scale), computed once for each kind of area (class and outline: a handful) on
+       paths of its own, and set on the map's paths where they differ: plotly's style writes
+       fill, outline and opacity of every path (≈ 40 ms for 1,050 areas on a loaded machine) */
+    var STYLED = ['stroke', 'stroke-opacity', 'stroke-dasharray', 'stroke-width', 'opacity'];
+
+    function styleAreas(graph, points) {
+        var trace = points[0].trace;
+        var kinds = {};
+        var samples = [];
+        points.forEach(function (point) {
+            var key = [point.z, point.mlc, point.mlw].join('|');
+            if (!kinds[key]) {
+                kinds[key] = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+                samples.push([kinds[key], point]);
+            }
+        });
+        var selection = {
+            size: function () { return samples.length; },
+            each: function (fn) {
+                samples.forEach(function (sample) { fn.call(sample[0], sample[1]); });
+                return selection;
+            }
+        };
+        trace._module.style(graph, [{trace: trace, node3: {
+            selectAll: function () { return selection; }
+        }}]);
+        var group = points[0].node3 && points[0].node3.node();
+        (group ? group.querySelectorAll('path.choroplethlocation') : []).forEach(function (el) {
+            var point = el.__data__;
+            var sample = point && kinds[[point.z, point.mlc, point.mlw].join('|')];
+            if (!sample) {
+                return;
+            }
+            var fill = sample.getAttribute('fill');
+            if (el.getAttribute('fill') !== fill) {
+                el.setAttribute('fill', fill);
+            }
+            if (el.style.cssText !== sample.style.cssText) {
+                STYLED.forEach(function (name) {
+                    el.style.setProperty(name, sample.style.getPropertyValue(name));
+                });
+            }
+        });
+    }
+
     function sameButYear(a, b) {
         return ['description', 'indicator', 'frames', 'present', 'names', 'variant', 'scale',
                 'labelSize'].every(function (key) { return a[key] === b[key]; });
@@ -348,7 +394,7 @@
        points of the areas (what plotly's calc derives from z, text, customdata and the outline
        arrays, bound to the paths by index) take the year's values, one Plotly.update has
        plotly take the new traces and draw the legend and the reference text again, and the
-       choropleth's own style colours the areas and their outlines from the new colour scale.
+       choropleth's own style gives the areas their colours and outlines (styleAreas).
        Hover reads the same calculated points and traces: the label under the mouse is shown
        again with the new year's values at once (rehover).
        The graph then holds the very figure Dash's prop gets when the slider rests, so that
@@ -415,9 +461,7 @@
             relayout['annotations[0].bgcolor'] = fullAnnotations[0].bgcolor;
         }
         window.Plotly.update(graph, {}, relayout);
-        // the areas: the choropleth's own style (fill from the colour scale, outline)
-        var areas = graph.calcdata[roles.areas];
-        areas[0].trace._module.style(graph, areas);
+        styleAreas(graph, graph.calcdata[roles.areas]);
         rehover(graph);
         return true;
     }
