@@ -4,9 +4,11 @@
  *
  * One writer of the map. renderMap (below) is the only code that writes the map's figure: it
  * sets Dash's `figure` prop of the graph (dash_clientside.set_props), which the graph draws; on
- * a change of year by the slider it draws the figure with Plotly.react at once, so slider, year
- * box and map change in one frame, and sets the same figure as Dash's prop once the slider
- * rests (renderMapProp: Dash's graph would draw it a second time before the paint). No
+ * a change of year by the slider it draws the figure at once, so slider, year box and map
+ * change in one frame (a recolour where it can, see recolour: the areas' colours and the
+ * year's texts without plotly's full drawing; else Plotly.react), and sets the same figure as
+ * Dash's prop once the slider rests (renderMapProp: Dash's graph would draw it a second time
+ * before the paint). No
  * callback has the map's figure as output (tests/unit/test_map_description.py; tests/browser/
  * test_trust_one_writer.py watches every write in a session). The protocol:
  *
@@ -223,7 +225,8 @@
 
     /* the one writer of the map's figure (see the protocol at the top). now (a change of year
        by the slider, a drawing in another year than the slider's): within one mode and one
-       description it draws with Plotly.react at once, before the browser paints, where
+       description it draws at once (a year step: recolour, else Plotly.react), before the
+       browser paints, where
        Dash's graph draws a render later, so slider, year box and map change in one frame;
        Dash's prop follows once the slider rests (renderMapProp).
        Otherwise only Dash's graph draws the figure set (at the size its responsive says for
@@ -278,13 +281,189 @@
         if (now === true && window.Plotly && graph && graph.data &&
                 previous.present === present &&
                 previous.description === description) {
-            window.Plotly.react(graph, figure.data, figure.layout);
+            if (!recolour(graph, previous, state)) {
+                window.Plotly.react(graph, figure.data, figure.layout);
+            }
             /* only a year step waits for the slider to rest; a redraw in the same year (names
                placed for another scale, a late description) hands the graph its prop at once */
             renderMapProp(ids.map, figure, previous.year !== state.year);
         } else {
             renderMapProp(ids.map, figure, false);
         }
+    }
+
+    /* --- a year step without plotly's full drawing ---------------------------------------- */
+
+    /* a year's frame op a recolour can show: the areas' values, colours, hover and outlines,
+       the legend's names, colours and title, the reference text and the year
+       (atlas.figures.patch_ops);
+       anything else goes the normal way */
+    function recolourable(op) {
+        var path = op[0];
+        if (path[0] === 'areas') {
+            return ['z', 'zmin', 'zmax', 'colorscale', 'text', 'customdata', 'hovertemplate',
+                    'marker'].indexOf(path[1]) >= 0;
+        }
+        if (path[0] === 'legend') {
+            return ['name', 'visible', 'marker'].indexOf(path[2]) >= 0;
+        }
+        if (path[0] === 'layout') {
+            return (path[1] === 'meta' && path[2] === 'year' && path.length === 3) ||
+                (path[1] === 'annotations' && path[2] === 0 && path[3] === 'text') ||
+                (path[1] === 'legend' && path[2] === 'title' && path[3] === 'text');
+        }
+        return false;
+    }
+
+    /* the hover label shown over the map names the year's values: plotly re-hovers a geo
+       map only when the mouse moves, so the label goes (no number of the year before stays
+       on screen) and comes back at once for the same place with the year's values (plotly's
+       own hover on a move of the mouse, the calculated points updated) */
+    var pointer = {graph: null, x: 0, y: 0};
+
+    function rehover(graph) {
+        if (!graph.querySelector('.hoverlayer .hovertext')) {
+            return;
+        }
+        window.Plotly.Fx.unhover(graph);
+        var target = pointer.graph === graph ?
+            document.elementFromPoint(pointer.x, pointer.y) : null;
+        if (target && graph.contains(target)) {
+            target.dispatchEvent(new window.MouseEvent('mousemove', {
+                bubbles: true, cancelable: true, clientX: pointer.x, clientY: pointer.y,
+                view: window
+            }));
+        }
+    }
+
+    /* the areas' fills and outlines as the choropleth's own style sets them (from the new
+       colour scale), computed once for each kind of area (class and outline: a handful) on
+       paths of its own, and set on the map's paths where they differ: plotly's style writes
+       fill, outline and opacity of every path (≈ 40 ms for 1,050 areas on a loaded machine) */
+    var STYLED = ['stroke', 'stroke-opacity', 'stroke-dasharray', 'stroke-width', 'opacity'];
+
+    function styleAreas(graph, points) {
+        var trace = points[0].trace;
+        var kinds = {};
+        var samples = [];
+        points.forEach(function (point) {
+            var key = [point.z, point.mlc, point.mlw].join('|');
+            if (!kinds[key]) {
+                kinds[key] = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+                samples.push([kinds[key], point]);
+            }
+        });
+        var selection = {
+            size: function () { return samples.length; },
+            each: function (fn) {
+                samples.forEach(function (sample) { fn.call(sample[0], sample[1]); });
+                return selection;
+            }
+        };
+        trace._module.style(graph, [{trace: trace, node3: {
+            selectAll: function () { return selection; }
+        }}]);
+        var group = points[0].node3 && points[0].node3.node();
+        (group ? group.querySelectorAll('path.choroplethlocation') : []).forEach(function (el) {
+            var point = el.__data__;
+            var sample = point && kinds[[point.z, point.mlc, point.mlw].join('|')];
+            if (!sample) {
+                return;
+            }
+            var fill = sample.getAttribute('fill');
+            if (el.getAttribute('fill') !== fill) {
+                el.setAttribute('fill', fill);
+            }
+            if (el.style.cssText !== sample.style.cssText) {
+                STYLED.forEach(function (name) {
+                    el.style.setProperty(name, sample.style.getPropertyValue(name));
+                });
+            }
+        });
+    }
+
+    function sameButYear(a, b) {
+        return ['description', 'indicator', 'frames', 'present', 'names', 'variant', 'scale',
+                'labelSize'].every(function (key) { return a[key] === b[key]; });
+    }
+
+    /* A year step within one description and mode, with the map showing the previous state's
+       figure: plotly's react would re-project every ring of every area (editType "calc" of the
+       changed z, ≈ 15 ms at 22 Kreise, 90 ms at 631 Gemeinden, benchmarks/README.md); a year
+       changes no ring. So the map takes the new figure as its data and layout, the calculated
+       points of the areas (what plotly's calc derives from z, text, customdata and the outline
+       arrays, bound to the paths by index) take the year's values, one Plotly.update has
+       plotly take the new traces and draw the legend and the reference text again, and the
+       choropleth's own style gives the areas their colours and outlines (styleAreas).
+       Hover reads the same calculated points and traces: the label under the mouse is shown
+       again with the new year's values at once (rehover).
+       The graph then holds the very figure Dash's prop gets when the slider rests, so that
+       drawing finds nothing to change. Returns false (and changes nothing) where it cannot:
+       then Plotly.react draws. */
+    function recolour(graph, previous, state) {
+        var figure = state.figure;
+        var frames = state.frames;
+        if (!previous.figure || graph.data !== previous.figure.data || !frames ||
+                !sameButYear(previous, state) || previous.year === null ||
+                previous.year === state.year || !graph.calcdata || !graph._fullLayout) {
+            return false;
+        }
+        var ops = (frames.frames[String(state.year)] || [])
+            .concat(frames.frames[String(previous.year)] || []);
+        if (!ops.every(recolourable)) {
+            return false;
+        }
+        var roles = traceRoles(figure);
+        var trace = figure.data[roles.areas];
+        var points = graph.calcdata[roles.areas];
+        var full = graph._fullData[roles.areas];
+        if (!trace || !points || !full || full.type !== 'choropleth' ||
+                graph.data.length !== figure.data.length ||
+                (trace.locations || []).length !== (full.locations || []).length) {
+            return false;
+        }
+        var z = trace.z || [];
+        var annotations = figure.layout.annotations || [];
+        var fullAnnotations = graph._fullLayout.annotations || [];
+        if (!graph._fullLayout.legend || annotations.length !== fullAnnotations.length ||
+                !points.every(function (point) { return isFinite(z[point.index]); })) {
+            return false;
+        }
+        var line = (trace.marker && trace.marker.line) || {};
+        var each = function (values, key, point) {
+            if (Array.isArray(values)) {
+                point[key] = values[point.index];
+            } else {
+                delete point[key];
+            }
+        };
+        points.forEach(function (point) {
+            point.z = z[point.index];
+            each(trace.text, 'tx', point);
+            each(trace.customdata, 'data', point);
+            each(line.color, 'mlc', point);
+            each(line.width, 'mlw', point);
+        });
+        /* the figure's data; the layout as drawn (with the graph's own size settings) with the
+           year's parts, its legend and reference copied for the relayout below to set */
+        graph.data = figure.data;
+        graph.layout = Object.assign({}, graph.layout, {
+            annotations: annotations.map(function (item) { return Object.assign({}, item); }),
+            legend: Object.assign({}, figure.layout.legend),
+            meta: figure.layout.meta
+        });
+        /* one update of a layout attribute with editType "legend" and one with "arraydraw",
+           each set to the value it has: plotly takes the new figure's traces and layout
+           (supplyDefaults) and draws the legend and the reference again, nothing else (an
+           update, not a relayout: Dash's graph would take a relayout for the user's zoom) */
+        var relayout = {'legend.bgcolor': graph._fullLayout.legend.bgcolor};
+        if (annotations.length) {
+            relayout['annotations[0].bgcolor'] = fullAnnotations[0].bgcolor;
+        }
+        window.Plotly.update(graph, {}, relayout);
+        styleAreas(graph, graph.calcdata[roles.areas]);
+        rehover(graph);
+        return true;
     }
 
     /* Dash's figure prop of the map: the figure renderMap drew (the graph draws its figure
@@ -443,6 +622,9 @@
             graph.on('plotly_afterplot', afterDraw);
             graph.on('plotly_react', afterDraw);
             graph.on('plotly_afterplot', syncYearTexts);
+            graph.addEventListener('mousemove', function (event) {
+                pointer = {graph: graph, x: event.clientX, y: event.clientY};
+            }, true);
             syncYearTexts();
         }
         [ids.heading, ids.title].forEach(function (id) {

@@ -18,8 +18,10 @@ and the atlas (``app:server``, the project's ``gunicorn.conf.py``, 1 worker), on
 
 * first paint: fresh browser context, navigation start → all of the level's polygons drawn
   (``--page-runs`` runs; median, min, max);
-* update: input → map repainted (plotly's ``plotly_afterplot``/``plotly_react`` plus one frame)
-  and the callback bytes of the update (raw and on the wire), ``--presses`` times:
+* update: input → map repainted (the first change of the areas' colours, the ``fill`` of their
+  ``path.choroplethlocation``, plus one frame: the same for a full drawing and for the atlas's
+  recolour of a year step, ``bench_scale.HOOK_JS``) and the callback bytes of the update (raw
+  and on the wire), ``--presses`` times:
   a year step (← / → on the slider) and a switch of indicator (dropdown) at every level. The
   sources hold no Gemeinde series over years (every Gemeinde indicator has one year), so for the
   year step at the Gemeinde and the own level one own indicator each (``gemeinde_serie``,
@@ -206,7 +208,11 @@ def run_case(playwright, args, case: str, work: Path, prepared: dict) -> dict:
         result["atlas"] = {}
         for index, (name, spec) in enumerate(atlas_specs(playwright, args, case, server,
                                                          prepared)):
-            result["atlas"][name] = measure(playwright, server, spec, args, index == 0)
+            try:  # one failing update (a dropdown under load) must not lose the others
+                result["atlas"][name] = measure(playwright, server, spec, args, index == 0)
+            except Exception as exc:
+                result.setdefault("errors", {})[name] = f"{type(exc).__name__}: {exc}"[:2000]
+                print(f"    ! {case} / {name}: {exc}"[:500], flush=True)
     return result
 
 
