@@ -10,7 +10,7 @@ from atlas.figures import display_from_inputs
 from atlas.levels.registry import KREIS
 from atlas.urlstate import DEFAULT_TAB, ViewState, breaks_text, parse_state, snap_year, toggle
 from atlas.values import ValueParseError, parse_int
-from callbacks.common import DISPLAY_INPUTS, views_js
+from callbacks.common import DISPLAY_INPUTS, shown_tab, views_js
 from layouts import ids
 from layouts.analysis import AUTO_PALETTE
 from layouts.main import district_options, indicator_options, level_options, year_marks, zoom_note
@@ -156,10 +156,12 @@ def update_indicator_list(life_phase, area, request, _own_revision, level, curre
 
 @callback(
     Output(ids.SCATTER_Y, "options"),
-    Input(ids.OWN_REVISION, "data"),
+    shown_tab("scatter", Input(ids.OWN_REVISION, "data"), part="choices"),
     prevent_initial_call=True,
 )
 def update_scatter_choices(_own_revision):
+    """The second indicator's choice, made anew whenever the tab is shown (its content came
+    with the page: own data may have changed since)."""
     data = get_data()
     return indicator_options(data, data.available_indicators())
 

@@ -96,7 +96,7 @@ COVERAGE_CHANGES = "coverage-changes"  # the last build's change report
 STAND = "stand"
 #: Stores {"type": TAB_VIEW, "tab": …, "part": …}: a tab's inputs, passed on only while it is shown
 TAB_VIEW = "tab-view"
-TAB_VIEWS = (("ranking", ""), ("scatter", ""), ("scatter", "partner"), ("profile", ""),
+TAB_VIEWS = (("ranking", ""), ("scatter", ""), ("scatter", "partner"), ("scatter", "choices"), ("profile", ""),
              ("change", "years"),
              ("change", ""), ("clusters", ""), ("peers", "choice"), ("peers", ""),
              ("datenstand", ""), ("datenstand", "table"), ("own", "revision"))

@@ -82,11 +82,11 @@ def tabs(group: str, items: list[Tab], active: str, label: str,
     ]
     return html.Div(
         [dcc.Store(id=group, data=active),
-         *[dcc.Store(id=content_id(group, item.tab_id), data=as_data(item.children))
-           for item in waiting],
          html.Div(buttons, role="tablist", className="nav nav-tabs atlas-tablist",
                   **{"aria-label": label}),
-         html.Div(panels, className="atlas-tabpanels")],
+         html.Div(panels, className="atlas-tabpanels"),
+         *[dcc.Store(id=content_id(group, item.tab_id), data=as_data(item.children))
+           for item in waiting]],
         className=className,
     )
 

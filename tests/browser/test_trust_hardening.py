@@ -88,7 +88,12 @@ def test_deleting_the_shown_indicator_gives_a_hint_and_the_default(atlas_page, l
         "v => !window.dash_component_api.getLayout('indicator').props.options"
         ".some(o => o.value === v)", arg=own_indicator, timeout=20000)
     atlas_page.settle()
-    assert own_indicator not in _offered(page, "scatter-y")
+    page.get_by_role("tab", name="Streudiagramm").click()  # its content comes when first shown
+    page.wait_for_function(
+        "v => { const l = window.dash_component_api.getLayout('scatter-y');"
+        " return l && !l.props.options.some(o => o.value === v); }", arg=own_indicator,
+        timeout=20000)
+    page.get_by_role("tab", name="Karte und Zeitreihe").click()
     page.click("#indicator")
     page.keyboard.type("gelöscht")
     page.wait_for_selector(".dash-dropdown-options", timeout=5000)
