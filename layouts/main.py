@@ -271,7 +271,7 @@ def layout(data: AtlasData, account: dict | None = None, query: str = "") -> htm
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.REQUEST),
-            dcc.Store(id=ids.YEAR_SHOWN),
+            dcc.Store(id=ids.YEAR_SHOWN, data=first.year),  # the year with data shown
             dcc.Store(id=ids.OWN_REVISION, data=0),
             dcc.Store(id=ids.URL_SEARCH),
             dcc.Store(id=ids.TAB_CHOSEN, data=0),

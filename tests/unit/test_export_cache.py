@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from atlas import export
 from atlas.rendercache import CACHE_ENV, ByteCache, budget_bytes
 from tests.conftest import indicator_rows
-from tests.unit.test_rights_visibility import editor_client, own_count, own_data  # noqa: F401
+from tests.unit.test_rights_visibility import editor_client, own_count, own_data  # noqa: F401, F811
 
 pytestmark = pytest.mark.usefixtures("export_engine")
 
@@ -179,7 +179,7 @@ def _pdf_text(body: bytes) -> str:
 
 
 @pytest.mark.parametrize("redaktion_first", [True, False])
-def test_internal_data_does_not_reach_a_visitor_through_the_cache(app_module, editor_client,
+def test_internal_data_does_not_reach_a_visitor_through_the_cache(app_module, editor_client,  # noqa: F811 - the fixture
                                                                   empty_cache, redaktion_first):
     """The Regionenprofil of the Redaktion lists the internal indicators, the visitor's does
     not: the same URL, other figures, other keys – whoever asks first."""

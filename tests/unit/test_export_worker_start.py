@@ -3,7 +3,6 @@ and goes with the worker: a real ``gunicorn app:server`` with the project's guni
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
