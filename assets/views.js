@@ -281,7 +281,11 @@
         if (now === true && window.Plotly && graph && graph.data &&
                 previous.present === present &&
                 previous.description === description) {
-            if (!recolour(graph, previous, state)) {
+            if (recolour(graph, previous, state)) {
+                /* no drawing event follows a recolour: the texts naming the map's year
+                   (heading, presentation title) take it in the same frame */
+                syncYearTexts();
+            } else {
                 window.Plotly.react(graph, figure.data, figure.layout);
             }
             /* only a year step waits for the slider to rest; a redraw in the same year (names
