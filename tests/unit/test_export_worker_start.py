@@ -3,6 +3,8 @@ and goes with the worker: a real ``gunicorn app:server`` with the project's guni
 
 from __future__ import annotations
 
+import os
+import select
 import time
 from pathlib import Path
 
@@ -42,13 +44,33 @@ def server_browsers(port: int) -> set[int]:
 
 
 def wait_until(condition, timeout: float, what: str):
+    """The first true value of ``condition`` (a new process: no event announces one, so the
+    condition is asked every 0.1 s), until ``timeout``."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         value = condition()
         if value:
             return value
-        time.sleep(0.1)
+        time.sleep(0.1)  # /proc has no change event: this is the poll of a condition
     raise AssertionError(what)
+
+
+def wait_for_exit(pids: set[int], timeout: float) -> bool:
+    """True when every process of ``pids`` has ended, waited for by the kernel's exit event
+    (pidfd, Linux ≥ 5.3), not by polling."""
+    end = time.monotonic() + timeout
+    for pid in pids:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            continue  # gone already
+        try:
+            ready, _, _ = select.select([fd], [], [], max(0.0, end - time.monotonic()))
+        finally:
+            os.close(fd)
+        if not ready:
+            return False
+    return True
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="braucht /proc (Linux)")
@@ -65,5 +87,4 @@ def test_each_worker_starts_its_browser_before_the_first_export(built_dir, tmp_p
         assert response.status_code == 200 and response.content.startswith(PNG)
         assert server_browsers(port) == browsers  # the export used it, started none
     # the worker closed its browser on the way out
-    wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in browsers), 30,
-               f"the browser {browsers} outlived its worker")
+    assert wait_for_exit(browsers, 30), f"the browser {browsers} outlived its worker"
