@@ -18,7 +18,7 @@ from atlas.data import get_data
 from atlas.levels.registry import KREIS
 from callbacks.common import DISPLAY_INPUTS, require_view, views_js
 from layouts import ids, panels
-from layouts.presentation import source_text
+from layouts.presentation import indicator_sources
 
 
 @callback(
@@ -173,9 +173,7 @@ def update_view_texts(indicator, year, zoom):
 def update_indicator_texts(indicator):
     if not indicator:
         raise PreventUpdate
-    data = get_data()
-    source = panels.attribution(data, indicator)
-    return source, source, source_text(data, indicator), panels.stand(data, indicator)
+    return indicator_sources(get_data(), indicator)
 
 
 @callback(

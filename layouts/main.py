@@ -154,15 +154,13 @@ def first_view(data: AtlasData, query: str = "") -> FirstView:
     complete = (not problems and wanted.tab == DEFAULT_TAB and not wanted.presenting
                 and wanted.display == figures.Display())
     indicator = wanted.indicator
-    source = panels.attribution(data, indicator)
     shown = replace(wanted, year=year, zoom=data.zoom(indicator, wanted.zoom))
     return FirstView(state=wanted, level=level,
                      indicator_options=indicator_options(data, indicators), years=years,
                      year=year, description=description, note=note, drawn=drawn,
                      echo=(f"?{query}" if query else "") if complete else None,
                      texts=panels.view_texts(data, indicator, year, wanted.zoom),
-                     sources=(source, source, presentation.source_text(data, indicator),
-                              panels.stand(data, indicator)),
+                     sources=presentation.indicator_sources(data, indicator),
                      info=panels.info_box(data, indicator, year, 0),
                      series=panels.timeseries_parts(data, indicator, wanted.selected,
                                                     wanted.zoom, year),

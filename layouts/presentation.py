@@ -166,6 +166,13 @@ def presentation_source(text: str | None = None) -> html.P:
     return html.P(text, id=ids.PRESENT_SOURCE, className="present-source")
 
 
+def indicator_sources(data: AtlasData, indicator_id: str) -> tuple:
+    """The texts that name the indicator's source: attribution (footer), the map's source line,
+    presentation mode's short line and „Stand“ (the page's first view and its callback)."""
+    source = panels.attribution(data, indicator_id)
+    return source, source, source_text(data, indicator_id), panels.stand(data, indicator_id)
+
+
 def source_text(data: AtlasData, indicator_id: str) -> str:
     """The attribution a licence asks for, as short as it may be: source, licence, boundaries."""
     ind = data.indicator(indicator_id)
