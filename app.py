@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from pathlib import Path
@@ -27,6 +28,7 @@ from atlas.firstpaint import first_paint_html
 from atlas.formats import max_upload_bytes
 from atlas.jsonbody import install as install_json_body
 from atlas.urlstate import DEFAULT_INDICATOR
+from atlas.webbundle import built_bundle
 from callbacks import register_callbacks
 from layouts import ids
 from layouts.main import layout
@@ -140,6 +142,21 @@ def callback_body_problem(body: object, callback_map: dict) -> str | None:
     return None
 
 
+def clicked(body: dict) -> bool:
+    """Whether a callback request comes from a click: one of the inputs it names as changed
+    has a count (``n_clicks``, ``submit_n_clicks`` ≥ 1). Dash also calls a button's callback
+    when the button comes into the page (a lazy tab's content), with the count empty; a
+    state-changing callback acts on clicks only."""
+    changed = set(body.get("changedPropIds") or [])
+    for item in body.get("inputs") or []:
+        for ref in item if isinstance(item, list) else [item]:
+            ident = ref["id"] if isinstance(ref["id"], str) else \
+                json.dumps(ref["id"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            if f"{ident}.{ref['property']}" in changed and ref.get("value"):
+                return True
+    return False
+
+
 def state_changing_outputs(callback_map: dict) -> set[str]:
     """The callbacks (by their output key) that change stored data: those whose function is
     marked with :func:`atlas.auth.web.changes_data`."""
@@ -165,6 +182,8 @@ def check_callback_requests(application: dash.Dash) -> None:
             guarded.append(state_changing_outputs(application.callback_map))
         output = request.get_json()["output"]
         if output in guarded[0]:
+            if not clicked(request.get_json()):  # its button came into the page (a lazy tab)
+                return flask.Response(status=204)  # Dash: nothing to update
             return auth_web.refusal(output)
         return None
 
@@ -221,7 +240,10 @@ def warm_up(application: dash.Dash) -> None:
 #: Scripts the page loads only once Dash has rendered it (plotly.js, 1.4 MB, for the first
 #: graph; the chunks of graph, dropdown and slider): the browser fetches them at once, beside
 #: the page's other scripts, instead of after them.
-PRELOADED_SCRIPTS = ("/_dash-component-suites/plotly/package_data/plotly.min.js",
+#: Where Dash's graphs load plotly.js from (``window._dashPlotlyJSURL`` with serve_locally)
+PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+
+PRELOADED_SCRIPTS = (PLOTLY_URL,
                      "/_dash-component-suites/dash/dcc/async-graph.js",
                      "/_dash-component-suites/dash/dcc/async-dropdown.js",
                      "/_dash-component-suites/dash/dcc/async-slider.js",
@@ -288,6 +310,15 @@ def create_app() -> dash.Dash:
     @server.get(BOOTSTRAP_URL)
     def bootstrap_css():
         return send_from_directory(BOOTSTRAP_DIR, "bootstrap.min.css", max_age=86400)
+
+    bundle = built_bundle()
+    if bundle:  # the partial plotly.js (atlas.webbundle) in place of the full one, same address
+        @server.get(PLOTLY_URL)
+        def plotly_bundle():
+            return send_from_directory(bundle.parent, bundle.name, max_age=86400,
+                                       mimetype="application/javascript")
+    else:
+        logging.getLogger(__name__).info("plotly.js: volles Paket (Teilpaket nicht gebaut)")
 
     server.register_blueprint(api)
     server.register_blueprint(files)

@@ -19,7 +19,17 @@ def _build(args: argparse.Namespace) -> int:
     except AtlasError as exc:
         return report_error(exc, "Die bisherigen Daten bleiben unverändert.")
     print(report.summary())
+    _bundle()
     return 0
+
+
+def _bundle() -> None:
+    """The browser's partial plotly.js, once per plotly.js version (atlas.webbundle)."""
+    from atlas.webbundle import built_bundle, ensure_plotly_bundle
+
+    if not built_bundle():
+        print("Baue das plotly.js-Teilpaket für den Browser (einmalig, npm) …")
+        ensure_plotly_bundle()
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -29,6 +39,8 @@ def _serve(args: argparse.Namespace) -> int:
         print("Noch keine aufbereiteten Daten: baue sie zuerst …")
         if _build(args) != 0:
             return 2
+    else:
+        _bundle()
     from app import app  # unusable data or database: app.py exits with the German message
     from atlas.auth.accounts import ensure_first_admin
     from atlas.data import own_store

@@ -215,10 +215,11 @@ def _filters(data: AtlasData, first: FirstView) -> dbc.Card:
 
 
 #: The view tabs whose content comes into the page when first shown (the browser's work on
-#: every answer grows with the components in the page). Not „Eigene Daten“: Dash runs a
-#: callback whose button comes into the page (a click on it would change data), and those
-#: refuse visitors.
-LAZY_VIEW_TABS = ("ranking", "scatter", "profile", "change", "clusters", "peers", "datenstand")
+#: every answer grows with the components in the page). „Eigene Daten“ too: Dash calls the
+#: callbacks of its buttons as they come into the page, and a state-changing callback acts on
+#: a click only (app.check_callback_requests answers such a call with "nothing to do").
+LAZY_VIEW_TABS = ("ranking", "scatter", "profile", "change", "clusters", "peers", "own",
+                  "datenstand")
 
 #: The page „Erklärung zur Barrierefreiheit“ (atlas/a11y_page.py), linked from every footer.
 A11Y_PAGE = "/barrierefreiheit"

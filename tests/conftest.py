@@ -254,7 +254,9 @@ def app_module(built_dir):
     """The Dash app module, pointed at the test build (imported once per session)."""
     os.environ["ATLAS_DATA_DIR"] = str(built_dir)
     from atlas.data import reset_data
+    from atlas.webbundle import ensure_plotly_bundle
 
+    ensure_plotly_bundle()  # the browser tests draw with the plotly.js the atlas serves
     reset_data()
     import app
 

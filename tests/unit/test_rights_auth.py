@@ -394,6 +394,41 @@ def test_an_anonymous_replay_of_every_state_changing_callback_changes_nothing(
     assert snapshot() == before
 
 
+def _uncounted(body: dict) -> dict:
+    """``body`` as Dash sends it when the button comes into the page (a lazy tab's content):
+    the button named as changed, its count still empty."""
+    body = json.loads(json.dumps(body))
+    first = body["inputs"][0]
+    for ref in first if isinstance(first, list) else [first]:
+        ref["value"] = None
+    return body
+
+
+def test_a_button_coming_into_the_page_changes_nothing_and_is_no_error(
+        app_module, own_data, editor):
+    """The tab „Eigene Daten“ comes into the page when first shown; Dash then calls the
+    callback of each of its buttons. That call is no click: for a visitor no 403 (an error in
+    the console), for an editor no change; with a count the same body is refused (visitor)."""
+    visitor = app_module.server.test_client()
+    visitor.get("/")
+    bodies = state_changing_bodies(visitor, own_data)
+    before = snapshot()
+    for output, body in bodies:
+        response = visitor.post("/_dash-update-component", json=_uncounted(body),
+                                headers={"X-CSRFToken": csrf_cookie(visitor)})
+        assert response.status_code == 204, output
+        clicked = visitor.post("/_dash-update-component", json=body,
+                               headers={"X-CSRFToken": csrf_cookie(visitor)})
+        assert clicked.status_code == 403, output
+    signed_in = app_module.server.test_client()
+    assert login(signed_in, editor).status_code == 303
+    for output, body in bodies:
+        response = signed_in.post("/_dash-update-component", json=_uncounted(body),
+                                  headers={"X-CSRFToken": csrf_cookie(signed_in)})
+        assert response.status_code == 204, output
+    assert snapshot() == before
+
+
 def test_a_logged_in_replay_without_or_with_a_wrong_token_changes_nothing(
         app_module, own_data, editor):
     client = app_module.server.test_client()
