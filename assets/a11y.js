@@ -180,15 +180,24 @@
 
     var pending = false;
 
+    function run() {
+        pending = false;
+        name(document);
+    }
+
+    /* after the browser has painted the change, when it is idle (at most 200 ms later): the
+       names read texts with layout (innerText), which in the frame of a change would delay
+       its paint (a year step: ≈ 3 ms of ≈ 20) */
     function later() {
         if (pending) {
             return;
         }
         pending = true;
-        window.requestAnimationFrame(function () {
-            pending = false;
-            name(document);
-        });
+        if (window.requestIdleCallback) {
+            window.requestIdleCallback(run, {timeout: 200});
+        } else {
+            window.setTimeout(run, 50);
+        }
     }
 
     function start() {

@@ -573,6 +573,24 @@ def _level_frames(data: AtlasData, indicator_id: str, display: Display, selected
     return {"sets": sets, "digest": digest}
 
 
+#: Width of a character of the screen map's legend (14 px font), in px, rounded up
+LEGEND_CHAR_PX = 8.0
+
+
+def legend_width_ops(years_ops) -> list:
+    """Ops giving every legend entry of the screen map the width of the longest entry name
+    of any year (``years_ops``: each year's :func:`patch_ops`). The legend's rows then stay
+    from year to year: plotly sizes the bottom margin to the legend, and a margin that
+    changes moves the map and draws it anew (at 1,050 areas ≈ 50 ms of a year step)."""
+    names = [value for ops in years_ops for path, value in ops
+             if path[0] == "legend" and path[-1] == "name" and isinstance(value, str)]
+    if not names:
+        return []
+    width = math.ceil(max(len(name) for name in names) * LEGEND_CHAR_PX)
+    return [[["layout", "legend", "entrywidthmode"], "pixels"],
+            [["layout", "legend", "entrywidth"], width]]
+
+
 def map_frames(data: AtlasData, indicator_id: str, display: Display | None = None,
                selected: list[str] | None = None, kreis: str | None = None) -> dict:
     """Every year of an indicator as map patches for the browser, so a change of year repaints
@@ -591,7 +609,7 @@ def map_frames(data: AtlasData, indicator_id: str, display: Display | None = Non
     return {
         "indicator": indicator_id,
         "years": list(years),
-        "base": [first[i] for i in common],
+        "base": legend_width_ops(per_year.values()) + [first[i] for i in common],
         "frames": {str(year): [op for i, op in enumerate(ops) if i not in keep]
                    for year, ops in per_year.items()},
     }

@@ -135,10 +135,21 @@ HOOK_JS = """() => {
     if (b && b.t0 !== null && b.tPlot === null) b.full += 1;
     return react.apply(this, arguments);
   };
+  // the map shows the new state: the first change of its drawing, an area's colour or the
+  // legend or reference text (a year step in which no area changes its class changes no
+  // colour; plotly's full drawing and the atlas's recolour both change the legend)
+  const drawing = (node) => {
+    const el = node && (node.nodeType === 1 ? node : node.parentElement);
+    return !!(el && el.closest && el.closest('.main-svg') && !el.closest('.hoverlayer'));
+  };
   new MutationObserver((records) => {
-    if (records.some(r => r.target.classList && r.target.classList.contains('choroplethlocation')))
-      done('fill');
-  }).observe(map, {subtree: true, attributes: true, attributeFilter: ['fill']});
+    for (const r of records) {
+      if (r.type === 'attributes' && r.target.classList &&
+          r.target.classList.contains('choroplethlocation')) { done('fill'); return; }
+      if (r.type !== 'attributes' && drawing(r.target)) { done('drawing'); return; }
+    }
+  }).observe(map, {subtree: true, attributes: true, attributeFilter: ['fill'],
+                   childList: true, characterData: true});
   return true;
 }"""
 ARM_JS = ("() => { window.__bench = {t0: null, tPlot: null, tPaint: null, via: null,"

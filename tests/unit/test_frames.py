@@ -98,3 +98,20 @@ def test_the_geometry_file_travels_compressed(data, app_module):
         assert "Accept-Encoding" in packed.headers["Vary"]
         assert len(packed.data) < len(plain.data) / 3
         assert json.loads(unpack(packed.data)) == json.loads(plain.data)
+
+
+def test_every_year_gives_the_legend_entries_one_width_for_the_longest_name(data):
+    """The screen legend's rows must not change from year to year: plotly sizes the bottom
+    margin to the legend, and a new margin moves the map (and draws it anew). Every entry gets
+    the width of the longest entry name of any year (at least 7 px a character at 14 px)."""
+    for indicator in ("sgb2_quote", *[i.id for i in data.available_indicators(level="gemeinde")][:2]):
+        frames = figures.map_frames(data, indicator)
+        names = [value for ops in [frames["base"], *frames["frames"].values()]
+                 for path, value in ops if path[0] == "legend" and path[-1] == "name" and value]
+        assert names, indicator
+        widths = [value for path, value in frames["base"]
+                  if path == ["layout", "legend", "entrywidth"]]
+        assert len(widths) == 1 and widths[0] >= 7 * max(len(n) for n in names), indicator
+        assert ["layout", "legend", "entrywidthmode"] in [p for p, _ in frames["base"]]
+        assert not any(path[:2] == ["layout", "legend"] and "entrywidth" in path[-1]
+                       for ops in frames["frames"].values() for path, _ in ops)
