@@ -1187,8 +1187,12 @@ def _rolled_up_series(data: AtlasData, indicator_id: str, kreis: str) -> pd.Data
     return pd.DataFrame(rows, columns=[Col.YEAR, Col.VALUE, Col.STATUS])
 
 
+#: Height of the page's time series in px (its place keeps it before the graph is drawn)
+TIMESERIES_HEIGHT = 380
+
+
 def timeseries(data: AtlasData, indicator_id: str, selected: list[str],
-               year: int | None = None, height: int = 380) -> go.Figure:
+               year: int | None = None, height: int = TIMESERIES_HEIGHT) -> go.Figure:
     """Time series of the selected areas against the reference, with series breaks.
 
     At every level: the selected areas of the indicator's level, below the Kreise each followed

@@ -14,7 +14,7 @@ from atlas.charts import sparkline
 from atlas.classify import AUTO_SCHEME, AUTO_SCHEME_LABEL, CLASS_COUNTS, SCHEMES
 from atlas.composite import peers
 from layouts import ids
-from layouts.controls import map_figure, table_region
+from layouts.controls import map_figure, slot, table_region
 from layouts.tabs import Tab
 
 AUTO_PALETTE = "auto"
@@ -31,17 +31,17 @@ def display_options(graph_config: dict, labels: dict) -> dbc.Card:
             [
                 html.H3("Kartendarstellung", className="h6"),
                 html.Label("Klassifikation", htmlFor=ids.SCHEME, className="form-label small"),
-                dcc.Dropdown(id=ids.SCHEME, value=AUTO_SCHEME, clearable=False, labels=labels,
-                             options=[{"label": AUTO_SCHEME_LABEL, "value": AUTO_SCHEME}]
-                             + [{"label": v, "value": k} for k, v in SCHEMES.items()],
-                             className="mb-2"),
+                slot(dcc.Dropdown(id=ids.SCHEME, value=AUTO_SCHEME, clearable=False, labels=labels,
+                                  options=[{"label": AUTO_SCHEME_LABEL, "value": AUTO_SCHEME}]
+                                  + [{"label": v, "value": k} for k, v in SCHEMES.items()]),
+                     "dropdown", "mb-2"),
                 html.Label("Anzahl Klassen", htmlFor=ids.CLASSES, className="form-label small"),
-                dcc.Dropdown(id=ids.CLASSES, value=5, clearable=False, labels=labels,
-                             options=[{"label": str(k), "value": k} for k in CLASS_COUNTS],
-                             className="mb-2"),
+                slot(dcc.Dropdown(id=ids.CLASSES, value=5, clearable=False, labels=labels,
+                                  options=[{"label": str(k), "value": k} for k in CLASS_COUNTS]),
+                     "dropdown", "mb-2"),
                 html.Label("Farbpalette", htmlFor=ids.PALETTE, className="form-label small"),
-                dcc.Dropdown(id=ids.PALETTE, value=AUTO_PALETTE, clearable=False, labels=labels,
-                             options=palette_options, className="mb-2"),
+                slot(dcc.Dropdown(id=ids.PALETTE, value=AUTO_PALETTE, clearable=False, labels=labels,
+                                  options=palette_options), "dropdown", "mb-2"),
                 html.Label("Manuelle Obergrenzen (durch Semikolon getrennt)",
                            htmlFor=ids.MANUAL_BREAKS, className="form-label small"),
                 dbc.Input(id=ids.MANUAL_BREAKS, placeholder="z. B. 5; 7,5; 10", debounce=True,

@@ -17,6 +17,15 @@ def radio_group(legend: str, radios, small: bool = False) -> html.Fieldset:
                           radios], className="atlas-radio-group")
 
 
+def slot(component, kind: str, className: str = "", height: int | None = None) -> html.Div:
+    """The place of a component Dash draws only once its script has loaded (``dropdown``,
+    ``slider``, ``graph``): it has the component's height from the start (``assets/atlas.css``
+    or ``height`` in px), so nothing below moves when the component appears (no layout
+    shift). Margins go on the place (``className``), not on the component."""
+    return html.Div(component, className=f"async-slot async-slot-{kind} {className}".strip(),
+                    style={"minHeight": f"{height}px"} if height else None)
+
+
 def map_figure(graph, figure_id: str, label: str, table_region_id: str) -> list:
     """A map as a figure named by what it shows (``label``; ``assets/a11y.js`` names the main
     map by its view, the others are named by their callbacks), keyboard-focusable for the skip

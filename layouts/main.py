@@ -13,7 +13,7 @@ from atlas.data import AtlasData
 from atlas.memo import per_data
 from atlas.urlstate import DEFAULT_TAB, ViewState, parse_state, state_query
 from layouts import analysis, coverage, exports, ids, owndata, panels, presentation
-from layouts.controls import map_figure, radio_group, table_region
+from layouts.controls import map_figure, radio_group, slot, table_region
 from layouts.tabs import Tab, tabs
 
 TOPOJSON_URL = "/assets/topojson/"
@@ -184,30 +184,31 @@ def _filters(data: AtlasData, first: FirstView) -> dbc.Card:
                     className="mb-3")),
                 html.Label("Lebenslagenbereich", htmlFor=ids.AREA,
                            className="form-label fw-semibold"),
-                dcc.Dropdown(id=ids.AREA, labels=DROPDOWN_LABELS, options=area_options(data), value=first.state.area, clearable=False,
-                             className="mb-3"),
+                slot(dcc.Dropdown(id=ids.AREA, labels=DROPDOWN_LABELS, options=area_options(data),
+                                  value=first.state.area, clearable=False), "dropdown", "mb-3"),
                 radio_group("Ebene", dbc.RadioItems(id=ids.LEVEL, value=first.level, inline=True,
                                                     className="mb-1", options=level_options(data))),
                 html.Div(
                     [
                         html.Label("Kreis heranzoomen", htmlFor=ids.ZOOM_KREIS,
                                    className="form-label small mb-0"),
-                        dcc.Dropdown(id=ids.ZOOM_KREIS, labels=DROPDOWN_LABELS,
-                                     options=district_options(data), value=first.state.zoom,
-                                     placeholder="ganz Thüringen", className="mb-1"),
+                        slot(dcc.Dropdown(id=ids.ZOOM_KREIS, labels=DROPDOWN_LABELS,
+                                          options=district_options(data), value=first.state.zoom,
+                                          placeholder="ganz Thüringen"), "dropdown", "mb-1"),
                         html.Div(zoom_note(level), id=ids.ZOOM_NOTE, className="form-text mt-0"),
                     ],
                     id=ids.ZOOM_BOX, hidden=not level.zoomable, className="mb-3",
                 ),
                 html.Label("Indikator", htmlFor=ids.INDICATOR, className="form-label fw-semibold"),
-                dcc.Dropdown(id=ids.INDICATOR, labels=DROPDOWN_LABELS, clearable=False, className="mb-3",
-                             optionHeight=48, maxHeight=360, options=first.indicator_options,
-                             value=first.state.indicator),
+                slot(dcc.Dropdown(id=ids.INDICATOR, labels=DROPDOWN_LABELS, clearable=False,
+                                  optionHeight=48, maxHeight=360, options=first.indicator_options,
+                                  value=first.state.indicator), "dropdown", "mb-3"),
                 html.Label("Gebiete vergleichen (bis zu 5, auch per Klick in die Karte)",
                            htmlFor=ids.DISTRICTS, className="form-label fw-semibold"),
-                dcc.Dropdown(id=ids.DISTRICTS, labels=DROPDOWN_LABELS,
-                             options=district_options(data, first.level), multi=True,
-                             value=list(first.state.selected), placeholder="Kreis oder Gebiet wählen …", className="mb-2"),
+                slot(dcc.Dropdown(id=ids.DISTRICTS, labels=DROPDOWN_LABELS,
+                                  options=district_options(data, first.level), multi=True,
+                                  value=list(first.state.selected),
+                                  placeholder="Kreis oder Gebiet wählen …"), "dropdown", "mb-2"),
             ]
         ),
         className="mb-3",
@@ -336,13 +337,14 @@ def layout(data: AtlasData, account: dict | None = None, query: str = "") -> htm
                                         [
                                             html.Label("Jahr", htmlFor=ids.YEAR,
                                                        className="form-label fw-semibold mb-0"),
-                                            dcc.Slider(id=ids.YEAR, step=1,
-                                                       min=first.years[0],
-                                                       max=first.years[-1],
-                                                       value=first.year,
-                                                       marks=year_marks(first.years),
-                                                       tooltip={"placement": "bottom",
-                                                                "always_visible": False}),
+                                            slot(dcc.Slider(id=ids.YEAR, step=1,
+                                                            min=first.years[0],
+                                                            max=first.years[-1],
+                                                            value=first.year,
+                                                            marks=year_marks(first.years),
+                                                            tooltip={"placement": "bottom",
+                                                                     "always_visible": False}),
+                                                 "slider"),
                                         ],
                                         className="mb-2 atlas-year",
                                     ),
@@ -371,9 +373,10 @@ def layout(data: AtlasData, account: dict | None = None, query: str = "") -> htm
                                                         [
                                                             html.H3(first.series[3], id=ids.TIMESERIES_TITLE,
                                                                     className="h6"),
-                                                            dcc.Graph(id=ids.TIMESERIES,
-                                                                      config=GRAPH_CONFIG,
-                                                                      figure=first.series[0]),
+                                                            slot(dcc.Graph(id=ids.TIMESERIES,
+                                                                           config=GRAPH_CONFIG,
+                                                                           figure=first.series[0]),
+                                                                 "graph", height=figures.TIMESERIES_HEIGHT),
                                                             html.Div(first.series[1], id=ids.TIMESERIES_NOTE,
                                                                      className="small text-muted"),
                                                         ],
