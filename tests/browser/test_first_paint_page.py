@@ -68,3 +68,29 @@ def test_fp003_the_first_map_is_the_addresses_without_any_callback(atlas_page, l
                                                                 "year": year}
     assert page.locator("#heading").inner_text().endswith(str(year))
     held.release()  # every callback request was held until here: none was needed
+
+
+def test_fp004_the_picture_stays_on_screen_until_the_map_is_drawn(atlas_page, live_url, data):
+    """Dash renders its own "Loading..." into its root before the layout has come; the picture
+    must not go away for it: in every frame from the first paint until the interactive map is
+    drawn the picture is on screen (and Dash's English placeholder never is)."""
+    page = atlas_page.page
+    page.add_init_script("""(() => { window.__frames = []; const look = () => {
+        const picture = document.getElementById('first-paint');
+        const box = picture && picture.getBoundingClientRect();
+        const loading = Array.from(document.querySelectorAll('._dash-loading'))
+            .some((el) => el.getBoundingClientRect().height > 0);
+        const drawn = document.querySelectorAll('#map .choroplethlocation').length > 0;
+        window.__frames.push({shown: !!(box && box.height > 0 && box.width > 0),
+                              loading: loading, drawn: drawn});
+        if (!drawn) { requestAnimationFrame(look); } };
+        document.addEventListener('DOMContentLoaded', () => requestAnimationFrame(look)); })()""")
+    page.goto(f"{live_url}/?indicator=kinderarmut", wait_until="commit")
+    kreise = len(data.level_of("kreis").keys)
+    page.wait_for_function(f"() => document.querySelectorAll('#map .choroplethlocation').length"
+                           f" === {kreise}", timeout=60000)
+    frames = page.evaluate("() => window.__frames")
+    before = [f for f in frames if not f["drawn"]]
+    assert before, "no frame before the map was drawn"
+    assert all(f["shown"] for f in before), [i for i, f in enumerate(before) if not f["shown"]]
+    assert not any(f["loading"] for f in frames)
