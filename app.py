@@ -12,6 +12,7 @@ import dash
 import dash_bootstrap_components as dbc  # noqa: F401 - registers the component library
 import flask
 import flask_bootstrap
+import plotly
 import plotly.io as pio
 from flask import request, send_from_directory
 from werkzeug.exceptions import BadRequest
@@ -242,6 +243,8 @@ def warm_up(application: dash.Dash) -> None:
 #: the page's other scripts, instead of after them.
 #: Where Dash's graphs load plotly.js from (``window._dashPlotlyJSURL`` with serve_locally)
 PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+#: The plotly package's full plotly.js (served there when the partial bundle is not built)
+PLOTLY_FULL = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 PRELOADED_SCRIPTS = (PLOTLY_URL,
                      "/_dash-component-suites/dash/dcc/async-graph.js",
@@ -311,14 +314,16 @@ def create_app() -> dash.Dash:
     def bootstrap_css():
         return send_from_directory(BOOTSTRAP_DIR, "bootstrap.min.css", max_age=86400)
 
-    bundle = built_bundle()
-    if bundle:  # the partial plotly.js (atlas.webbundle) in place of the full one, same address
-        @server.get(PLOTLY_URL)
-        def plotly_bundle():
-            return send_from_directory(bundle.parent, bundle.name, max_age=86400,
-                                       mimetype="application/javascript")
-    else:
+    # plotly.js where Dash's graphs load it: the partial bundle (atlas.webbundle), or where it
+    # is not built the plotly package's full one (the file Dash would serve there)
+    bundle = built_bundle() or PLOTLY_FULL
+    if bundle == PLOTLY_FULL:
         logging.getLogger(__name__).info("plotly.js: volles Paket (Teilpaket nicht gebaut)")
+
+    @server.get(PLOTLY_URL)
+    def plotly_bundle():
+        return send_from_directory(bundle.parent, bundle.name, max_age=86400,
+                                   mimetype="application/javascript")
 
     server.register_blueprint(api)
     server.register_blueprint(files)

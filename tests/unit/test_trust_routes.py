@@ -46,6 +46,9 @@ EXAMPLES: dict[str, list[tuple[str, str, object, int]]] = {
                     ("GET", "/api/values?indicator=sgb2_quote&year={latest}", None, 200)],
     "/vorlage/eigene-daten.csv": [("GET", "/vorlage/eigene-daten.csv", None, 200)],
     "/vorlage/eigene-daten.xlsx": [("GET", "/vorlage/eigene-daten.xlsx", None, 200)],
+    # plotly.js for the graphs: the partial bundle, or the full one where it is not built
+    "/_dash-component-suites/plotly/package_data/plotly.min.js": [
+        ("GET", "/_dash-component-suites/plotly/package_data/plotly.min.js", None, 200)],
     "/geo/<name>.geojson": [("GET", "/geo/kreise.geojson", None, 200),
                             ("GET", "/geo/gemeinden.geojson", None, 200)],
     "/export/map.<ext>": [
