@@ -40,7 +40,8 @@ ESBUILD_OPTIONS = ("--bundle", "--minify", "--format=iife", "--global-name=Plotl
                    "--target=es2016", "--define:global=window", "--define:define.amd=false",
                    "--loader:.css=empty", "--log-level=warning")
 
-#: Minutes for npm to fetch plotly.js and esbuild (about 20 s from the registry here)
+#: Seconds for npm to fetch plotly.js and esbuild (about 20 s from the registry here); without
+#: the registry npm gives up after one retry of a minute
 NPM_TIMEOUT_S = 600
 
 
@@ -97,7 +98,8 @@ def ensure_plotly_bundle(npm: str | None = None) -> Path | None:
         folder = Path(work)
         try:
             subprocess.run([npm, "install", "--no-audit", "--no-fund", "--no-save",
-                            "--loglevel=error", "--prefix", str(folder),
+                            "--loglevel=error", "--fetch-retries=1", "--fetch-timeout=60000",
+                            "--prefix", str(folder),
                             f"plotly.js@{plotlyjs_version()}", f"esbuild@{ESBUILD_VERSION}"],
                            check=True, capture_output=True, text=True, timeout=NPM_TIMEOUT_S)
             (folder / "entry.js").write_text(entry_source(), encoding="utf-8")
@@ -107,8 +109,10 @@ def ensure_plotly_bundle(npm: str | None = None) -> Path | None:
                            check=True, capture_output=True, text=True, cwd=folder, timeout=300)
         except (OSError, subprocess.SubprocessError) as exc:
             detail = getattr(exc, "stderr", "") or str(exc)
+            lines = [line.strip() for line in str(detail).splitlines()
+                     if line.strip() and "complete log" not in line]
             log.warning("plotly.js-Teilpaket nicht gebaut (%s). Der Atlas liefert das volle "
-                        "plotly.js (4,8 MB) aus.", detail.strip().splitlines()[-1:] or exc)
+                        "plotly.js (4,8 MB) aus.", "; ".join(lines[:2])[:300] or type(exc).__name__)
             return None
         os.replace(target, path)  # whole or not at all
     log.info("plotly.js-Teilpaket gebaut: %s (%d KB)", path.name, path.stat().st_size // 1024)
