@@ -37,10 +37,11 @@ def when_ready(server):
 def post_worker_init(worker):
     """Start this worker's export browser in the background: the worker answers pages at once,
     the first export waits for the browser if it is still starting. A failed start is logged and
-    the export tries again (atlas.export.start_engine_in_background)."""
+    the export tries again (atlas.export.start_engine_in_background). The worker's log says
+    when the browser is ready."""
     from atlas.export import start_engine_in_background
 
-    start_engine_in_background()
+    start_engine_in_background(say=worker.log.info)
 
 
 def worker_exit(server, worker):

@@ -286,13 +286,18 @@ def start_engine() -> None:
         _engine.lock.release()
 
 
-def start_engine_in_background() -> threading.Thread:
+#: The start of the line saying that a process's export browser is ready
+ENGINE_READY = "Export-Browser bereit"
+
+
+def start_engine_in_background(say=None) -> threading.Thread:
     """Start this process's browser in a background thread and draw a first small picture (a
     worker starting up: it answers pages at once, the first export waits on the engine's lock
     until the browser is ready).
     A failed start is logged and kills nothing: that export answers with the German message of
     :class:`ExportUnavailable`, and the next export tries again. Call it in the process that
-    serves (a forked worker), not in a parent that forks afterwards."""
+    serves (a forked worker), not in a parent that forks afterwards. ``say`` gets the line
+    that the browser is ready (gunicorn: the worker's log; default: this module's log)."""
 
     def start() -> None:
         try:
@@ -301,8 +306,8 @@ def start_engine_in_background() -> threading.Thread:
             log.warning("Export-Browser nicht gestartet: %s", exc, exc_info=exc.__cause__)
         else:
             if _engine.ready_s is not None:
-                log.info("Export-Browser bereit nach %.1f s (Prozess %d)", _engine.ready_s,
-                         os.getpid())
+                (say or log.info)(f"{ENGINE_READY} nach {_engine.ready_s:.1f} s "
+                                  f"(Prozess {os.getpid()})")
 
     thread = threading.Thread(target=start, name="atlas-export-start", daemon=True)
     thread.start()

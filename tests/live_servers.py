@@ -37,6 +37,23 @@ def wait_for_port(port: int, process: subprocess.Popen, what: str, timeout: floa
     raise AssertionError(f"{what} öffnet den Port {port} nicht")
 
 
+def wait_for_line(process: subprocess.Popen, text: str, seen: bytearray,
+                  timeout: float = 120) -> None:
+    """Read ``process``'s stderr (a pipe) as it comes, into ``seen``, until a line holds
+    ``text``: waited for by the pipe's own readiness (select), not by polling."""
+    import select
+
+    end = time.monotonic() + timeout
+    fd = process.stderr.fileno()
+    start = len(seen)
+    while text.encode() not in seen[start:]:
+        ready, _, _ = select.select([fd], [], [], max(0.0, end - time.monotonic()))
+        chunk = os.read(fd, 65536) if ready else b""
+        if not chunk:
+            raise AssertionError(f"„{text}“ kam nicht im Log: {bytes(seen[-2000:])!r}")
+        seen.extend(chunk)
+
+
 def _stop(process: subprocess.Popen, sig=signal.SIGTERM) -> str:
     if process.poll() is None:
         process.send_signal(sig)
@@ -50,11 +67,12 @@ def _stop(process: subprocess.Popen, sig=signal.SIGTERM) -> str:
 
 @contextmanager
 def gunicorn(built_dir: Path, database_url: str, env: dict[str, str] | None = None,
-             workers: int = 1, hosts: int = 1):
+             workers: int = 1, hosts: int = 1, ready_line: str | None = None):
     """``gunicorn app:server`` with the project's gunicorn.conf.py on free loopback ports, on
     the built data and the store ``database_url``: ``hosts`` separate servers (started at once)
-    sharing that store. Yields the base URL (a list of them when ``hosts`` > 1). The logs are
-    printed when the test fails inside."""
+    sharing that store. Yields the base URL (a list of them when ``hosts`` > 1) once the ports
+    are open and, with ``ready_line``, once each server's log has a line holding it. The logs
+    are printed when the test fails inside."""
     if sys.platform == "win32":
         pytest.skip("gunicorn läuft nicht unter Windows")
     environment = {**os.environ, "ATLAS_DATA_DIR": str(built_dir),
@@ -69,17 +87,20 @@ def gunicorn(built_dir: Path, database_url: str, env: dict[str, str] | None = No
              "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
             cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)))
     failed = False
+    seen = {port: bytearray() for port, _ in started}  # log read while waiting for a line
     try:
         for port, process in started:
             wait_for_port(port, process, "gunicorn")
+            if ready_line:
+                wait_for_line(process, ready_line, seen[port])
         urls = [f"http://127.0.0.1:{port}" for port, _ in started]
         yield urls if hosts > 1 else urls[0]
     except BaseException:
         failed = True
         raise
     finally:
-        for _, process in started:
-            log = _stop(process)
+        for port, process in started:
+            log = seen[port].decode(errors="replace") + _stop(process)
             if failed:
                 print(log[-4000:], file=sys.stderr)
 

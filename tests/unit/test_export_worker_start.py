@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from atlas.export import ENGINE_READY
 from tests.live_servers import gunicorn
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -43,18 +44,6 @@ def server_browsers(port: int) -> set[int]:
             if parent in server and "chromium" in cmd and "--type=" not in cmd}
 
 
-def wait_until(condition, timeout: float, what: str):
-    """The first true value of ``condition`` (a new process: no event announces one, so the
-    condition is asked every 0.1 s), until ``timeout``."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)  # /proc has no change event: this is the poll of a condition
-    raise AssertionError(what)
-
-
 def wait_for_exit(pids: set[int], timeout: float) -> bool:
     """True when every process of ``pids`` has ended, waited for by the kernel's exit event
     (pidfd, Linux ≥ 5.3), not by polling."""
@@ -75,12 +64,12 @@ def wait_for_exit(pids: set[int], timeout: float) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="braucht /proc (Linux)")
 def test_each_worker_starts_its_browser_before_the_first_export(built_dir, tmp_path):
-    with gunicorn(built_dir, f"sqlite:///{tmp_path / 'eigene.sqlite'}", workers=1) as base:
+    # no export asked: the worker's browser comes up by itself and the worker's log says so
+    with gunicorn(built_dir, f"sqlite:///{tmp_path / 'eigene.sqlite'}", workers=1,
+                  ready_line=ENGINE_READY) as base:
         port = int(base.rsplit(":", 1)[1])
         assert requests.get(f"{base}/", timeout=60).status_code == 200
-        # no export asked: the worker's browser comes up by itself
-        browsers = wait_until(lambda: server_browsers(port), 60,
-                              "the worker started no export browser")
+        browsers = server_browsers(port)
         assert len(browsers) == 1
         response = requests.get(f"{base}/export/map.png?indicator=sgb2_quote&format=folie",
                                 timeout=120)
