@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from pathlib import Path
@@ -151,9 +150,7 @@ def clicked(body: dict) -> bool:
     changed = set(body.get("changedPropIds") or [])
     for item in body.get("inputs") or []:
         for ref in item if isinstance(item, list) else [item]:
-            ident = ref["id"] if isinstance(ref["id"], str) else \
-                json.dumps(ref["id"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-            if f"{ident}.{ref['property']}" in changed and ref.get("value"):
+            if f"{ids.dom_id(ref['id'])}.{ref['property']}" in changed and ref.get("value"):
                 return True
     return False
 

@@ -4,8 +4,6 @@ list of saved definitions; the choices are filled by callbacks/formulas.py from
 
 from __future__ import annotations
 
-import json
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -19,16 +17,9 @@ KREIS = "kreis"
 ID_HELP = "für Links und Exporte; leer: aus dem Titel (wie vorgeschlagen)"
 
 
-def dom_id(component_id) -> str:
-    """The id a component has in the page (a pattern id as Dash writes it), for ``htmlFor``."""
-    if isinstance(component_id, dict):
-        return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
-    return component_id
-
-
 def _field(label: str, component, field_id, help_text: str = "") -> html.Div:
     return html.Div(
-        [html.Label(label, htmlFor=dom_id(field_id), className="form-label small fw-semibold mb-0"),
+        [html.Label(label, htmlFor=ids.dom_id(field_id), className="form-label small fw-semibold mb-0"),
          component] + ([html.Div(help_text, className="form-text mt-0")] if help_text else []),
         className="mb-2",
     )

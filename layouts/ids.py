@@ -1,5 +1,7 @@
 """Component ids: the only place they are spelled out."""
 
+import json
+
 URL = "url"
 URL_SEARCH = "url-search"  # the address's query when it is a request (not written by the page)
 ALERT = "alert"
@@ -274,3 +276,11 @@ TIMESERIES_DRAWN = "timeseries-drawn"  # indicator and Kreise the time series fi
 # accounts (atlas.auth): the login state in the header, the hint for visitors in „Eigene Daten“
 ACCOUNT = "konto"
 OWN_LOGIN_HINT = "own-login-hint"
+
+
+def dom_id(component_id) -> str:
+    """A component id as Dash writes it in the page and in a callback request's
+    ``changedPropIds`` (a pattern id as JSON with sorted keys and no spaces)."""
+    if isinstance(component_id, dict):
+        return json.dumps(component_id, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return component_id
